@@ -1,0 +1,50 @@
+"""The backend contract: where a source's data comes from (live APIs, a recording, a plugin).
+
+Backends are synchronous, like the Google clients: the poller runs them in worker threads. They return
+domain models only, and report a failed read by returning a :class:`Poll` whose ``error`` is set, never by
+raising past ``poll``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+import msgspec
+
+from dashboard.models import SourceData, SourceName
+
+
+class Poll(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of asking one source once: its data, or why there is none."""
+
+    source: SourceName
+    t: datetime
+    """When the poll ran (recorded time for a replay)."""
+    data: SourceData | None = None
+    error: str | None = None
+    """A reason a person can act on, e.g. ``403 accessDenied: needs roles/bigquery.resourceViewer``."""
+    error_code: str | None = None
+    number: int = 0
+    """The recording's poll number, 0 for live polls."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A source of polls. One instance serves every source it lists."""
+
+    name: str
+    """``live``, ``fixture`` or a plugin's name."""
+
+    def sources(self) -> tuple[SourceName, ...]:
+        """The sources this backend can poll."""
+        ...
+
+    def poll(self, source: SourceName) -> list[Poll]:
+        """Read ``source`` now. A live backend returns one Poll; a replaying one returns every recorded
+        poll that has come due on its clock since the last call (possibly none)."""
+        ...
+
+    def close(self) -> None:
+        """Release clients and files."""
+        ...
