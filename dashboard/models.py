@@ -30,7 +30,7 @@ class Model(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False):
 # ---------------------------------------------------------------- BigQuery jobs
 
 
-class Job(Model):
+class Job(Model, frozen=True):
     """One BigQuery job, from ``jobs.list`` or a row of ``INFORMATION_SCHEMA.JOBS``."""
 
     project: str
@@ -97,7 +97,7 @@ class Job(Model):
 # ---------------------------------------------------------------- Reservations
 
 
-class Reservation(Model):
+class Reservation(Model, frozen=True):
     """A BigQuery slot reservation (``projects/P/locations/L/reservations/R``)."""
 
     name: str
@@ -129,7 +129,7 @@ class Reservation(Model):
         return self.slot_capacity + self.autoscale_max_slots
 
 
-class Commitment(Model):
+class Commitment(Model, frozen=True):
     """A capacity commitment: slots bought for a period."""
 
     name: str
@@ -145,7 +145,7 @@ class Commitment(Model):
     end: datetime | None = None
 
 
-class Assignment(Model):
+class Assignment(Model, frozen=True):
     """Which project, folder or organisation uses which reservation, for which job type."""
 
     name: str
@@ -158,7 +158,7 @@ class Assignment(Model):
 # ---------------------------------------------------------------- Metrics
 
 
-class Sample(Model, array_like=True):
+class Sample(Model, frozen=True, array_like=True):
     """One point of a time series. Stored as ``[t, value]`` in JSON."""
 
     t: datetime
@@ -169,7 +169,7 @@ SlotSample = Sample
 """A minute of slot use: average slots in use over the minute."""
 
 
-class MetricSeries(Model):
+class MetricSeries(Model, frozen=True):
     """A Cloud Monitoring time series, reduced to one key (a job id, a reservation, a cluster)."""
 
     metric: str
@@ -189,7 +189,7 @@ class MetricSeries(Model):
 # ---------------------------------------------------------------- Dataproc
 
 
-class NodeGroup(Model):
+class NodeGroup(Model, frozen=True):
     """The master, worker or secondary worker group of a Dataproc cluster."""
 
     role: Literal["master", "worker", "secondary"]
@@ -198,7 +198,7 @@ class NodeGroup(Model):
     preemptibility: str | None = None
 
 
-class Cluster(Model):
+class Cluster(Model, frozen=True):
     """A Dataproc cluster."""
 
     project: str
@@ -228,7 +228,7 @@ class Cluster(Model):
         return sum(g.count for g in self.groups)
 
 
-class Batch(Model):
+class Batch(Model, frozen=True):
     """A Dataproc Serverless batch."""
 
     name: str
@@ -247,7 +247,7 @@ class Batch(Model):
 # ---------------------------------------------------------------- Dataflow
 
 
-class DataflowJob(Model):
+class DataflowJob(Model, frozen=True):
     """A Dataflow job."""
 
     project: str
@@ -283,7 +283,7 @@ TERMINAL_DATAFLOW_STATES = frozenset(
 # ---------------------------------------------------------------- Per-source poll results
 
 
-class JobsData(Model):
+class JobsData(Model, frozen=True):
     """What one poll of the BigQuery jobs source returned."""
 
     jobs: tuple[Job, ...] = ()
@@ -294,7 +294,7 @@ class JobsData(Model):
     warnings: tuple[str, ...] = ()
 
 
-class ReservationsData(Model):
+class ReservationsData(Model, frozen=True):
     """What one poll of the reservations source returned."""
 
     reservations: tuple[Reservation, ...] = ()
@@ -305,7 +305,7 @@ class ReservationsData(Model):
     warnings: tuple[str, ...] = ()
 
 
-class DataprocData(Model):
+class DataprocData(Model, frozen=True):
     """What one poll of the Dataproc source returned."""
 
     clusters: tuple[Cluster, ...] = ()
@@ -315,7 +315,7 @@ class DataprocData(Model):
     warnings: tuple[str, ...] = ()
 
 
-class DataflowData(Model):
+class DataflowData(Model, frozen=True):
     """What one poll of the Dataflow source returned."""
 
     jobs: tuple[DataflowJob, ...] = ()
@@ -327,7 +327,7 @@ class DataflowData(Model):
 SourceData = JobsData | ReservationsData | DataprocData | DataflowData
 
 
-class SourceStatus(Model):
+class SourceStatus(Model, frozen=True):
     """How a source is doing: its data's age and, when it fails, why."""
 
     source: SourceName
@@ -341,7 +341,7 @@ class SourceStatus(Model):
     warnings: tuple[str, ...] = ()
 
 
-class Snapshot(Model):
+class Snapshot(Model, frozen=True):
     """Everything gcpdash knows at one moment: the input of every view, of cost and of the report."""
 
     at: datetime
