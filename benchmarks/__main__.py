@@ -1,0 +1,117 @@
+"""``make bench``: measure gcpdash against the budgets in DESIGN.md section 5 and print the figures.
+
+A benchmark, not a test: it reports numbers and asserts nothing. Run from the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.report import Table
+
+
+def _run_child(argv: list[str]) -> tuple[float, int, int]:
+    """Run ``argv``; return (wall seconds, peak RSS in MiB, exit status)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+
+
+def bench_once(table: Table, runs: int) -> None:
+    """Wall time and peak memory of ``gcpdash --once --demo`` in each format."""
+    exe = str(Path(sys.executable).with_name("gcpdash"))
+    for fmt in ("text", "json", "markdown"):
+        results = [_run_child([exe, "--once", "--demo", "--format", fmt]) for _ in range(runs)]
+        walls = [r[0] for r in results]
+        table.add(
+            f"--once --demo --format {fmt}",
+            f"median {statistics.median(walls) * 1000:.0f} ms (min {min(walls) * 1000:.0f})",
+            f"peak RSS {max(r[1] for r in results)} MiB, exit {results[0][2]}",
+            "budget < 500 ms",
+        )
+
+
+def bench_imports(table: Table) -> None:
+    """Which heavy packages the --once path loads."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from dashboard import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['--once', '--demo', '--format', 'json'])\n"
+        "heavy = sorted({m.split('.')[0] + ('.' + m.split('.')[1] if m.startswith('google.') else '')"
+        " for m in sys.modules if m.startswith(('google', 'textual', 'grpc'))})\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    table.add("imports on --once --demo", out.stdout.strip() or out.stderr.strip()[-200:], "", "none")
+
+
+def _best(fn: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_ingest(table: Table, repeat: int) -> None:
+    """Decoding the demo recording into models, against a plain json.loads of the same bytes."""
+    from dashboard.recording.reader import demo_path, read_recording
+
+    from dashboard.errors import SourceError
+    from dashboard.parsers import parse_poll
+
+    path = demo_path()
+    files = sorted(path.glob("*.jsonl"))
+    blobs = [f.read_bytes() for f in files]
+    size = sum(len(b) for b in blobs)
+
+    def plain() -> None:
+        for blob in blobs:
+            for line in blob.splitlines():
+                json.loads(line)
+
+    def ours() -> None:
+        rec = read_recording(path)
+        for source, polls in rec.polls.items():
+            for poll in polls:
+                with contextlib.suppress(SourceError):  # a recorded fault: still decoded
+                    parse_poll(source, poll.exchanges)
+
+    t_plain = _best(plain, repeat)
+    t_ours = _best(ours, repeat)
+    table.add(
+        "ingest demo recording",
+        f"{t_ours * 1000:.0f} ms vs json.loads {t_plain * 1000:.0f} ms = {t_ours / t_plain:.2f}x",
+        f"{size / 2**20:.1f} MiB, {size / 2**20 / t_ours:.0f} MiB/s",
+        "budget <= 2x",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print a table of figures."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs per subprocess measurement")
+    args = parser.parse_args(argv)
+    table = Table()
+    bench_once(table, args.runs)
+    bench_imports(table)
+    bench_ingest(table, args.runs)
+    table.print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
