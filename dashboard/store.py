@@ -1,0 +1,221 @@
+"""The store: polls go in, one :class:`~dashboard.models.Snapshot` of everything comes out.
+
+BigQuery jobs merge incrementally by key (polls bring only what changed); the other sources are full
+listings, so each successful poll replaces the last. Every source keeps its own status: a failed poll
+leaves the older data in place, marked stale with the reason.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from dashboard.backends.base import Poll
+from dashboard.models import (
+    SOURCES,
+    DataflowData,
+    DataprocData,
+    Job,
+    JobsData,
+    ReservationsData,
+    Snapshot,
+    SourceData,
+    SourceName,
+    SourceStatus,
+)
+from dashboard.sources import DEFAULT_INTERVALS, STALE_AFTER_INTERVALS, span
+
+
+@dataclass(slots=True)
+class _Health:
+    """What the store remembers about one source's polls."""
+
+    checked_at: datetime | None = None
+    updated_at: datetime | None = None
+    reason: str | None = None
+    """Why the last poll failed; None when it succeeded."""
+    warnings: tuple[str, ...] = ()
+
+
+class Store:
+    """The latest known state of every source, merged from polls.
+
+    Not thread-safe: one thread applies polls and takes snapshots (the app's poll worker does both).
+    """
+
+    def __init__(
+        self,
+        *,
+        window: timedelta = timedelta(hours=24),
+        mode: Literal["live", "demo", "replay"] = "live",
+        projects: tuple[str, ...] = (),
+        regions: tuple[str, ...] = (),
+        intervals: Mapping[SourceName, float] | None = None,
+    ) -> None:
+        """Start empty: every source loading.
+
+        Args:
+            window: How far back jobs are kept, by creation time.
+            mode: Copied into every snapshot.
+            projects: Copied into every snapshot.
+            regions: Copied into every snapshot.
+            intervals: Seconds between polls per source, overriding :data:`DEFAULT_INTERVALS`; data older
+                than three intervals is stale.
+        """
+        self._window = window
+        self._mode: Literal["live", "demo", "replay"] = mode
+        self._projects = tuple(projects)
+        self._regions = tuple(regions)
+        self._intervals: dict[SourceName, float] = {**DEFAULT_INTERVALS, **(intervals or {})}
+        self._health: dict[SourceName, _Health] = {source: _Health() for source in SOURCES}
+        self._jobs: dict[str, Job] = {}
+        self._by_created: list[tuple[datetime, str]] = []
+        """A heap of (creation time, key) to trim the window cheaply; entries of changed jobs go stale."""
+        self._running: frozenset[str] = frozenset()
+        """The keys jobs.list last said were running: never trimmed."""
+        self._jobs_view: tuple[Job, ...] | None = ()
+        """The jobs as a tuple, rebuilt only after a change (None)."""
+        self._reservations = ReservationsData()
+        self._dataproc = DataprocData()
+        self._dataflow = DataflowData()
+
+    @property
+    def intervals(self) -> dict[SourceName, float]:
+        """Seconds between polls, per source, as the store ages data."""
+        return dict(self._intervals)
+
+    def apply(self, poll: Poll) -> None:
+        """Take in one poll of one source.
+
+        Args:
+            poll: Its data, or the error that replaced it. Polls of one source come in the order they ran.
+
+        Raises:
+            TypeError: The poll's data is not its source's kind of data.
+        """
+        health = self._health[poll.source]
+        health.checked_at = poll.t
+        if poll.error is not None or poll.data is None:
+            health.reason = poll.error or "the poll returned no data"
+            return
+        self._take(poll.source, poll.data)
+        health.updated_at = poll.t
+        health.reason = None
+        health.warnings = poll.data.warnings
+
+    def snapshot(self, now: datetime) -> Snapshot:
+        """Everything known at ``now``: jobs created within the window, the latest listings, statuses.
+
+        Args:
+            now: The moment shown (a replay's recorded time); it trims the jobs and ages the statuses.
+        """
+        self._trim(now - self._window)
+        if self._jobs_view is None:
+            self._jobs_view = tuple(self._jobs.values())
+        return Snapshot(
+            at=now,
+            mode=self._mode,
+            projects=self._projects,
+            regions=self._regions,
+            jobs=self._jobs_view,
+            reservations=self._reservations,
+            dataproc=self._dataproc,
+            dataflow=self._dataflow,
+            statuses={source: self._status(source, now) for source in SOURCES},
+        )
+
+    # ------------------------------------------------------------ merging
+
+    def _take(self, source: SourceName, data: SourceData) -> None:
+        if source == "jobs" and isinstance(data, JobsData):
+            self._merge_jobs(data)
+        elif source == "reservations" and isinstance(data, ReservationsData):
+            self._reservations = data
+        elif source == "dataproc" and isinstance(data, DataprocData):
+            self._dataproc = data
+        elif source == "dataflow" and isinstance(data, DataflowData):
+            self._dataflow = data
+        else:
+            raise TypeError(f"a {source} poll carries {type(data).__name__}")
+
+    def _merge_jobs(self, data: JobsData) -> None:
+        """Newer versions replace older ones, except that a DONE job read from history is final.
+
+        A job that jobs.list said was running and that a later poll no longer lists is kept as last seen:
+        it has ended, but only history can say when and how, and it will.
+        """
+        jobs = self._jobs
+        heap = self._by_created
+        changed = False
+        for job in data.jobs:
+            key = job.key
+            old = jobs.get(key)
+            if old is not None:
+                if old == job or (_final(old) and not _final(job)):
+                    continue
+                if job.created is not None and job.created != old.created:
+                    heapq.heappush(heap, (job.created, key))
+            elif job.created is not None:
+                heapq.heappush(heap, (job.created, key))
+            jobs[key] = job
+            changed = True
+        if data.running_keys is not None:
+            self._running = data.running_keys
+        if changed:
+            self._jobs_view = None
+
+    def _trim(self, cutoff: datetime) -> None:
+        """Forget jobs created before ``cutoff``, except those still listed as running."""
+        heap = self._by_created
+        jobs = self._jobs
+        keep: list[tuple[datetime, str]] = []
+        while heap and heap[0][0] < cutoff:
+            entry = heapq.heappop(heap)
+            created, key = entry
+            job = jobs.get(key)
+            if job is None or job.created != created:
+                continue  # already gone, or re-created later under a newer entry
+            if key in self._running:
+                keep.append(entry)
+                continue
+            del jobs[key]
+            self._jobs_view = None
+        for entry in keep:
+            heapq.heappush(heap, entry)
+
+    # ------------------------------------------------------------ status
+
+    def _status(self, source: SourceName, now: datetime) -> SourceStatus:
+        health = self._health[source]
+        if health.checked_at is None:
+            return SourceStatus(source=source)
+        if health.updated_at is None:
+            return SourceStatus(
+                source=source, state="error", reason=health.reason, checked_at=health.checked_at
+            )
+        state: Literal["ok", "stale"] = "ok"
+        reason = health.reason
+        if reason is not None:
+            state = "stale"
+        else:
+            interval = self._intervals[source]
+            age = (now - health.updated_at).total_seconds()
+            if age > STALE_AFTER_INTERVALS * interval:
+                state = "stale"
+                reason = f"no data for {span(age)} (expected every {span(interval)})"
+        return SourceStatus(
+            source=source,
+            state=state,
+            reason=reason,
+            updated_at=health.updated_at,
+            checked_at=health.checked_at,
+            warnings=health.warnings,
+        )
+
+
+def _final(job: Job) -> bool:
+    """A job INFORMATION_SCHEMA reports as DONE: nothing newer can change it."""
+    return job.origin == "history" and job.state == "DONE"
