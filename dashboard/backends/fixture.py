@@ -1,0 +1,170 @@
+"""The fixture backend: replays a recording on a clock, through the same parsers the live backend uses.
+
+Every recorded poll is parsed once, up front. ``poll(source)`` then hands out each poll whose recorded time
+the clock has reached, once. To step back in time, seek the clock back, call :meth:`FixtureBackend.reset`
+and feed the polls into a fresh store.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from itertools import accumulate, pairwise
+from pathlib import Path
+from typing import Literal, cast
+
+from dashboard.backends.base import Poll
+from dashboard.clock import Clock, ReplayClock
+from dashboard.errors import SourceError, UsageError
+from dashboard.models import SourceData, SourceName
+from dashboard.recording.format import Exchange
+from dashboard.recording.reader import RecordedPoll, Recording, demo_path, read_recording
+
+Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
+"""``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
+
+
+class FixtureBackend:
+    """A :class:`~dashboard.backends.base.Backend` that replays a recording on a clock."""
+
+    name = "fixture"
+
+    def __init__(
+        self,
+        recording: Recording,
+        clock: Clock,
+        *,
+        mode: Literal["demo", "replay"] = "replay",
+        parse: Parser | None = None,
+    ) -> None:
+        """Parse every recorded poll.
+
+        Args:
+            recording: What to replay.
+            clock: Recorded time; a poll is due once ``clock.now()`` reaches its ``t``.
+            mode: ``demo`` for the bundled recording, ``replay`` for any other.
+            parse: The parser; ``dashboard.parsers.parse_poll`` unless given.
+        """
+        if parse is None:
+            from dashboard.parsers import parse_poll
+
+            parse = parse_poll
+        self.recording = recording
+        self.clock = clock
+        self.mode: Literal["demo", "replay"] = mode
+        self._polls: dict[SourceName, list[Poll]] = {
+            source: [_parsed(source, recorded, parse) for recorded in polls]
+            for source, polls in recording.polls.items()
+        }
+        self._due: dict[SourceName, list[datetime]] = {
+            # a poll recorded out of time order falls due with its predecessor
+            source: list(accumulate((p.t for p in polls), max))
+            for source, polls in self._polls.items()
+        }
+        self._next: dict[SourceName, int] = dict.fromkeys(self._polls, 0)
+        self._lock = threading.Lock()
+        self._times = tuple(sorted({p.t for polls in self._polls.values() for p in polls}))
+        self.start, self.end = _span(recording)
+
+    def sources(self) -> tuple[SourceName, ...]:
+        """The sources the recording has a log for."""
+        return self.recording.sources
+
+    def poll(self, source: SourceName) -> list[Poll]:
+        """Every poll of ``source`` that has come due on the clock since the last call, oldest first."""
+        due = self._due.get(source)
+        if not due:
+            return []
+        now = self.clock.now()
+        with self._lock:
+            first = self._next[source]
+            last = bisect_right(due, now, lo=first)
+            self._next[source] = last
+        return self._polls[source][first:last]
+
+    def reset(self) -> None:
+        """Start over: the next ``poll`` returns every poll due on the clock from the beginning."""
+        with self._lock:
+            self._next = dict.fromkeys(self._polls, 0)
+
+    def poll_times(self) -> tuple[datetime, ...]:
+        """The distinct times of all polls of all sources, sorted: the stops for stepping a poll at a time."""
+        return self._times
+
+    def intervals(self) -> dict[SourceName, float]:
+        """The recorded seconds between polls, per source (the median gap; sources with 2+ polls only)."""
+        result: dict[SourceName, float] = {}
+        for source, due in self._due.items():
+            gaps = [(b - a).total_seconds() for a, b in pairwise(due) if b > a]
+            if gaps:
+                result[source] = statistics.median(gaps)
+        return result
+
+    def close(self) -> None:
+        """Nothing to release: the recording is in memory."""
+
+
+def _parsed(source: SourceName, recorded: RecordedPoll, parse: Parser) -> Poll:
+    """One recorded poll as the backend hands it out: its data, or the error it failed with."""
+    try:
+        data = parse(source, recorded.exchanges)
+    except SourceError as exc:
+        return Poll(
+            source=source, t=recorded.t, error=exc.reason, error_code=exc.code, number=recorded.number
+        )
+    except Exception as exc:  # a payload the parser cannot handle fails its poll, not the whole replay
+        return Poll(
+            source=source,
+            t=recorded.t,
+            error=f"cannot read recorded poll {recorded.number}: {type(exc).__name__}: {exc}",
+            error_code="UNREADABLE",
+            number=recorded.number,
+        )
+    return Poll(source=source, t=recorded.t, data=data, number=recorded.number)
+
+
+def _span(recording: Recording) -> tuple[datetime, datetime]:
+    """The first and last poll time over all sources (the manifest's times for a recording without polls)."""
+    times = [p.t for polls in recording.polls.values() for p in polls]
+    if times:
+        return min(times), max(times)
+    manifest = recording.manifest
+    return manifest.recorded_at, manifest.ended_at or manifest.recorded_at
+
+
+def create(config: Mapping[str, object]) -> FixtureBackend:
+    """The ``gcpdash.backends`` entry point: a fixture backend from configuration.
+
+    Args:
+        config: ``path`` (a recording; the bundled demo when absent), ``clock`` (a Clock; by default a
+            :class:`ReplayClock` at the first poll, running at ``speed``, default 1), ``mode`` (``demo`` or
+            ``replay``; ``demo`` when no path is given). Unknown keys are ignored.
+
+    Raises:
+        UsageError: A key holds a value of the wrong kind.
+        RecordingError: The recording cannot be read.
+    """
+    path = config.get("path")
+    if path is None:
+        path = demo_path()
+        mode = config.get("mode", "demo")
+    else:
+        mode = config.get("mode", "replay")
+    if not isinstance(path, str | os.PathLike):
+        raise UsageError(f"fixture backend: path must be a path, not {type(path).__name__}")
+    if mode not in ("demo", "replay"):
+        raise UsageError(f"fixture backend: mode must be 'demo' or 'replay', not {mode!r}")
+    recording = read_recording(Path(path))
+    clock = config.get("clock")
+    if clock is None:
+        speed = config.get("speed", 1.0)
+        if not isinstance(speed, int | float) or isinstance(speed, bool) or speed <= 0:
+            raise UsageError(f"fixture backend: speed must be a positive number, not {speed!r}")
+        clock = ReplayClock(_span(recording)[0], speed=float(speed))
+    elif not callable(getattr(clock, "now", None)):
+        raise UsageError(f"fixture backend: clock must have now(), not {type(clock).__name__}")
+    return FixtureBackend(recording, cast(Clock, clock), mode=mode)

@@ -1,0 +1,53 @@
+"""One snapshot from a recording, without the app: what ``gcpdash --once --demo`` and ``--replay`` show.
+
+Loads neither Google's clients nor Textual.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from dashboard.backends.fixture import FixtureBackend
+from dashboard.clock import ReplayClock
+from dashboard.models import Snapshot
+from dashboard.recording.reader import read_recording
+from dashboard.store import Store
+
+
+def load_snapshot(
+    path: Path, *, at: datetime | None = None, mode: Literal["demo", "replay"] = "replay"
+) -> tuple[Snapshot, list[str]]:
+    """Replay a recording up to a moment and return what gcpdash would show then.
+
+    Sources age by their recorded polling intervals, so a snapshot at a poll boundary is not stale just
+    because the recording polled less often than gcpdash does live.
+
+    Args:
+        path: The recording's directory (or its ``manifest.json``).
+        at: The moment (timezone-aware); by default the recording's last poll.
+        mode: ``demo`` for the bundled recording, ``replay`` for any other.
+
+    Returns:
+        The snapshot at ``at``, and the reader's warnings (e.g. a torn last line that was skipped).
+
+    Raises:
+        RecordingError: The recording cannot be read.
+    """
+    recording = read_recording(path)
+    clock = ReplayClock(recording.manifest.recorded_at, paused=True)
+    backend = FixtureBackend(recording, clock, mode=mode)
+    moment = backend.end if at is None else at
+    clock.seek(moment)
+    manifest = recording.manifest
+    store = Store(
+        mode=mode,
+        projects=tuple(manifest.projects),
+        regions=tuple(manifest.regions),
+        intervals=backend.intervals(),
+    )
+    for source in backend.sources():
+        for poll in backend.poll(source):
+            store.apply(poll)
+    return store.snapshot(moment), list(recording.warnings)

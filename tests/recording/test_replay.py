@@ -1,0 +1,116 @@
+"""``load_snapshot``: a recording replayed up to a moment, without Google's clients or Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from recbuild import at, failed, jobs_list, list_clusters
+
+from dashboard.errors import RecordingError
+from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, encode_exchange
+from dashboard.recording.reader import demo_path
+from dashboard.replay import load_snapshot
+
+Write = Callable[..., Path]
+
+
+@pytest.fixture
+def recording(write_recording: Write) -> Path:
+    return write_recording(
+        [
+            list_clusters(1, 0, ["a"]),
+            jobs_list(1, 10, ["j1"]),
+            list_clusters(2, 30, ["a", "b"]),
+            jobs_list(2, 40, ["j1", "j2"]),
+            failed("dataproc", DATAPROC_LIST_CLUSTERS, 3, 60),
+            list_clusters(4, 90, ["b"]),
+        ],
+        projects=["p1", "p2"],
+    )
+
+
+def test_snapshot_at_the_end(recording: Path) -> None:
+    snap, warnings = load_snapshot(recording)
+    assert warnings == []
+    assert snap.at == at(90)
+    assert (snap.mode, snap.projects, snap.regions) == ("replay", ("p1", "p2"), ("us-central1",))
+    assert [c.name for c in snap.dataproc.clusters] == ["b"]
+    assert sorted(j.job_id for j in snap.jobs) == ["j1", "j2"]
+    assert {s: st.state for s, st in snap.statuses.items()} == {
+        "jobs": "ok",  # 50 s old, but recorded every 30 s: not stale
+        "reservations": "loading",
+        "dataproc": "ok",
+        "dataflow": "loading",
+    }
+
+
+def test_snapshot_at_a_moment(recording: Path) -> None:
+    snap, _ = load_snapshot(recording, at=at(65), mode="demo")
+    assert snap.at == at(65)
+    assert snap.mode == "demo"
+    assert [c.name for c in snap.dataproc.clusters] == ["a", "b"]
+    status = snap.statuses["dataproc"]
+    assert status.state == "stale"
+    assert status.reason
+    assert (status.updated_at, status.checked_at) == (at(30), at(60))
+
+
+def test_snapshot_before_the_first_poll(recording: Path) -> None:
+    snap, _ = load_snapshot(recording, at=at(-1))
+    assert {st.state for st in snap.statuses.values()} == {"loading"}
+    assert snap.jobs == ()
+
+
+def test_warnings_come_through(recording: Path) -> None:
+    log = recording / "dataproc.jsonl"
+    log.write_bytes(log.read_bytes() + encode_exchange(list_clusters(5, 120))[:40])
+    snap, warnings = load_snapshot(recording)
+    assert warnings == ["dataproc.jsonl:5: last line is incomplete (the recording was cut off); skipped"]
+    assert snap.at == at(90)
+
+
+def test_an_unreadable_recording_raises(tmp_path: Path) -> None:
+    with pytest.raises(RecordingError, match=r"has no manifest\.json"):
+        load_snapshot(tmp_path)
+
+
+_NO_HEAVY_IMPORTS = """
+import sys
+from pathlib import Path
+from dashboard.replay import load_snapshot
+snapshot, warnings = load_snapshot(Path(sys.argv[1]))
+assert snapshot.dataproc.clusters, snapshot
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("google", "grpc", "textual")))
+"""
+
+
+@pytest.mark.timeout(60)
+def test_loads_neither_google_nor_textual(recording: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_HEAVY_IMPORTS, str(recording)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_demo_recording_replays() -> None:
+    try:
+        path = demo_path()
+    except RecordingError:
+        pytest.skip("the demo recording has not been generated in this checkout")
+    start = time.perf_counter()
+    snap, warnings = load_snapshot(path, mode="demo")
+    elapsed = time.perf_counter() - start
+    assert warnings == []
+    assert snap.mode == "demo"
+    assert len(snap.jobs) > 1000
+    assert snap.dataproc.clusters
+    assert snap.dataflow.jobs
+    assert snap.reservations.reservations
+    assert {st.state for st in snap.statuses.values()} <= {"ok", "stale"}
+    print(f"demo replayed in {elapsed * 1000:.0f} ms")
