@@ -22,7 +22,7 @@ from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
 from dashboard.models import SourceData, SourceName
 from dashboard.recording.format import Exchange
-from dashboard.recording.reader import RecordedPoll, Recording, demo_path, read_recording
+from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
 
 Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
 """``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
@@ -41,7 +41,7 @@ class FixtureBackend:
         mode: Literal["demo", "replay"] = "replay",
         parse: Parser | None = None,
     ) -> None:
-        """Parse every recorded poll.
+        """Parse every recorded poll. The backend keeps the parsed polls, not the recording's exchanges.
 
         Args:
             recording: What to replay.
@@ -53,13 +53,16 @@ class FixtureBackend:
             from dashboard.parsers import parse_poll
 
             parse = parse_poll
-        self.recording = recording
+        self.manifest = recording.manifest
+        self.path = recording.path
         self.clock = clock
         self.mode: Literal["demo", "replay"] = mode
-        self._polls: dict[SourceName, list[Poll]] = {
-            source: [_parsed(source, recorded, parse) for recorded in polls]
-            for source, polls in recording.polls.items()
-        }
+        self._sources = recording.sources
+        with gc_paused():
+            self._polls: dict[SourceName, list[Poll]] = {
+                source: [_parsed(source, recorded, parse) for recorded in polls]
+                for source, polls in recording.polls.items()
+            }
         self._due: dict[SourceName, list[datetime]] = {
             # a poll recorded out of time order falls due with its predecessor
             source: list(accumulate((p.t for p in polls), max))
@@ -72,7 +75,7 @@ class FixtureBackend:
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources the recording has a log for."""
-        return self.recording.sources
+        return self._sources
 
     def poll(self, source: SourceName) -> list[Poll]:
         """Every poll of ``source`` that has come due on the clock since the last call, oldest first."""

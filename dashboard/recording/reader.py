@@ -6,7 +6,10 @@ torn last line, which a recorder killed mid-write leaves behind: it is skipped w
 
 from __future__ import annotations
 
+import gc
 import importlib.resources
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -85,11 +88,32 @@ def read_recording(path: Path) -> Recording:
     manifest = read_manifest(path / MANIFEST)
     warnings: list[str] = []
     polls: dict[SourceName, list[RecordedPoll]] = {}
-    for source in SOURCES:
-        log = path / f"{source}.jsonl"
-        if log.is_file():
-            polls[source] = _read_log(log, source, warnings)
+    with gc_paused():
+        for source in SOURCES:
+            log = path / f"{source}.jsonl"
+            if log.is_file():
+                polls[source] = _read_log(log, source, warnings)
     return Recording(manifest=manifest, path=path, polls=polls, warnings=warnings)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while building many objects that stay alive, then freeze them.
+
+    Decoding a recording creates hundreds of thousands of dicts that all survive. Left alone, the collector
+    walks them again and again as they age through its generations: reading the demo took 230 ms instead
+    of 100, and every later allocation in the process paid for it too. Afterwards everything alive is moved
+    to the permanent generation (``gc.freeze``): reference counting still frees it when it is dropped, the
+    collector just stops re-examining it. The data has no reference cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -156,7 +156,8 @@ def test_create_without_a_path_replays_the_demo() -> None:
         return
     backend = create({})
     assert backend.mode == "demo"
-    assert backend.recording.path == path
+    assert backend.path == path
+    assert backend.manifest.recorded_at
 
 
 def test_registered_as_an_entry_point() -> None:
