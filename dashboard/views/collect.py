@@ -1,0 +1,404 @@
+"""Build each pane's data (:mod:`dashboard.views.items`) from a Snapshot: what runs, what it costs, in the
+order the panes show it. Pure, no Rich: the JSON and Markdown reports call it without loading a renderer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime
+
+from dashboard import cost as costs
+from dashboard.models import (
+    SOURCES,
+    Cluster,
+    DataflowJob,
+    Job,
+    MetricSeries,
+    Reservation,
+    Snapshot,
+    SourceStatus,
+)
+from dashboard.pricing import PriceTable, default_prices
+from dashboard.views.fmt import one_line
+from dashboard.views.items import (
+    AssignmentItem,
+    ClusterItem,
+    CommitmentItem,
+    DataflowItem,
+    DataflowSection,
+    DataprocSection,
+    JobItem,
+    JobsSection,
+    NodeGroupItem,
+    Overview,
+    PrincipalGroup,
+    ReservationItem,
+    ReservationsSection,
+    SourceItem,
+)
+from dashboard.views.states import state_look
+
+RECENT_JOBS = 25
+"""Finished jobs the jobs pane lists by default."""
+SERIES_POINTS = 60
+"""Points of a series kept for a sparkline (an hour of minutes)."""
+QUERY_SUMMARY = 120
+
+# Metric names as the parsers store them (service prefix removed).
+SLOTS_ALLOCATED = "slots/allocated"
+YARN_MEMORY = "cluster/yarn/allocated_memory_percentage"
+YARN_APPS = "cluster/yarn/apps"
+DF_LAG = "job/system_lag"
+DF_WATERMARK_AGE = "job/data_watermark_age"
+DF_THROUGHPUT = "job/elements_produced_count"
+
+
+def _seconds(a: datetime | None, b: datetime) -> float | None:
+    return None if a is None else max(0.0, (b - a).total_seconds())
+
+
+# ---------------------------------------------------------------- sources
+
+
+def sources_section(snapshot: Snapshot, now: datetime) -> dict[str, SourceItem]:
+    """Each source's state, data age and reason; every known source appears (``loading`` when unheard of)."""
+    names = [*SOURCES, *sorted(set(snapshot.statuses) - set(SOURCES))]
+    out: dict[str, SourceItem] = {}
+    for name in names:
+        status = snapshot.statuses.get(name)
+        if status is None:
+            out[name] = SourceItem(state="loading")
+            continue
+        out[name] = SourceItem(
+            state=status.state,
+            reason=status.reason,
+            updated_at=status.updated_at,
+            age_s=_seconds(status.updated_at, now),
+            warnings=status.warnings,
+        )
+    return out
+
+
+def source_status(snapshot: Snapshot, name: str) -> SourceStatus:
+    """A source's status, ``loading`` when the snapshot has none."""
+    return snapshot.statuses.get(name) or SourceStatus(source=name)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def reservation_editions(snapshot: Snapshot) -> dict[str, str]:
+    """Reservation key (``admin:US.name``) → edition, to attribute reservation jobs."""
+    return {r.reservation_key: r.edition for r in snapshot.reservations.reservations}
+
+
+def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str, str]) -> JobItem:
+    """One job, with its duration and estimated cost."""
+    cost = costs.job_cost(job, prices, editions)
+    return JobItem(
+        key=job.key,
+        project=job.project,
+        location=job.location,
+        job_id=job.job_id,
+        job_type=job.job_type,
+        statement_type=job.statement_type,
+        state=job.state,
+        status=state_look(job).label,
+        principal=job.principal,
+        created=job.created,
+        started=job.started,
+        ended=job.ended,
+        duration_s=job.duration_s(now),
+        bytes_processed=job.bytes_processed,
+        bytes_billed=job.bytes_billed,
+        slot_ms=job.slot_ms,
+        cost_usd=None if cost is None else cost.usd,
+        cost_basis=None if cost is None else cost.basis,
+        cache_hit=job.cache_hit,
+        reservation=job.reservation,
+        edition=job.edition,
+        priority=job.priority,
+        error_reason=job.error_reason,
+        error_message=job.error_message,
+        query_summary=one_line(job.query, QUERY_SUMMARY) or None,
+        query=job.query,
+        labels=job.labels,
+        parent_job_id=job.parent_job_id,
+        is_script=job.is_script,
+    )
+
+
+def _ended_key(job: Job) -> float:
+    moment = job.ended or job.started or job.created
+    return moment.timestamp() if moment else 0.0
+
+
+def jobs_section(
+    snapshot: Snapshot, now: datetime, prices: PriceTable | None = None, *, recent_limit: int = RECENT_JOBS
+) -> JobsSection:
+    """Running jobs (longest first), the latest finished ones, and the jobs grouped by principal."""
+    prices = prices or default_prices()
+    editions = reservation_editions(snapshot)
+    active = [j for j in snapshot.jobs if j.status in ("running", "pending")]
+    active.sort(key=lambda j: (state_look(j).rank, -(j.duration_s(now) or 0.0), j.key))
+    done = sorted((j for j in snapshot.jobs if j.state == "DONE"), key=_ended_key, reverse=True)
+    return JobsSection(
+        total=len(snapshot.jobs),
+        running=tuple(job_item(j, now, prices, editions) for j in active),
+        recent=tuple(job_item(j, now, prices, editions) for j in done[: max(0, recent_limit)]),
+        recent_limit=recent_limit,
+        by_principal=by_principal(snapshot.jobs, prices, editions),
+    )
+
+
+def by_principal(
+    jobs: tuple[Job, ...], prices: PriceTable, editions: Mapping[str, str]
+) -> tuple[PrincipalGroup, ...]:
+    """Jobs, failures, TiB billed, slot-hours and $ per principal, most expensive first. Script parents
+    whose children are present are not counted twice."""
+    acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0])
+    for job in costs.countable_jobs(jobs):
+        row = acc[job.principal or "(unknown)"]
+        row[0] += 1
+        row[1] += job.status in ("running", "pending")
+        row[2] += job.status == "failed"
+        row[3] += job.bytes_billed or 0
+        row[4] += job.slot_ms or 0
+        cost = costs.job_cost(job, prices, editions)
+        row[5] += cost.usd if cost else 0.0
+    groups = [
+        PrincipalGroup(
+            principal=name,
+            jobs=int(r[0]),
+            running=int(r[1]),
+            failed=int(r[2]),
+            bytes_billed=int(r[3]),
+            tib_billed=r[3] / costs.TIB,
+            slot_hours=r[4] / 3.6e6,
+            cost_usd=r[5],
+        )
+        for name, r in acc.items()
+    ]
+    groups.sort(key=lambda g: (-g.cost_usd, -g.jobs, g.principal))
+    return tuple(groups)
+
+
+# ---------------------------------------------------------------- reservations
+
+
+def reservation_series(reservation: Reservation, series: tuple[MetricSeries, ...]) -> MetricSeries | None:
+    """The slot-use series of a reservation, keyed by its id, its ``admin:LOC.id`` key or its full name."""
+    keys = {reservation.reservation_id, reservation.reservation_key, reservation.name}
+    return next((s for s in series if s.metric == SLOTS_ALLOCATED and s.key in keys), None) or next(
+        (s for s in series if s.key in keys), None
+    )
+
+
+def reservations_section(snapshot: Snapshot, prices: PriceTable | None = None) -> ReservationsSection:
+    """Reservations with their use, then commitments and assignments."""
+    prices = prices or default_prices()
+    data = snapshot.reservations
+    items = []
+    for r in sorted(data.reservations, key=lambda r: (r.location, r.reservation_id)):
+        series = reservation_series(r, data.slot_usage)
+        used = None if series is None else series.last
+        items.append(
+            ReservationItem(
+                name=r.name,
+                reservation_id=r.reservation_id,
+                reservation_key=r.reservation_key,
+                project=r.project,
+                location=r.location,
+                edition=r.edition,
+                baseline_slots=r.slot_capacity,
+                autoscale_current_slots=r.autoscale_current_slots,
+                autoscale_max_slots=r.autoscale_max_slots,
+                capacity_now=r.capacity_now,
+                capacity_max=r.capacity_max,
+                slots_used=used,
+                utilisation_pct=None if used is None or r.capacity_now <= 0 else used / r.capacity_now * 100,
+                usage=() if series is None else series.points[-SERIES_POINTS:],
+                usd_per_hour=costs.reservation_usd_per_hour(r, prices),
+                ignore_idle_slots=r.ignore_idle_slots,
+                concurrency=r.concurrency,
+            )
+        )
+    commitments = tuple(
+        CommitmentItem(
+            name=c.name,
+            commitment_id=c.commitment_id,
+            location=c.location,
+            plan=c.plan,
+            renewal_plan=c.renewal_plan,
+            state=c.state,
+            edition=c.edition,
+            slot_count=c.slot_count,
+            start=c.start,
+            end=c.end,
+        )
+        for c in data.commitments
+    )
+    assignments = tuple(
+        AssignmentItem(
+            name=a.name,
+            reservation_id=a.reservation_id,
+            assignee=a.assignee,
+            job_type=a.job_type,
+            state=a.state,
+        )
+        for a in sorted(data.assignments, key=lambda a: (a.reservation_id, a.assignee, a.job_type))
+    )
+    return ReservationsSection(reservations=tuple(items), commitments=commitments, assignments=assignments)
+
+
+# ---------------------------------------------------------------- Dataproc
+
+
+def _yarn_memory_pct(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> float | None:
+    series = index.get((YARN_MEMORY, cluster.name))
+    if series is not None and series.last is not None:
+        return series.last
+    total = cluster.yarn.get("yarn-memory-mb-total")
+    allocated = cluster.yarn.get("yarn-memory-mb-allocated")
+    if total and allocated is not None:
+        return allocated / total * 100
+    return None
+
+
+def _yarn_apps(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> float | None:
+    series = index.get((YARN_APPS, cluster.name))
+    if series is not None and series.last is not None:
+        return series.last
+    apps = cluster.yarn.get("yarn-apps-running")
+    return None if apps is None else float(apps)
+
+
+def cluster_item(
+    cluster: Cluster, now: datetime, prices: PriceTable, index: Mapping[tuple[str, str], MetricSeries]
+) -> ClusterItem:
+    """One cluster, with its shape, YARN use and $/h."""
+    shape = costs.cluster_shape(cluster, prices)
+    return ClusterItem(
+        project=cluster.project,
+        region=cluster.region,
+        name=cluster.name,
+        state=cluster.state,
+        status=state_look(cluster).label,
+        substate=cluster.substate,
+        detail=cluster.detail,
+        created=cluster.created,
+        age_s=_seconds(cluster.created, now),
+        state_since=cluster.state_since,
+        groups=tuple(
+            NodeGroupItem(
+                role=g.role,
+                count=g.count,
+                machine_type=g.machine_type.rstrip("/").rsplit("/", 1)[-1] if g.machine_type else None,
+                preemptibility=g.preemptibility,
+            )
+            for g in cluster.groups
+        ),
+        nodes=cluster.node_count,
+        vcpus=None if shape is None else shape[0],
+        memory_gib=None if shape is None else shape[1],
+        yarn_apps_running=_yarn_apps(cluster, index),
+        yarn_memory_pct=_yarn_memory_pct(cluster, index),
+        idle_since=cluster.idle_since,
+        idle_delete_ttl_s=cluster.idle_delete_ttl_s,
+        auto_delete_time=cluster.auto_delete_time,
+        usd_per_hour=costs.cluster_usd_per_hour(cluster, prices),
+        labels=cluster.labels,
+    )
+
+
+def dataproc_section(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> DataprocSection:
+    """Clusters by state (errors first, then running, then the rest), then by name."""
+    prices = prices or default_prices()
+    index = costs.series_index(snapshot.dataproc.series)
+    clusters = sorted(snapshot.dataproc.clusters, key=lambda c: (state_look(c).rank, c.project, c.name))
+    return DataprocSection(clusters=tuple(cluster_item(c, now, prices, index) for c in clusters))
+
+
+# ---------------------------------------------------------------- Dataflow
+
+
+def dataflow_item(
+    job: DataflowJob, now: datetime, prices: PriceTable, index: Mapping[tuple[str, str], MetricSeries]
+) -> DataflowItem:
+    """One Dataflow job, with its lag, freshness, throughput and cost."""
+
+    def last(metric: str) -> float | None:
+        series = index.get((metric, job.job_id))
+        return None if series is None else series.last
+
+    live = not job.is_terminal
+    cost = costs.dataflow_job_cost(job, index, prices)
+    lag = index.get((DF_LAG, job.job_id))
+    return DataflowItem(
+        project=job.project,
+        location=job.location,
+        job_id=job.job_id,
+        name=job.name,
+        job_type=job.job_type.removeprefix("JOB_TYPE_"),
+        state=job.state,
+        status=state_look(job).label,
+        created=job.created,
+        state_time=job.state_time,
+        age_s=_seconds(job.created, now),
+        vcpus=last(costs.DF_VCPUS) if live else None,
+        system_lag_s=last(DF_LAG) if live else None,
+        data_freshness_s=last(DF_WATERMARK_AGE) if live else None,
+        throughput_eps=last(DF_THROUGHPUT) if live else None,
+        usd_so_far=cost.usd_so_far,
+        usd_per_hour=cost.usd_per_hour,
+        lag=() if lag is None else lag.points[-SERIES_POINTS:],
+        streaming_engine=job.streaming_engine,
+        sdk=job.sdk,
+        labels=job.labels,
+    )
+
+
+def dataflow_section(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> DataflowSection:
+    """Jobs by state (failed first, then running, then the rest), newest first within a state."""
+    prices = prices or default_prices()
+    index = costs.series_index(snapshot.dataflow.series)
+    jobs = sorted(
+        snapshot.dataflow.jobs,
+        key=lambda j: (state_look(j).rank, -(j.created.timestamp() if j.created else 0.0), j.name),
+    )
+    return DataflowSection(jobs=tuple(dataflow_item(j, now, prices, index) for j in jobs))
+
+
+# ---------------------------------------------------------------- overview
+
+
+def overview_section(
+    snapshot: Snapshot, estimate: costs.CostEstimate, reservations: ReservationsSection | None = None
+) -> Overview:
+    """Burn rate per service, counts of what runs, sources' health."""
+    reservations = reservations or reservations_section(snapshot)
+    used = [r.slots_used for r in reservations.reservations if r.slots_used is not None]
+    clusters = snapshot.dataproc.clusters
+    index = costs.series_index(snapshot.dataproc.series)
+    running_clusters = [c for c in clusters if c.state == "RUNNING"]
+    flows = snapshot.dataflow.jobs
+    return Overview(
+        burn_rate_usd_per_hour=estimate.burn_rate_usd_per_hour,
+        burn_rate_by_service={s.service: s.burn_rate_usd_per_hour for s in estimate.services},
+        window_spend_usd=estimate.window_spend_usd,
+        price_version=estimate.price_version,
+        bigquery_jobs_running=sum(j.status == "running" for j in snapshot.jobs),
+        bigquery_jobs_pending=sum(j.status == "pending" for j in snapshot.jobs),
+        bigquery_jobs_failed=sum(j.status == "failed" for j in snapshot.jobs),
+        bigquery_jobs_total=len(snapshot.jobs),
+        reservations=len(reservations.reservations),
+        slots_in_use=sum(used) if used else None,
+        slot_capacity=sum(r.capacity_now for r in reservations.reservations),
+        dataproc_clusters_running=len(running_clusters),
+        dataproc_clusters_error=sum(state_look(c).rank == 0 for c in clusters),
+        dataproc_clusters_idle=sum(_yarn_apps(c, index) == 0 for c in running_clusters),
+        dataflow_jobs_running=sum(j.state == "JOB_STATE_RUNNING" for j in flows),
+        dataflow_jobs_failed=sum(j.state == "JOB_STATE_FAILED" for j in flows),
+        sources_ok=sum(source_status(snapshot, s).state == "ok" for s in SOURCES),
+        sources_total=len(SOURCES),
+    )

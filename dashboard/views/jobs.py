@@ -1,0 +1,161 @@
+"""The BigQuery jobs pane: running jobs first, then the latest finished ones, then who ran what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from dashboard.cost import window
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.views import fmt
+from dashboard.views.collect import RECENT_JOBS, jobs_section
+from dashboard.views.columns import Column, Row, line, table
+from dashboard.views.items import JobItem, JobsSection, PrincipalGroup
+from dashboard.views.states import look_of
+from dashboard.views.status import pane_heading
+
+COLUMNS = (
+    Column("STATE", "status", min_width=7),
+    Column("JOB", "job_id", max_width=30, shrink=True),
+    Column("PRINCIPAL", "principal", max_width=30, shrink=True),
+    Column("PROJECT", "project", max_width=22, shrink=True, wide=True),
+    Column("TYPE", "type", max_width=14),
+    Column("TIME", "time"),
+    Column("DURATION", "duration_s", justify="right"),
+    Column("BILLED", "bytes_billed", justify="right"),
+    Column("SLOT TIME", "slot_ms", justify="right"),
+    Column("$ EST", "cost_usd", justify="right"),
+    Column("CACHE", "cache_hit"),
+    Column("RESERVATION", "reservation", max_width=24, shrink=True, wide=True),
+    Column("ERROR", "error", max_width=40, shrink=True),
+    Column("QUERY", "query_summary", max_width=60, shrink=True),
+)
+
+PRINCIPAL_COLUMNS = (
+    Column("PRINCIPAL", "principal", max_width=50, shrink=True),
+    Column("JOBS", "jobs", justify="right"),
+    Column("RUNNING", "running", justify="right"),
+    Column("FAILED", "failed", justify="right"),
+    Column("TIB BILLED", "tib_billed", justify="right"),
+    Column("SLOT-HOURS", "slot_hours", justify="right"),
+    Column("$ EST", "cost_usd", justify="right"),
+)
+
+
+def job_type(item: JobItem) -> str:
+    """``QUERY/SELECT``, ``LOAD``, ``SCRIPT``: the job type with its statement type."""
+    if item.statement_type and item.job_type == "QUERY":
+        return item.statement_type
+    return item.job_type
+
+
+def cache_label(hit: bool | None) -> str | None:
+    """``hit``, ``-`` or None (unknown)."""
+    return None if hit is None else "hit" if hit else "-"
+
+
+def money_cell(usd: float | None, basis: str | None) -> Text:
+    """A job's $ estimate; a slot attribution (paid by the reservation) is dim and marked ``~``."""
+    if usd is None:
+        return Text(fmt.DASH, style="dim")
+    if basis == "slot_attribution":
+        return Text("~" + fmt.money(usd), style="dim")
+    return Text(fmt.money(usd))
+
+
+def job_row(item: JobItem, *, dated: bool = False) -> Row:
+    """One job as a table row."""
+    moment = item.ended if item.status in ("DONE", "FAILED") else item.started or item.created
+    error = None
+    if item.error_reason or item.error_message:
+        error = line(f"{item.error_reason or ''}: {item.error_message or ''}".strip(": "), 200, style="red")
+    return Row.of(
+        item.key,
+        [
+            Text(item.status, style=look_of("job", item.status).style),
+            item.job_id,
+            item.principal,
+            item.project,
+            job_type(item),
+            fmt.when(moment, dated=dated),
+            fmt.duration(item.duration_s),
+            fmt.size(item.bytes_billed),
+            fmt.duration(None if item.slot_ms is None else item.slot_ms / 1000),
+            money_cell(item.cost_usd, item.cost_basis),
+            cache_label(item.cache_hit),
+            item.reservation,
+            error,
+            line(item.query_summary, 200) if item.query_summary else None,
+        ],
+    )
+
+
+def principal_row(group: PrincipalGroup) -> Row:
+    """One principal's totals as a table row."""
+    return Row.of(
+        group.principal,
+        [
+            group.principal,
+            fmt.count(group.jobs),
+            fmt.count(group.running),
+            Text(fmt.count(group.failed), style="red" if group.failed else ""),
+            f"{group.tib_billed:,.3f}",
+            fmt.number(group.slot_hours, 1),
+            fmt.money(group.cost_usd),
+        ],
+    )
+
+
+def rows(items: Iterable[JobItem], *, dated: bool = False) -> list[Row]:
+    """Job rows."""
+    return [job_row(i, dated=dated) for i in items]
+
+
+def render_section(
+    section: JobsSection, snapshot: Snapshot, now: datetime, *, wide: bool | None = None
+) -> RenderableType:
+    """The pane from already collected data."""
+    start, end = window(snapshot)
+    dated = fmt.needs_dates(start, end)
+    return Group(
+        pane_heading("BigQuery jobs", snapshot, "jobs", now),
+        table(
+            COLUMNS,
+            rows(section.running, dated=dated),
+            title=f"Running ({len(section.running)})",
+            wide=wide,
+            empty="no job running",
+        ),
+        Text(""),
+        table(
+            COLUMNS,
+            rows(section.recent, dated=dated),
+            title=f"Recent (latest {len(section.recent)} of {fmt.count(section.total)} in the window)",
+            caption="$ EST: bytes billed x on-demand $/TiB; ~$: slot-hours x edition $/slot-h (reservation)",
+            wide=wide,
+        ),
+        Text(""),
+        table(
+            PRINCIPAL_COLUMNS,
+            [principal_row(g) for g in section.by_principal],
+            title=f"By principal, since {fmt.when(start, dated=True)} UTC",
+        ),
+    )
+
+
+def render(
+    snapshot: Snapshot,
+    now: datetime,
+    *,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+    wide: bool | None = None,
+) -> RenderableType:
+    """The BigQuery jobs pane: running, recent (``recent_limit``), and totals by principal."""
+    return render_section(
+        jobs_section(snapshot, now, prices, recent_limit=recent_limit), snapshot, now, wide=wide
+    )

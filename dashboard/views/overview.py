@@ -1,0 +1,134 @@
+"""The overview pane: what the platform costs per hour now, what runs, and whether every source answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from dashboard.cost import SERVICE_TITLES, CostEstimate, estimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.views import fmt, status
+from dashboard.views.collect import overview_section, sources_section
+from dashboard.views.columns import Column, Row, heading, table
+from dashboard.views.items import Overview
+
+BURN_COLUMNS = (
+    Column("SERVICE", "service", min_width=18),
+    Column("$/H NOW", "usd_per_hour", justify="right"),
+    Column("SHARE", "share", justify="right"),
+)
+
+RUNNING_COLUMNS = (
+    Column("WHAT", "what", min_width=18),
+    Column("NOW", "now", justify="right"),
+    Column("DETAIL", "detail"),
+)
+
+
+def burn_rows(overview: Overview) -> list[Row]:
+    """Burn rate per service with its share of the total."""
+    total = overview.burn_rate_usd_per_hour
+    return [
+        Row.of(
+            service,
+            [
+                SERVICE_TITLES.get(service, service),
+                fmt.rate(usd),
+                fmt.pct(usd / total * 100) if total > 0 else fmt.DASH,
+            ],
+        )
+        for service, usd in overview.burn_rate_by_service.items()
+    ]
+
+
+def _warn(n: int, style: str = "yellow") -> str:
+    return style if n else "dim"
+
+
+def running_rows(overview: Overview) -> list[Row]:
+    """Counts of what runs, with what needs attention highlighted."""
+    o = overview
+    slots = fmt.number(o.slots_in_use, 0) if o.slots_in_use is not None else fmt.DASH
+    return [
+        Row.of(
+            "bigquery",
+            [
+                "BigQuery jobs",
+                Text(fmt.count(o.bigquery_jobs_running), style="green" if o.bigquery_jobs_running else ""),
+                Text.assemble(
+                    (f"{o.bigquery_jobs_pending:,} pending", _warn(o.bigquery_jobs_pending)),
+                    " · ",
+                    (f"{o.bigquery_jobs_failed:,} failed", _warn(o.bigquery_jobs_failed, "red")),
+                    f" · {o.bigquery_jobs_total:,} in the window",
+                ),
+            ],
+        ),
+        Row.of(
+            "slots",
+            [
+                "Slots in use",
+                slots,
+                f"of {o.slot_capacity:,} (baseline + autoscale) in {o.reservations} reservation(s)",
+            ],
+        ),
+        Row.of(
+            "dataproc",
+            [
+                "Dataproc clusters",
+                Text(
+                    fmt.count(o.dataproc_clusters_running),
+                    style="green" if o.dataproc_clusters_running else "",
+                ),
+                Text.assemble(
+                    (f"{o.dataproc_clusters_error} in error", _warn(o.dataproc_clusters_error, "bold red")),
+                    " · ",
+                    (f"{o.dataproc_clusters_idle} idle", _warn(o.dataproc_clusters_idle)),
+                ),
+            ],
+        ),
+        Row.of(
+            "dataflow",
+            [
+                "Dataflow jobs",
+                Text(fmt.count(o.dataflow_jobs_running), style="green" if o.dataflow_jobs_running else ""),
+                Text(f"{o.dataflow_jobs_failed} failed", style=_warn(o.dataflow_jobs_failed, "red")),
+            ],
+        ),
+    ]
+
+
+def render_overview(
+    overview: Overview, cost: CostEstimate, snapshot: Snapshot, now: datetime
+) -> RenderableType:
+    """The pane from already collected data."""
+    burn = Text.assemble(
+        ("Burn rate ", "bold"),
+        (fmt.rate(overview.burn_rate_usd_per_hour), "bold yellow"),
+        ("  estimate", "dim"),
+        f" · {fmt.money(overview.window_spend_usd)} in the window · ",
+        (f"price table {overview.price_version}", "dim"),
+    )
+    return Group(
+        heading("Overview", f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC"),
+        burn,
+        Text(""),
+        table(BURN_COLUMNS, burn_rows(overview), title="Burn rate per service (estimate)"),
+        Text(""),
+        table(RUNNING_COLUMNS, running_rows(overview), title="Running"),
+        Text(""),
+        table(
+            status.COLUMNS,
+            status.rows(sources_section(snapshot, now)),
+            title=f"Sources ({overview.sources_ok}/{overview.sources_total} ok)",
+            wide=False,
+        ),
+    )
+
+
+def render(snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None) -> RenderableType:
+    """The overview pane."""
+    cost = estimate(snapshot, prices)
+    return render_overview(overview_section(snapshot, cost), cost, snapshot, now)
