@@ -1,0 +1,185 @@
+"""The gcpdash command line.
+
+``gcpdash [--demo | --replay PATH] [--once] [--format text|json|markdown] [--at TIME] [--speed N]
+[--width N] [--version]``
+
+Exit codes: 0 done; 3 gcpdash could not do its job (bad flags, a missing or corrupt recording, an unknown
+recording version), with one line on stderr saying why and what to do, never a traceback.
+
+Imports are lazy: ``--once`` on a recording loads only the reader, the parsers, the store and the one report
+module its format needs; never Textual nor Google's clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+
+from dashboard import __version__
+from dashboard.errors import EXIT_FAILURE, EXIT_OK, GcpdashError, RecordingError, UsageError
+
+FORMATS = ("text", "json", "markdown")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as :class:`UsageError` (exit 3, one line) instead of exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise instead of printing the usage and exiting 2."""
+        raise UsageError(f"{message} (see gcpdash --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    parser = _Parser(
+        prog="gcpdash",
+        description="A terminal dashboard for a Google Cloud data platform: BigQuery jobs, slot "
+        "reservations, Dataproc, Dataflow and what they cost.",
+        epilog="Exit codes: 0 done, 3 gcpdash could not do its job (the message says why).",
+        allow_abbrev=False,
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--demo", action="store_true", help="use the bundled demo recording")
+    source.add_argument("--replay", metavar="PATH", type=Path, help="use a recording (a directory)")
+    parser.add_argument("--once", action="store_true", help="print one snapshot and exit")
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="output of --once: text (default), json or markdown"
+    )
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="with --once: the moment to show, ISO 8601 (default: the recording's end)",
+    )
+    parser.add_argument(
+        "--speed",
+        metavar="N",
+        type=float,
+        default=1.0,
+        help="replay N times faster than recorded (default 1)",
+    )
+    parser.add_argument("--width", metavar="N", type=int, help="with --once text: columns to lay out for")
+    parser.add_argument("--version", action="version", version=f"gcpdash {__version__}")
+    return parser
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 moment (``2026-11-26T07:30:00Z``); without an offset it is UTC.
+
+    Raises:
+        UsageError: not such a time.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--at {_show(text)!r} is not an ISO 8601 time; give e.g. --at 2026-11-26T07:30:00Z"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _show(text: str) -> str:
+    """User or file text in a one-line message: on one line, controls made visible."""
+    from dashboard.views.fmt import safe_line
+
+    return safe_line(text, 300)
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Flag combinations argparse cannot express."""
+    if args.format is not None and not args.once:
+        raise UsageError("--format needs --once (the app has no output format); add --once")
+    if args.at is not None and not args.once:
+        raise UsageError("--at needs --once; the app starts at the recording's beginning")
+    if args.speed <= 0:
+        raise UsageError(f"--speed {args.speed:g}: must be more than 0")
+    if args.width is not None and args.width < 40:
+        raise UsageError(f"--width {args.width}: give at least 40 columns")
+
+
+def _recording(args: argparse.Namespace) -> tuple[Path, str]:
+    """The recording to use and the mode it runs in."""
+    if args.demo:
+        from dashboard.recording.reader import demo_path
+
+        return demo_path(), "demo"
+    if args.replay is not None:
+        return args.replay, "replay"
+    raise UsageError("live mode needs the live backend, which is not built yet; try gcpdash --demo")
+
+
+def _write(text: str | bytes) -> None:
+    """Write to stdout, bytes to its buffer when it has one."""
+    out = sys.stdout
+    if isinstance(text, bytes):
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
+            out.flush()
+            buffer.write(text)
+            buffer.flush()
+            return
+        text = text.decode("utf-8")
+    out.write(text)
+    out.flush()
+
+
+def run_once(path: Path, mode: str, *, fmt: str, at: datetime | None, width: int | None) -> int:
+    """Print one snapshot of a recording in ``fmt``."""
+    from dashboard.replay import load_snapshot
+
+    snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay")
+    for warning in warnings:
+        print(f"gcpdash: warning: {_show(warning)}", file=sys.stderr)
+    if fmt == "json":
+        from dashboard.report.json_report import render_json
+
+        _write(render_json(snapshot))
+    elif fmt == "markdown":
+        from dashboard.report.markdown import render_markdown
+
+        _write(render_markdown(snapshot))
+    else:
+        from dashboard.report.text import console_for, print_report
+
+        print_report(snapshot, console_for(sys.stdout, width=width))
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Do what the parsed flags ask."""
+    _check(args)
+    at = None if args.at is None else parse_time(args.at)
+    path, mode = _recording(args)
+    if args.once:
+        return run_once(path, mode, fmt=args.format or "text", at=at, width=args.width)
+    from dashboard.app import run_app
+
+    return run_app(recording=path, mode=mode, speed=args.speed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run gcpdash; returns the exit code."""
+    try:
+        return run(build_parser().parse_args(argv))
+    except RecordingError as exc:
+        message = str(exc)
+        if "gcpdash" not in message and "give" not in message:
+            message += "; fix or re-record it (docs/recording.md), or try gcpdash --demo"
+        return _fail(message)
+    except GcpdashError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:
+        # The reader went away (``gcpdash --once | head``): not an error, and nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str, code: int = EXIT_FAILURE) -> int:
+    print(f"gcpdash: error: {_show(message)}", file=sys.stderr)
+    return code

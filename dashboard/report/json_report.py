@@ -1,0 +1,147 @@
+"""``gcpdash --once --format json``: the snapshot as a stable, documented JSON document.
+
+The document is ``gcpdash.snapshot/1`` (``docs/snapshot-json.md``; JSON Schema in
+``dashboard/data/snapshot.schema.json``, generated from :class:`SnapshotDocument` by
+``python -m dashboard.report.json_report --schema``). Within ``/1`` changes are additive only.
+
+Cloud text keeps its exact characters; JSON escapes them. Beyond what JSON requires, the encoder also writes
+DEL, C1 controls, line separators and bidirectional overrides as ``\\uXXXX`` escapes, so that printing the
+document to a terminal (``cat``, ``less -r``) cannot reorder or recolour it either.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+import msgspec
+
+from dashboard import __version__
+from dashboard.cost import CostEstimate, estimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.views import collect
+from dashboard.views.items import (
+    DataflowSection,
+    DataprocSection,
+    JobsSection,
+    Overview,
+    ReservationsSection,
+    SourceItem,
+    UtcTime,
+)
+
+SCHEMA: Final = "gcpdash.snapshot/1"
+SCHEMA_URI = "https://gcpdash.invalid/schemas/snapshot-1.json"
+RECENT_JOBS = 100
+"""Finished jobs the JSON document lists (newest first)."""
+
+
+class SnapshotDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """What gcpdash saw at one moment: sources' health and every pane's data, costs as estimates."""
+
+    schema: Literal["gcpdash.snapshot/1"]
+    """The document's format and major version."""
+    gcpdash_version: str
+    generated_at: UtcTime
+    """When the document was written (wall clock)."""
+    at: UtcTime
+    """The moment the snapshot shows (recorded time for a replay)."""
+    mode: Literal["live", "demo", "replay"]
+    projects: tuple[str, ...]
+    regions: tuple[str, ...]
+    window_start: UtcTime
+    """The oldest data the snapshot holds; spend figures cover window_start..at."""
+    sources: dict[str, SourceItem]
+    overview: Overview
+    jobs: JobsSection
+    reservations: ReservationsSection
+    dataproc: DataprocSection
+    dataflow: DataflowSection
+    cost: CostEstimate
+
+
+def build_document(
+    snapshot: Snapshot,
+    *,
+    generated_at: datetime | None = None,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+) -> SnapshotDocument:
+    """The document for ``snapshot`` (its own time is ``now`` for ages and durations)."""
+    now = snapshot.at
+    cost = estimate(snapshot, prices)
+    reservations = collect.reservations_section(snapshot, prices)
+    return SnapshotDocument(
+        schema=SCHEMA,
+        gcpdash_version=__version__,
+        generated_at=generated_at or datetime.now(UTC),
+        at=now,
+        mode=snapshot.mode,
+        projects=snapshot.projects,
+        regions=snapshot.regions,
+        window_start=cost.window_start,
+        sources=collect.sources_section(snapshot, now),
+        overview=collect.overview_section(snapshot, cost, reservations),
+        jobs=collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit),
+        reservations=reservations,
+        dataproc=collect.dataproc_section(snapshot, now, prices),
+        dataflow=collect.dataflow_section(snapshot, now, prices),
+        cost=cost,
+    )
+
+
+_TERMINAL_UNSAFE = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+"""UTF-8 of DEL, C1 controls, ALM, LRM/RLM, LS/PS, LRE..RLO and LRI..PDI. UTF-8 is self-synchronising, so
+these byte patterns match only those characters (and in JSON they can only stand inside strings)."""
+
+
+def _escape_unsafe(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode("utf-8"))
+
+
+def encode(document: SnapshotDocument, *, indent: int = 2) -> bytes:
+    """The document as UTF-8 JSON, terminal-unsafe characters escaped as ``\\uXXXX``, newline-terminated."""
+    raw = msgspec.json.encode(document)
+    if indent:
+        raw = msgspec.json.format(raw, indent=indent)
+    return _TERMINAL_UNSAFE.sub(_escape_unsafe, raw) + b"\n"
+
+
+def render_json(
+    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+) -> bytes:
+    """``--once --format json``."""
+    return encode(build_document(snapshot, prices=prices, recent_limit=recent_limit))
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of :class:`SnapshotDocument`, as committed in
+    ``dashboard/data/snapshot.schema.json``."""
+    generated = msgspec.json.schema(SnapshotDocument)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_URI,
+        "title": SCHEMA,
+        "description": "gcpdash --once --format json: one snapshot of a Google Cloud data platform. "
+        "Costs are estimates from list prices. Within gcpdash.snapshot/1 changes are additive only.",
+        **generated,
+    }
+
+
+def schema_text() -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--schema"]:
+        sys.exit(
+            "usage: python -m dashboard.report.json_report --schema > dashboard/data/snapshot.schema.json"
+        )
+    sys.stdout.write(schema_text())

@@ -1,0 +1,161 @@
+"""``gcpdash --once --format markdown``: the snapshot as GitHub-flavoured Markdown, for chat and CI summaries.
+
+The tables hold the same rows as the text report and the app (the views' :class:`~dashboard.views.columns.Row`
+cells, already made visible), escaped so that cloud text cannot break a table (``|``), open code spans
+(backticks), emphasise, link, embed HTML, or turn into an emoji or an autolink.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from dashboard.cost import CostEstimate, estimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.views import collect, fmt
+from dashboard.views import cost as cost_view
+from dashboard.views import dataflow as dataflow_view
+from dashboard.views import dataproc as dataproc_view
+from dashboard.views import jobs as jobs_view
+from dashboard.views import overview as overview_view
+from dashboard.views import reservations as reservations_view
+from dashboard.views import status as status_view
+from dashboard.views.collect import RECENT_JOBS
+from dashboard.views.columns import Column, Row
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&$]|:(?=[A-Za-z_+\-/]))")
+"""Characters that mean something inline in GFM: escapes, code, emphasis, links, HTML, tables,
+strikethrough, entities, math (``$``), and a colon that could start an emoji shortcode or a URL scheme."""
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown paragraph or table cell: controls made visible, markup characters escaped."""
+    flat = fmt.visible(fmt.one_line(text, None))
+    return _SPECIAL.sub(r"\\\1", flat)
+
+
+def md_table(columns: Sequence[Column], rows: Iterable[Row], *, empty: str = "none") -> list[str]:
+    """A GFM table of the rows' plain text (every column, wide ones included)."""
+    align = {"left": ":---", "right": "---:", "center": ":---:"}
+    lines = [
+        "| " + " | ".join(md_escape(c.header) for c in columns) + " |",
+        "| " + " | ".join(align[c.justify] for c in columns) + " |",
+    ]
+    body = ["| " + " | ".join(md_escape(cell.plain) or " " for cell in row.cells) + " |" for row in rows]
+    if not body:
+        return [f"_{md_escape(empty)}_"]
+    return [*lines, *body]
+
+
+def _section(title: str, badge: str | None = None) -> list[str]:
+    head = [f"## {md_escape(title)}"]
+    if badge:
+        head.append(f"_{md_escape(badge)}_")
+    return [*head, ""]
+
+
+def _badge(snapshot: Snapshot, source: str, now: datetime) -> str:
+    return status_view.badge(snapshot, source, now).plain
+
+
+def render_markdown(
+    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+) -> str:
+    """``--once --format markdown``: every pane as headed tables."""
+    now = snapshot.at
+    cost = estimate(snapshot, prices)
+    reservations = collect.reservations_section(snapshot, prices)
+    overview = collect.overview_section(snapshot, cost, reservations)
+    jobs = collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit)
+    dated = fmt.needs_dates(cost.window_start, cost.window_end)
+    out = [
+        f"# gcpdash snapshot, {now:%Y-%m-%d %H:%M:%S} UTC",
+        "",
+        md_escape(
+            f"{snapshot.mode} · projects: {', '.join(snapshot.projects) or 'none'} · "
+            f"regions: {', '.join(snapshot.regions) or 'none'}"
+        ),
+        "",
+        f"**Burn rate {md_escape(fmt.rate(overview.burn_rate_usd_per_hour))}** (estimate) · "
+        f"{md_escape(fmt.money(overview.window_spend_usd))} in the window "
+        f"{md_escape(cost_view.window_label(cost))} · price table {md_escape(cost.price_version)}",
+        "",
+        *_section("Overview"),
+        *md_table(overview_view.BURN_COLUMNS, overview_view.burn_rows(overview)),
+        "",
+        *md_table(overview_view.RUNNING_COLUMNS, overview_view.running_rows(overview)),
+        "",
+        *_section("Sources"),
+        *md_table(status_view.COLUMNS, status_view.rows(collect.sources_section(snapshot, now))),
+        "",
+        *_section("BigQuery jobs", _badge(snapshot, "jobs", now)),
+        f"### Running ({len(jobs.running)})",
+        "",
+        *md_table(jobs_view.COLUMNS, jobs_view.rows(jobs.running, dated=dated), empty="no job running"),
+        "",
+        f"### Recent (latest {len(jobs.recent)} of {jobs.total:,} in the window)",
+        "",
+        *md_table(jobs_view.COLUMNS, jobs_view.rows(jobs.recent, dated=dated)),
+        "",
+        "### By principal",
+        "",
+        *md_table(jobs_view.PRINCIPAL_COLUMNS, [jobs_view.principal_row(g) for g in jobs.by_principal]),
+        "",
+        *_section("Slots & reservations", _badge(snapshot, "reservations", now)),
+        *md_table(
+            reservations_view.COLUMNS,
+            [reservations_view.reservation_row(r) for r in reservations.reservations],
+            empty="no reservation",
+        ),
+        "",
+        "### Commitments",
+        "",
+        *md_table(
+            reservations_view.COMMITMENT_COLUMNS,
+            [reservations_view.commitment_row(c, now) for c in reservations.commitments],
+            empty="no commitment",
+        ),
+        "",
+        "### Assignments",
+        "",
+        *md_table(
+            reservations_view.ASSIGNMENT_COLUMNS,
+            [reservations_view.assignment_row(a) for a in reservations.assignments],
+            empty="no assignment",
+        ),
+        "",
+        *_section("Dataproc", _badge(snapshot, "dataproc", now)),
+        *md_table(
+            dataproc_view.COLUMNS,
+            [
+                dataproc_view.cluster_row(c, now)
+                for c in collect.dataproc_section(snapshot, now, prices).clusters
+            ],
+            empty="no cluster",
+        ),
+        "",
+        *_section("Dataflow", _badge(snapshot, "dataflow", now)),
+        *md_table(
+            dataflow_view.COLUMNS,
+            [dataflow_view.job_row(j) for j in collect.dataflow_section(snapshot, now, prices).jobs],
+            empty="no Dataflow job",
+        ),
+        "",
+        *_cost(cost),
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _cost(cost: CostEstimate) -> list[str]:
+    return [
+        *_section(
+            "Cost (estimate)", f"price table {cost.price_version} · window {cost_view.window_label(cost)}"
+        ),
+        *md_table(
+            cost_view.COLUMNS, [*(cost_view.service_row(s) for s in cost.services), cost_view.total_row(cost)]
+        ),
+        "",
+        *(f"- {md_escape(note)}" for note in cost.notes),
+    ]

@@ -1,0 +1,82 @@
+"""``gcpdash --once`` (text): every pane's renderable, the same ones the app shows, printed by Rich."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from dashboard.cost import estimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
+from dashboard.views.collect import RECENT_JOBS
+from dashboard.views.fmt import visible
+
+
+def renderables(
+    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+) -> list[RenderableType]:
+    """The report's parts: a header, then overview, jobs, slots, Dataproc, Dataflow, cost and sources."""
+    now = snapshot.at
+    estimated = estimate(snapshot, prices)
+    slots = collect.reservations_section(snapshot, prices)
+    header = Text.assemble(
+        ("gcpdash", "bold"),
+        f" · {snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC · projects: ",
+        visible(", ".join(snapshot.projects) or "none"),
+        " · regions: ",
+        visible(", ".join(snapshot.regions) or "none"),
+        (f" · costs are estimates (price table {estimated.price_version})", "dim"),
+    )
+    parts: list[RenderableType] = [
+        header,
+        overview.render_overview(
+            collect.overview_section(snapshot, estimated, slots), estimated, snapshot, now
+        ),
+        jobs.render_section(
+            collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit), snapshot, now
+        ),
+        reservations.render_section(slots, snapshot, now),
+        dataproc.render_section(collect.dataproc_section(snapshot, now, prices), snapshot, now),
+        dataflow.render_section(collect.dataflow_section(snapshot, now, prices), snapshot, now),
+        cost.render_estimate(estimated),
+        status.render(snapshot, now),
+    ]
+    return parts
+
+
+def console_for(file: IO[str], *, width: int | None = None, color: bool | None = None) -> Console:
+    """A console that never interprets text: no markup, no emoji codes, no highlighting.
+
+    Args:
+        file: where to print.
+        width: columns; None: the terminal's, or 160 when not a terminal.
+        color: force colour on or off; None: only on a terminal (and not with NO_COLOR).
+    """
+    terminal = file.isatty()
+    return Console(
+        file=file,
+        width=width or (None if terminal else 160),
+        color_system=("auto" if color is None and terminal else "standard" if color else None),
+        force_terminal=color if color else None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def print_report(
+    snapshot: Snapshot,
+    console: Console,
+    *,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+) -> None:
+    """Print every pane, a blank line between them."""
+    for i, part in enumerate(renderables(snapshot, prices=prices, recent_limit=recent_limit)):
+        if i > 1:
+            console.print()
+        console.print(part)
