@@ -31,7 +31,7 @@ END = START + timedelta(hours=3)
 
 if str(ROOT / "fixtures") not in sys.path:
     sys.path.insert(0, str(ROOT / "fixtures"))
-from demogen.hostile import HOSTILE_JOB_IDS, HOSTILE_PLACES, HOSTILE_STRINGS, LONG_QUERY  # noqa: E402
+from demogen.hostile import HOSTILE_JOB_IDS, HOSTILE_PLACES, HOSTILE_STRINGS, INIT_ACTION, LONG_QUERY  # noqa: E402
 
 GRPC: dict[str, tuple[Any, Any]] = {
     fmt.RES_LIST_RESERVATIONS: (
@@ -94,10 +94,8 @@ def test_manifest() -> None:
     manifest = fmt.MANIFEST_DECODER.decode((DEMO / fmt.MANIFEST).read_bytes())
     assert (manifest.format, manifest.version) == (fmt.FORMAT_NAME, fmt.FORMAT_VERSION)
     assert (manifest.recorded_at, manifest.ended_at) == (START, END)
-    assert manifest.projects == ["acme-analytics", "acme-etl"]
-    assert manifest.regions == ["us-central1", "europe-west1"]
-    assert manifest.bigquery_locations == ["US"]
-    assert tuple(manifest.sources) == SOURCES
+    where = (manifest.projects, manifest.regions, manifest.bigquery_locations, tuple(manifest.sources))
+    assert where == (["acme-analytics", "acme-etl"], ["us-central1", "europe-west1"], ["US"], SOURCES)
     assert not (DEMO / ".keep").exists()
 
 
@@ -108,20 +106,14 @@ def test_exchange_lines_decode_and_polls_are_in_order(source: str) -> None:
     every = timedelta(seconds=30 if source == "jobs" else 60)
     polls = [e.poll for e in decoded]
     assert polls == sorted(polls)
-    assert polls[0] == 1
-    assert sorted(set(polls)) == list(range(1, int(END.timestamp() - START.timestamp()) // every.seconds + 1))
+    assert sorted(set(polls)) == list(range(1, (END - START) // every + 1))
     for e in decoded:
-        assert e.v == 1
-        assert e.source == source
-        assert e.t == START + (e.poll - 1) * every
+        assert (e.v, e.source, e.t) == (1, source, START + (e.poll - 1) * every)
         assert (e.response is None) != (e.error is None)
         if e.api == "rest":
-            assert e.http_method in ("GET", "POST")
-            assert e.path
-            assert e.status == 200
+            assert (e.http_method in ("GET", "POST"), e.path is not None, e.status) == (True, True, 200)
         else:
-            assert e.method in GRPC
-            assert e.http_method is None
+            assert (e.method in GRPC, e.http_method) == (True, None)
             assert e.error is None or e.error.code in GRPC_CODES
 
 
@@ -163,46 +155,47 @@ def test_jobs_list_items_build_with_the_client_library() -> None:
             key = next(k for k in expected if k in item["configuration"])
             assert type(job) is expected[key]
             kinds[key] += 1
-            assert job.state == "RUNNING"
-            assert job.user_email
-            assert job.location == "US"
-            assert job.project == e["path"].split("/")[4]
-            assert job.created is not None
-            assert job.started is not None
-            assert job.ended is None
+            assert (job.state, job.location, job.project, job.ended) == (
+                "RUNNING",
+                "US",
+                e["path"].split("/")[4],
+                None,
+            )
+            assert "@" in job.user_email
             assert job.created <= job.started <= datetime.fromisoformat(e["t"])
             if isinstance(job, bigquery.QueryJob):
-                assert job.query
-                assert job.statement_type
+                assert (bool(job.query), bool(job.statement_type), job.total_bytes_billed) == (
+                    True,
+                    True,
+                    None,
+                )
                 assert job.priority in ("INTERACTIVE", "BATCH")
-                assert job.total_bytes_billed is None
                 assert job.slot_millis is not None
                 assert job.reservation_id in (None, "acme-admin:US.prod", "acme-admin:US.adhoc")
-            elif isinstance(job, bigquery.LoadJob):
-                assert job.source_uris
-                assert job.destination is not None
-            elif isinstance(job, bigquery.CopyJob):
-                assert job.sources
-                assert job.destination is not None
+            elif isinstance(job, bigquery.LoadJob | bigquery.CopyJob):
+                assert job.destination.table_id
+                assert job.source_uris if isinstance(job, bigquery.LoadJob) else job.sources
             else:
-                assert isinstance(job, bigquery.ExtractJob)
-                assert job.destination_uris
+                assert job.destination_uris[0].startswith("gs://")
     assert set(kinds) == {"query", "load", "copy", "extract"}
 
 
 def test_history_query_requests_are_what_the_library_sends() -> None:
     for e in by_method("jobs", fmt.BQ_JOBS_QUERY):
         body = e["request"]
-        assert body["query"] == jobs_history_sql("US")
-        assert body["labels"] == {fmt.QUERY_LABEL: fmt.JOBS_HISTORY_QUERY}
-        assert body["jobCreationMode"] == "JOB_CREATION_OPTIONAL"
-        assert body["formatOptions"] == {"useInt64Timestamp": True}
+        assert (body["query"], body["labels"]) == (
+            jobs_history_sql("US"),
+            {fmt.QUERY_LABEL: fmt.JOBS_HISTORY_QUERY},
+        )
+        assert (body["jobCreationMode"], body["formatOptions"]) == (
+            "JOB_CREATION_OPTIONAL",
+            {"useInt64Timestamp": True},
+        )
         params = {
             p.name: p.value for p in map(bigquery.ScalarQueryParameter.from_api_repr, body["queryParameters"])
         }
-        assert params["until"] == datetime.fromisoformat(e["t"])
+        assert (params["until"], params["max_rows"]) == (datetime.fromisoformat(e["t"]), 20000)
         assert params["since"] < params["until"]
-        assert params["max_rows"] == 20000
     first = {e["path"]: e for e in reversed(by_method("jobs", fmt.BQ_JOBS_QUERY))}
     for e in first.values():
         since = bigquery.ScalarQueryParameter.from_api_repr(e["request"]["queryParameters"][0]).value
@@ -214,10 +207,8 @@ def test_history_rows_decode_with_the_library_and_pages_add_up() -> None:
     assert len(rows) > 2000
     for _, row in rows:
         assert list(row) == list(JOBS_HISTORY_COLUMNS)
-        assert isinstance(row["creation_time"], datetime)
-        assert row["creation_time"].tzinfo is not None
+        assert row["creation_time"].tzinfo is UTC
         assert row["state"] in ("PENDING", "RUNNING", "DONE")
-        assert isinstance(row["labels"], list)
         assert all(set(label) == {"key", "value"} for label in row["labels"])
         if row["state"] == "DONE":
             assert row["end_time"] >= row["start_time"] >= row["creation_time"]
@@ -262,8 +253,10 @@ def test_bigquery_story() -> None:
     rows = latest_rows()
     assert len(rows) >= 2000, "thousands of jobs"
     principals = {r["user_email"] for r in rows.values()}
-    assert len(principals) >= 12
-    assert sum(p.endswith(".gserviceaccount.com") for p in principals) >= 6
+    assert (len(principals) >= 12, sum(p.endswith(".gserviceaccount.com") for p in principals) >= 6) == (
+        True,
+        True,
+    )
     done = [r for r in rows.values() if r["state"] == "DONE"]
     reasons = Counter(r["error_result"]["reason"] for r in done if r["error_result"])
     assert {"invalidQuery", "resourcesExceeded", "accessDenied", "notFound"} <= set(reasons)
@@ -271,16 +264,12 @@ def test_bigquery_story() -> None:
     assert {"QUERY", "LOAD", "COPY", "EXTRACT"} <= {r["job_type"] for r in done}
     scripts = {r["job_id"]: r for r in done if r["statement_type"] == "SCRIPT"}
     children = [r for r in done if r["parent_job_id"] in scripts]
-    assert len(scripts) > 20
-    assert len(children) >= 3 * len(scripts)
+    assert len(children) >= 3 * len(scripts) > 60
     assert all(r["cache_hit"] is None for r in scripts.values())
     queries = [r for r in done if r["job_type"] == "QUERY" and not r["cache_hit"]]
     on_demand = [r for r in queries if r["reservation_id"] is None and r["total_bytes_billed"]]
     assert on_demand
-    assert {r["reservation_id"] for r in queries} >= {
-        "acme-admin:US.prod",
-        "acme-admin:US.adhoc",
-    }
+    assert {r["reservation_id"] for r in queries} >= {"acme-admin:US.prod", "acme-admin:US.adhoc"}
     labelled = sum(bool(r["labels"]) for r in done) / len(done)
     assert 0.5 < labelled < 0.97, labelled
     assert Counter(r["query"] for r in done).most_common(1)[0][1] >= 50, "the same SQL, again and again"
@@ -320,8 +309,7 @@ def test_reservations_story() -> None:
             expected = {"prod": ("500", "500", "ENTERPRISE"), "adhoc": ("100", "200", "STANDARD")}[rid]
             assert (r["slotCapacity"], r["autoscale"]["maxSlots"], r["edition"]) == expected
     prod = current["prod"]
-    assert len(set(prod)) >= 4
-    assert prod[-1] < 500
+    assert (len(set(prod)) >= 4, prod[-1] < 500) == (True, True)
     longest = max(len(run) for run in "".join("x" if c == 500 else " " for c in prod).split())
     assert longest >= 10, "autoscale pinned at its maximum for a stretch"
     commitments = by_method("reservations", fmt.RES_LIST_COMMITMENTS)
@@ -372,24 +360,35 @@ def test_dataproc_story() -> None:
     assert set(clusters) == {"etl-nightly", "adhoc-spark", "ml-features", "reporting-tmp"}
     for poll, c in clusters["etl-nightly"]:
         assert c is not None
-        assert c["config"]["lifecycleConfig"]["idleDeleteTtl"] == "3600s"
-        assert c["config"]["secondaryWorkerConfig"]["preemptibility"] == "SPOT"
-        assert c["config"]["workerConfig"]["machineTypeUri"].startswith(
+        config = c["config"]
+        assert (
+            config["lifecycleConfig"]["idleDeleteTtl"],
+            config["secondaryWorkerConfig"]["preemptibility"],
+        ) == (
+            "3600s",
+            "SPOT",
+        )
+        assert config["workerConfig"]["machineTypeUri"].startswith(
             "https://www.googleapis.com/compute/v1/projects/"
         )
         if c["status"]["state"] == "RUNNING":
             assert int(c["metrics"]["yarnMetrics"]["yarn-apps-running"]) > 0, poll
     for _, c in clusters["adhoc-spark"]:
         assert c is not None
-        assert c["status"]["state"] == "RUNNING"
+        assert (c["status"]["state"], c["metrics"]["yarnMetrics"]["yarn-apps-running"]) == ("RUNNING", "0")
         assert "lifecycleConfig" not in c["config"]
-        assert c["metrics"]["yarnMetrics"]["yarn-apps-running"] == "0"
     assert {c["status"]["state"] for _, c in clusters["ml-features"] if c} == {"ERROR"}
+    ml = clusters["ml-features"][-1][1]
+    assert ml is not None
+    assert ml["config"]["initializationActions"][0]["executableFile"] == INIT_ACTION
+    assert INIT_ACTION in ml["status"]["detail"]
     states = [c["status"]["state"] if c else None for _, c in clusters["reporting-tmp"]]
     first_gone = states.index(None)
-    assert states[0] == "RUNNING"
-    assert "DELETING" in states[:first_gone]
-    assert set(states[first_gone:]) == {None}
+    assert (states[0], "DELETING" in states[:first_gone], set(states[first_gone:])) == (
+        "RUNNING",
+        True,
+        {None},
+    )
     apps = [
         p["value"]["doubleValue"]
         for e in by_method("dataproc", fmt.MON_LIST_TIME_SERIES)
@@ -420,30 +419,23 @@ def test_dataflow_story() -> None:
     for e in lists:
         for job in e.get("response", {}).get("jobs", []):
             jobs[job["name"]].append(job)
-    assert set(jobs) == {
-        "clickstream-enrich",
-        "orders-cdc",
-        "iot-ingest",
-        "daily-sales-rollup",
-        "customer-360-backfill",
-    }
+    names = {"clickstream-enrich", "orders-cdc", "iot-ingest", "daily-sales-rollup", "customer-360-backfill"}
+    assert set(jobs) == names
     assert {j[-1]["location"] for j in jobs.values()} == {"us-central1", "europe-west1"}
     rollup = [j["currentState"] for j in jobs["daily-sales-rollup"]]
+    assert (rollup[0], rollup[-1]) == ("JOB_STATE_PENDING", "JOB_STATE_DONE")
     assert "JOB_STATE_RUNNING" in rollup
-    assert rollup[-1] == "JOB_STATE_DONE"
     assert jobs["customer-360-backfill"][-1]["currentState"] == "JOB_STATE_FAILED"
     lag = [value for _, value in _points("/system_lag", jobs["clickstream-enrich"][0]["id"])]
+    assert lag[-1] > 20 * lag[0] > 0
     assert len(lag) > 200
-    assert lag[-1] > 20 * lag[0]
     hourly = lag[::60]
     assert hourly == sorted(hourly), "lag grows steadily"
     iot = _points("/elements_produced_count", jobs["iot-ingest"][0]["id"])
     last_hour = [v for t, v in iot if t > "2026-11-26T08:00:00Z"]
-    assert len(last_hour) >= 50
-    assert set(last_hour) == {0.0}
+    assert (len(last_hour) >= 50, set(last_hour)) == (True, {0.0})
     assert min(v for t, v in iot if t < "2026-11-26T08:00:00Z") > 1000
     failed = sorted({e["poll"] for e in lists if e.get("error")})
-    assert len(failed) == 3
     assert failed == list(range(failed[0], failed[0] + 3))
     assert {e["error"]["code"] for e in lists if e.get("error")} == {"UNAVAILABLE"}
 
