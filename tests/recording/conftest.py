@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recbuild import manifest
 
 from dashboard.recording.format import Exchange
 from dashboard.recording.writer import RecordingWriter
+
+from .recbuild import manifest
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from recbuild import manifest
 
 import dashboard
 from dashboard.errors import RecordingError
 from dashboard.recording.format import MANIFEST
 from dashboard.recording.reader import demo_path
 from dashboard.recording.writer import RecordingWriter
+
+from .recbuild import manifest
 
 PACKAGE = Path(dashboard.__file__).resolve().parent
 CHECKOUT = PACKAGE.parent

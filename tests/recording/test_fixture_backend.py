@@ -10,7 +10,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from recbuild import at, failed, jobs_list, list_clusters
 
 from dashboard.backends.base import Backend, Poll
 from dashboard.backends.fixture import FixtureBackend, create
@@ -19,6 +18,8 @@ from dashboard.errors import RecordingError, UsageError
 from dashboard.models import DataprocData, SourceData, SourceName
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, Exchange
 from dashboard.recording.reader import demo_path, read_recording
+
+from .recbuild import at, failed, jobs_list, list_clusters
 
 Write = Callable[..., Path]
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from recbuild import T0, at, failed, jobs_list, list_clusters, manifest
 
 from dashboard.errors import RecordingError
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, MANIFEST, encode_exchange
 from dashboard.recording.reader import read_recording
+
+from .recbuild import T0, at, failed, jobs_list, list_clusters, manifest
 
 Write = Callable[..., Path]
 

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from recbuild import at, failed, jobs_list, list_clusters
 
 from dashboard.errors import RecordingError
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, encode_exchange
 from dashboard.recording.reader import demo_path
 from dashboard.replay import load_snapshot
+
+from .recbuild import at, failed, jobs_list, list_clusters
 
 Write = Callable[..., Path]
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from recbuild import at, jobs_list, list_clusters, manifest
 
 from dashboard.errors import RecordingError
 from dashboard.recording.format import MANIFEST, MANIFEST_DECODER, encode_exchange
 from dashboard.recording.reader import read_recording
 from dashboard.recording.writer import RecordingWriter
+
+from .recbuild import at, jobs_list, list_clusters, manifest
 
 
 def test_each_exchange_is_on_disk_as_soon_as_it_is_written(tmp_path: Path) -> None:

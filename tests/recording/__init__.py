@@ -1,0 +1,1 @@
+"""Recording reader, writer, fixture backend and replay tests."""
