@@ -221,6 +221,9 @@ def test_history_rows_decode_with_the_library_and_pages_add_up() -> None:
         ]
         assert sum(len(p["response"].get("rows", [])) for p in pages) == int(e["response"]["totalRows"])
         assert ("pageToken" in e["response"]) == ("jobReference" in e["response"]) == (len(pages) > 1)
+        if "jobReference" in e["response"]:  # the job gcpdash's own query made shows up in later history
+            own = latest_rows()[e["response"]["jobReference"]["jobId"]]
+            assert own["labels"] == [{"key": fmt.QUERY_LABEL, "value": fmt.JOBS_HISTORY_QUERY}]
         for page, following in itertools.pairwise(pages):
             assert following["params"]["pageToken"] == page["response"]["pageToken"]
             assert "schema" not in following["response"]
