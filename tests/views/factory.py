@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
+
 from dashboard.models import (
     Assignment,
     Cluster,
@@ -38,7 +40,7 @@ BELL = "\x07"
 RTL = "\u202e"
 C1_CSI = "\x9b"
 HOSTILE_QUERY = f"-- {RTL}gnp.exe\nSELECT '{MARKUP}' AS t, '{LINK_MARKUP}' AS l\nFROM x"
-ANSI_QUERY = f"-- {ANSI_RED}FAILED{ANSI_CLEAR} {OSC8}\rSELECT 1 -- {C1_CSI}2J"
+ANSI_QUERY = f"-- {C1_CSI}2J {ANSI_RED}FAILED{ANSI_CLEAR} {OSC8}\rSELECT 1"
 ANSI_ERROR = f"{ANSI_RED}no rows{ANSI_CLEAR}{OSC52}\r\x00"
 ARRAY_QUERY = f"{ARRAY_SQL}\n  AND x != '{BELL}'"
 RAW_CONTROLS = (ESC, BELL, RTL, "\x00", "\r", C1_CSI)
@@ -235,9 +237,14 @@ def clusters() -> DataprocData:
     """A running cluster with a TTL, an idle one without, one in ERROR, one DELETING (not billed)."""
 
     def groups(master: str, workers: str, n: int, secondary: int = 0) -> tuple[NodeGroup, ...]:
-        out = [NodeGroup(role="master", count=1, machine_type=master), NodeGroup(role="worker", count=n, machine_type=workers)]
+        out = [
+            NodeGroup(role="master", count=1, machine_type=master),
+            NodeGroup(role="worker", count=n, machine_type=workers),
+        ]
         if secondary:
-            out.append(NodeGroup(role="secondary", count=secondary, machine_type=workers, preemptibility="SPOT"))
+            out.append(
+                NodeGroup(role="secondary", count=secondary, machine_type=workers, preemptibility="SPOT")
+            )
         return tuple(out)
 
     uri = "https://www.googleapis.com/compute/v1/projects/acme-etl/zones/us-central1-b/machineTypes/"
@@ -363,6 +370,19 @@ def snapshot(**changes: object) -> Snapshot:
         dataflow=dataflow(),
         statuses=statuses(),
     )
-    import msgspec
-
     return msgspec.structs.replace(base, **changes)
+
+
+def render(renderable: object, width: int = 160) -> str:
+    """What a renderable prints on a plain console of ``width`` columns."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(
+        width=width, file=StringIO(), color_system=None, markup=False, emoji=False, highlight=False
+    )
+    console.print(renderable)
+    out = console.file.getvalue()
+    assert isinstance(out, str)
+    return out

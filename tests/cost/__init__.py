@@ -1,0 +1,1 @@
+"""Tests of prices and cost estimates."""

@@ -1,0 +1,1 @@
+"""Tests of the --once reports: text, JSON (and its schema), Markdown."""

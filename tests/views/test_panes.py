@@ -1,0 +1,170 @@
+"""Every pane rendered from a hand-built Snapshot: what it shows, in which order, and hostile text printed
+exactly as written with no control character reaching the terminal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import msgspec
+import pytest
+
+from dashboard.models import Job, Snapshot
+from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
+from views.factory import (
+    AT,
+    HOSTILE_QUERY,
+    MARKUP,
+    RAW_CONTROLS,
+    render,
+    snapshot,
+    t,
+)
+
+PANES = (overview, jobs, reservations, dataproc, dataflow, cost, status)
+
+
+def _has(text: str, *needles: str) -> None:
+    for needle in needles:
+        assert needle in text, f"{needle!r} not in {text!r}"
+
+
+def _lines_with(out: str, needle: str) -> list[str]:
+    return [line for line in out.splitlines() if needle in line]
+
+
+def test_jobs_pane_running_first_then_recent_then_principals() -> None:
+    out = render(jobs.render(snapshot(), AT))
+    running, recent, principals = out.index("Running (2)"), out.index("Recent ("), out.index("By principal")
+    assert running < recent < principals
+    # longest running first
+    assert out.index("run_1") < out.index("hostile_markup") < recent
+    # newest finished first: in_reservation ended 5 min ago, old_on_demand 2h50m ago
+    assert recent < out.index("in_reservation") < out.index("done_on_demand") < out.index("old_on_demand")
+    assert "Recent (latest 8 of 10 in the window)" in out
+    [failed] = _lines_with(out, "hostile_ansi")
+    assert failed.startswith("FAILED")
+    _has(failed, "invalidQuery")
+    [cached] = _lines_with(out[recent:principals], "cached ")
+    assert " hit " in cached
+    [reserved] = _lines_with(out[recent:principals], "in_reservation")
+    assert "~$0.60" in reserved  # 10 slot-hours x $0.06
+    [ana] = _lines_with(out[principals:], "ana@acme.example")
+    assert ana.split() == ["ana@acme.example", "2", "1", "0", "2.000", "2.0", "$12.50"]
+    [bob] = _lines_with(out[principals:], "bob@acme.example")
+    # old 0.5 TiB + script child 1 TiB; the script parent is not counted again: 1.5 TiB x $6.25
+    assert bob.split() == ["bob@acme.example", "3", "0", "0", "1.500", "1.0", "$9.38"]
+    assert out.index("ana@acme.example", principals) < out.index("bob@acme.example", principals)
+
+
+def test_jobs_pane_limits_recent_jobs() -> None:
+    section = collect.jobs_section(snapshot(), AT, recent_limit=3)
+    assert [j.job_id for j in section.recent] == ["in_reservation", "hostile_array_syntax", "hostile_ansi"]
+    assert section.total == 10
+    assert "Recent (latest 3 of 10" in render(jobs.render(snapshot(), AT, recent_limit=3))
+
+
+def test_reservations_pane() -> None:
+    out = render(reservations.render(snapshot(), AT))
+    prod = next(line for line in out.splitlines() if line.startswith("prod "))
+    # used now = last sample 140 of baseline 100 + autoscale 50; $/h = 150 x $0.06
+    assert prod.split()[:7] == ["prod", "US", "ENTERPRISE", "100", "50/200", "140", "93%"]
+    _has(prod, "▅▇█", "$9.00/h")
+    adhoc = next(line for line in out.splitlines() if line.startswith("adhoc "))
+    _has(adhoc, "30%", "$4.00/h")  # 100 Standard slots x $0.04
+    _has(out, "c1", "ANNUAL", "2027-01-01")
+    assert "projects/acme-etl" in out
+
+
+def test_dataproc_pane() -> None:
+    out = render(dataproc.render(snapshot(), AT))
+    names = ["ml-features", "adhoc-spark", "etl-nightly", "reporting-tmp"]
+    assert [line.split()[0] for line in out.splitlines() if line[:14].strip() in names] == names
+    [etl] = _lines_with(out, "etl-nightly")
+    _has(etl, "1m 2w 1s", " 32 ", "56%", "1h00m", "$2.28/h")
+    [adhoc] = _lines_with(out, "adhoc-spark")
+    _has(adhoc, "5h00m ago", "none", "$0.70/h")
+    [broken] = _lines_with(out, "ml-features")
+    _has(broken, "ERROR", "$0.39/h")
+    _has(out, "STALE", "503 UNAVAILABLE")
+
+
+def test_dataflow_pane() -> None:
+    out = render(dataflow.render(snapshot(), AT))
+    assert out.index("customer-360-backfill") < out.index("clickstream-enrich")  # failed first
+    [stream] = _lines_with(out, "clickstream-enrich")
+    _has(stream, "STREAMING", "RUNNING")
+    _has(stream, "20m00s", "21m40s", "850.5")
+    _has(stream, "$9.11", "$0.66/h", "▁▅█")
+    [batch] = _lines_with(out, "customer-360-backfill")
+    _has(batch, "FAILED", "$2.00")
+
+
+def test_cost_and_overview_panes() -> None:
+    out = render(cost.render(snapshot(), AT))
+    _has(out, "Cost (estimate)", "price table 2026.11")
+    assert "window 06:00:00–09:00:00 UTC (3h00m)" in out
+    for title in ("BigQuery on-demand", "BigQuery editions", "Dataproc", "Dataflow", "Total"):
+        assert title in out
+    first = render(overview.render(snapshot(), AT))
+    _has(first, "Burn rate $35.79/h", "estimate")
+    assert "Sources (3/4 ok)" in first
+    [bq] = _lines_with(first, "BigQuery jobs")
+    assert "0 pending · 1 failed · 10 in the window" in bq
+    [slots] = _lines_with(first, "Slots in use")
+    assert slots.split()[3] == "170"
+    _has(slots, "of 250")
+
+
+def test_status_pane() -> None:
+    out = render(status.render(snapshot(), AT), width=220)
+    [dataproc_line] = _lines_with(out, "dataproc")
+    _has(dataproc_line, "STALE", "6m00s", "08:54:00")
+    assert "torn line [bold red]boom[/]\\x1b[31m" in out
+
+
+def test_empty_snapshot_shows_loading_and_nothing() -> None:
+    empty = Snapshot(at=AT)
+    for pane in PANES:
+        out = render(pane.render(empty, AT))
+        assert out.strip()
+    assert "no job running" in render(jobs.render(empty, AT))
+    assert "LOADING" in render(status.render(empty, AT))
+    assert "no cluster" in render(dataproc.render(empty, AT))
+
+
+def test_dates_appear_when_the_window_spans_days() -> None:
+    old = Job(project="p", job_id="old", created=AT - timedelta(days=2), ended=AT - timedelta(days=2))
+    snap = snapshot(jobs=(*snapshot().jobs, old))
+    out = render(jobs.render(snap, AT))
+    assert "2026-11-26 08:55" in out
+    assert "2026-11-24" in out
+
+
+@pytest.mark.parametrize("width", [80, 160, 250])
+@pytest.mark.parametrize("pane", PANES, ids=lambda p: p.__name__.rsplit(".", 1)[-1])
+def test_no_control_character_reaches_the_terminal(pane: object, width: int) -> None:
+    out = render(pane.render(snapshot(), AT), width=width)  # type: ignore[attr-defined]
+    for raw in RAW_CONTROLS:
+        assert raw not in out, f"{raw!r} printed raw"
+
+
+def test_hostile_text_prints_exactly_as_written() -> None:
+    literal = Job(
+        project="p",
+        job_id="literal",
+        state="RUNNING",
+        started=t(minutes=-1),
+        query="r'[/a-z]+' [link=https://example.com]x[/link]",
+    )
+    snap = msgspec.structs.replace(snapshot(), jobs=(*snapshot().jobs, literal))
+    out = render(jobs.render(snap, AT), width=250)
+    assert MARKUP in out
+    assert "[link=https://example.com]x[/link]" in out
+    assert "arr[OFFSET(0)]" in out
+    assert "r'[/a-z]+'" in out
+    assert "\\u202egnp.exe" in out
+    assert "invalidQuery: \\x1b[31mno rows" in out
+    assert "-- \\x9b2J \\x1b[31mFAILED\\x1b[2J \\x1b]8;;" in out
+    assert HOSTILE_QUERY.splitlines()[1][:20] in out  # the second line of the query, on the same line
+    detail = render(dataproc.render(snap, AT), width=250)
+    assert f"{MARKUP} \\x1b[2J" in detail
