@@ -275,7 +275,7 @@ def clusters() -> DataprocData:
                 state="ERROR",
                 created=t(hours=-4),
                 groups=groups("e2-standard-4", "e2-highmem-4", 1),
-                detail=f"Initialization action failed {MARKUP} {ESC}[2J",
+                detail=f"Initialization action failed {MARKUP} {ESC}[2J | see `log`",
             ),
             Cluster(
                 project="acme-analytics",
