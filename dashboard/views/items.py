@@ -19,6 +19,7 @@ from dashboard.models import Sample
 Usd = Annotated[float, Meta(description="US dollars, estimate")]
 UsdPerHour = Annotated[float, Meta(description="US dollars per hour, estimate")]
 Seconds = Annotated[float, Meta(description="seconds")]
+UtcTime = Annotated[datetime, Meta(tz=True, description="RFC 3339 date-time, UTC")]
 
 
 class Item(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,7 +32,7 @@ class SourceItem(Item, frozen=True, kw_only=True):
     state: str
     """loading, ok, stale or error."""
     reason: str | None = None
-    updated_at: datetime | None = None
+    updated_at: UtcTime | None = None
     age_s: Seconds | None = None
     """Age of the data shown, at the snapshot's time."""
     warnings: tuple[str, ...] = ()
@@ -51,9 +52,9 @@ class JobItem(Item, frozen=True, kw_only=True):
     status: str
     """What it means: RUNNING, PENDING, FAILED or DONE."""
     principal: str | None = None
-    created: datetime | None = None
-    started: datetime | None = None
-    ended: datetime | None = None
+    created: UtcTime | None = None
+    started: UtcTime | None = None
+    ended: UtcTime | None = None
     duration_s: Seconds | None = None
     bytes_processed: int | None = None
     bytes_billed: int | None = None
@@ -140,8 +141,8 @@ class CommitmentItem(Item, frozen=True, kw_only=True):
     state: str
     edition: str
     slot_count: int
-    start: datetime | None = None
-    end: datetime | None = None
+    start: UtcTime | None = None
+    end: UtcTime | None = None
 
 
 class AssignmentItem(Item, frozen=True, kw_only=True):
@@ -183,18 +184,18 @@ class ClusterItem(Item, frozen=True, kw_only=True):
     status: str
     substate: str | None = None
     detail: str | None = None
-    created: datetime | None = None
+    created: UtcTime | None = None
     age_s: Seconds | None = None
-    state_since: datetime | None = None
+    state_since: UtcTime | None = None
     groups: tuple[NodeGroupItem, ...] = ()
     nodes: int
     vcpus: int | None = None
     memory_gib: float | None = None
     yarn_apps_running: float | None = None
     yarn_memory_pct: Annotated[float, Meta(description="percent of YARN memory allocated")] | None = None
-    idle_since: datetime | None = None
+    idle_since: UtcTime | None = None
     idle_delete_ttl_s: Seconds | None = None
-    auto_delete_time: datetime | None = None
+    auto_delete_time: UtcTime | None = None
     usd_per_hour: UsdPerHour | None = None
     labels: dict[str, str] = {}
 
@@ -218,8 +219,8 @@ class DataflowItem(Item, frozen=True, kw_only=True):
     state: str
     """As Dataflow says it, e.g. JOB_STATE_RUNNING."""
     status: str
-    created: datetime | None = None
-    state_time: datetime | None = None
+    created: UtcTime | None = None
+    state_time: UtcTime | None = None
     age_s: Seconds | None = None
     vcpus: float | None = None
     system_lag_s: Seconds | None = None
