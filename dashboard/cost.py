@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 import msgspec
 
@@ -28,6 +28,8 @@ from dashboard.pricing import CONFIDENCE_ORDER, Confidence, PriceTable, default_
 
 ServiceName = Literal["bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"]
 SERVICES: tuple[ServiceName, ...] = ("bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow")
+UtcTime = Annotated[datetime, msgspec.Meta(tz=True, description="RFC 3339 date-time, UTC")]
+
 SERVICE_TITLES: dict[str, str] = {
     "bigquery_on_demand": "BigQuery on-demand",
     "bigquery_editions": "BigQuery editions",
@@ -102,9 +104,9 @@ class CostEstimate(msgspec.Struct, frozen=True, kw_only=True):
     currency: str
     estimate: bool = True
     """Always true: these are estimates from list prices, not billing data."""
-    at: datetime
-    window_start: datetime
-    window_end: datetime
+    at: UtcTime
+    window_start: UtcTime
+    window_end: UtcTime
     window_hours: float
     services: tuple[ServiceCost, ...]
     burn_rate_usd_per_hour: float
