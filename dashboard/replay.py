@@ -12,7 +12,7 @@ from typing import Literal
 from dashboard.backends.fixture import FixtureBackend
 from dashboard.clock import ReplayClock
 from dashboard.models import Snapshot
-from dashboard.recording.reader import read_recording
+from dashboard.recording.reader import gc_paused, read_recording
 from dashboard.store import Store
 
 
@@ -37,7 +37,7 @@ def load_snapshot(
     """
     recording = read_recording(path)
     clock = ReplayClock(recording.manifest.recorded_at, paused=True)
-    backend = FixtureBackend(recording, clock, mode=mode)
+    backend = FixtureBackend(recording, clock, mode=mode, eager=False)
     moment = backend.end if at is None else at
     clock.seek(moment)
     manifest = recording.manifest
@@ -47,7 +47,8 @@ def load_snapshot(
         regions=tuple(manifest.regions),
         intervals=backend.intervals(),
     )
-    for source in backend.sources():
-        for poll in backend.poll(source):
-            store.apply(poll)
+    with gc_paused():
+        for source in backend.sources():
+            for poll in backend.catch_up(source):  # parses only what the moment needs
+                store.apply(poll)
     return store.snapshot(moment), list(recording.warnings)

@@ -15,6 +15,10 @@ DEFAULT_INTERVALS: Final[dict[SourceName, float]] = {
 }
 """Seconds between two polls of each source, live. Read it, never change it: copy it to override."""
 
+INCREMENTAL: Final[frozenset[SourceName]] = frozenset({"jobs"})
+"""Sources whose polls bring what changed, to be merged; every other source's poll is a full listing that
+replaces the previous one."""
+
 STALE_AFTER_INTERVALS: Final = 3.0
 """Data older than this many intervals is shown as stale even when no poll failed."""
 

@@ -23,6 +23,7 @@ from dashboard.errors import SourceError, UsageError
 from dashboard.models import SourceData, SourceName
 from dashboard.recording.format import Exchange
 from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
+from dashboard.sources import INCREMENTAL
 
 Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
 """``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
@@ -40,6 +41,7 @@ class FixtureBackend:
         *,
         mode: Literal["demo", "replay"] = "replay",
         parse: Parser | None = None,
+        eager: bool = True,
     ) -> None:
         """Parse every recorded poll. The backend keeps the parsed polls, not the recording's exchanges.
 
@@ -48,30 +50,38 @@ class FixtureBackend:
             clock: Recorded time; a poll is due once ``clock.now()`` reaches its ``t``.
             mode: ``demo`` for the bundled recording, ``replay`` for any other.
             parse: The parser; ``dashboard.parsers.parse_poll`` unless given.
+            eager: Parse every poll now (the default). With False, a poll is parsed when first handed
+                out, and :meth:`catch_up` can skip parsing polls that cannot matter any more.
         """
         if parse is None:
             from dashboard.parsers import parse_poll
 
             parse = parse_poll
+        self._parse = parse
         self.manifest = recording.manifest
         self.path = recording.path
         self.clock = clock
         self.mode: Literal["demo", "replay"] = mode
         self._sources = recording.sources
-        with gc_paused():
-            self._polls: dict[SourceName, list[Poll]] = {
-                source: [_parsed(source, recorded, parse) for recorded in polls]
-                for source, polls in recording.polls.items()
-            }
+        self._recorded: dict[SourceName, list[RecordedPoll | None]] = {
+            source: list(polls) for source, polls in recording.polls.items()
+        }
+        self._polls: dict[SourceName, list[Poll | None]] = {
+            source: [None] * len(polls) for source, polls in recording.polls.items()
+        }
         self._due: dict[SourceName, list[datetime]] = {
             # a poll recorded out of time order falls due with its predecessor
             source: list(accumulate((p.t for p in polls), max))
-            for source, polls in self._polls.items()
+            for source, polls in recording.polls.items()
         }
         self._next: dict[SourceName, int] = dict.fromkeys(self._polls, 0)
         self._lock = threading.Lock()
-        self._times = tuple(sorted({p.t for polls in self._polls.values() for p in polls}))
+        self._times = tuple(sorted({p.t for polls in recording.polls.values() for p in polls}))
         self.start, self.end = _span(recording)
+        if eager:
+            with gc_paused():
+                for source, polls in self._polls.items():
+                    self._parse_range(source, range(len(polls)))
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources the recording has a log for."""
@@ -79,15 +89,29 @@ class FixtureBackend:
 
     def poll(self, source: SourceName) -> list[Poll]:
         """Every poll of ``source`` that has come due on the clock since the last call, oldest first."""
-        due = self._due.get(source)
-        if not due:
+        first, last = self._take_due(source)
+        if first == last:
             return []
-        now = self.clock.now()
-        with self._lock:
-            first = self._next[source]
-            last = bisect_right(due, now, lo=first)
-            self._next[source] = last
-        return self._polls[source][first:last]
+        return self._parse_range(source, range(first, last))
+
+    def catch_up(self, source: SourceName) -> list[Poll]:
+        """Like :meth:`poll`, but only what a store needs to reach the clock's moment in one go.
+
+        For a full-listing source (:data:`~dashboard.sources.INCREMENTAL` lists the others) that is the
+        last successful due poll and the failures after it; everything before is superseded, and with
+        ``eager=False`` is never parsed. For an incremental source it is every due poll.
+        """
+        first, last = self._take_due(source)
+        if first == last:
+            return []
+        if source in INCREMENTAL:
+            return self._parse_range(source, range(first, last))
+        polls: list[Poll] = []
+        for index in range(last - 1, first - 1, -1):
+            polls += self._parse_range(source, range(index, index + 1))
+            if polls[-1].error is None:
+                break
+        return polls[::-1]
 
     def reset(self) -> None:
         """Start over: the next ``poll`` returns every poll due on the clock from the beginning."""
@@ -109,6 +133,33 @@ class FixtureBackend:
 
     def close(self) -> None:
         """Nothing to release: the recording is in memory."""
+
+    def _take_due(self, source: SourceName) -> tuple[int, int]:
+        """The index range of ``source``'s polls due since the last call, marked as handed out."""
+        due = self._due.get(source)
+        if not due:
+            return 0, 0
+        now = self.clock.now()
+        with self._lock:
+            first = self._next[source]
+            last = bisect_right(due, now, lo=first)
+            self._next[source] = last
+        return first, last
+
+    def _parse_range(self, source: SourceName, indices: range) -> list[Poll]:
+        """The polls at ``indices``, each parsed once; its exchanges are dropped once parsed."""
+        parsed = self._polls[source]
+        recorded = self._recorded[source]
+        out: list[Poll] = []
+        for index in indices:
+            poll = parsed[index]
+            if poll is None:
+                raw = recorded[index]
+                assert raw is not None  # exchanges are dropped only once parsed
+                poll = parsed[index] = _parsed(source, raw, self._parse)
+                recorded[index] = None
+            out.append(poll)
+        return out
 
 
 def _parsed(source: SourceName, recorded: RecordedPoll, parse: Parser) -> Poll:

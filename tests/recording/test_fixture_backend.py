@@ -16,6 +16,7 @@ from dashboard.backends.fixture import FixtureBackend, create
 from dashboard.clock import ReplayClock
 from dashboard.errors import RecordingError, UsageError
 from dashboard.models import DataprocData, SourceData, SourceName
+from dashboard.parsers import parse_poll
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, Exchange
 from dashboard.recording.reader import demo_path, read_recording
 
@@ -103,6 +104,41 @@ def test_polls_come_due_on_a_running_clock(recording: Path) -> None:
         got += backend.poll("dataproc")
         time.sleep(0.01)
     assert _numbers(got) == [1, 2, 3, 4]
+
+
+def test_catch_up_skips_superseded_listings(recording: Path) -> None:
+    parsed: list[tuple[str, int]] = []
+
+    def spy(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
+        parsed.append((source, exchanges[0].poll))
+        return parse_poll(source, exchanges)
+
+    rec = read_recording(recording)
+    clock = ReplayClock(at(75), paused=True)
+    backend = FixtureBackend(rec, clock, parse=spy, eager=False)
+    assert parsed == []
+    assert [(p.number, p.error is None) for p in backend.catch_up("dataproc")] == [(2, True), (3, False)]
+    assert _numbers(backend.catch_up("jobs")) == [1, 2]
+    assert sorted(parsed) == [("dataproc", 2), ("dataproc", 3), ("jobs", 1), ("jobs", 2)]
+    assert backend.poll("dataproc") == []
+    clock.seek(at(90))
+    assert _numbers(backend.poll("dataproc")) == [4]
+    backend.reset()
+    assert _numbers(backend.poll("dataproc")) == [1, 2, 3, 4]
+    assert len(parsed) == 6
+
+
+def test_eager_parses_everything_up_front(recording: Path) -> None:
+    parsed: list[str] = []
+
+    def spy(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
+        parsed.append(source)
+        return parse_poll(source, exchanges)
+
+    backend = FixtureBackend(read_recording(recording), ReplayClock(at(0), paused=True), parse=spy)
+    assert sorted(parsed) == ["dataproc"] * 4 + ["jobs"] * 2
+    backend.catch_up("dataproc")
+    assert len(parsed) == 6
 
 
 def test_recorded_intervals(recording: Path) -> None:

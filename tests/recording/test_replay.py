@@ -6,14 +6,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from dashboard.backends.fixture import FixtureBackend
+from dashboard.clock import ReplayClock
 from dashboard.errors import RecordingError
+from dashboard.models import Snapshot
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, encode_exchange
-from dashboard.recording.reader import demo_path
+from dashboard.recording.reader import demo_path, read_recording
 from dashboard.replay import load_snapshot
+from dashboard.store import Store
 
 from .recbuild import at, failed, jobs_list, list_clusters
 
@@ -84,6 +89,7 @@ _NO_HEAVY_IMPORTS = """
 import sys
 from pathlib import Path
 from dashboard.replay import load_snapshot
+from dashboard.store import Store
 snapshot, warnings = load_snapshot(Path(sys.argv[1]))
 assert snapshot.dataproc.clusters, snapshot
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("google", "grpc", "textual")))
@@ -97,6 +103,28 @@ def test_loads_neither_google_nor_textual(recording: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _replayed_poll_by_poll(path: Path, moment: datetime) -> Snapshot:
+    """The same moment the slow way: every poll parsed and applied, as the app does."""
+    rec = read_recording(path)
+    backend = FixtureBackend(rec, ReplayClock(moment, paused=True))
+    store = Store(
+        mode="replay",
+        projects=tuple(rec.manifest.projects),
+        regions=tuple(rec.manifest.regions),
+        intervals=backend.intervals(),
+    )
+    for source in backend.sources():
+        for poll in backend.poll(source):
+            store.apply(poll)
+    return store.snapshot(moment)
+
+
+@pytest.mark.parametrize("seconds", [0, 30, 59, 60, 75, 90, 1000])
+def test_same_snapshot_as_applying_every_poll(recording: Path, seconds: float) -> None:
+    snap, _ = load_snapshot(recording, at=at(seconds))
+    assert snap == _replayed_poll_by_poll(recording, at(seconds))
 
 
 def test_the_demo_recording_replays() -> None:
@@ -115,3 +143,5 @@ def test_the_demo_recording_replays() -> None:
     assert snap.reservations.reservations
     assert {st.state for st in snap.statuses.values()} <= {"ok", "stale"}
     print(f"demo replayed in {elapsed * 1000:.0f} ms")
+    middle = snap.at - timedelta(minutes=77, seconds=15)
+    assert load_snapshot(path, at=middle)[0] == _replayed_poll_by_poll(path, middle)
