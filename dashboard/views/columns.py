@@ -14,9 +14,11 @@ from typing import Literal
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from dashboard.views import grid
 from dashboard.views.fmt import DASH, safe_line, visible
 
 Justify = Literal["left", "center", "right"]
@@ -123,16 +125,37 @@ class PaneTable:
             out.add_row(Text(self.empty, style="dim"), *(Text("") for _ in shown[1:]))
         return out
 
-    def _table(self, options: ConsoleOptions) -> Table:
-        return self.build(self.wide if self.wide is not None else options.max_width >= WIDE_AT)
+    def _shown(self, options: ConsoleOptions) -> list[int]:
+        wide = self.wide if self.wide is not None else options.max_width >= WIDE_AT
+        return [i for i, c in enumerate(self.columns) if wide or not c.wide]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The table laid out for the width given."""
-        yield self._table(options)
+        """The table laid out for the width given: one line per row (cells cut to fit), or a Rich table
+        when a column wraps."""
+        shown = self._shown(options)
+        if any(self.columns[i].wrap for i in shown):
+            yield self.build(len(shown) == len(self.columns))
+            return
+        width = options.max_width
+        widths = grid.fit_widths(
+            self.columns, shown, grid.natural_widths(self.columns, self.rows, shown), width
+        )
+        if self.title:
+            yield Text(self.title, style="bold", no_wrap=True, overflow="ellipsis")
+        for line in grid.lines(self.columns, self.rows, shown, widths, empty=self.empty):
+            if line.cell_len > width:
+                line.truncate(width)
+            yield from line.render(console)
+            yield Segment.line()
+        if self.caption:
+            yield Text(self.caption, style="dim", no_wrap=True, overflow="ellipsis")
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        """The table's measure at the width given."""
-        return Measurement.get(console, options, self._table(options))
+        """As wide as the natural layout, at most the width given."""
+        shown = self._shown(options)
+        widths = grid.natural_widths(self.columns, self.rows, shown)
+        natural = sum(widths) + grid.GAP * max(0, len(widths) - 1)
+        return Measurement(min(natural, 20), natural).clamp(max_width=options.max_width)
 
 
 def _fit(text: Text, column: Column) -> Text:

@@ -31,8 +31,8 @@ COLUMNS = (
     Column("$ EST", "cost_usd", justify="right"),
     Column("CACHE", "cache_hit"),
     Column("RESERVATION", "reservation", max_width=24, shrink=True, wide=True),
-    Column("ERROR", "error", max_width=40, shrink=True),
-    Column("QUERY", "query_summary", max_width=60, shrink=True),
+    Column("ERROR", "error", max_width=60, shrink=True),
+    Column("QUERY", "query_summary", max_width=100, shrink=True),
 )
 
 PRINCIPAL_COLUMNS = (

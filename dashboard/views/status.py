@@ -66,7 +66,8 @@ def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
     look = state_look(status)
     text = Text(look.label, style=look.style)
     if status.updated_at is not None:
-        text.append(f" · data {fmt.age(status.updated_at, now).removesuffix(' ago')} old", style="dim")
+        age = max(0.0, (now - status.updated_at).total_seconds())
+        text.append(f" · data {fmt.duration(age)} old", style="dim")
     if status.reason:
         text.append(" · ")
         text.append_text(cell(fmt.one_line(status.reason, 200), style="red"))
