@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import msgspec
 import pytest
+from rich.cells import cell_len
 
 from dashboard.models import Job, Snapshot
 from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
@@ -146,6 +147,7 @@ def test_no_control_character_reaches_the_terminal(pane: object, width: int) -> 
     out = render(pane.render(snapshot(), AT), width=width)  # type: ignore[attr-defined]
     for raw in RAW_CONTROLS:
         assert raw not in out, f"{raw!r} printed raw"
+    assert max(cell_len(line) for line in out.splitlines()) <= width
 
 
 def test_hostile_text_prints_exactly_as_written() -> None:
