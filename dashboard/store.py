@@ -1,7 +1,8 @@
 """The store: polls go in, one :class:`~dashboard.models.Snapshot` of everything comes out.
 
 BigQuery jobs merge incrementally by key (polls bring only what changed); the other sources are full
-listings, so each successful poll replaces the last. Every source keeps its own status: a failed poll
+listings, so each successful poll replaces the last, except their Monitoring series, which polls bring
+incrementally and the store merges over a rolling window. Every source keeps its own status: a failed poll
 leaves the older data in place, marked stale with the reason.
 """
 
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+
+import msgspec
 
 from dashboard.backends.base import Poll
 from dashboard.models import (
@@ -26,6 +29,7 @@ from dashboard.models import (
     SourceName,
     SourceStatus,
 )
+from dashboard.series import SERIES_WINDOW, merge_series
 from dashboard.sources import DEFAULT_INTERVALS, STALE_AFTER_INTERVALS, span
 
 
@@ -54,6 +58,7 @@ class Store:
         projects: tuple[str, ...] = (),
         regions: tuple[str, ...] = (),
         intervals: Mapping[SourceName, float] | None = None,
+        series_window: timedelta = SERIES_WINDOW,
     ) -> None:
         """Start empty: every source loading.
 
@@ -64,7 +69,9 @@ class Store:
             regions: Copied into every snapshot.
             intervals: Seconds between polls per source, overriding :data:`DEFAULT_INTERVALS`; data older
                 than three intervals is stale.
+            series_window: How much of each Monitoring series to keep; polls bring only new points.
         """
+        self._series_window = series_window
         self._window = window
         self._mode: Literal["live", "demo", "replay"] = mode
         self._projects = tuple(projects)
@@ -133,11 +140,14 @@ class Store:
         if source == "jobs" and isinstance(data, JobsData):
             self._merge_jobs(data)
         elif source == "reservations" and isinstance(data, ReservationsData):
-            self._reservations = data
+            usage = merge_series(self._reservations.slot_usage, data.slot_usage, keep=self._series_window)
+            self._reservations = msgspec.structs.replace(data, slot_usage=usage)
         elif source == "dataproc" and isinstance(data, DataprocData):
-            self._dataproc = data
+            series = merge_series(self._dataproc.series, data.series, keep=self._series_window)
+            self._dataproc = msgspec.structs.replace(data, series=series)
         elif source == "dataflow" and isinstance(data, DataflowData):
-            self._dataflow = data
+            series = merge_series(self._dataflow.series, data.series, keep=self._series_window)
+            self._dataflow = msgspec.structs.replace(data, series=series)
         else:
             raise TypeError(f"a {source} poll carries {type(data).__name__}")
 

@@ -12,7 +12,7 @@ import statistics
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Literal, cast
@@ -23,10 +23,16 @@ from dashboard.errors import SourceError, UsageError
 from dashboard.models import SourceData, SourceName
 from dashboard.recording.format import Exchange
 from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
+from dashboard.series import SERIES_WINDOW
 from dashboard.sources import INCREMENTAL
 
 Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
 """``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
+
+
+_LOOKBACK = SERIES_WINDOW + timedelta(minutes=15)
+"""How far before a listing :meth:`FixtureBackend.catch_up` reaches for Monitoring points: the store's
+series window, plus a margin because points arrive minutes after their time."""
 
 
 class FixtureBackend:
@@ -94,24 +100,31 @@ class FixtureBackend:
             return []
         return self._parse_range(source, range(first, last))
 
-    def catch_up(self, source: SourceName) -> list[Poll]:
+    def catch_up(self, source: SourceName, *, keep: timedelta = _LOOKBACK) -> list[Poll]:
         """Like :meth:`poll`, but only what a store needs to reach the clock's moment in one go.
 
         For a full-listing source (:data:`~dashboard.sources.INCREMENTAL` lists the others) that is the
-        last successful due poll and the failures after it; everything before is superseded, and with
-        ``eager=False`` is never parsed. For an incremental source it is every due poll.
+        polls from ``keep`` before the last successful due poll onwards: the listing comes from that last
+        success, the Monitoring series (read incrementally) from the polls within ``keep`` of it.
+        Everything before is superseded, and with ``eager=False`` is never parsed. For an incremental
+        source it is every due poll.
         """
         first, last = self._take_due(source)
         if first == last:
             return []
         if source in INCREMENTAL:
             return self._parse_range(source, range(first, last))
-        polls: list[Poll] = []
+        tail: list[Poll] = []
         for index in range(last - 1, first - 1, -1):
-            polls += self._parse_range(source, range(index, index + 1))
-            if polls[-1].error is None:
+            tail += self._parse_range(source, range(index, index + 1))
+            if tail[-1].error is None:
                 break
-        return polls[::-1]
+        cutoff = tail[-1].t - keep
+        start = index = last - len(tail)
+        due = self._due[source]
+        while index > first and due[index - 1] >= cutoff:
+            index -= 1
+        return self._parse_range(source, range(index, start)) + tail[::-1]
 
     def reset(self) -> None:
         """Start over: the next ``poll`` returns every poll due on the clock from the beginning."""

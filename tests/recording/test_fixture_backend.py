@@ -117,7 +117,8 @@ def test_catch_up_skips_superseded_listings(recording: Path) -> None:
     clock = ReplayClock(at(75), paused=True)
     backend = FixtureBackend(rec, clock, parse=spy, eager=False)
     assert parsed == []
-    assert [(p.number, p.error is None) for p in backend.catch_up("dataproc")] == [(2, True), (3, False)]
+    polls = backend.catch_up("dataproc", keep=timedelta(0))
+    assert [(p.number, p.error is None) for p in polls] == [(2, True), (3, False)]
     assert _numbers(backend.catch_up("jobs")) == [1, 2]
     assert sorted(parsed) == [("dataproc", 2), ("dataproc", 3), ("jobs", 1), ("jobs", 2)]
     assert backend.poll("dataproc") == []
@@ -126,6 +127,12 @@ def test_catch_up_skips_superseded_listings(recording: Path) -> None:
     backend.reset()
     assert _numbers(backend.poll("dataproc")) == [1, 2, 3, 4]
     assert len(parsed) == 6
+
+
+def test_catch_up_keeps_the_polls_its_monitoring_series_come_from(recording: Path) -> None:
+    clock = ReplayClock(at(75), paused=True)
+    backend = FixtureBackend(read_recording(recording), clock, eager=False)
+    assert [p.number for p in backend.catch_up("dataproc")] == [1, 2, 3]
 
 
 def test_eager_parses_everything_up_front(recording: Path) -> None:

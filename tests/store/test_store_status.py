@@ -68,8 +68,8 @@ def test_listings_are_replaced_by_the_latest_successful_poll() -> None:
     flow = DataflowData(jobs=(DataflowJob(project="p", location="l", job_id="j", name="n"),))
     store.apply(Poll(source="dataflow", t=at(2), data=flow))
     snap = store.snapshot(at(60))
-    assert snap.reservations is res
-    assert snap.dataflow is flow
+    assert snap.reservations == res
+    assert snap.dataflow == flow
 
 
 def test_ok_then_stale_then_ok_again() -> None:

@@ -1,0 +1,52 @@
+"""Monitoring series arrive incrementally; the store keeps a rolling window of them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from dashboard.backends.base import Poll
+from dashboard.models import DataflowData, MetricSeries, Sample
+from dashboard.series import merge_series
+from dashboard.store import Store
+
+T0 = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+def minute(n: int) -> datetime:
+    return T0 + timedelta(minutes=n)
+
+
+def series(key: str, *points: tuple[int, float], metric: str = "job/system_lag") -> MetricSeries:
+    return MetricSeries(metric=metric, key=key, points=tuple(Sample(t=minute(m), value=v) for m, v in points))
+
+
+def test_new_points_extend_a_series_and_replace_the_same_minute() -> None:
+    merged = merge_series(
+        [series("a", (0, 1.0), (1, 2.0))], [series("a", (1, 5.0), (2, 3.0))], keep=timedelta(hours=1)
+    )
+    assert merged == (series("a", (0, 1.0), (1, 5.0), (2, 3.0)),)
+
+
+def test_points_older_than_the_window_go_and_empty_series_with_them() -> None:
+    old = [series("a", (0, 1.0), (10, 2.0)), series("gone", (0, 9.0))]
+    merged = merge_series(old, [series("a", (70, 4.0))], keep=timedelta(hours=1))
+    assert merged == (series("a", (10, 2.0), (70, 4.0)),)
+
+
+def test_other_metrics_and_keys_stay_apart() -> None:
+    old = [series("a", (0, 1.0)), series("a", (0, 7.0), metric="job/current_num_vcpus")]
+    merged = merge_series(old, [series("b", (1, 2.0))], keep=timedelta(hours=1))
+    assert sorted((s.metric, s.key, len(s.points)) for s in merged) == [
+        ("job/current_num_vcpus", "a", 1),
+        ("job/system_lag", "a", 1),
+        ("job/system_lag", "b", 1),
+    ]
+
+
+def test_the_store_merges_each_dataflow_poll_into_its_series() -> None:
+    store = Store()
+    for n in range(5):
+        data = DataflowData(series=(series("j1", (n, float(n))),))
+        store.apply(Poll(source="dataflow", t=minute(n), data=data))
+    (lag,) = store.snapshot(minute(5)).dataflow.series
+    assert [p.value for p in lag.points] == [0.0, 1.0, 2.0, 3.0, 4.0]
