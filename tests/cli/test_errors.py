@@ -180,3 +180,15 @@ def test_parse_time(text: str, moment: datetime) -> None:
 def test_parse_time_refuses_other_forms() -> None:
     with pytest.raises(UsageError, match="ISO 8601"):
         parse_time("5 minutes ago")
+
+
+@pytest.mark.timeout(60)
+def test_a_torn_last_line_is_a_warning(tmp_path: Path) -> None:
+    torn = GOOD_LINE.replace('"poll":1', '"poll":2')[:80]
+    path = recording(tmp_path, jobs=f"{GOOD_LINE}\n{torn}")
+    result = run("--once", "--replay", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("gcpdash: warning: ")
+    assert "jobs.jsonl:2" in line
+    assert json.loads(result.stdout)["mode"] == "replay"
