@@ -1,0 +1,60 @@
+"""Parsers: the APIs' own payloads, as recorded (docs/recording.md), → domain models (dashboard/models.py).
+
+Pure functions, shared by the live backend (which turns each response into the same JSON) and the fixture
+backend (which replays recordings), so a recording tests the code production runs. The entry point is
+:func:`parse_poll`; the per-API modules expose their mappers for callers that hold a single resource:
+
+- :mod:`~dashboard.parsers.common`: timestamps (RFC 3339, epoch ms/µs, float seconds), int64 strings,
+  durations, resource names;
+- :mod:`~dashboard.parsers.bqrows`: BigQuery's REST row format;
+- :mod:`~dashboard.parsers.bigquery` and :mod:`~dashboard.parsers.jobs`: BigQuery jobs;
+- :mod:`~dashboard.parsers.reservations`, :mod:`~dashboard.parsers.dataproc`,
+  :mod:`~dashboard.parsers.dataflow`, :mod:`~dashboard.parsers.monitoring`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from dashboard.models import SourceData, SourceName
+from dashboard.parsers.dataflow import parse_dataflow
+from dashboard.parsers.dataproc import parse_dataproc
+from dashboard.parsers.jobs import parse_jobs
+from dashboard.parsers.poll import PollContext
+from dashboard.parsers.reservations import parse_reservations
+from dashboard.recording.format import Exchange
+
+__all__ = ["parse_poll"]
+
+_PARSERS: dict[str, Callable[[Sequence[Exchange], PollContext], SourceData]] = {
+    "jobs": parse_jobs,
+    "reservations": parse_reservations,
+    "dataproc": parse_dataproc,
+    "dataflow": parse_dataflow,
+}
+
+
+def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
+    """One poll of one source → that source's data.
+
+    Args:
+        source: ``jobs``, ``reservations``, ``dataproc`` or ``dataflow``.
+        exchanges: Every exchange of the poll, in the order they happened (all pages, errors included).
+            Exchanges of methods the source does not use are ignored.
+
+    Returns:
+        :class:`~dashboard.models.JobsData`, :class:`~dashboard.models.ReservationsData`,
+        :class:`~dashboard.models.DataprocData` or :class:`~dashboard.models.DataflowData`. What a
+        secondary exchange (Monitoring, the history query, commitments, assignments) could not deliver is
+        said in its ``warnings``.
+
+    Raises:
+        SourceError: A primary listing (``jobs.list``, ``ListReservations``, ``ListClusters``,
+            ``AggregatedListJobs``) failed, or a response is not the shape its API documents. The reason is
+            short and actionable: a denied call names the IAM role it needs.
+        ValueError: ``source`` is not a source gcpdash knows.
+    """
+    parser = _PARSERS.get(source)
+    if parser is None:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(_PARSERS)}")
+    return parser(exchanges, PollContext(source))

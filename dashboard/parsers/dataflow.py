@@ -1,0 +1,115 @@
+"""Dataflow (proto JSON) → :class:`DataflowJob`, and one poll of the Dataflow source → :class:`DataflowData`.
+
+Per project the poll lists jobs of every region (``AggregatedListJobs``, primary: its failure fails the
+poll), then reads each Dataflow metric from Monitoring grouped by ``metric.label.job_id`` (secondary).
+List responses carry job summaries: ``environment`` is usually absent, so Streaming Engine is read
+leniently from whatever says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dashboard.models import DataflowData, DataflowJob
+from dashboard.parsers.common import TimeCache, items, obj, str_map
+from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.poll import PollContext
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+_EMPTY: dict[str, Any] = {}
+
+STREAMING_ENGINE_EXPERIMENTS = frozenset({"enable_streaming_engine", "enable_windmill_service"})
+"""Pipeline experiments that turn Streaming Engine on."""
+STREAMING_ENGINE_MODES = frozenset({"STREAMING_MODE_AT_LEAST_ONCE"})
+"""``environment.streamingMode`` values that only run on Streaming Engine."""
+
+
+def dataflow_job_from_json(
+    resource: Any, project: str | None = None, times: TimeCache | None = None
+) -> DataflowJob:
+    """A Dataflow ``Job`` message (as ``ListJobs``/``AggregatedListJobs`` return it).
+
+    Args:
+        resource: The job's proto JSON.
+        project: The project it was listed in, for a job without ``projectId``.
+        times: The poll's timestamp cache, if any.
+
+    Raises:
+        Garbage, KeyError, ValueError, TypeError: Not a job.
+    """
+    j = obj(resource, "a Dataflow job")
+    ts = times if times is not None else TimeCache()
+    job_id = j["id"]
+    state_time, created, started = j.get("currentStateTime"), j.get("createTime"), j.get("startTime")
+    return DataflowJob(
+        project=j.get("projectId") or project or "",
+        location=j.get("location") or "",
+        job_id=job_id,
+        name=j.get("name") or job_id,
+        job_type=j.get("type") or "JOB_TYPE_UNKNOWN",
+        state=j.get("currentState") or "JOB_STATE_UNKNOWN",
+        state_time=ts[state_time] if state_time else None,
+        created=ts[created] if created else None,
+        started=ts[started] if started else None,
+        sdk=_sdk(j.get("jobMetadata")),
+        streaming_engine=_streaming_engine(j.get("environment")),
+        labels=str_map(j.get("labels")),
+    )
+
+
+def _sdk(metadata: Any) -> str | None:
+    """``Apache Beam SDK for Java 2.61.0`` from ``jobMetadata.sdkVersion``."""
+    version = (metadata or _EMPTY).get("sdkVersion") or _EMPTY
+    parts = [p for p in (version.get("versionDisplayName"), version.get("version")) if p]
+    if len(parts) == 2 and parts[1] in parts[0]:
+        parts = parts[:1]
+    return " ".join(parts) or None
+
+
+def _streaming_engine(environment: Any) -> bool:
+    """Whether a job's ``environment`` says it runs on Streaming Engine; False when it says nothing."""
+    if not isinstance(environment, dict):
+        return False
+    if environment.get("useStreamingEngineResourceBasedBilling") is True:
+        return True
+    if environment.get("streamingMode") in STREAMING_ENGINE_MODES:
+        return True
+    experiments = list(environment.get("experiments") or ())
+    options = (environment.get("sdkPipelineOptions") or _EMPTY).get("options") or _EMPTY
+    if isinstance(options, dict):
+        if options.get("enableStreamingEngine") is True:
+            return True
+        experiments.extend(options.get("experiments") or ())
+    return any(str(e).split("=", 1)[0] in STREAMING_ENGINE_EXPERIMENTS for e in experiments)
+
+
+def dataflow_jobs_from_list(
+    response: dict[str, Any], project: str | None = None, times: TimeCache | None = None
+) -> list[DataflowJob]:
+    """Every job of one ``ListJobs``/``AggregatedListJobs`` page."""
+    return [dataflow_job_from_json(j, project, times) for j in items(response, "jobs")]
+
+
+def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowData:
+    """Build the Dataflow source's data from every exchange of one poll.
+
+    Raises:
+        SourceError: A job listing page failed or is garbage.
+    """
+    jobs: list[DataflowJob] = []
+    collector = SeriesCollector(ctx.times)
+    for ex in exchanges:
+        method = ex.method
+        if method in (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS):
+            project = ex.request.get("projectId")
+            project = project if isinstance(project, str) else None
+            jobs.extend(ctx.primary(ex, dataflow_jobs_from_list, project, ctx.times))
+            failed = (ex.response or _EMPTY).get("failedLocation")
+            if failed and isinstance(failed, list):
+                names = ", ".join(str((f or _EMPTY).get("name", "?")) for f in failed if isinstance(f, dict))
+                ctx.warn(f"Dataflow could not list jobs in {names or 'some regions'}; jobs there are missing")
+        elif method == fmt.MON_LIST_TIME_SERIES:
+            ctx.secondary(ex, warning_subject, collector.add_page, ex.request)
+    return DataflowData(jobs=tuple(jobs), series=collector.series(), warnings=ctx.warnings)

@@ -1,0 +1,183 @@
+"""Dataproc (proto JSON) → :class:`Cluster` and :class:`Batch`, and one poll of the Dataproc source →
+:class:`DataprocData`.
+
+Per project and region the poll lists clusters (primary: its failure fails the poll); then it reads YARN
+metrics from Monitoring, grouped by ``resource.label.cluster_name`` (secondary). A cluster in ERROR or being
+created may lack ``metrics`` and even ``config``: every part of it is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from dashboard.models import Batch, Cluster, DataprocData, NodeGroup
+from dashboard.parsers.common import (
+    TimeCache,
+    int_map,
+    items,
+    name_segments,
+    obj,
+    opt_duration,
+    opt_int64,
+    short_name,
+    str_map,
+)
+from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.poll import PollContext
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+_EMPTY: dict[str, Any] = {}
+
+_GROUPS: tuple[tuple[Literal["master", "worker", "secondary"], str], ...] = (
+    ("master", "masterConfig"),
+    ("worker", "workerConfig"),
+    ("secondary", "secondaryWorkerConfig"),
+)
+
+
+def cluster_from_json(
+    resource: Any, region: str, project: str | None = None, times: TimeCache | None = None
+) -> Cluster:
+    """A ``Cluster`` message.
+
+    Args:
+        resource: The cluster's proto JSON.
+        region: The region it was listed in (the request's ``region``: the cluster does not say).
+        project: The project it was listed in, for a cluster without ``projectId``.
+        times: The poll's timestamp cache, if any.
+
+    Raises:
+        Garbage, KeyError, ValueError, TypeError: Not a cluster.
+    """
+    c = obj(resource, "a cluster")
+    ts = times if times is not None else TimeCache()
+    config = c.get("config") or _EMPTY
+    status = c.get("status") or _EMPTY
+    lifecycle = config.get("lifecycleConfig") or _EMPTY
+    groups: list[NodeGroup] = []
+    for role, key in _GROUPS:
+        group = config.get(key)
+        if group:
+            groups.append(
+                NodeGroup(
+                    role=role,
+                    count=opt_int64(group.get("numInstances")) or 0,
+                    machine_type=short_name(group.get("machineTypeUri")),
+                    preemptibility=group.get("preemptibility"),
+                )
+            )
+    state_since = _time(ts, status.get("stateStartTime"))
+    created = _created(c.get("statusHistory"), ts)
+    if created is None and status.get("state") == "CREATING":
+        created = state_since
+    auto_delete = _time(ts, lifecycle.get("autoDeleteTime"))
+    if auto_delete is None and created is not None:
+        ttl = opt_duration(lifecycle.get("autoDeleteTtl"))
+        auto_delete = None if ttl is None else created + timedelta(seconds=ttl)
+    metrics = c.get("metrics") or _EMPTY
+    return Cluster(
+        project=c.get("projectId") or project or "",
+        region=region,
+        name=c["clusterName"],
+        uuid=c.get("clusterUuid"),
+        state=status.get("state") or "UNKNOWN",
+        substate=status.get("substate"),
+        state_since=state_since,
+        detail=status.get("detail"),
+        created=created,
+        groups=tuple(groups),
+        zone=short_name((config.get("gceClusterConfig") or _EMPTY).get("zoneUri")),
+        image_version=(config.get("softwareConfig") or _EMPTY).get("imageVersion"),
+        idle_delete_ttl_s=opt_duration(lifecycle.get("idleDeleteTtl")),
+        idle_since=_time(ts, lifecycle.get("idleStartTime")),
+        auto_delete_time=auto_delete,
+        labels=str_map(c.get("labels")),
+        yarn=int_map(metrics.get("yarnMetrics")),
+        hdfs=int_map(metrics.get("hdfsMetrics")),
+    )
+
+
+def _time(times: TimeCache, value: str | None) -> datetime | None:
+    return times[value] if value else None
+
+
+def _created(history: Any, times: TimeCache) -> datetime | None:
+    """The earliest CREATING in a status history, else its earliest entry."""
+    if not history:
+        return None
+    creating: list[datetime] = []
+    every: list[datetime] = []
+    for entry in history:
+        when = entry.get("stateStartTime")
+        if not when:
+            continue
+        t = times[when]
+        every.append(t)
+        if entry.get("state") == "CREATING":
+            creating.append(t)
+    return min(creating) if creating else min(every) if every else None
+
+
+def batch_from_json(resource: Any, times: TimeCache | None = None) -> Batch:
+    """A Dataproc Serverless ``Batch`` message (``projects/P/locations/R/batches/ID``)."""
+    b = obj(resource, "a batch")
+    ts = times if times is not None else TimeCache()
+    name = b["name"]
+    project, region, batch_id = name_segments(name, "projects", "locations", "batches")
+    usage = (b.get("runtimeInfo") or _EMPTY).get("approximateUsage") or _EMPTY
+    return Batch(
+        name=name,
+        project=project,
+        region=region,
+        batch_id=batch_id,
+        state=b.get("state") or "STATE_UNSPECIFIED",
+        created=_time(ts, b.get("createTime")),
+        state_time=_time(ts, b.get("stateTime")),
+        creator=b.get("creator"),
+        milli_dcu_seconds=opt_int64(usage.get("milliDcuSeconds")) or 0,
+        shuffle_storage_gb_seconds=opt_int64(usage.get("shuffleStorageGbSeconds")) or 0,
+        labels=str_map(b.get("labels")),
+    )
+
+
+def clusters_from_list(
+    response: dict[str, Any], region: str, project: str | None, times: TimeCache | None = None
+) -> list[Cluster]:
+    """Every cluster of one ``ListClusters`` page."""
+    return [cluster_from_json(c, region, project, times) for c in items(response, "clusters")]
+
+
+def batches_from_list(response: dict[str, Any], times: TimeCache | None = None) -> list[Batch]:
+    """Every batch of one ``ListBatches`` page."""
+    return [batch_from_json(b, times) for b in items(response, "batches")]
+
+
+def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocData:
+    """Build the Dataproc source's data from every exchange of one poll.
+
+    Raises:
+        SourceError: A ``ListClusters`` page failed or is garbage.
+    """
+    clusters: list[Cluster] = []
+    batches: list[Batch] = []
+    collector = SeriesCollector(ctx.times)
+    times = ctx.times
+    for ex in exchanges:
+        method = ex.method
+        request = ex.request
+        if method == fmt.DATAPROC_LIST_CLUSTERS:
+            region = str(request.get("region") or "")
+            project = request.get("projectId")
+            project = project if isinstance(project, str) else None
+            clusters.extend(ctx.primary(ex, clusters_from_list, region, project, times))
+        elif method == fmt.DATAPROC_LIST_BATCHES:
+            found = ctx.secondary(ex, "Serverless batches not shown", batches_from_list, times)
+            batches.extend(found or ())
+        elif method == fmt.MON_LIST_TIME_SERIES:
+            ctx.secondary(ex, warning_subject, collector.add_page, request)
+    return DataprocData(
+        clusters=tuple(clusters), batches=tuple(batches), series=collector.series(), warnings=ctx.warnings
+    )

@@ -1,0 +1,180 @@
+"""The history query's rows (``INFORMATION_SCHEMA.JOBS``, :mod:`dashboard.queries`) → :class:`Job`, fast.
+
+The history is most of what a recording holds, so its rows are read straight from their cells by column
+position, without building a dict per row: the schema of the first page says where each column is, once.
+A schema without every column the query selects (another gcpdash's query, a hand-made fixture) goes the
+general way instead: :mod:`dashboard.parsers.bqrows` into dicts, then
+:func:`dashboard.parsers.bigquery.job_from_history`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.models import Job
+from dashboard.parsers.bigquery import job_from_history
+from dashboard.parsers.bqrows import RowDecoder
+from dashboard.parsers.common import Garbage, parse_bool, parse_bq_timestamp
+from dashboard.queries import JOBS_HISTORY_COLUMNS
+
+HISTORY_TYPES: dict[str, tuple[str, ...]] = {
+    "creation_time": ("TIMESTAMP",),
+    "start_time": ("TIMESTAMP",),
+    "end_time": ("TIMESTAMP",),
+    "total_bytes_processed": ("INTEGER", "INT64"),
+    "total_bytes_billed": ("INTEGER", "INT64"),
+    "total_slot_ms": ("INTEGER", "INT64"),
+    "cache_hit": ("BOOLEAN", "BOOL"),
+    "error_result": ("RECORD", "STRUCT"),
+    "labels": ("RECORD", "STRUCT"),
+    "destination_table": ("RECORD", "STRUCT"),
+}
+"""The history columns whose type the parser relies on; a schema that disagrees is garbage."""
+
+_SUBFIELDS = {
+    "error_result": ("reason", "message"),
+    "labels": ("key", "value"),
+    "destination_table": ("project_id", "dataset_id", "table_id"),
+}
+
+
+class HistoryReader:
+    """Reads the rows of one history result, page after page, with the schema its first page carried."""
+
+    __slots__ = ("_fallback", "_pos", "_sub", "_width")
+
+    def __init__(self, fields: Any) -> None:
+        """Locate every column in ``schema.fields``.
+
+        Raises:
+            Garbage: The schema is malformed, or a column has a type the parser cannot read.
+        """
+        if type(fields) is not list:
+            raise Garbage(f"schema fields are {type(fields).__name__}, expected a list")
+        index: dict[str, int] = {}
+        sub: dict[str, tuple[int, ...]] = {}
+        for i, field in enumerate(fields):
+            if type(field) is not dict or type(field.get("name")) is not str:
+                raise Garbage("a schema field is not an object with a name")
+            name = field["name"]
+            index[name] = i
+            kind = str(field.get("type", "STRING")).upper()
+            expected = HISTORY_TYPES.get(name)
+            if expected is not None and kind not in expected:
+                raise Garbage(f"history column {name!r} is {kind}, expected {expected[0]}")
+            wanted = _SUBFIELDS.get(name)
+            if wanted is not None:
+                names = [f.get("name") for f in field.get("fields") or ()]
+                if all(w in names for w in wanted):
+                    sub[name] = tuple(names.index(w) for w in wanted)
+        self._width = len(index)
+        complete = all(c in index for c in JOBS_HISTORY_COLUMNS) and len(sub) == len(_SUBFIELDS)
+        self._fallback = None if complete else RowDecoder(fields)
+        self._pos = tuple(index.get(c, -1) for c in JOBS_HISTORY_COLUMNS)
+        self._sub = sub
+
+    def jobs(self, rows: list[Any], location: str | None) -> list[Job]:
+        """The jobs of one page's ``rows``.
+
+        Raises:
+            Garbage, KeyError, TypeError, ValueError: Rows that do not follow the schema.
+        """
+        if self._fallback is not None:
+            return [job_from_history(row, location) for row in self._fallback.rows(rows)]
+        (
+            i_created,
+            i_started,
+            i_ended,
+            i_project,
+            i_user,
+            i_job,
+            i_type,
+            i_statement,
+            i_priority,
+            i_state,
+            i_processed,
+            i_billed,
+            i_slot_ms,
+            i_cache,
+            i_reservation,
+            i_edition,
+            i_error,
+            i_query,
+            i_labels,
+            i_parent,
+            i_dest,
+        ) = self._pos
+        e_reason, e_message = self._sub["error_result"]
+        l_key, l_value = self._sub["labels"]
+        d_project, d_dataset, d_table = self._sub["destination_table"]
+        width = self._width
+        out: list[Job] = []
+        append = out.append
+        ts = parse_bq_timestamp
+        to_int = int
+        for row in rows:
+            f = row["f"]
+            if len(f) != width:
+                raise Garbage(f"a history row has {len(f)} cells, the schema {width} columns")
+            project = f[i_project]["v"]
+            job_id = f[i_job]["v"]
+            if not project or not job_id:
+                raise Garbage("a history row has no project_id or job_id")
+            created = f[i_created]["v"]
+            started = f[i_started]["v"]
+            ended = f[i_ended]["v"]
+            cache = f[i_cache]["v"]
+            if cache is not None:
+                cache = True if cache == "true" else False if cache == "false" else parse_bool(cache)
+            processed = f[i_processed]["v"]
+            billed = f[i_billed]["v"]
+            slot_ms = f[i_slot_ms]["v"]
+            error = f[i_error]["v"]
+            if error is not None:
+                cells = error["f"]
+                error_reason, error_message = cells[e_reason]["v"], cells[e_message]["v"]
+            else:
+                error_reason = error_message = None
+            labels: dict[str, str] = {}
+            for item in f[i_labels]["v"] or ():
+                cells = item["v"]["f"]
+                labels[cells[l_key]["v"]] = cells[l_value]["v"] or ""
+            dest = f[i_dest]["v"]
+            if dest is not None:
+                cells = dest["f"]
+                d_p, d_d, d_t = cells[d_project]["v"], cells[d_dataset]["v"], cells[d_table]["v"]
+                if d_p and d_d and d_t:
+                    destination = f"{d_p}.{d_d}.{d_t}"
+                else:
+                    destination = ".".join(p for p in (d_p, d_d, d_t) if p) or None  # type: ignore[assignment]
+            else:
+                destination = None
+            append(
+                Job(
+                    project=project,
+                    job_id=job_id,
+                    location=location,
+                    job_type=f[i_type]["v"] or "UNKNOWN",
+                    state=f[i_state]["v"] or "UNKNOWN",
+                    statement_type=f[i_statement]["v"],
+                    principal=f[i_user]["v"],
+                    created=None if created is None else ts(created),
+                    started=None if started is None else ts(started),
+                    ended=None if ended is None else ts(ended),
+                    priority=f[i_priority]["v"],
+                    bytes_processed=None if processed is None else to_int(processed),
+                    bytes_billed=None if billed is None else to_int(billed),
+                    slot_ms=None if slot_ms is None else to_int(slot_ms),
+                    cache_hit=cache,
+                    reservation=f[i_reservation]["v"],
+                    edition=f[i_edition]["v"],
+                    error_reason=error_reason,
+                    error_message=error_message,
+                    query=f[i_query]["v"],
+                    labels=labels,
+                    parent_job_id=f[i_parent]["v"],
+                    destination_table=destination,
+                    origin="history",
+                )
+            )
+        return out

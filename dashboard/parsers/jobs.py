@@ -1,0 +1,144 @@
+"""One poll of the BigQuery jobs source → :class:`JobsData`.
+
+The poll holds, per project, the pages of ``jobs.list`` (``stateFilter=running``), and when history is due
+the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS`` followed by ``jobs.getQueryResults`` for further pages.
+``jobs.list`` is primary: its failure fails the poll. The history query is secondary: when it fails, the
+running jobs still come back, with a warning that history is limited and what would lift it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dashboard.models import Job, JobsData
+from dashboard.parsers.bigquery import jobs_from_list
+from dashboard.parsers.common import Garbage, items
+from dashboard.parsers.faults import target
+from dashboard.parsers.history import HistoryReader
+from dashboard.parsers.poll import PollContext
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+
+class _HistoryQuery:
+    """A history query seen in this poll: where it ran, and its schema once a page carried one."""
+
+    __slots__ = ("location", "reader")
+
+    def __init__(self, location: str | None) -> None:
+        self.location = location
+        self.reader: HistoryReader | None = None
+
+
+def is_history_query(exchange: Exchange) -> bool:
+    """True for the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS`` (by its label, else by its SQL)."""
+    request = exchange.request
+    labels = request.get("labels")
+    if isinstance(labels, dict) and fmt.QUERY_LABEL in labels:
+        return bool(labels[fmt.QUERY_LABEL] == fmt.JOBS_HISTORY_QUERY)
+    query = request.get("query")
+    return isinstance(query, str) and "INFORMATION_SCHEMA.JOBS" in query
+
+
+def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
+    """Build the jobs source's data from every exchange of one poll.
+
+    History jobs come first and ``jobs.list`` jobs last, so that a store merging them in order keeps the
+    real-time version of a job both report.
+
+    Raises:
+        SourceError: A ``jobs.list`` page failed or is garbage.
+    """
+    listed: list[Job] = []
+    history: list[Job] = []
+    running: set[str] | None = None
+    history_read = False
+    queries: dict[str, _HistoryQuery] = {}
+    last: _HistoryQuery | None = None
+    for ex in exchanges:
+        method = ex.method
+        if method == fmt.BQ_JOBS_LIST:
+            page = ctx.primary(ex, jobs_from_list)
+            listed.extend(page)
+            if ex.params.get("stateFilter") == "running":
+                if running is None:
+                    running = set()
+                running.update(job.key for job in page)
+            _warn_unreachable(ex, ctx)
+        elif method == fmt.BQ_JOBS_QUERY:
+            if not is_history_query(ex):
+                last = None
+                continue
+            location = ex.request.get("location")
+            last = _HistoryQuery(location if isinstance(location, str) else None)
+            job_id = _job_id(ex)
+            if job_id:
+                queries[job_id] = last
+            rows = ctx.secondary(ex, "history limited to running jobs", _read_page, last)
+            if rows is not None:
+                history.extend(rows)
+                history_read = history_read or _complete(ex.response)
+        elif method == fmt.BQ_GET_QUERY_RESULTS:
+            job_id = _job_id(ex)
+            known = queries.get(job_id) if job_id else None
+            query = known or (last if not job_id or not queries else None)
+            if query is None:
+                continue  # another query's results (billing export, …)
+            rows = ctx.secondary(ex, "history incomplete, later rows missing", _read_page, query)
+            if rows is not None:
+                history.extend(rows)
+                history_read = history_read or _complete(ex.response)
+    return JobsData(
+        jobs=(*history, *listed),
+        running_keys=None if running is None else frozenset(running),
+        history=history_read,
+        warnings=ctx.warnings,
+    )
+
+
+def _warn_unreachable(ex: Exchange, ctx: PollContext) -> None:
+    response = ex.response or {}
+    unreachable = response.get("unreachable")
+    if unreachable and isinstance(unreachable, list):
+        where = target(ex)
+        places = ", ".join(str(u) for u in unreachable)
+        at = f" ({where})" if where else ""
+        ctx.warn(f"jobs.list could not reach {places}{at}; jobs there are missing")
+
+
+def _job_id(ex: Exchange) -> str | None:
+    """The query job an exchange belongs to: the response's jobReference, else the URL path."""
+    response = ex.response
+    if isinstance(response, dict):
+        ref = response.get("jobReference")
+        if isinstance(ref, dict) and isinstance(ref.get("jobId"), str):
+            return str(ref["jobId"])
+    if ex.method == fmt.BQ_GET_QUERY_RESULTS and ex.path:
+        parts = ex.path.rstrip("/").split("/")
+        if len(parts) >= 2 and parts[-2] == "queries":
+            return parts[-1]
+    return None
+
+
+def _complete(response: dict[str, Any] | None) -> bool:
+    return isinstance(response, dict) and response.get("jobComplete") is not False
+
+
+def _read_page(response: dict[str, Any], query: _HistoryQuery) -> list[Job]:
+    """The history jobs of one result page (none while the query has not completed)."""
+    schema = response.get("schema")
+    if schema is not None and query.reader is None:
+        if type(schema) is not dict:
+            raise Garbage(f"schema is {type(schema).__name__}, expected an object")
+        query.reader = HistoryReader(schema.get("fields") or [])
+    if query.location is None:
+        ref = response.get("jobReference")
+        if isinstance(ref, dict) and isinstance(ref.get("location"), str):
+            query.location = ref["location"]
+    rows = items(response, "rows")
+    if not rows:
+        return []
+    if query.reader is None:
+        raise Garbage("rows arrived before any page carried the schema")
+    return query.reader.jobs(rows, query.location)

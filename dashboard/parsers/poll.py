@@ -1,0 +1,99 @@
+"""What every source's parser shares while it reads one poll: the rules for failed and malformed exchanges.
+
+A *primary* exchange (the listing a source cannot do without: jobs.list, ListReservations, ListClusters,
+AggregatedListJobs) that failed or returned garbage fails the whole poll with a
+:class:`~dashboard.errors.SourceError`. A *secondary* one (a Monitoring metric, the history query, the
+commitments) only adds a warning: the poll's data comes back without that part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dashboard.models import SourceName
+from dashboard.parsers.common import Garbage, TimeCache
+from dashboard.parsers.faults import (
+    error_reason,
+    exception_detail,
+    garbage_error,
+    garbage_reason,
+    source_error,
+)
+from dashboard.recording.format import Exchange
+
+T = TypeVar("T")
+
+MALFORMED = (Garbage, KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, OSError)
+"""What a converter raises on a payload of the wrong shape (``OSError``/``OverflowError``: a timestamp out
+of range). Caught per exchange, never let out raw."""
+
+
+class PollContext:
+    """One poll being parsed: its source, its warnings, and a cache of parsed timestamps.
+
+    Built fresh for every poll; nothing here outlives it.
+    """
+
+    __slots__ = ("_warnings", "source", "times")
+
+    def __init__(self, source: SourceName) -> None:
+        """Start parsing a poll of ``source``."""
+        self.source: SourceName = source
+        self.times = TimeCache()
+        """RFC 3339 strings parsed so far in this poll."""
+        self._warnings: dict[str, None] = {}
+
+    def warn(self, text: str) -> None:
+        """Add a warning (once, however often it happens in the poll)."""
+        self._warnings[text] = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings so far, in the order they first happened."""
+        return tuple(self._warnings)
+
+    def primary(self, exchange: Exchange, read: Callable[..., T], *args: Any) -> T:
+        """Read a primary exchange's response: ``read(response, *args)``.
+
+        Raises:
+            SourceError: The exchange carries an error, or its response is not the documented shape.
+        """
+        if exchange.error is not None:
+            raise source_error(self.source, exchange)
+        response = exchange.response
+        if type(response) is not dict:
+            raise garbage_error(exchange, _not_an_object(response))
+        try:
+            return read(response, *args)
+        except MALFORMED as exc:
+            raise garbage_error(exchange, exception_detail(exc)) from exc
+
+    def secondary(
+        self, exchange: Exchange, what: str | Callable[[Exchange], str], read: Callable[..., T], *args: Any
+    ) -> T | None:
+        """Read a secondary exchange's response, ``read(response, *args)``; on an error or garbage, warn
+        ``"{what}: {reason}"``. ``what`` may be a function of the exchange, called only when needed.
+
+        Returns:
+            What ``read`` returned, or None when the exchange failed (a warning says why).
+        """
+        response = exchange.response
+        if exchange.error is not None:
+            reason = error_reason(self.source, exchange)
+        elif type(response) is not dict:
+            reason = garbage_reason(exchange, _not_an_object(response))
+        else:
+            try:
+                return read(response, *args)
+            except MALFORMED as exc:
+                reason = garbage_reason(exchange, exception_detail(exc))
+        subject = what if isinstance(what, str) else what(exchange)
+        self.warn(f"{subject}: {reason}")
+        return None
+
+
+def _not_an_object(response: Any) -> str:
+    if response is None:
+        return "neither a response nor an error"
+    return f"the response is {type(response).__name__}, expected an object"

@@ -1,0 +1,135 @@
+"""BigQuery Reservation API (proto JSON) → :class:`Reservation`, :class:`Commitment`, :class:`Assignment`,
+and one poll of the reservations source → :class:`ReservationsData`.
+
+Per location of the admin project the poll lists reservations (primary: its failure fails the poll) and
+capacity commitments; per monitored project it searches assignments; then it reads slot usage from
+Monitoring. Commitments, assignments and slot usage are secondary: when one fails, the rest still shows,
+with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dashboard.models import Assignment, Commitment, Reservation, ReservationsData
+from dashboard.parsers.common import (
+    items,
+    name_segments,
+    obj,
+    opt_bool,
+    opt_int64,
+    opt_rfc3339,
+    str_map,
+)
+from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.poll import PollContext
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+_EMPTY: dict[str, Any] = {}
+
+
+def reservation_from_json(resource: Any) -> Reservation:
+    """A ``Reservation`` message (``projects/P/locations/L/reservations/R``).
+
+    Raises:
+        Garbage: No name, or a name of another shape.
+    """
+    r = obj(resource, "a reservation")
+    name = r["name"]
+    project, location, reservation_id = name_segments(name, "projects", "locations", "reservations")
+    autoscale = r.get("autoscale") or _EMPTY
+    return Reservation(
+        name=name,
+        project=project,
+        location=location,
+        reservation_id=reservation_id,
+        slot_capacity=opt_int64(r.get("slotCapacity")) or 0,
+        autoscale_max_slots=opt_int64(autoscale.get("maxSlots")) or 0,
+        autoscale_current_slots=opt_int64(autoscale.get("currentSlots")) or 0,
+        edition=r.get("edition") or "EDITION_UNSPECIFIED",
+        ignore_idle_slots=opt_bool(r.get("ignoreIdleSlots")) or False,
+        concurrency=opt_int64(r.get("concurrency")) or 0,
+        labels=str_map(r.get("labels")),
+    )
+
+
+def commitment_from_json(resource: Any) -> Commitment:
+    """A ``CapacityCommitment`` message (``projects/P/locations/L/capacityCommitments/ID``)."""
+    c = obj(resource, "a capacity commitment")
+    name = c["name"]
+    project, location, commitment_id = name_segments(name, "projects", "locations", "capacityCommitments")
+    return Commitment(
+        name=name,
+        project=project,
+        location=location,
+        commitment_id=commitment_id,
+        slot_count=opt_int64(c.get("slotCount")) or 0,
+        plan=c.get("plan") or "COMMITMENT_PLAN_UNSPECIFIED",
+        renewal_plan=c.get("renewalPlan"),
+        state=c.get("state") or "STATE_UNSPECIFIED",
+        edition=c.get("edition") or "EDITION_UNSPECIFIED",
+        start=opt_rfc3339(c.get("commitmentStartTime")),
+        end=opt_rfc3339(c.get("commitmentEndTime")),
+    )
+
+
+def assignment_from_json(resource: Any) -> Assignment:
+    """An ``Assignment`` message; its reservation is the ``reservations/R`` segment of its name."""
+    a = obj(resource, "an assignment")
+    name = a["name"]
+    (reservation_id,) = name_segments(name, "reservations")
+    return Assignment(
+        name=name,
+        reservation_id=reservation_id,
+        assignee=a.get("assignee") or "",
+        job_type=a.get("jobType") or "JOB_TYPE_UNSPECIFIED",
+        state=a.get("state") or "STATE_UNSPECIFIED",
+    )
+
+
+def reservations_from_list(response: dict[str, Any]) -> list[Reservation]:
+    """Every reservation of one ``ListReservations`` page."""
+    return [reservation_from_json(r) for r in items(response, "reservations")]
+
+
+def commitments_from_list(response: dict[str, Any]) -> list[Commitment]:
+    """Every commitment of one ``ListCapacityCommitments`` page."""
+    return [commitment_from_json(c) for c in items(response, "capacityCommitments")]
+
+
+def assignments_from_search(response: dict[str, Any]) -> list[Assignment]:
+    """Every assignment of one ``SearchAllAssignments`` (or ``ListAssignments``) page."""
+    return [assignment_from_json(a) for a in items(response, "assignments")]
+
+
+def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> ReservationsData:
+    """Build the reservations source's data from every exchange of one poll.
+
+    Raises:
+        SourceError: A ``ListReservations`` page failed or is garbage.
+    """
+    reservations: list[Reservation] = []
+    commitments: list[Commitment] = []
+    assignments: list[Assignment] = []
+    collector = SeriesCollector(ctx.times)
+    for ex in exchanges:
+        method = ex.method
+        if method == fmt.RES_LIST_RESERVATIONS:
+            reservations.extend(ctx.primary(ex, reservations_from_list))
+        elif method == fmt.RES_LIST_COMMITMENTS:
+            commitments.extend(ctx.secondary(ex, "commitments not shown", commitments_from_list) or ())
+        elif method == fmt.RES_SEARCH_ALL_ASSIGNMENTS or method.endswith(
+            ("ReservationService/SearchAssignments", "ReservationService/ListAssignments")
+        ):
+            assignments.extend(ctx.secondary(ex, "assignments not shown", assignments_from_search) or ())
+        elif method == fmt.MON_LIST_TIME_SERIES:
+            ctx.secondary(ex, warning_subject, collector.add_page, ex.request)
+    return ReservationsData(
+        reservations=tuple(reservations),
+        commitments=tuple(commitments),
+        assignments=tuple(assignments),
+        slot_usage=collector.series(),
+        warnings=ctx.warnings,
+    )
