@@ -288,7 +288,8 @@ class JobsData(Model, frozen=True):
 
     jobs: tuple[Job, ...] = ()
     running_keys: frozenset[str] | None = None
-    """Keys of the jobs ``jobs.list`` said were running, when it was asked; a job missing from it has ended."""
+    """Keys of the jobs ``jobs.list`` said were running, when it was asked; a job missing from it has
+    ended."""
     history: bool = False
     """True when INFORMATION_SCHEMA was read in this poll."""
     warnings: tuple[str, ...] = ()
