@@ -167,6 +167,7 @@ def run_app(*, recording: Path, mode: str, speed: float = 1.0) -> int:
             mode="demo" if mode == "demo" else "replay",
             projects=tuple(rec.manifest.projects),
             regions=tuple(rec.manifest.regions),
+            intervals=backend.intervals(),
         )
         return Session(backend, clock, store)
 
