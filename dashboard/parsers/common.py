@@ -139,9 +139,12 @@ def parse_duration(value: str) -> float:
     Raises:
         ValueError: Not a duration.
     """
-    if not isinstance(value, str) or not value.endswith("s"):
-        raise ValueError(f"not a duration: {value!r}")
-    return float(value[:-1])
+    if isinstance(value, str) and value.endswith("s"):
+        try:
+            return float(value[:-1])
+        except ValueError:
+            pass
+    raise ValueError(f"not a duration: {value!r}")
 
 
 def opt_duration(value: str | None) -> float | None:

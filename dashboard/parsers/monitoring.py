@@ -36,7 +36,12 @@ def group_label(request: dict[str, Any]) -> tuple[str, str] | None:
     fields = aggregation.get("groupByFields") if isinstance(aggregation, dict) else None
     if not fields or not isinstance(fields, list) or not isinstance(fields[0], str):
         return None
-    part, _, rest = fields[0].partition(".")
+    return group_field(fields[0])
+
+
+def group_field(field: str) -> tuple[str, str] | None:
+    """``metric.label.X``, ``metric.labels.X`` or ``resource.label.X`` → ``(part, X)``."""
+    part, _, rest = field.partition(".")
     kind, _, label = rest.partition(".")
     if part not in ("metric", "resource") or kind not in ("label", "labels") or not label:
         return None
@@ -82,7 +87,16 @@ class SeriesCollector:
             return
         if type(raw_series) is not list:
             raise Garbage(f"'timeSeries' is {type(raw_series).__name__}, expected a list")
-        group = group_label(request)
+        aggregation = request.get("aggregation")
+        fields = aggregation.get("groupByFields") if type(aggregation) is dict else None
+        field = fields[0] if fields and type(fields) is list else None
+        if type(field) is str:
+            try:
+                group = self._groups[field]
+            except KeyError:
+                group = self._groups[field] = group_field(field)
+        else:
+            group = None
         name, filt = str(request.get("name", "")), str(request.get("filter", ""))
         times = self.times
         metrics = self._metrics

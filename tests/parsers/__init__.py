@@ -1,0 +1,1 @@
+"""Parser tests: hand-built payloads in the exact wire format → domain models."""
