@@ -1,0 +1,165 @@
+"""Configuration: one typed object, from (lowest to highest precedence) defaults, the TOML file, environment
+variables and command-line flags.
+
+The file is ``config.toml`` in the user config directory (``platformdirs.user_config_dir("gcpdash")``), or
+the path given with ``--config``. Unknown keys are an error that names them: a typo must not silently
+turn a setting off.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from dashboard.errors import UsageError
+
+
+class Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Base of every config section."""
+
+
+class GcpConfig(Section, frozen=True):
+    """``[gcp]``: what to watch."""
+
+    projects: list[str] = []
+    """Monitored projects. Default: the project of the Application Default Credentials."""
+    bigquery_locations: list[str] = msgspec.field(default_factory=lambda: ["US"])
+    """BigQuery locations (``US``, ``EU``, ``europe-west4``): one INFORMATION_SCHEMA query each."""
+    regions: list[str] = msgspec.field(default_factory=lambda: ["us-central1"])
+    """Dataproc and Dataflow regions (``us-central1``)."""
+    reservation_admin_projects: list[str] = []
+    """Projects that own slot reservations. Default: the monitored projects."""
+
+
+class IntervalsConfig(Section, frozen=True):
+    """``[intervals]``: seconds between polls, per source."""
+
+    jobs: float = 10.0
+    jobs_history: float = 60.0
+    reservations: float = 60.0
+    dataproc: float = 30.0
+    dataflow: float = 30.0
+    billing: float = 3600.0
+
+
+class EndpointsConfig(Section, frozen=True):
+    """``[endpoints]``: per-service API endpoints, for emulators, private endpoints and tests.
+
+    BigQuery is REST (``http://127.0.0.1:9050``); the others are gRPC (``127.0.0.1:9060``), plaintext when
+    the host is a loopback address.
+    """
+
+    bigquery: str | None = None
+    reservation: str | None = None
+    dataproc: str | None = None
+    dataflow: str | None = None
+    monitoring: str | None = None
+    budgets: str | None = None
+
+
+class AuthConfig(Section, frozen=True):
+    """``[auth]``."""
+
+    anonymous: bool = False
+    """Send no credentials (emulators and tests only)."""
+
+
+class BillingConfig(Section, frozen=True):
+    """``[billing]``: where actual spend comes from."""
+
+    export_table: str | None = None
+    """The Cloud Billing export table, ``project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX``."""
+    billing_account: str | None = None
+    """``XXXXXX-XXXXXX-XXXXXX``: read budgets from the Budget API."""
+
+
+class Budget(Section, frozen=True):
+    """One ``[[budgets]]`` entry."""
+
+    name: str
+    amount_usd: float
+    """Per calendar month."""
+    services: list[str] = []
+    """Service names as the cost pane shows them; empty means all."""
+
+
+class CostConfig(Section, frozen=True):
+    """``[cost]``."""
+
+    project_modes: dict[str, str] = {}
+    """Per project, ``on-demand`` or ``editions``; by default it comes from reservation assignments."""
+
+
+class AppConfig(Section, frozen=True):
+    """``[app]``: the interactive app."""
+
+    window: str = "24h"
+    """Time window shown: ``1h``, ``6h``, ``24h`` or ``7d``."""
+    theme: str = "textual-dark"
+
+
+class Config(Section, frozen=True):
+    """All of gcpdash's settings."""
+
+    gcp: GcpConfig = GcpConfig()
+    intervals: IntervalsConfig = IntervalsConfig()
+    endpoints: EndpointsConfig = EndpointsConfig()
+    auth: AuthConfig = AuthConfig()
+    billing: BillingConfig = BillingConfig()
+    budgets: list[Budget] = []
+    prices: dict[str, float] = {}
+    """Price overrides by key of ``dashboard/data/prices.toml``, e.g. a negotiated discount."""
+    cost: CostConfig = CostConfig()
+    app: AppConfig = AppConfig()
+    source: str | None = None
+    """Where the file came from (None: no file)."""
+
+
+ENV_PREFIX = "GCPDASH_"
+"""``GCPDASH_PROJECTS=p1,p2``, ``GCPDASH_REGIONS``, ``GCPDASH_BIGQUERY_LOCATIONS``, ``GCPDASH_CONFIG``."""
+
+
+def default_path() -> Path:
+    """``config.toml`` in the user config directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("gcpdash")) / "config.toml"
+
+
+def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
+    """Read the config file (``path``, else ``$GCPDASH_CONFIG``, else :func:`default_path` if it exists)
+    and apply environment variables over it.
+
+    Raises:
+        UsageError: The file cannot be read, is not TOML, or has unknown keys or wrong types (the
+            message names the file and the key).
+    """
+    env = os.environ if env is None else env
+    explicit = path or (Path(env[f"{ENV_PREFIX}CONFIG"]) if env.get(f"{ENV_PREFIX}CONFIG") else None)
+    file = explicit or default_path()
+    raw: dict[str, object] = {}
+    if explicit is not None or file.exists():
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"config file {file} does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read config file {file}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"{file}: not valid TOML: {exc}") from None
+        raw["source"] = str(file)
+    gcp = dict(raw.get("gcp", {}) or {})  # type: ignore[call-overload]
+    for key in ("projects", "regions", "bigquery_locations"):
+        value = env.get(f"{ENV_PREFIX}{key.upper()}")
+        if value:
+            gcp[key] = [item.strip() for item in value.split(",") if item.strip()]
+    if gcp:
+        raw["gcp"] = gcp
+    try:
+        return msgspec.convert(raw, Config)
+    except msgspec.ValidationError as exc:
+        raise UsageError(f"{file}: {exc}") from None
