@@ -7,9 +7,12 @@ backend (which replays recordings), so a recording tests the code production run
 - :mod:`~dashboard.parsers.common`: timestamps (RFC 3339, epoch ms/µs, float seconds), int64 strings,
   durations, resource names;
 - :mod:`~dashboard.parsers.bqrows`: BigQuery's REST row format;
-- :mod:`~dashboard.parsers.bigquery` and :mod:`~dashboard.parsers.jobs`: BigQuery jobs;
+- :mod:`~dashboard.parsers.bigquery`, :mod:`~dashboard.parsers.history` and :mod:`~dashboard.parsers.jobs`:
+  BigQuery jobs from ``jobs.list`` and from the INFORMATION_SCHEMA history;
 - :mod:`~dashboard.parsers.reservations`, :mod:`~dashboard.parsers.dataproc`,
-  :mod:`~dashboard.parsers.dataflow`, :mod:`~dashboard.parsers.monitoring`.
+  :mod:`~dashboard.parsers.dataflow`, :mod:`~dashboard.parsers.monitoring`;
+- :mod:`~dashboard.parsers.poll` and :mod:`~dashboard.parsers.faults`: primary and secondary exchanges,
+  and the reasons a failed one is reported with (naming the IAM role of :mod:`dashboard.iam`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ general way instead: :mod:`dashboard.parsers.bqrows` into dicts, then
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from dashboard.models import Job
@@ -30,6 +31,8 @@ HISTORY_TYPES: dict[str, tuple[str, ...]] = {
     "destination_table": ("RECORD", "STRUCT"),
 }
 """The history columns whose type the parser relies on; a schema that disagrees is garbage."""
+
+_value = itemgetter("v")
 
 _SUBFIELDS = {
     "error_result": ("reason", "message"),
@@ -81,29 +84,7 @@ class HistoryReader:
         """
         if self._fallback is not None:
             return [job_from_history(row, location) for row in self._fallback.rows(rows)]
-        (
-            i_created,
-            i_started,
-            i_ended,
-            i_project,
-            i_user,
-            i_job,
-            i_type,
-            i_statement,
-            i_priority,
-            i_state,
-            i_processed,
-            i_billed,
-            i_slot_ms,
-            i_cache,
-            i_reservation,
-            i_edition,
-            i_error,
-            i_query,
-            i_labels,
-            i_parent,
-            i_dest,
-        ) = self._pos
+        pick = itemgetter(*self._pos)
         e_reason, e_message = self._sub["error_result"]
         l_key, l_value = self._sub["labels"]
         d_project, d_dataset, d_table = self._sub["destination_table"]
@@ -116,30 +97,43 @@ class HistoryReader:
             f = row["f"]
             if len(f) != width:
                 raise Garbage(f"a history row has {len(f)} cells, the schema {width} columns")
-            project = f[i_project]["v"]
-            job_id = f[i_job]["v"]
+            (
+                created,
+                started,
+                ended,
+                project,
+                user,
+                job_id,
+                job_type,
+                statement_type,
+                priority,
+                state,
+                processed,
+                billed,
+                slot_ms,
+                cache,
+                reservation,
+                edition,
+                error,
+                query,
+                labels_cell,
+                parent,
+                dest,
+            ) = pick(list(map(_value, f)))
             if not project or not job_id:
                 raise Garbage("a history row has no project_id or job_id")
-            created = f[i_created]["v"]
-            started = f[i_started]["v"]
-            ended = f[i_ended]["v"]
-            cache = f[i_cache]["v"]
             if cache is not None:
                 cache = True if cache == "true" else False if cache == "false" else parse_bool(cache)
-            processed = f[i_processed]["v"]
-            billed = f[i_billed]["v"]
-            slot_ms = f[i_slot_ms]["v"]
-            error = f[i_error]["v"]
             if error is not None:
                 cells = error["f"]
                 error_reason, error_message = cells[e_reason]["v"], cells[e_message]["v"]
             else:
                 error_reason = error_message = None
             labels: dict[str, str] = {}
-            for item in f[i_labels]["v"] or ():
-                cells = item["v"]["f"]
-                labels[cells[l_key]["v"]] = cells[l_value]["v"] or ""
-            dest = f[i_dest]["v"]
+            if labels_cell:
+                for item in labels_cell:
+                    cells = item["v"]["f"]
+                    labels[cells[l_key]["v"]] = cells[l_value]["v"] or ""
             if dest is not None:
                 cells = dest["f"]
                 d_p, d_d, d_t = cells[d_project]["v"], cells[d_dataset]["v"], cells[d_table]["v"]
@@ -154,25 +148,25 @@ class HistoryReader:
                     project=project,
                     job_id=job_id,
                     location=location,
-                    job_type=f[i_type]["v"] or "UNKNOWN",
-                    state=f[i_state]["v"] or "UNKNOWN",
-                    statement_type=f[i_statement]["v"],
-                    principal=f[i_user]["v"],
+                    job_type=job_type or "UNKNOWN",
+                    state=state or "UNKNOWN",
+                    statement_type=statement_type,
+                    principal=user,
                     created=None if created is None else ts(created),
                     started=None if started is None else ts(started),
                     ended=None if ended is None else ts(ended),
-                    priority=f[i_priority]["v"],
+                    priority=priority,
                     bytes_processed=None if processed is None else to_int(processed),
                     bytes_billed=None if billed is None else to_int(billed),
                     slot_ms=None if slot_ms is None else to_int(slot_ms),
                     cache_hit=cache,
-                    reservation=f[i_reservation]["v"],
-                    edition=f[i_edition]["v"],
+                    reservation=reservation,
+                    edition=edition,
                     error_reason=error_reason,
                     error_message=error_message,
-                    query=f[i_query]["v"],
+                    query=query,
                     labels=labels,
-                    parent_job_id=f[i_parent]["v"],
+                    parent_job_id=parent,
                     destination_table=destination,
                     origin="history",
                 )
