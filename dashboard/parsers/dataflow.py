@@ -14,7 +14,7 @@ from typing import Any
 from dashboard.models import DataflowData, DataflowJob
 from dashboard.parsers.common import TimeCache, items, obj, str_map
 from dashboard.parsers.monitoring import SeriesCollector, warning_subject
-from dashboard.parsers.poll import PollContext
+from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
@@ -103,7 +103,7 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
     for ex in exchanges:
         method = ex.method
         if method in (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS):
-            project = ex.request.get("projectId")
+            project = request_of(ex).get("projectId")
             project = project if isinstance(project, str) else None
             jobs.extend(ctx.primary(ex, dataflow_jobs_from_list, project, ctx.times))
             failed = (ex.response or _EMPTY).get("failedLocation")
@@ -111,5 +111,5 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
                 names = ", ".join(str((f or _EMPTY).get("name", "?")) for f in failed if isinstance(f, dict))
                 ctx.warn(f"Dataflow could not list jobs in {names or 'some regions'}; jobs there are missing")
         elif method == fmt.MON_LIST_TIME_SERIES:
-            ctx.secondary(ex, warning_subject, collector.add_page, ex.request)
+            ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
     return DataflowData(jobs=tuple(jobs), series=collector.series(), warnings=ctx.warnings)

@@ -25,7 +25,7 @@ from dashboard.parsers.common import (
     str_map,
 )
 from dashboard.parsers.monitoring import SeriesCollector, warning_subject
-from dashboard.parsers.poll import PollContext
+from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
@@ -167,7 +167,7 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
     times = ctx.times
     for ex in exchanges:
         method = ex.method
-        request = ex.request
+        request = request_of(ex)
         if method == fmt.DATAPROC_LIST_CLUSTERS:
             region = str(request.get("region") or "")
             project = request.get("projectId")

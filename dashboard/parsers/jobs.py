@@ -16,7 +16,7 @@ from dashboard.parsers.bigquery import jobs_from_list
 from dashboard.parsers.common import Garbage, items
 from dashboard.parsers.faults import target
 from dashboard.parsers.history import HistoryReader
-from dashboard.parsers.poll import PollContext
+from dashboard.parsers.poll import PollContext, params_of, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
@@ -33,7 +33,7 @@ class _HistoryQuery:
 
 def is_history_query(exchange: Exchange) -> bool:
     """True for the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS`` (by its label, else by its SQL)."""
-    request = exchange.request
+    request = request_of(exchange)
     labels = request.get("labels")
     if isinstance(labels, dict) and fmt.QUERY_LABEL in labels:
         return bool(labels[fmt.QUERY_LABEL] == fmt.JOBS_HISTORY_QUERY)
@@ -61,7 +61,7 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
         if method == fmt.BQ_JOBS_LIST:
             page = ctx.primary(ex, jobs_from_list)
             listed.extend(page)
-            if ex.params.get("stateFilter") == "running":
+            if params_of(ex).get("stateFilter") == "running":
                 if running is None:
                     running = set()
                 running.update(job.key for job in page)
@@ -70,7 +70,7 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
             if not is_history_query(ex):
                 last = None
                 continue
-            location = ex.request.get("location")
+            location = request_of(ex).get("location")
             last = _HistoryQuery(location if isinstance(location, str) else None)
             job_id = _job_id(ex)
             if job_id:

@@ -25,14 +25,14 @@ SeriesKey = tuple[str, str, str, str]
 """(request name, request filter, metric, key): what makes two pages' series the same series."""
 
 
-def group_label(request: dict[str, Any]) -> tuple[str, str] | None:
+def group_label(request: Any) -> tuple[str, str] | None:
     """Where the grouped-by label lives: ``metric.label.job_id`` → ``("metric", "job_id")``.
 
     Returns:
         ``(part, label)`` with part ``metric`` or ``resource``, or None when the request groups by nothing
         gcpdash reads (every series then gets the key ``""``).
     """
-    aggregation = request.get("aggregation")
+    aggregation = request.get("aggregation") if isinstance(request, dict) else None
     fields = aggregation.get("groupByFields") if isinstance(aggregation, dict) else None
     if not fields or not isinstance(fields, list) or not isinstance(fields[0], str):
         return None
@@ -48,8 +48,10 @@ def group_field(field: str) -> tuple[str, str] | None:
     return part, label
 
 
-def requested_metric(request: dict[str, Any]) -> str | None:
+def requested_metric(request: Any) -> str | None:
     """The metric type a request's filter selects, without its service prefix."""
+    if not isinstance(request, dict):
+        return None
     found = _METRIC_TYPE.search(str(request.get("filter", "")))
     return metric_short(found.group(1)) if found else None
 

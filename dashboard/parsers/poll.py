@@ -93,6 +93,18 @@ class PollContext:
         return None
 
 
+def request_of(exchange: Exchange) -> dict[str, Any]:
+    """The exchange's request body, or an empty one when it has none (or not an object)."""
+    request = exchange.request
+    return request if type(request) is dict else {}
+
+
+def params_of(exchange: Exchange) -> dict[str, Any]:
+    """A REST exchange's query parameters, or none."""
+    params = exchange.params
+    return params if type(params) is dict else {}
+
+
 def _not_an_object(response: Any) -> str:
     if response is None:
         return "neither a response nor an error"

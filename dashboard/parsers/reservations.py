@@ -23,7 +23,7 @@ from dashboard.parsers.common import (
     str_map,
 )
 from dashboard.parsers.monitoring import SeriesCollector, warning_subject
-from dashboard.parsers.poll import PollContext
+from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
@@ -125,7 +125,7 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
         ):
             assignments.extend(ctx.secondary(ex, "assignments not shown", assignments_from_search) or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
-            ctx.secondary(ex, warning_subject, collector.add_page, ex.request)
+            ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
     return ReservationsData(
         reservations=tuple(reservations),
         commitments=tuple(commitments),

@@ -129,3 +129,31 @@ def test_the_history_query_role_depends_on_the_permission_named() -> None:
 def test_the_table_cannot_be_changed() -> None:
     with pytest.raises(TypeError):
         iam.SOURCE_ROLES["jobs"] = ()  # type: ignore[index]
+
+
+def test_exchanges_without_request_or_params_do_not_break_the_parsers() -> None:
+    import msgspec
+
+    from .wire import time_series
+
+    listing = msgspec.structs.replace(
+        grpc("dataproc", fmt.DATAPROC_LIST_CLUSTERS, {}, {"clusters": [{"clusterName": "c"}]}),
+        request=None,
+    )
+    failed_metric = msgspec.structs.replace(
+        time_series(
+            "p1",
+            "dataproc.googleapis.com/cluster/yarn/apps",
+            "cloud_dataproc_cluster",
+            "x",
+            source="dataproc",
+            error=grpc_error("UNAVAILABLE", "down"),
+        ),
+        request=None,
+    )
+    data = parse_poll("dataproc", [listing, failed_metric])
+    (cluster,) = data.clusters  # type: ignore[union-attr]
+    assert (cluster.name, cluster.project, cluster.region) == ("c", "", "")
+    assert data.warnings == ("a Monitoring metric not shown: UNAVAILABLE: down (ListTimeSeries)",)
+    jobs = msgspec.structs.replace(jobs_list("p1", []), params=None, request=None)
+    assert parse_poll("jobs", [jobs]).running_keys is None  # type: ignore[union-attr]
