@@ -68,10 +68,9 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 
 def bench_ingest(table: Table, repeat: int) -> None:
     """Decoding the demo recording into models, against a plain json.loads of the same bytes."""
-    from dashboard.recording.reader import demo_path, read_recording
-
     from dashboard.errors import SourceError
     from dashboard.parsers import parse_poll
+    from dashboard.recording.reader import demo_path, read_recording
 
     path = demo_path()
     files = sorted(path.glob("*.jsonl"))
