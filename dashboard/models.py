@@ -13,10 +13,11 @@ from typing import Literal
 
 import msgspec
 
-SourceName = Literal["jobs", "reservations", "dataproc", "dataflow"]
-"""The independent data sources. Each polls on its own interval and fails on its own."""
+SourceName = Literal["jobs", "reservations", "dataproc", "dataflow", "billing"]
+"""The independent data sources. Each polls on its own interval and fails on its own. ``billing`` (the
+Cloud Billing export) is optional: it runs only when an export table is configured."""
 
-SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow")
+SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
 SourceState = Literal["loading", "ok", "stale", "error"]
 """``loading``: nothing read yet; ``ok``: the last poll succeeded; ``stale``: the last poll failed but older
@@ -325,7 +326,40 @@ class DataflowData(Model, frozen=True):
     warnings: tuple[str, ...] = ()
 
 
-SourceData = JobsData | ReservationsData | DataprocData | DataflowData
+class BillingRow(Model, frozen=True):
+    """Net cost of one service over one period (an hour or a day), from the Cloud Billing export."""
+
+    start: datetime
+    """Start of the period (UTC): a day's midnight, or the start of an hour."""
+    service: str
+    """``service.description`` as billing says it (``BigQuery``, ``Compute Engine``, ``Cloud Dataflow``)."""
+    hours: int = 24
+    """Length of the period: 24 (a day) or 1 (an hour)."""
+    currency: str = "USD"
+    gross: float = 0.0
+    """Sum of ``cost``."""
+    credits: float = 0.0
+    """Sum of the credits' amounts (zero or negative)."""
+
+    @property
+    def net(self) -> float:
+        """Cost net of credits."""
+        return self.gross + self.credits
+
+
+class BillingData(Model, frozen=True):
+    """What one poll of the billing source (a query of the billing export) returned."""
+
+    rows: tuple[BillingRow, ...] = ()
+    """Oldest first: a row per service per day of the invoice month, per hour for the most recent hours."""
+    invoice_month: str | None = None
+    """``YYYYMM``, the invoice month the rows belong to."""
+    exported_through: datetime | None = None
+    """The newest ``export_time`` among the rows: cost after it may not be in the export yet."""
+    warnings: tuple[str, ...] = ()
+
+
+SourceData = JobsData | ReservationsData | DataprocData | DataflowData | BillingData
 
 
 class SourceStatus(Model, frozen=True):
@@ -353,4 +387,6 @@ class Snapshot(Model, frozen=True):
     reservations: ReservationsData = ReservationsData()
     dataproc: DataprocData = DataprocData()
     dataflow: DataflowData = DataflowData()
+    billing: BillingData | None = None
+    """The latest billing export result; None when no export is configured or none was read yet."""
     statuses: dict[str, SourceStatus] = {}
