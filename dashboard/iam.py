@@ -31,6 +31,7 @@ class Grant(NamedTuple):
 
 BQ_RESOURCE_VIEWER: Final = "roles/bigquery.resourceViewer"
 BQ_JOB_USER: Final = "roles/bigquery.jobUser"
+BQ_DATA_VIEWER: Final = "roles/bigquery.dataViewer"
 DATAPROC_VIEWER: Final = "roles/dataproc.viewer"
 DATAFLOW_VIEWER: Final = "roles/dataflow.viewer"
 MONITORING_VIEWER: Final = "roles/monitoring.viewer"
@@ -99,6 +100,20 @@ SOURCE_ROLES: Final[MappingProxyType[SourceName, tuple[Grant, ...]]] = MappingPr
                 "read lag, freshness, throughput and the resource use that prices a job",
                 (fmt.MON_LIST_TIME_SERIES,),
                 required=False,
+            ),
+        ),
+        "billing": (
+            Grant(
+                BQ_DATA_VIEWER,
+                "the billing export dataset",
+                "read the Cloud Billing export table ([billing] export_table) for the actual spend",
+                (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS),
+            ),
+            Grant(
+                BQ_JOB_USER,
+                "the project that runs the billing query",
+                "run the billing export query (bigquery.jobs.create)",
+                (fmt.BQ_JOBS_QUERY,),
             ),
         ),
     }

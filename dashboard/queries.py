@@ -57,3 +57,48 @@ def region_qualifier(location: str) -> str:
 def jobs_history_sql(location: str) -> str:
     """The history query for one BigQuery location."""
     return JOBS_HISTORY_SQL.format(region=region_qualifier(location))
+
+
+_TABLE = re.compile(r"^[a-z][a-z0-9-]{4,61}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$")
+
+BILLING_EXPORT_COLUMNS = ("period_start", "hourly", "service", "currency", "gross", "credits", "exported")
+
+BILLING_EXPORT_SQL = """\
+SELECT IF(usage_start_time >= @hourly_since, TIMESTAMP_TRUNC(usage_start_time, HOUR),
+          TIMESTAMP_TRUNC(usage_start_time, DAY)) AS period_start,
+       usage_start_time >= @hourly_since AS hourly,
+       service.description AS service,
+       currency,
+       SUM(cost) AS gross,
+       SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0)) AS credits,
+       MAX(export_time) AS exported
+FROM `{table}`
+WHERE invoice.month = @invoice_month
+  AND _PARTITIONTIME >= @partition_since
+GROUP BY period_start, hourly, service, currency
+ORDER BY period_start, service"""
+"""Net cost per service per day of the invoice month (per hour from ``@hourly_since``, so that the estimate
+of the last hours can be checked against the bill hour by hour), from the standard Cloud Billing export
+(GCP_REFERENCE.md section 7.1). Parameters: ``@invoice_month`` (``YYYYMM``), ``@hourly_since`` (TIMESTAMP,
+e.g. yesterday's midnight), ``@partition_since`` (TIMESTAMP, a few days before the month began: the table is
+partitioned by ingestion time, which prunes the scan). ``credits`` is zero or negative; net = gross +
+credits."""
+
+
+def billing_table(table: str) -> str:
+    """``project.dataset.table`` of the billing export, validated so it can be spliced into the SQL.
+
+    Raises:
+        UsageError: Not a ``project.dataset.table`` name.
+    """
+    name = table.strip().strip("`")
+    if not _TABLE.match(name):
+        raise UsageError(
+            f"not a billing export table: {table!r} (expected project.dataset.gcp_billing_export_v1_…)"
+        )
+    return name
+
+
+def billing_export_sql(table: str) -> str:
+    """The billing export query for one export table (``[billing] export_table``)."""
+    return BILLING_EXPORT_SQL.format(table=billing_table(table))

@@ -12,6 +12,7 @@ DEFAULT_INTERVALS: Final[dict[SourceName, float]] = {
     "reservations": 60.0,
     "dataproc": 30.0,
     "dataflow": 30.0,
+    "billing": 3600.0,
 }
 """Seconds between two polls of each source, live. Read it, never change it: copy it to override."""
 

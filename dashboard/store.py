@@ -19,6 +19,7 @@ import msgspec
 from dashboard.backends.base import Poll
 from dashboard.models import (
     SOURCES,
+    BillingData,
     DataflowData,
     DataprocData,
     Job,
@@ -88,6 +89,7 @@ class Store:
         self._reservations = ReservationsData()
         self._dataproc = DataprocData()
         self._dataflow = DataflowData()
+        self._billing: BillingData | None = None
 
     @property
     def intervals(self) -> dict[SourceName, float]:
@@ -131,6 +133,7 @@ class Store:
             reservations=self._reservations,
             dataproc=self._dataproc,
             dataflow=self._dataflow,
+            billing=self._billing,
             statuses={source: self._status(source, now) for source in SOURCES},
         )
 
@@ -148,6 +151,8 @@ class Store:
         elif source == "dataflow" and isinstance(data, DataflowData):
             series = merge_series(self._dataflow.series, data.series, keep=self._series_window)
             self._dataflow = msgspec.structs.replace(data, series=series)
+        elif source == "billing" and isinstance(data, BillingData):
+            self._billing = data  # each export query returns the whole month so far
         else:
             raise TypeError(f"a {source} poll carries {type(data).__name__}")
 

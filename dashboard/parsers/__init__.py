@@ -9,6 +9,7 @@ backend (which replays recordings), so a recording tests the code production run
 - :mod:`~dashboard.parsers.bqrows`: BigQuery's REST row format;
 - :mod:`~dashboard.parsers.bigquery`, :mod:`~dashboard.parsers.history` and :mod:`~dashboard.parsers.jobs`:
   BigQuery jobs from ``jobs.list`` and from the INFORMATION_SCHEMA history;
+- :mod:`~dashboard.parsers.billing`: the Cloud Billing export query;
 - :mod:`~dashboard.parsers.reservations`, :mod:`~dashboard.parsers.dataproc`,
   :mod:`~dashboard.parsers.dataflow`, :mod:`~dashboard.parsers.monitoring`;
 - :mod:`~dashboard.parsers.poll` and :mod:`~dashboard.parsers.faults`: primary and secondary exchanges,
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from dashboard.models import SourceData, SourceName
+from dashboard.parsers.billing import parse_billing
 from dashboard.parsers.dataflow import parse_dataflow
 from dashboard.parsers.dataproc import parse_dataproc
 from dashboard.parsers.jobs import parse_jobs
@@ -34,6 +36,7 @@ _PARSERS: dict[str, Callable[[Sequence[Exchange], PollContext], SourceData]] = {
     "reservations": parse_reservations,
     "dataproc": parse_dataproc,
     "dataflow": parse_dataflow,
+    "billing": parse_billing,
 }
 
 
@@ -41,13 +44,14 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
     """One poll of one source → that source's data.
 
     Args:
-        source: ``jobs``, ``reservations``, ``dataproc`` or ``dataflow``.
+        source: ``jobs``, ``reservations``, ``dataproc``, ``dataflow`` or ``billing``.
         exchanges: Every exchange of the poll, in the order they happened (all pages, errors included).
             Exchanges of methods the source does not use are ignored.
 
     Returns:
         :class:`~dashboard.models.JobsData`, :class:`~dashboard.models.ReservationsData`,
-        :class:`~dashboard.models.DataprocData` or :class:`~dashboard.models.DataflowData`. What a
+        :class:`~dashboard.models.DataprocData`, :class:`~dashboard.models.DataflowData` or
+        :class:`~dashboard.models.BillingData`. What a
         secondary exchange (Monitoring, the history query, commitments, assignments) could not deliver is
         said in its ``warnings``.
 

@@ -64,7 +64,7 @@ def test_accepts_the_manifest_file_itself(write_recording: Write) -> None:
 def test_missing_source_files_and_empty_files_are_fine(write_recording: Write) -> None:
     path = write_recording([list_clusters(1, 0)])
     (path / "dataflow.jsonl").write_bytes(b"")
-    (path / "billing.jsonl").write_bytes(b"not read: gcpdash knows no such source\n")
+    (path / "storage.jsonl").write_bytes(b"not read: gcpdash knows no such source\n")
     rec = read_recording(path)
     assert rec.polls == {"dataproc": [rec.polls["dataproc"][0]], "dataflow": []}
     assert rec.sources == ("dataproc", "dataflow")

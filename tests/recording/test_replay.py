@@ -52,6 +52,7 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "reservations": "loading",
         "dataproc": "ok",
         "dataflow": "loading",
+        "billing": "loading",
     }
 
 

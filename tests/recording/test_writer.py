@@ -52,8 +52,8 @@ def test_refuses_to_write_over_a_recording(tmp_path: Path) -> None:
 
 def test_refuses_an_unknown_source(tmp_path: Path) -> None:
     with RecordingWriter(tmp_path / "r", manifest()) as writer:
-        bad = msgspec.structs.replace(list_clusters(1, 0), source="billing")
-        with pytest.raises(ValueError, match="unknown source 'billing'"):
+        bad = msgspec.structs.replace(list_clusters(1, 0), source="storage")
+        with pytest.raises(ValueError, match="unknown source 'storage'"):
             writer.write(bad)
 
 

@@ -50,7 +50,7 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
     )
     assert snap.jobs == ()
     assert snap.statuses == {
-        s: SourceStatus(source=s) for s in ("jobs", "reservations", "dataproc", "dataflow")
+        s: SourceStatus(source=s) for s in ("jobs", "reservations", "dataproc", "dataflow", "billing")
     }
     assert {s.state for s in snap.statuses.values()} == {"loading"}
 
@@ -111,7 +111,13 @@ def test_a_poll_with_neither_data_nor_error_counts_as_failed() -> None:
 
 
 def test_data_older_than_three_intervals_is_stale() -> None:
-    assert DEFAULT_INTERVALS == {"jobs": 10.0, "reservations": 60.0, "dataproc": 30.0, "dataflow": 30.0}
+    assert DEFAULT_INTERVALS == {
+        "jobs": 10.0,
+        "reservations": 60.0,
+        "dataproc": 30.0,
+        "dataflow": 30.0,
+        "billing": 3600.0,
+    }
     store = Store()
     store.apply(clusters(0, "a"))
     assert store.snapshot(at(90)).statuses["dataproc"].state == "ok"

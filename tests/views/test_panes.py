@@ -108,7 +108,7 @@ def test_cost_and_overview_panes() -> None:
         assert title in out
     first = render(overview.render(snapshot(), AT))
     _has(first, "Burn rate $35.79/h", "estimate")
-    assert "Sources (3/4 ok)" in first
+    assert "Sources (3/5 ok)" in first
     [bq] = _lines_with(first, "BigQuery jobs")
     assert "0 pending · 1 failed · 10 in the window" in bq
     [slots] = _lines_with(first, "Slots in use")

@@ -1,0 +1,121 @@
+"""One poll of the billing source → :class:`~dashboard.models.BillingData`.
+
+The poll is one query of the Cloud Billing export (``dashboard.queries.BILLING_EXPORT_SQL``, labelled
+``gcpdash-query: billing-export``): its ``jobs.query`` and, for further pages, ``jobs.getQueryResults``.
+The query is the source's primary call: its failure fails the poll. A later page that fails only adds a
+warning (the rows read so far are kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from dashboard.models import BillingData, BillingRow
+from dashboard.parsers.bqrows import RowDecoder
+from dashboard.parsers.common import Garbage, items
+from dashboard.parsers.poll import PollContext, request_of
+from dashboard.queries import BILLING_EXPORT_COLUMNS
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+__all__ = ["is_billing_query", "parse_billing", "rows_from_records"]
+
+
+def is_billing_query(exchange: Exchange) -> bool:
+    """True for the ``jobs.query`` of the billing export (by its label)."""
+    labels = request_of(exchange).get("labels")
+    return isinstance(labels, dict) and labels.get(fmt.QUERY_LABEL) == fmt.BILLING_EXPORT_QUERY
+
+
+class _Result:
+    """The query's result as its pages arrive: the decoder once a page carried the schema."""
+
+    __slots__ = ("decoder", "exported", "rows")
+
+    def __init__(self) -> None:
+        self.decoder: RowDecoder | None = None
+        self.rows: list[BillingRow] = []
+        self.exported: datetime | None = None
+
+
+def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingData:
+    """Build the billing source's data from every exchange of one poll.
+
+    Raises:
+        SourceError: The export query failed, or its first page is not BigQuery's query response.
+    """
+    result = _Result()
+    month: str | None = None
+    asked = False
+    for ex in exchanges:
+        if ex.method == fmt.BQ_JOBS_QUERY:
+            if not is_billing_query(ex):
+                continue
+            asked = True
+            month = _invoice_month(ex) or month
+            ctx.primary(ex, _read_page, result)
+        elif ex.method == fmt.BQ_GET_QUERY_RESULTS and asked:
+            ctx.secondary(ex, "billing export incomplete, later rows missing", _read_page, result)
+    rows = sorted(result.rows, key=lambda r: (r.start, r.hours, r.service))
+    return BillingData(
+        rows=tuple(rows), invoice_month=month, exported_through=result.exported, warnings=ctx.warnings
+    )
+
+
+def _invoice_month(ex: Exchange) -> str | None:
+    """``@invoice_month`` of the query, from its request's ``queryParameters``."""
+    for param in request_of(ex).get("queryParameters") or ():
+        if isinstance(param, dict) and param.get("name") == "invoice_month":
+            value = (param.get("parameterValue") or {}).get("value")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _read_page(response: dict[str, Any], result: _Result) -> None:
+    schema = response.get("schema")
+    if schema is not None and result.decoder is None:
+        if type(schema) is not dict:
+            raise Garbage(f"schema is {type(schema).__name__}, expected an object")
+        result.decoder = RowDecoder(schema.get("fields") or [])
+    records = items(response, "rows")
+    if not records:
+        return
+    if result.decoder is None:
+        raise Garbage("rows arrived before any page carried the schema")
+    rows, exported = rows_from_records(result.decoder, records)
+    result.rows.extend(rows)
+    if exported is not None and (result.exported is None or exported > result.exported):
+        result.exported = exported
+
+
+def rows_from_records(decoder: RowDecoder, records: list[Any]) -> tuple[list[BillingRow], datetime | None]:
+    """Decoded export rows, and the newest ``exported`` time among them.
+
+    Raises:
+        Garbage: A column the query selects is missing, or a value has the wrong type.
+    """
+    missing = [c for c in BILLING_EXPORT_COLUMNS if c not in decoder.names]
+    if missing:
+        raise Garbage(f"billing export result lacks column(s) {', '.join(missing)}")
+    out: list[BillingRow] = []
+    newest: datetime | None = None
+    for row in decoder.rows(records):
+        start = row["period_start"]
+        if not isinstance(start, datetime):
+            raise Garbage("billing export row without a period_start")
+        exported = row["exported"]
+        if isinstance(exported, datetime) and (newest is None or exported > newest):
+            newest = exported
+        out.append(
+            BillingRow(
+                start=start,
+                hours=1 if row["hourly"] else 24,
+                service=str(row["service"] or "(unknown service)"),
+                currency=str(row["currency"] or "USD"),
+                gross=float(row["gross"] or 0.0),
+                credits=float(row["credits"] or 0.0),
+            )
+        )
+    return out, newest
