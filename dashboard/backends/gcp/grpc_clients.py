@@ -1,0 +1,321 @@
+"""The gRPC clients of the live backend (Reservation, Dataproc, Dataflow, Monitoring) and how every call is
+made: an explicit timeout, a short bounded retry, every page read, each page or failure kept as an
+:class:`~dashboard.recording.format.Exchange` exactly as a recording holds it.
+
+Imported only by the live backend: importing this module loads grpc and the Google clients.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import grpc
+from google.api_core import exceptions as gexc
+from google.api_core import retry as gretry
+from google.protobuf.json_format import MessageToDict
+
+from dashboard.backends.gcp.endpoints import GrpcService, GrpcTarget, grpc_target
+from dashboard.config import Config
+from dashboard.errors import UsageError
+from dashboard.models import SourceName
+from dashboard.recording.format import Exchange, ExchangeError
+
+RETRIED = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.TooManyRequests)
+"""UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED: retried within the policy's deadline."""
+
+UNREACHABLE = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED"})
+"""Codes after which further calls to the same service in the same poll are not worth making."""
+
+CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    """How long one call may take."""
+
+    timeout: float = 15.0
+    """Seconds per attempt."""
+    retry_deadline: float = 20.0
+    """Seconds for all attempts of one call together (retries stop after it)."""
+    initial_backoff: float = 0.25
+    max_backoff: float = 4.0
+
+    def retry(self) -> gretry.Retry:
+        """The bounded retry every call passes as ``retry=``."""
+        return gretry.Retry(
+            predicate=gretry.if_exception_type(*RETRIED),
+            initial=self.initial_backoff,
+            maximum=self.max_backoff,
+            multiplier=2.0,
+            timeout=self.retry_deadline,
+        )
+
+
+@dataclass
+class GrpcClients:
+    """The live gRPC clients and what the sources remember between polls.
+
+    Built by :func:`make_clients`; one instance serves the reservations, Dataproc and Dataflow sources. The
+    poll counters and Monitoring windows are per source, so the sources may be polled from different
+    threads (never one source twice at once).
+    """
+
+    projects: tuple[str, ...]
+    """Monitored projects."""
+    regions: tuple[str, ...]
+    """Dataproc regions."""
+    locations: tuple[str, ...]
+    """BigQuery locations (``US``), where reservations live."""
+    admin_projects: tuple[str, ...]
+    """Projects that own reservations."""
+    reservation: Any
+    """``bigquery_reservation_v1.ReservationServiceClient``."""
+    monitoring: Any
+    """``monitoring_v3.MetricServiceClient``."""
+    dataflow: Any
+    """``dataflow_v1beta3.JobsV1Beta3Client``."""
+    dataproc: dict[str, Any]
+    """Per region, ``dataproc_v1.ClusterControllerClient`` on that region's endpoint."""
+    batches: dict[str, Any] | None = None
+    """Per region, ``dataproc_v1.BatchControllerClient``; None: Serverless batches are not listed."""
+    policy: CallPolicy = field(default_factory=CallPolicy)
+    polls: dict[str, int] = field(default_factory=dict)
+    """Per source, how many polls it has made (the exchanges' ``poll``)."""
+    monitoring_ends: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+    """Per (source, project, metric filter), the end of the last window read: the next asks from there
+    minus the overlap."""
+    channels: list[Any] = field(default_factory=list)
+    """Plaintext channels opened for loopback endpoints, closed by :meth:`close`."""
+
+    def next_poll(self, source: SourceName) -> int:
+        """Count a new poll of ``source`` and return its number (from 1)."""
+        number = self.polls.get(source, 0) + 1
+        self.polls[source] = number
+        return number
+
+    def close(self) -> None:
+        """Close every client's transport."""
+        clients = [self.reservation, self.monitoring, self.dataflow, *self.dataproc.values()]
+        clients += list((self.batches or {}).values())
+        for client in clients:
+            transport = getattr(client, "transport", None)
+            if transport is not None:
+                transport.close()
+        for channel in self.channels:
+            channel.close()
+
+
+def to_json(message: Any) -> dict[str, Any]:
+    """A proto-plus message as proto JSON (camelCase, int64 as strings, enums by name, defaults left out),
+    the dict ``json.loads(type(m).to_json(m, use_integers_for_enums=False, ...))`` would give."""
+    out: dict[str, Any] = MessageToDict(
+        type(message).pb(message),
+        use_integers_for_enums=False,
+        preserving_proto_field_name=False,
+        always_print_fields_with_no_presence=False,
+    )
+    return out
+
+
+def error_of(exc: BaseException) -> ExchangeError:
+    """What a failed call said, as an exchange's ``error``: the gRPC status name and the message.
+
+    ``RetryError`` (not a ``GoogleAPICallError``) carries the last attempt's error as its cause; a
+    response that could not be decoded is ``INTERNAL`` with a message that says so.
+    """
+    if isinstance(exc, gexc.RetryError):
+        cause = exc.cause
+        if cause is None or isinstance(cause, gexc.RetryError):
+            return ExchangeError(code="DEADLINE_EXCEEDED", message=str(exc.message))
+        inner = error_of(cause)
+        return ExchangeError(code=inner.code, message=f"{inner.message} (still failing after retries)")
+    if isinstance(exc, gexc.GoogleAPICallError):
+        status = exc.grpc_status_code
+        code = status.name if status is not None else _code_of_http(exc.code)
+        message = str(exc.message or "")
+        if code == "INTERNAL" and "deserializ" in message.lower():
+            message = f"the response could not be decoded ({message})"
+        return ExchangeError(code=code, message=message)
+    if isinstance(exc, grpc.RpcError):
+        status_fn = getattr(exc, "code", None)
+        details_fn = getattr(exc, "details", None)
+        status = status_fn() if callable(status_fn) else None
+        details = details_fn() if callable(details_fn) else ""
+        return ExchangeError(code=getattr(status, "name", "UNKNOWN"), message=str(details or ""))
+    return ExchangeError(code="UNKNOWN", message=f"{type(exc).__name__}: {exc}")
+
+
+def _code_of_http(code: int | None) -> str:
+    table = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+    table |= {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
+    return table.get(code or 0, "UNKNOWN")
+
+
+class PollLog:
+    """The exchanges of one poll of one source, gathered call by call."""
+
+    def __init__(self, clients: GrpcClients, source: SourceName, t: datetime) -> None:
+        """Start a poll of ``source`` at ``t`` (its number is the next of ``clients``' counter)."""
+        self.clients = clients
+        self.source: SourceName = source
+        self.t = t
+        self.number = clients.next_poll(source)
+        self.exchanges: list[Exchange] = []
+
+    def add(self, method: str, request: dict[str, Any], response: Any = None, error: Any = None) -> None:
+        """Append one exchange: a page's ``response`` (proto JSON) or an ``error``."""
+        self.exchanges.append(
+            Exchange(
+                v=1,
+                poll=self.number,
+                t=self.t,
+                source=self.source,
+                api="grpc",
+                method=method,
+                request=request,
+                response=response,
+                error=error,
+            )
+        )
+
+    def call(self, method: str, invoke: Callable[..., Any], request: Any) -> ExchangeError | None:
+        """Call a list/search RPC and read every page, one exchange each.
+
+        Args:
+            method: The RPC path (``dashboard.recording.format``).
+            invoke: The client method, e.g. ``client.list_clusters``.
+            request: The request message.
+
+        Returns:
+            None when every page was read; else the error, already recorded after the pages before it.
+        """
+        first = to_json(request)
+        page_request = first
+        policy = self.clients.policy
+        try:
+            pager = invoke(request=request, retry=policy.retry(), timeout=policy.timeout)
+            pages: Iterator[Any] = iter(pager.pages)
+            for page in pages:
+                self.add(method, page_request, response=to_json(page))
+                token = page.next_page_token
+                page_request = {**first, "pageToken": token} if token else first
+        except Exception as exc:  # every failure, garbage included, becomes this call's error exchange
+            error = error_of(exc)
+            self.add(method, page_request, error=error)
+            return error
+        return None
+
+
+def make_clients(
+    config: Config,
+    *,
+    projects: list[str] | None = None,
+    policy: CallPolicy | None = None,
+    credentials: Any = None,
+    batches: bool = True,
+) -> GrpcClients:
+    """Build the gRPC clients from the configuration.
+
+    Args:
+        config: Projects, regions, BigQuery locations, reservation admin projects, ``[endpoints]``
+            overrides and ``[auth] anonymous``.
+        projects: The monitored projects when the caller resolved them (e.g. the credentials' project);
+            default ``config.gcp.projects``.
+        policy: Timeouts and retries (tests pass short ones).
+        credentials: Credentials for TLS endpoints; default Application Default Credentials, or none at
+            all with ``anonymous``. Loopback endpoints get a plaintext channel and no credentials.
+        batches: Also list Dataproc Serverless batches.
+
+    Raises:
+        UsageError: No project to watch, or an endpoint that cannot be used.
+    """
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    from google.cloud import bigquery_reservation_v1 as res_v1
+    from google.cloud import dataflow_v1beta3, dataproc_v1, monitoring_v3
+    from google.cloud.bigquery_reservation_v1.services.reservation_service import transports as res_t
+    from google.cloud.dataflow_v1beta3.services.jobs_v1_beta3 import transports as flow_t
+    from google.cloud.dataproc_v1.services.batch_controller import transports as batch_t
+    from google.cloud.dataproc_v1.services.cluster_controller import transports as cluster_t
+    from google.cloud.monitoring_v3.services.metric_service import transports as mon_t
+
+    gcp = config.gcp
+    watched = tuple(projects if projects is not None else gcp.projects)
+    if not watched:
+        raise UsageError("no project to watch: pass --project or set [gcp] projects in the config file")
+    endpoints = config.endpoints
+    channels: dict[str, Any] = {}
+    creds: list[Any] = [credentials]
+
+    def build(service: GrpcService, client_cls: Any, transport_cls: Any, region: str | None = None) -> Any:
+        try:
+            target = grpc_target(service, getattr(endpoints, service), region)
+        except ValueError as exc:
+            raise UsageError(f"[endpoints] {service}: {exc}") from None
+        return _client(target, client_cls, transport_cls, channels, creds, anonymous=config.auth.anonymous)
+
+    regions = tuple(gcp.regions)
+    cluster_transport = cluster_t.ClusterControllerGrpcTransport
+    res_transport = res_t.ReservationServiceGrpcTransport
+    clients = GrpcClients(
+        projects=watched,
+        regions=regions,
+        locations=tuple(gcp.bigquery_locations),
+        admin_projects=tuple(gcp.reservation_admin_projects or watched),
+        reservation=build("reservation", res_v1.ReservationServiceClient, res_transport),
+        monitoring=build("monitoring", monitoring_v3.MetricServiceClient, mon_t.MetricServiceGrpcTransport),
+        dataflow=build("dataflow", dataflow_v1beta3.JobsV1Beta3Client, flow_t.JobsV1Beta3GrpcTransport),
+        dataproc={
+            r: build("dataproc", dataproc_v1.ClusterControllerClient, cluster_transport, r) for r in regions
+        },
+        batches={
+            r: build("dataproc", dataproc_v1.BatchControllerClient, batch_t.BatchControllerGrpcTransport, r)
+            for r in regions
+        }
+        if batches
+        else None,
+        policy=policy or CallPolicy(),
+    )
+    clients.channels.extend(channels.values())
+    return clients
+
+
+def _client(
+    target: GrpcTarget,
+    client_cls: Any,
+    transport_cls: Any,
+    channels: dict[str, Any],
+    creds: list[Any],
+    *,
+    anonymous: bool,
+) -> Any:
+    """One client on ``target``: a plaintext channel shared per address for loopback, else TLS."""
+    if target.insecure:
+        channel = channels.get(target.address)
+        if channel is None:
+            channel = channels[target.address] = grpc.insecure_channel(target.address)
+        return client_cls(transport=transport_cls(channel=channel))
+    if creds[0] is None:
+        creds[0] = _credentials(anonymous)
+    return client_cls(credentials=creds[0], client_options={"api_endpoint": target.address})
+
+
+def _credentials(anonymous: bool) -> Any:
+    """Anonymous credentials, or Application Default Credentials (with a hint when there are none)."""
+    if anonymous:
+        from google.auth.credentials import AnonymousCredentials
+
+        return AnonymousCredentials()  # type: ignore[no-untyped-call]
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    try:
+        found, _ = google.auth.default(scopes=[CLOUD_SCOPE])
+    except DefaultCredentialsError:
+        raise UsageError(
+            "no Google credentials: run gcloud auth application-default login, or set [auth] anonymous"
+        ) from None
+    return found

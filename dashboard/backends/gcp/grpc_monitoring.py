@@ -1,0 +1,135 @@
+"""Cloud Monitoring reads of the live backend: one ``ListTimeSeries`` per metric and project, reduced
+server-side to one series per reservation, cluster or job (docs/recording.md, "Monitoring requests").
+
+Windows are incremental: a metric's first read asks for the last :data:`FIRST_WINDOW`; later reads ask
+from the previous window's end minus :data:`OVERLAP` (Monitoring's ingestion delay), so each poll brings
+about one new point per series. A failed read does not move its window on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from dashboard.backends.gcp.grpc_clients import UNREACHABLE, PollLog
+from dashboard.recording import format as fmt
+
+FIRST_WINDOW: Final = timedelta(minutes=60)
+OVERLAP: Final = timedelta(minutes=3)
+ALIGNMENT_SECONDS: Final = 60
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric as gcpdash asks for it."""
+
+    metric: str
+    resource: str
+    aligner: str
+    reducer: str
+    group_by: str
+    extra_filter: str = ""
+
+    @property
+    def filter(self) -> str:
+        """The request's ``filter``: metric and resource type, plus any label condition."""
+        text = f'metric.type = "{self.metric}" AND resource.type = "{self.resource}"'
+        return f"{text} AND {self.extra_filter}" if self.extra_filter else text
+
+
+_JOB = "metric.label.job_id"
+_FLOW = "dataflow.googleapis.com/job/"
+
+
+def _flow(name: str, aligner: str, reducer: str) -> MetricSpec:
+    return MetricSpec(_FLOW + name, "dataflow_job", aligner, reducer, _JOB)
+
+
+SLOT_METRICS: Final = (
+    MetricSpec(
+        "bigquery.googleapis.com/slots/allocated",
+        "bigquery_project",
+        "ALIGN_MEAN",
+        "REDUCE_SUM",
+        "metric.label.reservation",
+    ),
+)
+"""Read on each reservation admin project."""
+
+DATAPROC_METRICS: Final = (
+    MetricSpec(
+        "dataproc.googleapis.com/cluster/yarn/allocated_memory_percentage",
+        "cloud_dataproc_cluster",
+        "ALIGN_MEAN",
+        "REDUCE_MEAN",
+        "resource.label.cluster_name",
+    ),
+    MetricSpec(
+        "dataproc.googleapis.com/cluster/yarn/apps",
+        "cloud_dataproc_cluster",
+        "ALIGN_MEAN",
+        "REDUCE_SUM",
+        "resource.label.cluster_name",
+        'metric.labels.status = "running"',
+    ),
+)
+
+DATAFLOW_METRICS: Final = (
+    _flow("system_lag", "ALIGN_MAX", "REDUCE_MAX"),
+    _flow("data_watermark_age", "ALIGN_MAX", "REDUCE_MAX"),
+    _flow("elements_produced_count", "ALIGN_RATE", "REDUCE_SUM"),
+    _flow("current_num_vcpus", "ALIGN_MEAN", "REDUCE_SUM"),
+    _flow("total_vcpu_time", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("total_memory_usage_time", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("total_pd_usage_time", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("billable_shuffle_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("total_streaming_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
+)
+
+_STOP_PROJECT = frozenset({"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"})
+
+
+def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
+    """The interval to ask for at ``t``: the first window, or from ``last_end`` minus the overlap (never
+    more than the first window back)."""
+    end = t.replace(microsecond=0)
+    start = end - FIRST_WINDOW
+    if last_end is not None:
+        start = max(start, last_end - OVERLAP)
+    return start, end
+
+
+def read_metrics(log: PollLog, projects: tuple[str, ...], specs: tuple[MetricSpec, ...]) -> None:
+    """Read every metric of ``specs`` in each project, into ``log``.
+
+    A denied project's other metrics are not asked for (its first denial already says why); after an
+    unreachable Monitoring (unavailable, deadline, quota), nothing more is asked this poll.
+    """
+    from google.cloud import monitoring_v3
+
+    client = log.clients.monitoring
+    ends = log.clients.monitoring_ends
+    for project in projects:
+        for spec in specs:
+            key = (log.source, project, spec.filter)
+            start, end = window(ends.get(key), log.t)
+            request = monitoring_v3.ListTimeSeriesRequest(
+                name=f"projects/{project}",
+                filter=spec.filter,
+                interval=monitoring_v3.TimeInterval(start_time=start, end_time=end),
+                aggregation=monitoring_v3.Aggregation(
+                    alignment_period={"seconds": ALIGNMENT_SECONDS},
+                    per_series_aligner=spec.aligner,
+                    cross_series_reducer=spec.reducer,
+                    group_by_fields=[spec.group_by],
+                ),
+                view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
+            )
+            error = log.call(fmt.MON_LIST_TIME_SERIES, client.list_time_series, request)
+            if error is None:
+                ends[key] = end
+            elif error.code in UNREACHABLE:
+                return
+            elif error.code in _STOP_PROJECT:
+                break

@@ -1,0 +1,100 @@
+"""Live polls of the reservations, Dataproc and Dataflow sources over gRPC.
+
+Each ``fetch_*`` makes one poll's calls and returns its exchanges, the same a recording holds
+(docs/recording.md, "What each source records per poll"); :func:`dashboard.parsers.parse_poll` turns them
+into data. A failed primary listing ends the poll at once: the poll fails with it, and later calls would
+only cost time. Only list and search calls are made.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
+from dashboard.backends.gcp.grpc_monitoring import (
+    DATAFLOW_METRICS,
+    DATAPROC_METRICS,
+    SLOT_METRICS,
+    read_metrics,
+)
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+
+
+def fetch_reservations(clients: GrpcClients, t: datetime) -> list[Exchange]:
+    """One poll of slot reservations.
+
+    Per admin project and BigQuery location: ``ListReservations`` (primary), ``ListCapacityCommitments``,
+    then ``SearchAllAssignments`` for each monitored project; then slot usage from Monitoring on each admin
+    project.
+
+    Args:
+        clients: The live clients and state (:func:`~dashboard.backends.gcp.grpc_clients.make_clients`).
+        t: When the poll starts (UTC); it stamps the exchanges and ends the Monitoring window.
+    """
+    from google.cloud import bigquery_reservation_v1 as res
+
+    log = PollLog(clients, "reservations", t)
+    client = clients.reservation
+    for admin in clients.admin_projects:
+        for location in clients.locations:
+            parent = f"projects/{admin}/locations/{location}"
+            request = res.ListReservationsRequest(parent=parent)
+            if log.call(fmt.RES_LIST_RESERVATIONS, client.list_reservations, request) is not None:
+                return log.exchanges
+            request = res.ListCapacityCommitmentsRequest(parent=parent)
+            log.call(fmt.RES_LIST_COMMITMENTS, client.list_capacity_commitments, request)
+            for project in clients.projects:
+                search = res.SearchAllAssignmentsRequest(parent=parent, query=f"assignee=projects/{project}")
+                error = log.call(fmt.RES_SEARCH_ALL_ASSIGNMENTS, client.search_all_assignments, search)
+                if error is not None and error.code != "NOT_FOUND":
+                    break
+    read_metrics(log, clients.admin_projects, SLOT_METRICS)
+    return log.exchanges
+
+
+def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
+    """One poll of Dataproc.
+
+    Per project and region, on the region's endpoint: ``ListClusters`` (primary, all pages); then, when
+    enabled, ``ListBatches``; then per project one ``ListTimeSeries`` per YARN metric.
+    """
+    from google.cloud import dataproc_v1
+
+    log = PollLog(clients, "dataproc", t)
+    for project in clients.projects:
+        for region in clients.regions:
+            request = dataproc_v1.ListClustersRequest(project_id=project, region=region)
+            client = clients.dataproc[region]
+            if log.call(fmt.DATAPROC_LIST_CLUSTERS, client.list_clusters, request) is not None:
+                return log.exchanges
+    if clients.batches is not None:
+        for project in clients.projects:
+            for region in clients.regions:
+                batch_client = clients.batches[region]
+                batches = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
+                error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_client.list_batches, batches)
+                if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+                    break
+    read_metrics(log, clients.projects, DATAPROC_METRICS)
+    return log.exchanges
+
+
+def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:
+    """One poll of Dataflow.
+
+    Per project: ``AggregatedListJobs`` with ``filter: ALL`` (every region at once, all pages); then one
+    ``ListTimeSeries`` per Dataflow metric.
+    """
+    from google.cloud import dataflow_v1beta3
+
+    log = PollLog(clients, "dataflow", t)
+    client = clients.dataflow
+    for project in clients.projects:
+        request = dataflow_v1beta3.ListJobsRequest(
+            project_id=project, filter=dataflow_v1beta3.ListJobsRequest.Filter.ALL
+        )
+        if log.call(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, client.aggregated_list_jobs, request) is not None:
+            return log.exchanges
+    read_metrics(log, clients.projects, DATAFLOW_METRICS)
+    return log.exchanges

@@ -1,0 +1,281 @@
+"""An in-process fake of Google's gRPC APIs (Reservation, Dataproc, Dataflow, Monitoring) for contract tests.
+
+It serves the responses of a recording (keyed by method, the request without its page token and time
+interval, and the page token), records every request with its metadata, and injects faults per method:
+an error status, a handler that sleeps past the client's deadline, undecodable bytes, or an error on a
+later page. No generated stubs: proto-plus message classes (de)serialize themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
+import grpc
+
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange, ExchangeError
+
+GARBAGE = b"\x0f\xff\xfe\xfd not a protobuf message"
+"""What a garbage fault sends instead of a response: not decodable as any message."""
+
+LIST_FIELDS = {
+    fmt.RES_LIST_RESERVATIONS: "reservations",
+    fmt.RES_LIST_COMMITMENTS: "capacityCommitments",
+    fmt.RES_SEARCH_ALL_ASSIGNMENTS: "assignments",
+    fmt.DATAPROC_LIST_CLUSTERS: "clusters",
+    fmt.DATAPROC_LIST_BATCHES: "batches",
+    fmt.DATAFLOW_AGGREGATED_LIST_JOBS: "jobs",
+    fmt.DATAFLOW_LIST_JOBS: "jobs",
+    fmt.MON_LIST_TIME_SERIES: "timeSeries",
+}
+"""Per served method, the repeated field a page holds (used to split a recorded page in two)."""
+
+_IGNORED_KEYS = ("pageToken", "interval")
+
+
+def rpc_classes() -> dict[str, tuple[Any, Any]]:
+    """Per served RPC path, its (request, response) proto-plus classes."""
+    from google.cloud import bigquery_reservation_v1 as res
+    from google.cloud import dataflow_v1beta3 as flow
+    from google.cloud import dataproc_v1, monitoring_v3
+
+    return {
+        fmt.RES_LIST_RESERVATIONS: (res.ListReservationsRequest, res.ListReservationsResponse),
+        fmt.RES_LIST_COMMITMENTS: (res.ListCapacityCommitmentsRequest, res.ListCapacityCommitmentsResponse),
+        fmt.RES_SEARCH_ALL_ASSIGNMENTS: (res.SearchAllAssignmentsRequest, res.SearchAllAssignmentsResponse),
+        fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
+        fmt.DATAPROC_LIST_BATCHES: (dataproc_v1.ListBatchesRequest, dataproc_v1.ListBatchesResponse),
+        fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
+        fmt.DATAFLOW_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
+        fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
+    }
+
+
+def message_json(message: Any) -> dict[str, Any]:
+    """A proto-plus message as proto JSON, as recordings hold it."""
+    text = type(message).to_json(
+        message, use_integers_for_enums=False, indent=None, always_print_fields_with_no_presence=False
+    )
+    out: dict[str, Any] = json.loads(text)
+    return out
+
+
+def request_key(method: str, request: dict[str, Any]) -> str:
+    """What identifies a call regardless of its page and time window."""
+    rest = {k: v for k, v in request.items() if k not in _IGNORED_KEYS}
+    return method + " " + json.dumps(rest, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault injected on one method."""
+
+    kind: str = "abort"
+    """``abort`` (an error status), ``sleep`` (never answers in time) or ``garbage`` (undecodable bytes)."""
+    code: str = "UNAVAILABLE"
+    """The status name, for ``abort``."""
+    message: str = "injected fault"
+    page: int = 1
+    """The page it hits (2: the first page is served, the second fails)."""
+    seconds: float = 5.0
+    """How long ``sleep`` sleeps (the server's stop wakes it)."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the server received."""
+
+    method: str
+    request: dict[str, Any]
+    metadata: dict[str, str]
+
+
+@dataclass
+class _Served:
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    error: ExchangeError | None = None
+
+
+SEEN_METHODS: set[str] = set()
+"""Every RPC path any fake server received in this process: the read-only test checks them."""
+
+
+class FakeGrpcServer:
+    """A gRPC server on ``127.0.0.1:0`` answering with recorded responses; use as a context manager."""
+
+    def __init__(self, exchanges: Iterable[Exchange] = (), *, split_pages: bool = False) -> None:
+        """Serve ``exchanges`` (one poll's, typically); ``split_pages`` serves each one-page list response
+        as two pages, to exercise pagination."""
+        self.received: list[Received] = []
+        self.faults: dict[str, Fault] = {}
+        self._served: dict[str, _Served] = {}
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._classes = rpc_classes()
+        self._server = grpc.server(ThreadPoolExecutor(max_workers=16))
+        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        self._register()
+        self.serve(exchanges, split_pages=split_pages)
+
+    @property
+    def address(self) -> str:
+        """``127.0.0.1:PORT``: what ``[endpoints]`` points at."""
+        return f"127.0.0.1:{self.port}"
+
+    def serve(self, exchanges: Iterable[Exchange], *, split_pages: bool = False) -> None:
+        """Replace what is served by ``exchanges`` (gRPC ones only, in order: pages follow each other)."""
+        served: dict[str, _Served] = {}
+        for ex in exchanges:
+            if ex.api != "grpc" or ex.method not in self._classes:
+                continue
+            entry = served.setdefault(request_key(ex.method, ex.request), _Served())
+            if ex.error is not None:
+                entry.error = ex.error
+            elif ex.response is not None:
+                entry.pages.append(ex.response)
+        if split_pages:
+            for key, entry in served.items():
+                method = key.split(" ", 1)[0]
+                if len(entry.pages) == 1:
+                    entry.pages = _split(entry.pages[0], LIST_FIELDS[method])
+        with self._lock:
+            self._served = served
+
+    def fault(self, method: str, fault: Fault) -> None:
+        """Inject ``fault`` on every call of ``method`` (an RPC path) until :meth:`clear_faults`."""
+        with self._lock:
+            self.faults[method] = fault
+
+    def clear_faults(self) -> None:
+        """Serve normally again."""
+        with self._lock:
+            self.faults.clear()
+
+    def requests(self, method: str) -> list[dict[str, Any]]:
+        """The requests received for ``method``, in order."""
+        return [r.request for r in self.received if r.method == method]
+
+    def start(self) -> FakeGrpcServer:
+        """Start serving; returns self."""
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop at once, waking sleeping handlers."""
+        self._stopping.set()
+        self._server.stop(grace=None).wait(5)
+
+    def __enter__(self) -> FakeGrpcServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _register(self) -> None:
+        by_service: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
+        for path, (request_cls, response_cls) in self._classes.items():
+            service, name = path.split("/")
+            handler = grpc.unary_unary_rpc_method_handler(
+                self._handler(path, response_cls),
+                request_deserializer=request_cls.deserialize,
+                response_serializer=_serializer(response_cls),
+            )
+            by_service.setdefault(service, {})[name] = handler
+        self._server.add_generic_rpc_handlers(
+            tuple(grpc.method_handlers_generic_handler(s, h) for s, h in by_service.items())
+        )
+
+    def _handler(self, path: str, response_cls: Any) -> Callable[[Any, grpc.ServicerContext], Any]:
+        def handle(request: Any, context: grpc.ServicerContext) -> Any:
+            body = message_json(request)
+            metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+            with self._lock:
+                self.received.append(Received(path, body, metadata))
+                SEEN_METHODS.add(path)
+                fault = self.faults.get(path)
+                entry = self._served.get(request_key(path, body))
+                known = any(k.startswith(path + " ") for k in self._served)
+            token = body.get("pageToken", "")
+            page = 1 if not token else _page_of(token)
+            if fault is not None and fault.page == page:
+                if fault.kind == "sleep":
+                    self._stopping.wait(fault.seconds)
+                    return response_cls()
+                if fault.kind == "garbage":
+                    return GARBAGE
+                context.abort(grpc.StatusCode[fault.code], fault.message)
+            if entry is None:
+                if known:
+                    context.abort(grpc.StatusCode.NOT_FOUND, f"nothing recorded for {path} {body}")
+                return response_cls()
+            if entry.error is not None and page > len(entry.pages):
+                context.abort(grpc.StatusCode[entry.error.code], entry.error.message)
+            if page > len(entry.pages):
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"unknown page token {token!r}")
+            return response_cls.from_json(json.dumps(entry.pages[page - 1]), ignore_unknown_fields=True)
+
+        return handle
+
+
+def _serializer(response_cls: Any) -> Callable[[Any], bytes]:
+    def serialize(message: Any) -> bytes:
+        if message is GARBAGE:
+            return GARBAGE
+        data: bytes = response_cls.serialize(message)
+        return data
+
+    return serialize
+
+
+def _page_of(token: str) -> int:
+    """Page tokens this server hands out are ``page-N``; a recorded one counts as page 2."""
+    return int(token.removeprefix("page-")) if token.startswith("page-") else 2
+
+
+def _split(response: dict[str, Any], list_field: str) -> list[dict[str, Any]]:
+    """One page's items as two pages (a single item stays one page)."""
+    items = response.get(list_field) or []
+    if len(items) < 2:
+        return [response]
+    half = len(items) // 2
+    first = {**response, list_field: items[:half], "nextPageToken": "page-2"}
+    second = {**response, list_field: items[half:]}
+    second.pop("nextPageToken", None)
+    return [first, second]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def poll_exchanges(source: str, number: int) -> tuple[Exchange, ...]:
+    """The demo recording's poll ``number`` of ``source``."""
+    for poll in demo_polls(source):
+        if poll.number == number:
+            return poll.exchanges
+    raise KeyError(f"the demo has no poll {number} of {source}")
+
+
+_DEMO: dict[str, Any] = {}
+
+
+def demo_polls(source: str) -> Iterator[Any]:
+    """Every recorded poll of ``source`` in the demo (read once per process)."""
+    if "recording" not in _DEMO:
+        from dashboard.recording.reader import demo_path, read_recording
+
+        _DEMO["recording"] = read_recording(demo_path())
+    yield from _DEMO["recording"].polls[source]
