@@ -1,0 +1,178 @@
+"""The pure half of :class:`widgets.table.VirtualTable`: column layout, one line of cells as a Text, the
+filter language, and the small caches. No Textual here, so each piece is cheap to test and to time."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from rich.text import Text
+
+from dashboard.views import grid
+from dashboard.views.columns import WIDE_AT, Column
+
+GAP = grid.GAP
+"""Spaces between columns."""
+SORT_MARKS = {False: " ▲", True: " ▼"}
+"""Appended to the header of the sorted column: ascending, descending."""
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def shown_columns(columns: Sequence[Column], width: int) -> list[int]:
+    """Indexes of the columns shown at ``width`` cells: ``wide`` ones only from :data:`WIDE_AT` on."""
+    wide = width >= WIDE_AT
+    return [i for i, c in enumerate(columns) if wide or not c.wide]
+
+
+def natural_width(column: Column, cell_len: int) -> int:
+    """A column's width for a cell of ``cell_len``: at least its header, within its min and max."""
+    width = max(cell_len, len(column.header) + 2)  # room for the sort mark
+    if column.max_width is not None:
+        width = min(width, column.max_width)
+    if column.min_width is not None:
+        width = max(width, column.min_width)
+    return width
+
+
+def fit(columns: Sequence[Column], shown: Sequence[int], natural: Sequence[int], width: int) -> list[int]:
+    """The shown columns' widths for a line of ``width`` cells: ``shrink`` columns give way first
+    (:func:`dashboard.views.grid.fit_widths`); what still does not fit scrolls horizontally."""
+    return grid.fit_widths(columns, shown, [natural[i] for i in shown], width)
+
+
+def _fitted(text: Text, width: int, justify: str, last: bool) -> Text:
+    """``text`` cut with an ellipsis or padded to ``width`` cells."""
+    length = text.cell_len
+    if length > width:
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis")
+        length = text.cell_len
+    pad = width - length
+    if pad <= 0:
+        return text
+    if justify == "right":
+        return Text.assemble(" " * pad, text)
+    if justify == "center":
+        left = pad // 2
+        return Text.assemble(" " * left, text, "" if last else " " * (pad - left))
+    return text if last else Text.assemble(text, " " * pad)
+
+
+def line(
+    columns: Sequence[Column],
+    shown: Sequence[int],
+    widths: Sequence[int],
+    cells: Sequence[Text],
+    style: str = "",
+) -> Text:
+    """One table line: the shown cells, each fitted to its width, ``GAP`` spaces apart."""
+    out = Text(style=style, no_wrap=True, overflow="crop", end="")
+    gap = " " * GAP
+    last = len(shown) - 1
+    for k, i in enumerate(shown):
+        if k:
+            out.append(gap)
+        out.append_text(_fitted(cells[i], widths[k], columns[i].justify, k == last))
+    return out
+
+
+def header_cells(columns: Sequence[Column], sort: tuple[str, bool] | None) -> list[Text]:
+    """The header cells, the sorted column marked ▲ (ascending) or ▼ (descending)."""
+    out = []
+    for column in columns:
+        text = Text(column.header)
+        if sort is not None and sort[0] == column.key:
+            text.append(SORT_MARKS[sort[1]])
+        out.append(text)
+    return out
+
+
+def column_at(shown: Sequence[int], widths: Sequence[int], x: int) -> int | None:
+    """The index of the column under content offset ``x`` (gaps belong to the column on their left)."""
+    edge = 0
+    for k, i in enumerate(shown):
+        edge += widths[k] + GAP
+        if x < edge:
+            return i
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    """A compiled filter: what the user typed, how it matches, and any note about it."""
+
+    text: str
+    """As typed, ``!`` included."""
+    invert: bool
+    regex: bool
+    """Matched as a regular expression (else as a plain substring)."""
+    note: str | None
+    """Why it is not what it looked like, e.g. an invalid regex matched as text."""
+    match: Callable[[str], bool]
+    """Whether a row's lowercase search text matches, before inversion."""
+
+    def keep(self, search_text: str) -> bool:
+        """Whether a row with this lowercase search text stays."""
+        return self.match(search_text) != self.invert
+
+
+_REGEX_CHARS = re.compile(r"[.^$*+?{}\[\]\\|()]")
+
+
+def compile_filter(text: str) -> RowFilter | None:
+    """Parse a filter: a substring, or a regular expression when it has regex characters (case
+    ignored); a leading ``!`` keeps the rows that do *not* match. An invalid regex is matched as plain
+    text and the filter's :attr:`~RowFilter.note` says so. Empty (or a lone ``!``): None, no filter.
+    """
+    invert = text.startswith("!")
+    body = text[1:] if invert else text
+    if not body:
+        return None
+    needle = body.lower()
+    if _REGEX_CHARS.search(body) is None:
+        return RowFilter(text, invert, False, None, _contains(needle))
+    try:
+        pattern = re.compile(body, re.IGNORECASE)
+    except re.error as exc:
+        note = f"invalid regex ({exc.msg}): matching the text as typed"
+        return RowFilter(text, invert, False, note, _contains(needle))
+    search = pattern.search
+    return RowFilter(text, invert, True, None, lambda s: search(s) is not None)
+
+
+def _contains(needle: str) -> Callable[[str], bool]:
+    return lambda s: needle in s
+
+
+class LRU(Generic[K, V]):
+    """A small least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        """The value for ``key``, now most recent; None when absent."""
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Remember ``value``, forgetting the least recent entry beyond the size."""
+        self._data[key] = value
+        self._data.move_to_end(key)
+        if len(self._data) > self._size:
+            self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
