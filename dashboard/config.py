@@ -1,5 +1,6 @@
 """Configuration: one typed object, from (lowest to highest precedence) defaults, the TOML file, environment
-variables and command-line flags.
+variables and command-line flags (:func:`load_config`, then :func:`with_flags`). docs/configuration.md
+documents every key.
 
 The file is ``config.toml`` in the user config directory (``platformdirs.user_config_dir("gcpdash")``), or
 the path given with ``--config``. Unknown keys are an error that names them: a typo must not silently
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import msgspec
@@ -33,6 +34,12 @@ class GcpConfig(Section, frozen=True):
     """Dataproc and Dataflow regions (``us-central1``)."""
     reservation_admin_projects: list[str] = []
     """Projects that own slot reservations. Default: the monitored projects."""
+    history_window: float = 6 * 3600.0
+    """Seconds of INFORMATION_SCHEMA history the first poll reads; later polls read only what is new."""
+    maximum_bytes_billed: int = 1_000_000_000
+    """The most one history query may bill; BigQuery fails a query that would bill more."""
+    history_max_rows: int = 20_000
+    """The most rows one history query returns."""
 
 
 class IntervalsConfig(Section, frozen=True):
@@ -44,6 +51,17 @@ class IntervalsConfig(Section, frozen=True):
     dataproc: float = 30.0
     dataflow: float = 30.0
     billing: float = 3600.0
+    billed_query_gap: float = 60.0
+    """At most one billed query per BigQuery location in this many seconds: projects are staggered."""
+
+
+class TimeoutsConfig(Section, frozen=True):
+    """``[timeouts]``: every API call is bounded, so a dead endpoint never hangs gcpdash."""
+
+    call: float = 20.0
+    """Seconds one HTTP request or RPC may take."""
+    retry_deadline: float = 30.0
+    """Seconds a call keeps retrying transient errors (503, 429, rateLimitExceeded, timeouts)."""
 
 
 class EndpointsConfig(Section, frozen=True):
@@ -109,6 +127,7 @@ class Config(Section, frozen=True):
     intervals: IntervalsConfig = IntervalsConfig()
     endpoints: EndpointsConfig = EndpointsConfig()
     auth: AuthConfig = AuthConfig()
+    timeouts: TimeoutsConfig = TimeoutsConfig()
     billing: BillingConfig = BillingConfig()
     budgets: list[Budget] = []
     prices: dict[str, float] = {}
@@ -163,3 +182,30 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
         return msgspec.convert(raw, Config)
     except msgspec.ValidationError as exc:
         raise UsageError(f"{file}: {exc}") from None
+
+
+def with_flags(
+    config: Config,
+    *,
+    projects: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    locations: Sequence[str] | None = None,
+) -> Config:
+    """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable) over a
+    loaded config: the highest precedence. A flag given replaces the list; one not given leaves it.
+
+    Raises:
+        UsageError: A BigQuery location that is not one (e.g. ``--location us central``).
+    """
+    from dashboard.queries import region_qualifier
+
+    gcp = config.gcp
+    changes: dict[str, list[str]] = {}
+    for key, values in (("projects", projects), ("regions", regions), ("bigquery_locations", locations)):
+        if values:
+            changes[key] = [value.strip() for value in values if value.strip()]
+    for location in changes.get("bigquery_locations", gcp.bigquery_locations):
+        region_qualifier(location)
+    if not changes:
+        return config
+    return msgspec.structs.replace(config, gcp=msgspec.structs.replace(gcp, **changes))

@@ -1,0 +1,373 @@
+"""The BigQuery jobs source, live: ``jobs.list`` of running jobs per project and, when due, the
+INFORMATION_SCHEMA history query, each page kept as the exchange a recording holds.
+
+Exact wire JSON: the client's HTTP session passes every response to a hook (:class:`Capture`) that keeps
+the request (method, path, query parameters, JSON body) and the response (status, JSON body) as an
+:class:`~dashboard.recording.format.Exchange`. An attempt that failed and was retried is replaced by the
+retry; a call that failed without any response (connection refused, timeout) becomes an error exchange.
+
+The only methods called: ``jobs.list``, ``jobs.query`` (a SELECT), ``jobs.getQueryResults`` and
+``jobs.get`` (which ``query_and_wait`` may use to wait): gcpdash reads, never changes anything.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from dashboard.backends.gcp.bq_window import HistorySchedule
+from dashboard.queries import jobs_history_sql
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange, ExchangeError
+
+if TYPE_CHECKING:
+    import requests
+    from google.cloud import bigquery
+
+    from dashboard.backends.gcp.context import FetchContext
+
+SOURCE = "jobs"
+LIST_PAGE_SIZE = 50
+"""Jobs per ``jobs.list`` page."""
+RESULTS_PAGE_SIZE = 10_000
+"""Rows per history result page: a window's rows usually fit in one page, which saves the ``jobs.get``
+and ``jobs.getQueryResults`` calls the client makes for further pages."""
+QUERY_WAIT = 10.0
+"""Seconds ``jobs.query`` waits server-side for the history query before the client polls for it."""
+
+_local = threading.local()
+
+
+def make_client(ctx: FetchContext) -> bigquery.Client:
+    """The BigQuery client: ADC (or anonymous), on ``[endpoints] bigquery`` when set; with the capture
+    hook installed on its HTTP session."""
+    from google.cloud import bigquery
+
+    endpoint = ctx.config.endpoints.bigquery
+    options = {"api_endpoint": endpoint} if endpoint else None
+    client = bigquery.Client(project=ctx.projects[0], credentials=ctx.credentials, client_options=options)
+    session = client._http
+    session.hooks["response"].append(_on_response)
+    session.request = _read_only(session.request)
+    return client
+
+
+READ_METHODS = frozenset({fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET})
+"""The only REST methods the live backend sends; ``jobs.query`` only with a SELECT."""
+
+
+class ReadOnlyViolation(PermissionError):
+    """gcpdash was about to call a BigQuery method that is not a read (e.g. the client's own
+    ``jobs.cancel`` after a failed wait): refused before anything is sent."""
+
+
+def check_read_only(http_method: str, url: str, body: Any = None) -> None:
+    """Refuse any request that is not a read: a method outside :data:`READ_METHODS`, or a
+    ``jobs.query`` whose SQL is not a SELECT.
+
+    Raises:
+        ReadOnlyViolation: The request would be sent otherwise.
+    """
+    path = urlsplit(url).path
+    method = method_id(http_method.upper(), path)
+    if method not in READ_METHODS:
+        raise ReadOnlyViolation(f"gcpdash only reads; refused {http_method} {path}")
+    if method == fmt.BQ_JOBS_QUERY:
+        try:
+            query = json.loads(body or b"{}").get("query", "")
+        except (ValueError, AttributeError):
+            query = ""
+        if not is_select(str(query)):
+            raise ReadOnlyViolation("gcpdash only runs SELECT queries")
+
+
+def is_select(sql: str) -> bool:
+    """True when ``sql`` is a single SELECT statement (comments and a trailing semicolon allowed)."""
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    text = " ".join(lines).strip().rstrip(";").strip()
+    return text[:6].upper() == "SELECT" and ";" not in text
+
+
+def _read_only(send: Any) -> Any:
+    def guarded(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        check_read_only(method, url, kwargs.get("data"))
+        return send(method, url, *args, **kwargs)
+
+    return guarded
+
+
+def _on_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    capture: Capture | None = getattr(_local, "capture", None)
+    if capture is not None:
+        capture.response(response)
+
+
+def method_id(http_method: str, path: str) -> str:
+    """BigQuery's discovery method id for a request, e.g. ``bigquery.jobs.list``."""
+    parts = path.rstrip("/").split("/")
+    tail = parts[parts.index("projects") + 2 :] if "projects" in parts[:-1] else parts
+    if http_method == "GET" and tail == ["jobs"]:
+        return fmt.BQ_JOBS_LIST
+    if http_method == "POST" and tail == ["queries"]:
+        return fmt.BQ_JOBS_QUERY
+    if http_method == "GET" and len(tail) == 2 and tail[0] == "queries":
+        return fmt.BQ_GET_QUERY_RESULTS
+    if http_method == "GET" and len(tail) == 2 and tail[0] == "jobs":
+        return fmt.BQ_JOBS_GET
+    return f"bigquery.{http_method} {path}"
+
+
+class Capture:
+    """The exchanges of the calls made while it is active (``with Capture(...)``), in this thread."""
+
+    def __init__(self, poll: int, t: datetime) -> None:
+        """Start capturing for poll number ``poll`` started at ``t``."""
+        self.poll = poll
+        self.t = t
+        self.exchanges: list[Exchange] = []
+        self._previous: Capture | None = None
+
+    def __enter__(self) -> Capture:
+        """Capture in this thread."""
+        self._previous = getattr(_local, "capture", None)
+        _local.capture = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop capturing."""
+        _local.capture = self._previous
+
+    def response(self, response: requests.Response) -> None:
+        """Keep one HTTP response as an exchange (replacing a failed attempt the client retried)."""
+        request = response.request
+        url = urlsplit(request.url or "")
+        params = dict(parse_qsl(url.query, keep_blank_values=True))
+        http_method = request.method or "GET"
+        body: Any = {}
+        if isinstance(request.body, (bytes, str)) and request.body:
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                body = {}
+        status = response.status_code
+        payload: Any
+        try:
+            payload = json.loads(response.content) if response.content else None
+        except ValueError:
+            payload = None
+        error: ExchangeError | None = None
+        if status >= 400:
+            error = _http_error(status, payload, response.reason or "")
+            payload = None
+        elif not isinstance(payload, dict):
+            snippet = response.content[:60].decode("utf-8", "replace")
+            error = ExchangeError(code="GARBAGE", message=f"the response is not a JSON object: {snippet!r}")
+            payload = None
+        exchange = Exchange(
+            v=1,
+            poll=self.poll,
+            t=self.t,
+            source=SOURCE,
+            api="rest",
+            method=method_id(http_method, url.path),
+            request=body if isinstance(body, dict) else {},
+            response=payload,
+            error=error,
+            http_method=http_method,
+            path=url.path,
+            params=params,
+            status=status,
+        )
+        last = self.exchanges[-1] if self.exchanges else None
+        if (
+            last is not None
+            and last.error is not None
+            and (last.http_method, last.path, last.params) == (http_method, url.path, params)
+        ):
+            self.exchanges[-1] = exchange
+        else:
+            self.exchanges.append(exchange)
+
+    def failed(self, exc: BaseException, method: str, path: str, params: dict[str, str]) -> bool:
+        """After a call raised ``exc``: unless the last response already says why, add an error exchange
+        for the call (``method`` at ``path``). Returns True (the call failed)."""
+        last = self.exchanges[-1] if self.exchanges else None
+        if last is not None and last.error is not None:
+            return True
+        self.exchanges.append(
+            Exchange(
+                v=1,
+                poll=self.poll,
+                t=self.t,
+                source=SOURCE,
+                api="rest",
+                method=method,
+                error=error_of(exc),
+                http_method="POST" if method == fmt.BQ_JOBS_QUERY else "GET",
+                path=path,
+                params=params,
+            )
+        )
+        return True
+
+
+def _http_error(status: int, payload: Any, reason_phrase: str) -> ExchangeError:
+    """``403 accessDenied`` and BigQuery's message, from an error body (or the status line)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    reason, message = "", reason_phrase
+    if isinstance(error, dict):
+        message = str(error.get("message") or message)
+        errors = error.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            reason = str(errors[0].get("reason") or "")
+        reason = reason or str(error.get("status") or "")
+    return ExchangeError(code=f"{status} {reason}".strip(), message=message, status=status)
+
+
+def error_of(exc: BaseException) -> ExchangeError:
+    """An exception raised with no error response to show for it, as an exchange's error."""
+    import requests
+    from google.api_core import exceptions as gexc
+
+    cause: BaseException | None = exc
+    while isinstance(cause, gexc.RetryError) and cause.cause is not None:
+        cause = cause.cause
+    if isinstance(cause, requests.exceptions.Timeout):
+        return ExchangeError(code="DEADLINE_EXCEEDED", message="no answer within the timeout")
+    if isinstance(cause, requests.exceptions.ConnectionError):
+        text = str(cause)
+        what = "connection refused" if "refused" in text.lower() else "cannot connect"
+        return ExchangeError(code="UNAVAILABLE", message=f"{what}: {text[:200]}")
+    if isinstance(cause, gexc.RetryError):
+        return ExchangeError(code="DEADLINE_EXCEEDED", message=str(cause.message))
+    if isinstance(cause, gexc.GoogleAPICallError):
+        status = int(cause.code or 0) or None
+        reason = getattr(cause, "reason", None) or ""
+        return ExchangeError(code=f"{status or ''} {reason}".strip() or "ERROR", message=str(cause.message))
+    if isinstance(cause, ValueError):
+        return ExchangeError(code="GARBAGE", message=f"the response could not be read: {cause}"[:300])
+    return ExchangeError(code="UNKNOWN", message=f"{type(cause).__name__}: {cause}"[:300])
+
+
+def retry(ctx: FetchContext) -> Any:
+    """BigQuery's own retry (it reads error reasons), bounded by the configured deadline."""
+    from google.cloud import bigquery
+
+    return bigquery.DEFAULT_RETRY.with_timeout(ctx.deadline)
+
+
+def schedule(ctx: FetchContext) -> HistorySchedule:
+    """The history schedule kept in ``ctx`` between polls."""
+    found = ctx.state.get("jobs.history")
+    if not isinstance(found, HistorySchedule):
+        intervals = ctx.config.intervals
+        found = HistorySchedule(
+            interval=intervals.jobs_history,
+            gap=intervals.billed_query_gap,
+            first_window=ctx.config.gcp.history_window,
+        )
+        ctx.state["jobs.history"] = found
+    return found
+
+
+def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
+    """One poll of the jobs source: per project ``jobs.list`` (running, all users, all pages), then the
+    history queries that are due for it.
+
+    A failed ``jobs.list`` ends the poll there (the parser fails it; no billed query runs in vain).
+
+    Raises:
+        SourceError: No credentials or no project to watch.
+    """
+    poll = ctx.next_poll(SOURCE)
+    client = ctx.bigquery()
+    due = schedule(ctx).due(ctx.projects, ctx.locations, t)
+    exchanges: list[Exchange] = []
+    for project in ctx.projects:
+        listed = list_running(ctx, client, project, poll, t)
+        exchanges.extend(listed)
+        if any(ex.error is not None for ex in listed):
+            break
+        for location in (loc for p, loc in due if p == project):
+            exchanges.extend(query_history(ctx, client, project, location, poll=poll, t=t))
+    return exchanges
+
+
+def list_running(
+    ctx: FetchContext, client: bigquery.Client, project: str, poll: int, t: datetime
+) -> list[Exchange]:
+    """``jobs.list`` of every user's running jobs in ``project``, all pages."""
+    with Capture(poll, t) as capture:
+        try:
+            iterator = client.list_jobs(
+                project=project,
+                all_users=True,
+                state_filter="running",
+                page_size=LIST_PAGE_SIZE,
+                retry=retry(ctx),
+                timeout=ctx.timeout,
+            )
+            for _ in iterator.pages:
+                pass
+        except Exception as exc:  # every failure becomes the call's error exchange
+            last = capture.exchanges[-1].response if capture.exchanges else None
+            token = last.get("nextPageToken") if last else None
+            params = {"allUsers": "True", "stateFilter": "running", "projection": "full"}
+            if isinstance(token, str):
+                params["pageToken"] = token
+            capture.failed(exc, fmt.BQ_JOBS_LIST, f"/bigquery/v2/projects/{project}/jobs", params)
+    return capture.exchanges
+
+
+def history_request(ctx: FetchContext, since: datetime, until: datetime) -> Any:
+    """The history query's job config: label, byte cap and the window as query parameters."""
+    from google.cloud import bigquery
+
+    return bigquery.QueryJobConfig(
+        labels={fmt.QUERY_LABEL: fmt.JOBS_HISTORY_QUERY},
+        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
+        use_legacy_sql=False,
+        query_parameters=[
+            bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
+            bigquery.ScalarQueryParameter("until", "TIMESTAMP", until),
+            bigquery.ScalarQueryParameter("max_rows", "INT64", ctx.config.gcp.history_max_rows),
+        ],
+    )
+
+
+def query_history(
+    ctx: FetchContext, client: bigquery.Client, project: str, location: str, *, poll: int, t: datetime
+) -> list[Exchange]:
+    """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window, all pages;
+    a complete read moves the window on."""
+    plan = schedule(ctx)
+    since, until = plan.window(project, location, t)
+    with Capture(poll, t) as capture:
+        try:
+            rows = client.query_and_wait(
+                jobs_history_sql(location),
+                job_config=history_request(ctx, since, until),
+                location=location,
+                project=project,
+                api_timeout=ctx.timeout,
+                wait_timeout=max(ctx.deadline, ctx.timeout),
+                retry=retry(ctx),
+                job_retry=None,  # type: ignore[arg-type]
+                page_size=RESULTS_PAGE_SIZE,
+            )
+            for _ in rows.pages:
+                pass
+        except Exception as exc:  # every failure becomes the call's error exchange
+            method = fmt.BQ_GET_QUERY_RESULTS if capture.exchanges else fmt.BQ_JOBS_QUERY
+            capture.failed(exc, method, f"/bigquery/v2/projects/{project}/queries", {})
+            return capture.exchanges
+    from dashboard.models import JobsData
+    from dashboard.parsers import parse_poll
+
+    data = parse_poll("jobs", capture.exchanges)
+    if isinstance(data, JobsData) and data.history:
+        plan.observe(project, location, until, data.jobs)
+    return capture.exchanges

@@ -1,0 +1,94 @@
+"""When the INFORMATION_SCHEMA history query runs, and over which window: pure bookkeeping, no Google import.
+
+Each (project, location) is queried every ``intervals.jobs_history`` seconds, and at most one billed query
+runs per location per ``intervals.billed_query_gap`` (projects take turns, the most overdue first). The
+window is incremental: the first query reads ``gcp.history_window`` back; each later one starts at the
+newest creation time already seen minus :data:`OVERLAP`, or earlier at the creation time of the oldest job
+the previous window saw unfinished, so it is read again until it is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from dashboard.models import Job
+
+OVERLAP = timedelta(minutes=2)
+"""How far back from the newest creation time seen a window starts: jobs are merged by id, so a job read
+twice costs nothing, and one committed late to INFORMATION_SCHEMA is not missed."""
+
+
+@dataclass
+class _Window:
+    """What one (project, location) has read so far."""
+
+    last_run: datetime | None = None
+    since: datetime | None = None
+    newest: datetime | None = None
+    oldest_unfinished: datetime | None = None
+
+
+@dataclass
+class HistorySchedule:
+    """The history windows of every (project, location) and the last billed query per location."""
+
+    interval: float
+    """Seconds between two history queries of one project in one location."""
+    gap: float
+    """Seconds between two billed queries in one location."""
+    first_window: float
+    """Seconds the first query of a project reads back."""
+    windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
+    last_billed: dict[str, datetime] = field(default_factory=dict)
+
+    def due(self, projects: Sequence[str], locations: Sequence[str], now: datetime) -> list[tuple[str, str]]:
+        """The (project, location) pairs to query at ``now``: per location at most one, the most overdue.
+
+        Calling this reserves the slot: the chosen pairs count as run at ``now``.
+        """
+        chosen: list[tuple[str, str]] = []
+        for location in locations:
+            last = self.last_billed.get(location)
+            if last is not None and (now - last).total_seconds() < self.gap:
+                continue
+            best: tuple[str, str] | None = None
+            best_since: datetime | None = None
+            for project in projects:
+                window = self.windows.setdefault((project, location), _Window())
+                if window.last_run is None:
+                    best = (project, location)
+                    break
+                if (now - window.last_run).total_seconds() < self.interval:
+                    continue
+                if best_since is None or window.last_run < best_since:
+                    best, best_since = (project, location), window.last_run
+            if best is not None:
+                self.windows[best].last_run = now
+                self.last_billed[location] = now
+                chosen.append(best)
+        return chosen
+
+    def window(self, project: str, location: str, now: datetime) -> tuple[datetime, datetime]:
+        """``(since, until)`` of the next query of ``project`` in ``location``."""
+        state = self.windows.setdefault((project, location), _Window())
+        if state.since is None:
+            return now - timedelta(seconds=self.first_window), now
+        return state.since, now
+
+    def observe(self, project: str, location: str, until: datetime, jobs: Iterable[Job]) -> None:
+        """Move the window on after a query over ``[since, until)`` read ``jobs`` completely."""
+        state = self.windows.setdefault((project, location), _Window())
+        unfinished: datetime | None = None
+        for job in jobs:
+            created = job.created
+            if created is None:
+                continue
+            if state.newest is None or created > state.newest:
+                state.newest = created
+            if job.state != "DONE" and (unfinished is None or created < unfinished):
+                unfinished = created
+        state.oldest_unfinished = unfinished
+        start = (state.newest if state.newest is not None else until) - OVERLAP
+        state.since = min(start, unfinished) if unfinished is not None else start

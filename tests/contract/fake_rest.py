@@ -1,0 +1,298 @@
+"""A fake BigQuery REST server on 127.0.0.1, serving the demo recording's payloads, logging every request
+and injecting faults.
+
+Serves ``GET /bigquery/v2/projects/P/jobs`` (running jobs of P, paged by ``maxResults``/``pageToken``),
+``POST /bigquery/v2/projects/P/queries`` (keyed by the ``gcpdash-query`` label) and
+``GET /bigquery/v2/projects/P/queries/JOB`` (the further result pages, by ``pageToken``). Anything else is
+404 and logged, so a test of the log sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "jobs.jsonl"
+
+FAULTS = ("403", "rate", "404", "429", "500", "503", "slow", "garbage", "page2")
+"""``403`` accessDenied, ``rate`` 403 rateLimitExceeded, ``404`` notFound, ``429`` rateLimitExceeded,
+``500`` internalError, ``503`` backendError, ``slow`` (answers after :attr:`FakeRest.slow_seconds`),
+``garbage`` (200 with a body that is not JSON), ``page2`` (the second page fails with 403 accessDenied)."""
+
+_ERRORS = {
+    "403": (403, "accessDenied", "Access Denied: Project p: User does not have bigquery.jobs.listAll"),
+    "rate": (403, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user per method"),
+    "404": (404, "notFound", "Not found: Project p"),
+    "429": (429, "rateLimitExceeded", "Too many requests"),
+    "500": (500, "internalError", "An internal error occurred"),
+    "503": (503, "backendError", "The service is currently unavailable"),
+    "page2": (403, "accessDenied", "Access Denied on a later page"),
+}
+
+
+@dataclass
+class Request:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class Recorded:
+    """What the fake serves, from a recording's jobs.jsonl."""
+
+    jobs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per project, the running jobs of its fullest recorded jobs.list."""
+    query: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per query label, the first recorded jobs.query response."""
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """getQueryResults responses by page token."""
+
+
+def load(path: Path = DEMO) -> Recorded:
+    """Read the payloads the fake serves from a jobs.jsonl."""
+    recorded = Recorded()
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            ex = json.loads(line)
+            response = ex.get("response")
+            if not isinstance(response, dict):
+                continue
+            if ex["method"] == "bigquery.jobs.list":
+                project = ex["path"].split("/")[4]
+                jobs = response.get("jobs", [])
+                if len(jobs) >= len(recorded.jobs.get(project, [])):
+                    recorded.jobs[project] = jobs
+            elif ex["method"] == "bigquery.jobs.query":
+                label = (ex.get("request", {}).get("labels") or {}).get("gcpdash-query", "")
+                recorded.query.setdefault(label, response)
+            elif ex["method"] == "bigquery.jobs.getQueryResults":
+                token = ex.get("params", {}).get("pageToken")
+                if token:
+                    recorded.results.setdefault(token, response)
+    return recorded
+
+
+class FakeRest:
+    """The server: ``with FakeRest() as fake: fake.url``; ``fake.log`` holds every request.
+
+    Attributes:
+        faults: Per call kind (``list``, ``query``, ``results``), the fault to inject (see :data:`FAULTS`).
+        fault_projects: When not empty, faults apply only to these projects.
+    """
+
+    def __init__(self, recorded: Recorded | None = None, *, slow_seconds: float = 3.0, port: int = 0) -> None:
+        """Bind to ``127.0.0.1:port`` (0: any free port); start with :meth:`start` or ``with``."""
+        self.recorded = recorded or load()
+        self.slow_seconds = slow_seconds
+        self.faults: dict[str, str] = {}
+        self.fault_projects: set[str] = set()
+        self.log: list[Request] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> FakeRest:
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeRest:
+        """Start."""
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop."""
+        self.stop()
+
+    def inject(self, kind: str, fault: str, *projects: str) -> None:
+        """Make every ``kind`` call (``list``, ``query``, ``results``) fail with ``fault`` (optionally only
+        for ``projects``)."""
+        if fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}")
+        self.faults[kind] = fault
+        self.fault_projects.update(projects)
+
+    def clear(self) -> None:
+        """No faults, an empty log."""
+        self.faults.clear()
+        self.fault_projects.clear()
+        with self._lock:
+            self.log.clear()
+
+    def requests(self, path_part: str = "") -> list[Request]:
+        """The requests so far whose path contains ``path_part``."""
+        with self._lock:
+            return [r for r in self.log if path_part in r.path]
+
+    def record(self, request: Request) -> None:
+        """Log a request."""
+        with self._lock:
+            self.log.append(request)
+
+    def respond(self, request: Request) -> tuple[int, bytes]:
+        """The status and body for ``request``."""
+        parts = request.path.rstrip("/").split("/")
+        if len(parts) < 6 or parts[1:4] != ["bigquery", "v2", "projects"]:
+            return _error(404, "notFound", f"no such path {request.path}")
+        project, tail = parts[4], parts[5:]
+        if request.method == "GET" and tail == ["jobs"]:
+            kind = "list"
+        elif request.method == "POST" and tail == ["queries"]:
+            kind = "query"
+        elif request.method == "GET" and len(tail) == 2 and tail[0] == "queries":
+            kind = "results"
+        elif request.method == "GET" and len(tail) == 2 and tail[0] == "jobs":
+            kind = "get"
+        else:
+            return _error(404, "notFound", f"no such method {request.method} {request.path}")
+        fault = self.faults.get(kind)
+        if fault and (not self.fault_projects or project in self.fault_projects):
+            answer = self._fault(fault, request)
+            if answer is not None:
+                return answer
+        if kind == "list":
+            return 200, _json(self._list(project, request.params))
+        if kind == "query":
+            label = (request.body.get("labels") or {}).get("gcpdash-query", "")
+            found = self.recorded.query.get(label)
+            if found is None:
+                return _error(400, "invalidQuery", f"the fake has no query labelled {label!r}")
+            return 200, _json(found)
+        query = self._query_of(tail[1])
+        if query is None:
+            return _error(404, "notFound", f"Not found: Job {project}:{tail[1]}")
+        if kind == "get":
+            return 200, _json(_job_resource(query))
+        token = request.params.get("pageToken")
+        if not token:  # the first page again, or (maxResults=0) only whether the job is complete
+            first = {k: v for k, v in query.items() if k not in ("rows", "pageToken")}
+            first["kind"] = "bigquery#getQueryResultsResponse"
+            if request.params.get("maxResults") != "0":
+                first.update({k: query[k] for k in ("rows", "pageToken") if k in query})
+            return 200, _json(first)
+        found = self.recorded.results.get(token)
+        if found is None:
+            return _error(404, "notFound", "no such result page")
+        return 200, _json(found)
+
+    def _query_of(self, job_id: str) -> dict[str, Any] | None:
+        for response in self.recorded.query.values():
+            if response.get("jobReference", {}).get("jobId") == job_id:
+                return response
+        return None
+
+    def _fault(self, fault: str, request: Request) -> tuple[int, bytes] | None:
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+            return None
+        if fault == "garbage":
+            return 200, b"<html>502 Bad Gateway</html>"
+        if fault == "page2" and "pageToken" not in request.params:
+            return None
+        status, reason, message = _ERRORS[fault]
+        return _error(status, reason, message)
+
+    def _list(self, project: str, params: dict[str, str]) -> dict[str, Any]:
+        jobs = self.recorded.jobs.get(project, [])
+        size = int(params.get("maxResults", "50") or 50)
+        start = int(params.get("pageToken", "0") or 0)
+        page: dict[str, Any] = {"kind": "bigquery#jobList", "etag": "fake"}
+        if jobs[start : start + size]:
+            page["jobs"] = jobs[start : start + size]
+        if start + size < len(jobs):
+            page["nextPageToken"] = str(start + size)
+        return page
+
+
+def _job_resource(query: dict[str, Any]) -> dict[str, Any]:
+    """The jobs.get resource of a finished recorded query."""
+    ref = query["jobReference"]
+    return {
+        "kind": "bigquery#job",
+        "id": f"{ref['projectId']}:{ref.get('location', 'US')}.{ref['jobId']}",
+        "jobReference": ref,
+        "configuration": {"jobType": "QUERY", "query": {"query": "SELECT 1", "useLegacySql": False}},
+        "status": {"state": "DONE"},
+        "statistics": {"creationTime": query.get("creationTime"), "endTime": query.get("endTime")},
+    }
+
+
+def _json(payload: Any) -> bytes:
+    return json.dumps(payload).encode()
+
+
+def _error(status: int, reason: str, message: str) -> tuple[int, bytes]:
+    body = {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": "global", "reason": reason}],
+            "status": reason,
+        }
+    }
+    return status, _json(body)
+
+
+def _handler(fake: FakeRest) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw) if raw else {}
+            except ValueError:
+                body = {"_raw": raw.decode("utf-8", "replace")}
+            request = Request(
+                self.command, url.path, dict(parse_qsl(url.query, keep_blank_values=True)), body
+            )
+            fake.record(request)
+            status, payload = fake.respond(request)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except OSError:
+                pass  # the client gave up (a timeout test)
+
+        do_GET = _serve
+        do_POST = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    return Handler
+
+
+def refused_url() -> str:
+    """A loopback URL nothing listens on: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
