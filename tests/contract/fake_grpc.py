@@ -121,7 +121,7 @@ class FakeGrpcServer:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._classes = rpc_classes()
-        self._server = grpc.server(ThreadPoolExecutor(max_workers=16))
+        self._server = grpc.server(ThreadPoolExecutor(max_workers=32))
         self.port = self._server.add_insecure_port("127.0.0.1:0")
         self._register()
         self.serve(exchanges, split_pages=split_pages)
@@ -208,7 +208,9 @@ class FakeGrpcServer:
             page = 1 if not token else _page_of(token)
             if fault is not None and fault.page == page:
                 if fault.kind == "sleep":
-                    self._stopping.wait(fault.seconds)
+                    remaining = context.time_remaining()
+                    wait = fault.seconds if remaining is None else min(fault.seconds, remaining + 0.2)
+                    self._stopping.wait(wait)
                     return response_cls()
                 if fault.kind == "garbage":
                     return GARBAGE
@@ -279,3 +281,55 @@ def demo_polls(source: str) -> Iterator[Any]:
 
         _DEMO["recording"] = read_recording(demo_path())
     yield from _DEMO["recording"].polls[source]
+
+
+DEMO_PROJECTS = ("acme-analytics", "acme-etl")
+DEMO_REGIONS = ("us-central1", "europe-west1")
+DEMO_ADMIN = "acme-admin"
+
+SOURCES = ("reservations", "dataproc", "dataflow")
+"""The sources read over gRPC."""
+
+PRIMARY = {
+    "reservations": fmt.RES_LIST_RESERVATIONS,
+    "dataproc": fmt.DATAPROC_LIST_CLUSTERS,
+    "dataflow": fmt.DATAFLOW_AGGREGATED_LIST_JOBS,
+}
+"""Per source, the listing whose failure fails its poll."""
+
+
+def demo_config(address: str) -> Any:
+    """A config watching the demo's projects, every gRPC endpoint at ``address``, anonymous."""
+    from dashboard.config import AuthConfig, Config, EndpointsConfig, GcpConfig
+
+    return Config(
+        gcp=GcpConfig(
+            projects=list(DEMO_PROJECTS),
+            regions=list(DEMO_REGIONS),
+            bigquery_locations=["US"],
+            reservation_admin_projects=[DEMO_ADMIN],
+        ),
+        endpoints=EndpointsConfig(
+            reservation=address, dataproc=address, dataflow=address, monitoring=address
+        ),
+        auth=AuthConfig(anonymous=True),
+    )
+
+
+def demo_clients(
+    address: str, *, timeout: float = 5.0, retry_deadline: float = 5.0, batches: bool = True
+) -> Any:
+    """:func:`~dashboard.backends.gcp.grpc_clients.make_clients` for :func:`demo_config`, with short,
+    test-sized timeouts."""
+    from dashboard.backends.gcp.grpc_clients import CallPolicy, make_clients
+
+    policy = CallPolicy(timeout=timeout, retry_deadline=retry_deadline, initial_backoff=0.05, max_backoff=0.2)
+    return make_clients(demo_config(address), policy=policy, batches=batches)
+
+
+def fetcher(source: str) -> Callable[[Any, Any], list[Exchange]]:
+    """The live fetch of a gRPC source."""
+    from dashboard.backends.gcp import grpc_sources
+
+    fetch: Callable[[Any, Any], list[Exchange]] = getattr(grpc_sources, f"fetch_{source}")
+    return fetch
