@@ -7,7 +7,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 
@@ -20,6 +20,7 @@ SORT_MARKS = {False: " ▲", True: " ▼"}
 """Appended to the header of the sorted column: ascending, descending."""
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -102,6 +103,41 @@ def column_at(shown: Sequence[int], widths: Sequence[int], x: int) -> int | None
     return None
 
 
+class ColumnLayout:
+    """Column widths: each column's natural width (grown by the widest cell seen, never shrunk, so the
+    table does not jitter while scrolling) and the fitted widths for a line width, cached."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = tuple(columns)
+        self.natural = [natural_width(c, 0) for c in self.columns]
+        self._cache: tuple[int, tuple[int, ...], list[int], list[int]] | None = None
+
+    def widen(self, cells: Sequence[Text]) -> bool:
+        """Widen the columns these cells need (within their max); whether any changed."""
+        changed = False
+        for i, (column, cell) in enumerate(zip(self.columns, cells, strict=False)):
+            width = natural_width(column, cell.cell_len)
+            if width > self.natural[i]:
+                self.natural[i] = width
+                changed = True
+        return changed
+
+    def widths(self, width: int) -> tuple[list[int], list[int]]:
+        """The columns shown at ``width`` cells and their widths."""
+        cache = self._cache
+        natural = tuple(self.natural)
+        if cache is None or cache[0] != width or cache[1] != natural:
+            shown = shown_columns(self.columns, width)
+            cache = (width, natural, shown, fit(self.columns, shown, natural, width))
+            self._cache = cache
+        return cache[2], cache[3]
+
+    def content_width(self, width: int) -> int:
+        """How wide a line is when laid out for ``width`` cells (wider: it scrolls horizontally)."""
+        shown, widths = self.widths(width)
+        return sum(widths) + GAP * max(0, len(shown) - 1)
+
+
 @dataclass(frozen=True, slots=True)
 class RowFilter:
     """A compiled filter: what the user typed, how it matches, and any note about it."""
@@ -147,6 +183,36 @@ def compile_filter(text: str) -> RowFilter | None:
 
 def _contains(needle: str) -> Callable[[str], bool]:
     return lambda s: needle in s
+
+
+def filter_rows(
+    rows: Sequence[T],
+    row_filter: RowFilter,
+    cache: dict[int, tuple[T, str]],
+    text_of: Callable[[T], str],
+) -> list[T]:
+    """The rows ``row_filter`` keeps. Each object's lowercase search text is made once and kept in
+    ``cache`` (by object identity, the object kept alongside so the identity stays its own)."""
+    out = []
+    keep = row_filter.keep
+    for obj in rows:
+        hit = cache.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            text = text_of(obj).lower()
+            cache[id(obj)] = (obj, text)
+        else:
+            text = hit[1]
+        if keep(text):
+            out.append(obj)
+    return out
+
+
+def sort_rows(rows: Sequence[T], values: Sequence[Any], reverse: bool) -> list[T]:
+    """``rows`` ordered by their sort ``values`` (stable; None values last in either direction)."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    present.sort(key=values.__getitem__, reverse=reverse)
+    missing = [i for i, v in enumerate(values) if v is None]
+    return [rows[i] for i in present] + [rows[i] for i in missing]
 
 
 class LRU(Generic[K, V]):

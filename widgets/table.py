@@ -24,22 +24,21 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dashboard.views.columns import Column, Row
+from widgets._table_messages import FilterChanged, RowHighlighted, RowSelected, SortChanged
 from widgets._table_render import (
-    GAP,
     LRU,
+    ColumnLayout,
     RowFilter,
     column_at,
     compile_filter,
-    fit,
+    filter_rows,
     header_cells,
     line,
-    natural_width,
-    shown_columns,
+    sort_rows,
 )
 
 T = TypeVar("T")
@@ -89,50 +88,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
-        """The cursor moved to another row (by key, mouse, or a refresh that lost the old row)."""
-
-        def __init__(self, table: VirtualTable[Any], key: str) -> None:
-            self.table = table
-            """The table."""
-            self.key = key
-            """The highlighted row's key."""
-            super().__init__()
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            """The table."""
-            return self.table
-
-    class RowSelected(Message):
-        """A row was chosen: ``enter`` or a click."""
-
-        def __init__(self, table: VirtualTable[Any], key: str) -> None:
-            self.table = table
-            """The table."""
-            self.key = key
-            """The selected row's key."""
-            super().__init__()
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            """The table."""
-            return self.table
-
-    class SortChanged(Message):
-        """The sort changed (``None``: the rows' own order), for the app to remember."""
-
-        def __init__(self, table: VirtualTable[Any], sort: tuple[str, bool] | None) -> None:
-            self.table = table
-            """The table."""
-            self.sort = sort
-            """``(column key, descending)`` or None."""
-            super().__init__()
-
-        @property
-        def control(self) -> VirtualTable[Any]:
-            """The table."""
-            return self.table
+    RowHighlighted = RowHighlighted
+    RowSelected = RowSelected
+    SortChanged = SortChanged
+    FilterChanged = FilterChanged
 
     def __init__(
         self,
@@ -175,11 +134,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._cursor_key: str | None = None
         self._sort: tuple[str, bool] | None = None
         self._filter: RowFilter | None = None
-        self._natural = [natural_width(c, 0) for c in self.columns]
+        self._layout = ColumnLayout(self.columns)
         self._sized = False
         self._formatted: LRU[int, tuple[T, Row]] = LRU(ROW_CACHE)
         self._search_text: dict[int, tuple[T, str]] = {}
-        self._layout: tuple[int, tuple[int, ...], list[int], list[int]] | None = None
 
     # ------------------------------------------------------------ state
 
@@ -220,16 +178,25 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     # ------------------------------------------------------------ updates
 
-    def set_rows(self, rows: Sequence[T], *, format: Callable[[T], Row] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[T],
+        *,
+        format: Callable[[T], Row] | None = None,
+        sort_keys: Mapping[str, Callable[[T], Any]] | None = None,
+    ) -> None:
         """Show a new full list of rows, keeping the cursor on its row's key and that row on its line.
 
         Args:
             rows: Every row, in their own order (used when no sort is set). Kept, not copied.
             format: A new row formatter (e.g. one that knows a later ``now``); drops formatted rows.
+            sort_keys: New sort key functions (e.g. durations at a later ``now``), replacing the old.
         """
         if format is not None:
             self._format = format
             self._formatted.clear()
+        if sort_keys is not None:
+            self._sort_keys = dict(sort_keys)
         self._rows = rows
         if len(self._search_text) > 2 * len(rows) + 1024:
             self._search_text.clear()
@@ -247,7 +214,6 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         if sort == self._sort:
             return
         self._sort = sort
-        self._layout = None
         self._rebuild(keep_line=False)
         self.post_message(self.SortChanged(self, sort))
 
@@ -267,6 +233,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         """
         self._filter = compile_filter(text)
         self._rebuild(keep_line=False)
+        self.post_message(self.FilterChanged(self, self.filter_text, self.filter_note))
         return self.filter_note
 
     def move_cursor(self, *, row: int | None = None, key: str | None = None) -> None:
@@ -317,19 +284,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return None
 
     def _filtered(self, rows: Sequence[T], row_filter: RowFilter) -> list[T]:
-        cache = self._search_text
-        search = self._search
-        out = []
-        for obj in rows:
-            hit = cache.get(id(obj))
-            if hit is None or hit[0] is not obj:
-                text = (search(obj) if search else self._plain(obj)).lower()
-                cache[id(obj)] = (obj, text)
-            else:
-                text = hit[1]
-            if row_filter.keep(text):
-                out.append(obj)
-        return out
+        return filter_rows(rows, row_filter, self._search_text, self._search or self._plain)
 
     def _plain(self, obj: T) -> str:
         return "  ".join(cell.plain for cell in self._row(obj).cells)
@@ -343,10 +298,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             values: list[Any] = [self._row(obj).cells[index].plain for obj in rows]
         else:
             values = [fn(obj) for obj in rows]
-        present = [i for i, v in enumerate(values) if v is not None]
-        present.sort(key=values.__getitem__, reverse=reverse)
-        missing = [i for i, v in enumerate(values) if v is None]
-        return [rows[i] for i in present] + [rows[i] for i in missing]
+        return sort_rows(rows, values, reverse)
 
     # ------------------------------------------------------------ columns
 
@@ -356,22 +308,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             return hit[1]
         row = self._format(obj)
         self._formatted.put(id(obj), (obj, row))
-        if self._widen(row):
+        if self._layout.widen(row.cells):
+            self.virtual_size = Size(self._content_width(), len(self._view) + 1)
             self.refresh()
         return row
-
-    def _widen(self, row: Row) -> bool:
-        """Widen the columns a row's cells need (within their max); whether any changed."""
-        changed = False
-        for i, (column, cell) in enumerate(zip(self.columns, row.cells, strict=False)):
-            width = natural_width(column, cell.cell_len)
-            if width > self._natural[i]:
-                self._natural[i] = width
-                changed = True
-        if changed:
-            self._layout = None
-            self.virtual_size = Size(self._content_width(), len(self._view) + 1)
-        return changed
 
     def _size_columns(self) -> None:
         """Size the columns from the first rows shown; later rows can only widen them."""
@@ -380,19 +320,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             self._row(obj)
 
     def _widths(self, width: int) -> tuple[list[int], list[int]]:
-        """The shown columns and their widths at ``width`` cells, cached until either changes."""
-        layout = self._layout
-        natural = tuple(self._natural)
-        if layout is None or layout[0] != width or layout[1] != natural:
-            shown = shown_columns(self.columns, width)
-            layout = (width, natural, shown, fit(self.columns, shown, natural, width))
-            self._layout = layout
-        return layout[2], layout[3]
+        return self._layout.widths(width)
 
     def _content_width(self) -> int:
-        width = self.scrollable_content_region.width or 80
-        shown, widths = self._widths(width)
-        return sum(widths) + GAP * max(0, len(shown) - 1)
+        return self._layout.content_width(self.scrollable_content_region.width or 80)
 
     # ------------------------------------------------------------ drawing
 
@@ -427,7 +358,6 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out again for the new width."""
-        self._layout = None
         self.virtual_size = Size(self._content_width(), len(self._view) + 1)
         self._scroll_cursor_into_view()
 
