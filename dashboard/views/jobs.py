@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from dashboard import cost as costs
 from dashboard.cost import window
-from dashboard.models import Snapshot
-from dashboard.pricing import PriceTable
+from dashboard.models import Job, Snapshot
+from dashboard.pricing import PriceTable, default_prices
 from dashboard.views import fmt
-from dashboard.views.collect import RECENT_JOBS, jobs_section
+from dashboard.views.collect import RECENT_JOBS, job_item, jobs_section, reservation_editions
 from dashboard.views.columns import Column, Row, line, table
 from dashboard.views.items import JobItem, JobsSection, PrincipalGroup
-from dashboard.views.states import look_of
+from dashboard.views.states import look_of, state_look
 from dashboard.views.status import pane_heading
 
 COLUMNS = (
@@ -158,4 +160,77 @@ def render(
     """The BigQuery jobs pane: running, recent (``recent_limit``), and totals by principal."""
     return render_section(
         jobs_section(snapshot, now, prices, recent_limit=recent_limit), snapshot, now, wide=wide
+    )
+
+
+# ---------------------------------------------------------------- one job at a time (the app's table)
+
+
+def row_builder(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> Callable[[Job], Row]:
+    """A function that formats one job as :func:`job_row` does, for a table that formats only the rows it
+    draws (100,000 jobs are never formatted at once)."""
+    prices = prices or default_prices()
+    editions = reservation_editions(snapshot)
+    start, end = window(snapshot)
+    dated = fmt.needs_dates(start, end)
+
+    def build(job: Job) -> Row:
+        return job_row(job_item(job, now, prices, editions), dated=dated)
+
+    return build
+
+
+def _type_of(job: Job) -> str:
+    return job.statement_type if job.statement_type and job.job_type == "QUERY" else job.job_type
+
+
+def _moment(job: Job) -> datetime | None:
+    return job.ended if job.state == "DONE" else job.started or job.created
+
+
+def sort_keys(
+    snapshot: Snapshot, now: datetime, prices: PriceTable | None = None
+) -> dict[str, Callable[[Job], Any]]:
+    """Per column key of :data:`COLUMNS`, a job's sort key from the job itself (never its formatted
+    text); None when unknown."""
+    prices = prices or default_prices()
+    editions = reservation_editions(snapshot)
+
+    def cost(job: Job) -> float | None:
+        estimate = costs.job_cost(job, prices, editions)
+        return None if estimate is None else estimate.usd
+
+    return {
+        "status": lambda j: state_look(j).rank,
+        "job_id": lambda j: j.job_id,
+        "principal": lambda j: j.principal,
+        "project": lambda j: j.project,
+        "type": _type_of,
+        "time": _moment,
+        "duration_s": lambda j: j.duration_s(now),
+        "bytes_billed": lambda j: j.bytes_billed,
+        "slot_ms": lambda j: j.slot_ms,
+        "cost_usd": cost,
+        "cache_hit": lambda j: j.cache_hit,
+        "reservation": lambda j: j.reservation,
+        "error": lambda j: j.error_reason or j.error_message,
+        "query_summary": lambda j: j.query,
+    }
+
+
+def search_text(job: Job) -> str:
+    """What a filter matches in a job: its state, id, principal, project, type, reservation, error and
+    the start of its query (the table lower-cases and keeps it)."""
+    return "\t".join(
+        (
+            state_look(job).label,
+            job.job_id,
+            job.principal or "",
+            job.project,
+            _type_of(job),
+            job.reservation or "",
+            job.error_reason or "",
+            job.error_message or "",
+            (job.query or "")[:200],
+        )
     )
