@@ -28,7 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dashboard.views.columns import Column, Row
-from widgets._table_messages import FilterChanged, RowHighlighted, RowSelected, SortChanged
+from widgets import _table_messages as messages
 from widgets._table_render import (
     LRU,
     ColumnLayout,
@@ -88,10 +88,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     }
     """
 
-    RowHighlighted = RowHighlighted
-    RowSelected = RowSelected
-    SortChanged = SortChanged
-    FilterChanged = FilterChanged
+    class RowHighlighted(messages.RowHighlighted):
+        """The cursor moved to another row: ``on_virtual_table_row_highlighted``."""
+
+    class RowSelected(messages.RowSelected):
+        """A row was chosen (``enter``, click): ``on_virtual_table_row_selected``."""
+
+    class SortChanged(messages.SortChanged):
+        """The sort changed: ``on_virtual_table_sort_changed``."""
+
+    class FilterChanged(messages.FilterChanged):
+        """The filter changed: ``on_virtual_table_filter_changed``."""
 
     def __init__(
         self,

@@ -1,0 +1,101 @@
+"""The jobs pane on the demo recording: running jobs first, the status line, the cursor kept on its job
+across polls, sorting on the jobs themselves, filtering and selection by the job's exact key."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from dashboard.models import Snapshot
+from dashboard.recording.reader import demo_path
+from dashboard.replay import load_snapshot
+from widgets.jobs import JobsPane
+from widgets.table import VirtualTable
+
+EARLY = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 26, 7, 20, tzinfo=UTC)
+
+
+def _snapshot(at: datetime) -> Snapshot:
+    snapshot, _ = load_snapshot(demo_path(), at=at, mode="demo")
+    return snapshot
+
+
+class PaneApp(App[None]):
+    """The jobs pane alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        """The pane."""
+        yield JobsPane(id="jobs")
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        """Remember selections."""
+        self.selected.append(event.key)
+
+
+async def test_running_first_then_newest_finished_and_status_line() -> None:
+    snapshot = _snapshot(LATER)
+    app = PaneApp()
+    async with app.run_test(size=(200, 40)) as pilot:
+        pane = app.query_one(JobsPane)
+        pane.update(snapshot, LATER)
+        await pilot.pause()
+        view = list(pane.table.view)
+        assert len(view) == len(snapshot.jobs)
+        states = [job.state != "DONE" for job in view]
+        running = sum(states)
+        assert running > 0
+        assert states == [True] * running + [False] * (len(view) - running)
+        ends = [job.ended for job in view[running:] if job.ended is not None]
+        assert ends == sorted(ends, reverse=True)
+        status = str(pane.query_one(".jobs-status", Static).render())
+        assert "BigQuery jobs" in status
+        assert f"{running} running" in status
+        assert pane.table.render_line(0).text.startswith("STATE")
+
+
+async def test_cursor_stays_on_its_job_across_polls_and_enter_selects_its_key() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        pane = app.query_one(JobsPane)
+        pane.update(_snapshot(EARLY), EARLY)
+        pane.table.focus()
+        await pilot.press(*["down"] * 40)
+        key = pane.table.cursor_key
+        line = pane.table.cursor_row - int(pane.table.scroll_y)
+        later = _snapshot(LATER)
+        assert len(later.jobs) > len(_snapshot(EARLY).jobs)
+        pane.update(later, LATER)
+        await pilot.pause()
+        assert pane.table.cursor_key == key
+        assert pane.table.cursor_row - int(pane.table.scroll_y) == line
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == [key]
+
+
+async def test_sort_by_cost_and_filter_by_job_id() -> None:
+    snapshot = _snapshot(LATER)
+    app = PaneApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        pane = app.query_one(JobsPane)
+        pane.update(snapshot, LATER)
+        pane.table.sort_by("bytes_billed", reverse=True)
+        billed = [job.bytes_billed for job in pane.table.view if job.bytes_billed is not None]
+        assert billed == sorted(billed, reverse=True)
+        assert pane.table.view[-1].bytes_billed is None
+        pane.table.sort_by("cost_usd", reverse=True)
+        assert pane.table.sort == ("cost_usd", True)
+        target = snapshot.jobs[len(snapshot.jobs) // 2]
+        pane.set_filter(target.job_id)
+        await pilot.pause()
+        assert [job.key for job in pane.table.view] == [target.key]
+        assert "1 shown" in str(pane.query_one(".jobs-status", Static).render())
+        pane.set_filter("!" + target.job_id)
+        assert len(pane.table.view) == len(snapshot.jobs) - 1
