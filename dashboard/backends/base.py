@@ -8,7 +8,7 @@ raising past ``poll``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
@@ -47,4 +47,20 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release clients and files."""
+        ...
+
+
+@runtime_checkable
+class SupportsRaw(Protocol):
+    """Optional: a backend that can show the API payload an item came from (the app's ``y`` key)."""
+
+    def raw(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The newest API payload item for one thing, or None when there is none.
+
+        Args:
+            kind: ``job``, ``reservation``, ``cluster`` or ``dataflow``.
+            key: The item's key as the views key it: ``project:LOCATION.job_id``,
+                ``admin-project:LOCATION.reservation``, ``project/region/cluster``,
+                ``project/location/job_id``.
+        """
         ...

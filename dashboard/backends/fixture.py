@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
+
+import msgspec
 
 from dashboard.backends.base import Poll
 from dashboard.clock import Clock, ReplayClock
@@ -144,6 +146,35 @@ class FixtureBackend:
                 result[source] = statistics.median(gaps)
         return result
 
+    def raw(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The newest recorded API item (up to the clock's moment) for one thing: a ``jobs.list`` job, a
+        history row, a reservation, a cluster, a Dataflow job. Reads the source's log again, so the parsed
+        recording need not keep its exchanges (:class:`~dashboard.backends.base.SupportsRaw`)."""
+        found = _raw_target(kind, key)
+        if found is None:
+            return None
+        source, ident = found
+        log = self.path / f"{source}.jsonl"
+        try:
+            lines = log.read_bytes().splitlines()
+        except OSError:
+            return None
+        needle = ident.encode()
+        now = self.clock.now()
+        for line in reversed(lines):
+            if needle not in line:
+                continue
+            try:
+                exchange = msgspec.json.decode(line, type=Exchange)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+            if exchange.t > now or exchange.response is None or "timeseries" in exchange.method.lower():
+                continue  # Monitoring series name things too, but are not the thing
+            item = _find_item(exchange.response, ident)
+            if item is not None:
+                return item
+        return None
+
     def close(self) -> None:
         """Nothing to release: the recording is in memory."""
 
@@ -192,6 +223,57 @@ def _parsed(source: SourceName, recorded: RecordedPoll, parse: Parser) -> Poll:
             number=recorded.number,
         )
     return Poll(source=source, t=recorded.t, data=data, number=recorded.number)
+
+
+_RAW_SOURCES: dict[str, SourceName] = {
+    "job": "jobs",
+    "reservation": "reservations",
+    "cluster": "dataproc",
+    "dataflow": "dataflow",
+}
+
+
+def _raw_target(kind: str, key: str) -> tuple[SourceName, str] | None:
+    """The source and the identifier to look for in its payloads, from an item's kind and key."""
+    source = _RAW_SOURCES.get(kind)
+    if source is None or not key:
+        return None
+    if kind in ("job", "reservation"):  # project:LOCATION.id
+        ident = key.split(":", 1)[-1].split(".", 1)[-1]
+    else:  # project/region/name
+        ident = key.rsplit("/", 1)[-1]
+    return (source, ident) if ident else None
+
+
+def _holds(value: object, ident: str, depth: int) -> bool:
+    """Whether a payload item holds ``ident`` as a value (or a resource name ending in ``/ident``)."""
+    if isinstance(value, str):
+        return value == ident or value.endswith("/" + ident)
+    if depth <= 0:
+        return False
+    if isinstance(value, dict):
+        return any(_holds(v, ident, depth - 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds(v, ident, depth - 1) for v in value)
+    return False
+
+
+def _find_item(payload: object, ident: str) -> dict[str, Any] | None:
+    """The first object in a list of ``payload`` that holds ``ident`` near its top."""
+    if isinstance(payload, dict):
+        for value in payload.values():
+            found = _find_item(value, ident)
+            if found is not None:
+                return found
+    elif isinstance(payload, list):
+        for element in payload:
+            if isinstance(element, dict) and _holds(element, ident, 4):
+                return element
+        for element in payload:
+            found = _find_item(element, ident)
+            if found is not None:
+                return found
+    return None
 
 
 def _span(recording: Recording) -> tuple[datetime, datetime]:
