@@ -1,176 +1,346 @@
-"""The interactive app: a Textual shell around the views, fed by a backend polled off the UI thread."""
+"""The interactive app: a Textual shell around the panes, fed by a backend polled off the UI thread.
+
+Polling, parsing, merging, snapshotting and building every pane's rows run in a worker thread
+(``asyncio.to_thread``); the UI thread only hands prepared rows to the widgets. Panes, screens, commands
+and the remembered state live in their own modules (``widgets/``, ``dashboard/session.py``,
+``dashboard/ui_state.py``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from rich.console import RenderableType
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from dashboard.backends.base import Backend
-from dashboard.clock import Clock, ReplayClock
-from dashboard.models import SOURCES, Snapshot
+from dashboard import ui_state
+from dashboard.session import WINDOWS, Session, collect, poll_stop, rebuild
 from dashboard.store import Store
-from widgets import SnapshotPane
+from widgets.commands import DashboardCommands
+from widgets.panedata import PANES, Frame, build
+from widgets.panes import StaticPane, TablePane
+from widgets.rowstable import RowsTable
 
+__all__ = ["DashboardApp", "Session", "run_app"]
 
-@dataclass(frozen=True)
-class PaneSpec:
-    """One pane of the app: its id, tab title, key and the view that draws it."""
-
-    id: str
-    title: str
-    key: str
-    render: Callable[[Snapshot, datetime], RenderableType]
-
-
-def _panes() -> tuple[PaneSpec, ...]:
-    from dashboard.views import cost, dataflow, dataproc, jobs, overview, reservations
-
-    return (
-        PaneSpec("overview", "Overview", "1", overview.render),
-        PaneSpec("jobs", "BigQuery jobs", "2", jobs.render),
-        PaneSpec("slots", "Slots & reservations", "3", reservations.render),
-        PaneSpec("dataproc", "Dataproc", "4", dataproc.render),
-        PaneSpec("dataflow", "Dataflow", "5", dataflow.render),
-        PaneSpec("cost", "Cost", "6", cost.render),
-    )
-
-
-@dataclass
-class Session:
-    """What the app runs on: a backend, the clock it reads, and the store its polls go into."""
-
-    backend: Backend
-    clock: Clock
-    store: Store
+TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow")
+DEMO_START = timedelta(minutes=85)
+"""``--demo`` opens at 07:25 of the 06:00-09:00 recording: jobs run and finish, ``reporting-tmp`` is
+deleted at 07:30, ``daily-sales-rollup`` runs until 07:55, ``clickstream-enrich`` already lags."""
 
 
 class DashboardApp(App[int]):
-    """gcpdash: every pane of the data platform in one terminal."""
+    """gcpdash: every pane of the data platform in one terminal.
+
+    | Key | Action |
+    | --- | --- |
+    | `1`-`6` | show a pane |
+    | `?` | help |
+    | `:` | command palette |
+    | `p` | pause / resume polling |
+    | `r` | refresh now |
+    | `space` `+` `-` `[` `]` | replay: pause, faster, slower, a poll back, a poll forward |
+    | `q` | quit |
+    """
 
     TITLE = "gcpdash"
+    COMMANDS = App.COMMANDS | {DashboardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", id="app.quit"),
         *(
-            Binding(str(n), f"show({n})", title, show=False)
-            for n, title in enumerate(("Overview", "Jobs", "Slots", "Dataproc", "Dataflow", "Cost"), start=1)
+            Binding(key, f"show({n})", title, show=False, id=f"app.pane.{pane_id}")
+            for n, (pane_id, title, key) in enumerate(PANES, start=1)
         ),
-        Binding("space", "toggle_pause", "Pause/Play"),
-        Binding("plus,equals_sign", "speed(2)", "Faster", key_display="+"),
-        Binding("minus", "speed(0.5)", "Slower", key_display="-"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("colon", "command_palette", "Palette", key_display=":", id="app.palette"),
+        Binding("p", "toggle_polling", "Pause polling", id="app.poll_pause"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("space", "toggle_replay", "Play/Pause", id="app.replay_pause"),
+        Binding("plus,equals_sign", "speed(2)", "Faster", key_display="+", id="app.faster"),
+        Binding("minus", "speed(0.5)", "Slower", key_display="-", id="app.slower"),
+        Binding("left_square_bracket", "step(-1)", "Poll back", key_display="[", id="app.step_back"),
+        Binding("right_square_bracket", "step(1)", "Poll fwd", key_display="]", id="app.step_forward"),
     ]
+    CSS = """
+    Screen { overflow: hidden; }
+    #header { height: 1; background: $panel; padding: 0 1; }
+    TabbedContent { height: 1fr; }
+    TabbedContent > ContentSwitcher { height: 1fr; }
+    TabPane { height: 1fr; padding: 0; }
+    """
 
-    def __init__(self, open_session: Callable[[], Session], *, subtitle: str = "") -> None:
+    def __init__(
+        self,
+        open_session: Callable[[], Session],
+        *,
+        subtitle: str = "",
+        poll_every: float | None = 1.0,
+        state_path: Path | None = None,
+    ) -> None:
+        """The app, not yet running.
+
+        Args:
+            open_session: Opens the session (run off the UI thread: decoding a recording takes a moment).
+            subtitle: What runs (``demo: fixtures/demo``), shown in the header.
+            poll_every: Seconds between polls; None polls only on ``r`` and replay steps (tests).
+            state_path: Where the sort, theme and window are remembered (default: the user state dir).
+        """
         super().__init__()
         self._open_session = open_session
         self._session: Session | None = None
-        self._panes = _panes()
-        self._busy = False
-        self._latest: tuple[Snapshot, datetime] | None = None
+        self._busy = asyncio.Lock()
+        self._frame: Frame | None = None
+        self._poll_every = poll_every
+        self.polling = True
         self.sub_title = subtitle
+        self._state_path = state_path
+        self.state = ui_state.load(state_path)
+        if self.state.theme:
+            self.theme = self.state.theme
 
     def compose(self) -> ComposeResult:
-        """Header, one tab per pane, footer."""
-        yield Header()
+        """Header line, one tab per pane, footer."""
+        yield Static("gcpdash  loading…", id="header", markup=False)
         with TabbedContent(initial="overview"):
-            for pane in self._panes:
-                with TabPane(f"{pane.key} {pane.title}", id=pane.id):
-                    yield SnapshotPane(id=f"view-{pane.id}")
+            for pane_id, title, key in PANES:
+                with TabPane(f"{key} {title}", id=pane_id):
+                    if pane_id in TABLE_PANES:
+                        yield TablePane(pane_id, id=f"pane-{pane_id}")
+                    else:
+                        yield StaticPane(pane_id, id=f"pane-{pane_id}")
         yield Footer()
 
     async def on_mount(self) -> None:
-        """Open the session off the UI thread (a recording takes a moment to decode), then poll."""
+        """Open the session off the UI thread, restore the window, then poll."""
         self._session = await asyncio.to_thread(self._open_session)
-        await self._tick()
-        self.set_interval(1.0, self._tick)
+        window = WINDOWS.get(self.state.window or "")
+        if window is not None and window != self._session.window:
+            await asyncio.to_thread(rebuild, self._session, None, window)
+        await self.poll_now()
+        if self._poll_every is not None:
+            self.set_interval(self._poll_every, self._tick)
+
+    # ---------------------------------------------------------------- polling
 
     async def _tick(self) -> None:
+        if self.polling and not self._busy.locked():
+            await self.poll_now()
+
+    async def poll_now(self, before: Callable[[Session], None] | None = None) -> None:
+        """Poll, snapshot and build the panes off the UI thread (``before`` runs first, in the thread)."""
         session = self._session
-        if session is None or self._busy:
+        if session is None:
             return
-        self._busy = True
-        try:
-            snapshot, now = await asyncio.to_thread(self._collect, session)
-            self._show(snapshot, now)
-        finally:
-            self._busy = False
+        async with self._busy:
 
-    @staticmethod
-    def _collect(session: Session) -> tuple[Snapshot, datetime]:
-        for source in SOURCES:
-            for poll in session.backend.poll(source):
-                session.store.apply(poll)
-        now = session.clock.now()
-        return session.store.snapshot(now), now
+            def work() -> Frame:
+                if before is not None:
+                    before(session)
+                snapshot, now = collect(session)
+                return build(snapshot, now)
 
-    def _show(self, snapshot: Snapshot, now: datetime) -> None:
-        self._latest = (snapshot, now)
-        active = self.query_one(TabbedContent).active
-        for pane in self._panes:
-            if pane.id == active:
-                self.query_one(f"#view-{pane.id}", SnapshotPane).show(pane.render(snapshot, now))
-        clock = self._session.clock if self._session else None
-        state = ""
-        if isinstance(clock, ReplayClock):
-            state = f"  {'paused' if clock.paused else f'x{clock.speed:g}'}"
-        self.title = f"gcpdash  {now:%Y-%m-%d %H:%M:%S} UTC{state}"
+            self._show(await asyncio.to_thread(work))
+
+    def _show(self, frame: Frame) -> None:
+        self._frame = frame
+        self._update_header()
+        self._update_pane(self.query_one(TabbedContent).active)
+
+    def _update_pane(self, pane_id: str) -> None:
+        if self._frame is None or not pane_id:
+            return
+        pane = self.query_one(f"#pane-{pane_id}")
+        if isinstance(pane, TablePane | StaticPane):
+            pane.update(self._frame.panes[pane_id], self.state.sorts.get(pane_id))
+
+    def _update_header(self) -> None:
+        frame, session = self._frame, self._session
+        if frame is None or session is None:
+            return
+        snap = frame.snapshot
+        window = next((k for k, v in WINDOWS.items() if v == session.window), str(session.window))
+        text = Text.assemble(
+            ("gcpdash", "bold"),
+            "  ",
+            (", ".join(snap.projects) or "no project", "cyan"),
+            "  ",
+            (", ".join(snap.regions) or "no region", "cyan"),
+            f"  window {window}",
+        )
+        clock = session.replay
+        if clock is not None:
+            text.append(f"  {snap.mode} {frame.now:%Y-%m-%d %H:%M:%S} UTC ", style="bold")
+            text.append("paused" if clock.paused else f"x{clock.speed:g}", style="yellow")
+        if not self.polling:
+            text.append("  polling paused", style="bold yellow")
+        self.query_one("#header", Static).update(text)
+
+    # ---------------------------------------------------------------- events
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
+        pane_id = event.pane.id or ""
+        self._update_pane(pane_id)
+        if pane_id in TABLE_PANES:
+            self.query_one(f"#pane-{pane_id}", TablePane).table.focus()
+
+    def on_rows_table_sort_changed(self, event: RowsTable.SortChanged) -> None:
+        """Remember a table's sort across restarts."""
+        pane_id = (event.table.id or "").removeprefix("table-")
+        sorts = dict(self.state.sorts)
+        if event.sort is None:
+            sorts.pop(pane_id, None)
+        else:
+            sorts[pane_id] = event.sort
+        self.state.sorts = sorts
+        ui_state.save(self.state, self._state_path)
+
+    def on_table_pane_opened(self, event: TablePane.Opened) -> None:
+        """Open a row's detail screen (or its raw payload), by the row's exact key."""
+        from widgets.detail.open import detail_screen
+
+        title = {p: t for p, t, _ in PANES}[event.pane.pane_id]
+        if event.raw:
+            self.open_raw(event.kind, event.key, (title, event.key))
+            return
+        if self._frame is not None:
+            self.push_screen(detail_screen(event.kind, event.item, self._frame, title))
+
+    def open_raw(self, kind: str, key: str, trail: tuple[str, ...]) -> None:
+        """Show the raw API payload of an item, read off the UI thread."""
+        from dashboard.backends.base import SupportsRaw
+        from widgets.detail.screens import RawScreen
+
+        backend: object = self._session.backend if self._session else None
+
+        async def fetch() -> None:
+            payload = None
+            if isinstance(backend, SupportsRaw):
+                payload = await asyncio.to_thread(backend.raw, kind, key)
+            await self.push_screen(RawScreen(trail, payload))
+
+        self.run_worker(fetch(), exclusive=True, group="raw")
+
+    # ---------------------------------------------------------------- actions
 
     def action_show(self, number: int) -> None:
         """Switch to pane ``number`` (1-6)."""
-        self.query_one(TabbedContent).active = self._panes[number - 1].id
-        if self._latest is not None:
-            self._show(*self._latest)
+        self.query_one(TabbedContent).active = PANES[number - 1][0]
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        """Draw a pane as soon as its tab is chosen, from the latest snapshot."""
-        if self._latest is not None:
-            self._show(*self._latest)
+    def action_help(self) -> None:
+        """Show every key."""
+        from widgets.detail.screens import HelpScreen
 
-    def action_toggle_pause(self) -> None:
-        """Pause or resume the replay clock."""
-        clock = self._session.clock if self._session else None
-        if isinstance(clock, ReplayClock):
-            clock.resume() if clock.paused else clock.pause()
+        self.push_screen(HelpScreen())
 
-    def action_speed(self, factor: float) -> None:
-        """Replay faster or slower."""
-        clock = self._session.clock if self._session else None
-        if isinstance(clock, ReplayClock):
-            clock.set_speed(min(3600.0, max(0.25, clock.speed * factor)))
+    def action_toggle_polling(self) -> None:
+        """Pause or resume polling (the replay clock runs on)."""
+        self.polling = not self.polling
+        self._update_header()
+        self.notify("Polling paused" if not self.polling else "Polling resumed")
 
     async def action_refresh(self) -> None:
         """Poll now."""
-        await self._tick()
+        await self.poll_now()
+
+    def action_toggle_replay(self) -> None:
+        """Pause or resume the replay clock."""
+        clock = self._session.replay if self._session else None
+        if clock is not None:
+            clock.resume() if clock.paused else clock.pause()
+            self._update_header()
+
+    def action_speed(self, factor: float) -> None:
+        """Replay faster or slower (x0.25 to x3600)."""
+        clock = self._session.replay if self._session else None
+        if clock is not None:
+            clock.set_speed(min(3600.0, max(0.25, clock.speed * factor)))
+            self._update_header()
+
+    async def action_step(self, direction: int) -> None:
+        """Pause the replay and step to the next or previous poll."""
+        session = self._session
+        clock = session.replay if session else None
+        if session is None or clock is None:
+            return
+        clock.pause()
+        target = poll_stop(session, direction)
+        if target is None:
+            self.notify("No poll that way", severity="warning")
+            return
+        if direction > 0:
+            clock.seek(target)
+            await self.poll_now()
+        else:
+            await self.poll_now(lambda s: rebuild(s, target))
+
+    # ---------------------------------------------------------------- palette commands
+
+    def set_window(self, label: str) -> None:
+        """Show the last ``label`` (``1h``, ``6h``, ``24h``, ``7d``); remembered across restarts."""
+        window = WINDOWS[label]
+        self.state.window = label
+        ui_state.save(self.state, self._state_path)
+        self.run_worker(self.poll_now(lambda s: rebuild(s, None, window)), group="window")
+
+    def set_theme(self, name: str) -> None:
+        """Change the theme; remembered across restarts."""
+        self.theme = name
+        self.state.theme = name
+        ui_state.save(self.state, self._state_path)
+
+    def export_view(self, fmt: str, path: Path | None = None) -> Path | None:
+        """Write the current table's rows (as filtered and sorted) to CSV or JSON; a toast names the file."""
+        from widgets.export import export_rows
+
+        pane_id = self.query_one(TabbedContent).active
+        if pane_id not in TABLE_PANES:
+            self.notify("Nothing to export here: open a pane with a table", severity="warning")
+            return None
+        table = self.query_one(f"#pane-{pane_id}", TablePane).table
+        moment = self._frame.now if self._frame else datetime.now().astimezone()
+        written = export_rows(
+            table.columns_shown, table.visible_rows, fmt=fmt, pane_id=pane_id, moment=moment, path=path
+        )
+        self.notify(f"Exported {len(table.visible_rows)} rows to {written}", title="Export")
+        return written
+
+
+def open_recording(recording: Path, mode: str, speed: float) -> Session:
+    """A session replaying ``recording``; ``--demo`` starts at :data:`DEMO_START` into it."""
+    from dashboard.backends.fixture import FixtureBackend
+    from dashboard.clock import ReplayClock
+    from dashboard.recording.reader import read_recording
+
+    rec = read_recording(recording)
+    store_mode: Literal["demo", "replay"] = "demo" if mode == "demo" else "replay"
+    clock = ReplayClock(rec.manifest.recorded_at, speed=speed)
+    backend = FixtureBackend(rec, clock, mode=store_mode, eager=False)
+    intervals = backend.intervals()
+
+    def make_store(window: timedelta) -> Store:
+        return Store(
+            window=window,
+            mode=store_mode,
+            projects=tuple(rec.manifest.projects),
+            regions=tuple(rec.manifest.regions),
+            intervals=intervals,
+        )
+
+    session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)
+    start = backend.start + DEMO_START if mode == "demo" else backend.start
+    rebuild(session, min(start, backend.end))
+    return session
 
 
 def run_app(*, recording: Path, mode: str, speed: float = 1.0) -> int:
     """Run the app on a recording (``--demo`` or ``--replay``) until the user quits."""
-
-    def open_session() -> Session:
-        from dashboard.backends.fixture import FixtureBackend
-        from dashboard.recording.reader import read_recording
-
-        rec = read_recording(recording)
-        clock = ReplayClock(rec.manifest.recorded_at, speed=speed)
-        backend = FixtureBackend(rec, clock, mode="demo" if mode == "demo" else "replay")
-        clock.seek(backend.start)
-        store = Store(
-            mode="demo" if mode == "demo" else "replay",
-            projects=tuple(rec.manifest.projects),
-            regions=tuple(rec.manifest.regions),
-            intervals=backend.intervals(),
-        )
-        return Session(backend, clock, store)
-
-    app = DashboardApp(open_session, subtitle=f"{mode}: {recording}")
+    app = DashboardApp(lambda: open_recording(recording, mode, speed), subtitle=f"{mode}: {recording}")
     result = app.run()
     return result or 0

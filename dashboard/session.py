@@ -1,0 +1,88 @@
+"""What the app runs on, without the UI: a backend, the clock it reads and the store its polls go into,
+plus the replay moves (step a poll forward or back, change the time window).
+
+Every function here runs in a worker thread, never on the UI thread: parsing, merging and snapshotting
+take tens of milliseconds on a large store.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from dashboard.backends.base import Backend
+from dashboard.clock import Clock, ReplayClock
+from dashboard.models import SOURCES, Snapshot, SourceName
+from dashboard.store import Store
+
+WINDOWS: dict[str, timedelta] = {
+    "1h": timedelta(hours=1),
+    "6h": timedelta(hours=6),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+}
+"""The time windows one can choose, by label."""
+
+
+@dataclass
+class Session:
+    """A backend, the clock it reads, and the store its polls go into."""
+
+    backend: Backend
+    clock: Clock
+    store: Store
+    make_store: Callable[[timedelta], Store] | None = None
+    """A fresh empty store for a window (stepping back and changing the window start over with one)."""
+    window: timedelta = field(default=WINDOWS["24h"])
+
+    @property
+    def replay(self) -> ReplayClock | None:
+        """The replay clock, when the session replays a recording."""
+        return self.clock if isinstance(self.clock, ReplayClock) else None
+
+
+def collect(session: Session) -> tuple[Snapshot, datetime]:
+    """Apply every poll that came due and take a snapshot at the clock's moment."""
+    for source in SOURCES:
+        for poll in session.backend.poll(source):
+            session.store.apply(poll)
+    now = session.clock.now()
+    return session.store.snapshot(now), now
+
+
+def rebuild(session: Session, moment: datetime | None = None, window: timedelta | None = None) -> None:
+    """Start over at ``moment`` (default: the clock's) with a fresh store, replaying what led there.
+
+    Needs a replaying backend (``reset`` and ``catch_up``) and ``session.make_store``; otherwise only the
+    clock moves.
+    """
+    if window is not None:
+        session.window = window
+    clock = session.replay
+    if clock is not None and moment is not None:
+        clock.seek(moment)
+    reset = getattr(session.backend, "reset", None)
+    catch_up: Callable[[SourceName], list[object]] | None = getattr(session.backend, "catch_up", None)
+    if session.make_store is None or reset is None or catch_up is None:
+        return
+    reset()
+    store = session.make_store(session.window)
+    for source in SOURCES:
+        for poll in catch_up(source):
+            store.apply(poll)  # type: ignore[arg-type]
+    session.store = store
+
+
+def poll_stop(session: Session, direction: int) -> datetime | None:
+    """The next (``direction`` 1) or previous (-1) poll time from the clock's moment, or None."""
+    times: tuple[datetime, ...] = getattr(session.backend, "poll_times", lambda: ())()
+    if not times:
+        return None
+    now = session.clock.now()
+    if direction > 0:
+        index = bisect_right(times, now)
+        return times[index] if index < len(times) else None
+    index = bisect_left(times, now) - 1
+    return times[index] if index >= 0 else None

@@ -1,0 +1,177 @@
+"""The screens pushed over the panes: one thing in detail, its raw payload, and the help.
+
+Each shows breadcrumbs (``Dataproc > adhoc-spark``); ``esc`` goes back one level.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from dashboard.views.fmt import visible
+
+
+def crumbs(trail: tuple[str, ...]) -> Text:
+    """``gcpdash > Dataproc > adhoc-spark`` (angle quotes), the last part bold; names shown literally."""
+    text = Text("gcpdash", style="dim")
+    for index, part in enumerate(trail):
+        text.append(" › ", style="dim")
+        text.append(visible(part), style="bold" if index == len(trail) - 1 else "")
+    return text
+
+
+class DetailScreen(Screen[None]):
+    """One thing in detail.
+
+    | Key | Action |
+    | --- | --- |
+    | `esc` | back |
+    | `y` | the raw API payload |
+    | `c` | copy the SQL (a job) |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("y", "raw", "Raw payload", id="detail.raw"),
+        Binding("c", "copy", "Copy SQL", id="detail.copy"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen > .crumbs { height: 1; padding: 0 1; background: $panel; }
+    DetailScreen > VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(
+        self,
+        trail: tuple[str, ...],
+        body: RenderableType,
+        *,
+        kind: str,
+        key: str,
+        copy_text: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.trail = trail
+        self.kind = kind
+        self.key = key
+        self.copy_text = copy_text
+        self._body = body
+
+    def compose(self) -> ComposeResult:
+        """Breadcrumbs, the body, the footer."""
+        yield Static(crumbs(self.trail), classes="crumbs", markup=False)
+        with VerticalScroll():
+            yield Static(self._body, markup=False, id="detail-body")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` only where there is something to copy."""
+        if action == "copy":
+            return self.copy_text is not None
+        return True
+
+    def action_back(self) -> None:
+        """Back to where this was opened from."""
+        self.dismiss()
+
+    def action_copy(self) -> None:
+        """Copy the SQL to the clipboard (OSC 52)."""
+        if self.copy_text is not None:
+            self.app.copy_to_clipboard(self.copy_text)
+            self.notify(f"Copied {len(self.copy_text):,} characters of SQL", title="Copied")
+
+    def action_raw(self) -> None:
+        """Show the raw payload of this thing."""
+        open_raw = getattr(self.app, "open_raw", None)
+        if callable(open_raw):
+            open_raw(self.kind, self.key, self.trail)
+
+
+class RawScreen(Screen[None]):
+    """The API payload an item came from, as JSON (strings escaped by the JSON encoder)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="raw.back"),
+        Binding("c", "copy", "Copy JSON", id="raw.copy"),
+    ]
+
+    DEFAULT_CSS = """
+    RawScreen > .crumbs { height: 1; padding: 0 1; background: $panel; }
+    RawScreen > VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self, trail: tuple[str, ...], payload: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.trail = trail
+        self.text = (
+            json.dumps(payload, indent=2, ensure_ascii=True, sort_keys=True) if payload is not None else None
+        )
+
+    def compose(self) -> ComposeResult:
+        """Breadcrumbs, the JSON, the footer."""
+        yield Static(crumbs((*self.trail, "raw")), classes="crumbs", markup=False)
+        with VerticalScroll():
+            if self.text is None:
+                yield Static(Text("no recorded payload for this item", style="dim"), id="raw-body")
+            else:
+                body = Syntax(self.text, "json", word_wrap=True, theme="ansi_dark")
+                yield Static(body, markup=False, id="raw-body")
+        yield Footer()
+
+    def action_back(self) -> None:
+        """Back."""
+        self.dismiss()
+
+    def action_copy(self) -> None:
+        """Copy the JSON."""
+        if self.text is not None:
+            self.app.copy_to_clipboard(self.text)
+            self.notify("Copied the raw payload", title="Copied")
+
+
+HELP = """\
+Panes         1-6 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost
+              tab / shift+tab moves the focus
+Tables        up/down/pgup/pgdn/home/end move · enter or click opens · y raw API payload
+              / filter: text, or a regex (e.g. ^etl|nightly); ! in front keeps what does NOT match
+              esc clears the filter · s sorts by the next column · S reverses · click a header sorts
+              (the sort is remembered across restarts)
+Details       esc back · c copy the SQL · y raw payload
+Polling       p pause / resume polling · r refresh now
+Replay        space pause / play the recording · + / - speed · [ / ] step a poll back / forward
+Anywhere      : command palette (jump to a pane, window 1h/6h/24h/7d, theme, export CSV/JSON)
+              ? this help · q quit
+"""
+
+
+class HelpScreen(Screen[None]):
+    """Every key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "back", "Back", id="help.back"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen > .crumbs { height: 1; padding: 0 1; background: $panel; }
+    HelpScreen > VerticalScroll { height: 1fr; padding: 1 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        """The keys."""
+        yield Static(crumbs(("help",)), classes="crumbs", markup=False)
+        with VerticalScroll():
+            yield Static(Text(HELP), markup=False, id="help-body")
+        yield Footer()
+
+    def action_back(self) -> None:
+        """Back."""
+        self.dismiss()

@@ -1,0 +1,173 @@
+"""What each pane shows, built off the UI thread from a Snapshot: headings, table rows and static parts.
+
+Pure (no Textual): the app's poll worker builds a :class:`Frame` of every pane after each poll, and the UI
+thread only hands the prepared rows to the widgets. The rows and their formatting come from
+``dashboard.views.*``; the items behind the rows are kept by row key so a drill-down finds the exact thing
+the row shows (never by matching text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from dashboard.cost import estimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable, default_prices
+from dashboard.views import cost as cost_view
+from dashboard.views import dataflow as dataflow_view
+from dashboard.views import dataproc as dataproc_view
+from dashboard.views import jobs as jobs_view
+from dashboard.views import overview as overview_view
+from dashboard.views import reservations as reservations_view
+from dashboard.views.collect import (
+    dataflow_section,
+    dataproc_section,
+    jobs_section,
+    overview_section,
+    reservations_section,
+)
+from dashboard.views.columns import Column, Row, table
+from dashboard.views.fmt import needs_dates
+from dashboard.views.items import Item
+from dashboard.views.status import pane_heading
+
+PANES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "Overview", "1"),
+    ("jobs", "BigQuery jobs", "2"),
+    ("slots", "Slots & reservations", "3"),
+    ("dataproc", "Dataproc", "4"),
+    ("dataflow", "Dataflow", "5"),
+    ("cost", "Cost", "6"),
+)
+"""Pane id, title and key, in tab order."""
+
+RECENT_JOBS = 200
+"""Finished jobs the jobs table lists (the text report lists fewer)."""
+
+
+@dataclass(frozen=True)
+class TableData:
+    """One table: its columns, its rows (keyed), and the items behind the rows by key."""
+
+    columns: tuple[Column, ...]
+    rows: list[Row]
+    items: Mapping[str, Item] = field(default_factory=dict)
+    kind: str = ""
+    """What a row is: ``job``, ``reservation``, ``cluster``, ``dataflow``."""
+
+
+@dataclass(frozen=True)
+class PaneData:
+    """One pane: a heading with its source's status, an optional table, and what shows below it."""
+
+    heading: Text
+    table: TableData | None = None
+    body: RenderableType | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Every pane at one moment."""
+
+    snapshot: Snapshot
+    now: datetime
+    panes: Mapping[str, PaneData]
+
+
+def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> Frame:
+    """Every pane's data from ``snapshot`` at ``now``."""
+    prices = prices or default_prices()
+    cost = estimate(snapshot, prices)
+    dated = needs_dates(cost.window_start, cost.window_end)
+    panes: dict[str, PaneData] = {}
+
+    reservations = reservations_section(snapshot, prices)
+    overview = overview_section(snapshot, cost, reservations)
+    panes["overview"] = PaneData(
+        heading=Text(""), body=overview_view.render_overview(overview, cost, snapshot, now)
+    )
+
+    jobs = jobs_section(snapshot, now, prices, recent_limit=RECENT_JOBS)
+    job_items = [*jobs.running, *jobs.recent]
+    panes["jobs"] = PaneData(
+        heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
+        table=TableData(
+            jobs_view.COLUMNS,
+            jobs_view.rows(job_items, dated=dated),
+            {j.key: j for j in job_items},
+            "job",
+        ),
+        body=Group(
+            Text(
+                f"{len(jobs.running)} running · latest {len(jobs.recent)} finished of "
+                f"{jobs.total:,} in the window",
+                style="dim",
+            ),
+            table(
+                jobs_view.PRINCIPAL_COLUMNS,
+                [jobs_view.principal_row(g) for g in jobs.by_principal],
+                title="By principal",
+            ),
+        ),
+    )
+
+    panes["slots"] = PaneData(
+        heading=pane_heading("Slots & reservations", snapshot, "reservations", now),
+        table=TableData(
+            reservations_view.COLUMNS,
+            [reservations_view.reservation_row(r) for r in reservations.reservations],
+            {r.reservation_key: r for r in reservations.reservations},
+            "reservation",
+        ),
+        body=Group(
+            table(
+                reservations_view.COMMITMENT_COLUMNS,
+                [reservations_view.commitment_row(c, now) for c in reservations.commitments],
+                title="Commitments",
+                empty="no commitment",
+            ),
+            Text(""),
+            table(
+                reservations_view.ASSIGNMENT_COLUMNS,
+                [reservations_view.assignment_row(a) for a in reservations.assignments],
+                title="Assignments",
+                empty="no assignment",
+            ),
+        ),
+    )
+
+    clusters = dataproc_section(snapshot, now, prices).clusters
+    cluster_rows = [dataproc_view.cluster_row(c, now) for c in clusters]
+    panes["dataproc"] = PaneData(
+        heading=pane_heading("Dataproc", snapshot, "dataproc", now),
+        table=TableData(
+            dataproc_view.COLUMNS,
+            cluster_rows,
+            {row.key: c for row, c in zip(cluster_rows, clusters, strict=True)},
+            "cluster",
+        ),
+        body=Text(
+            "NODES: m master, w workers, s secondary workers; $/H: VMs + Dataproc premium", style="dim"
+        ),
+    )
+
+    flows = dataflow_section(snapshot, now, prices).jobs
+    flow_rows = [dataflow_view.job_row(j) for j in flows]
+    panes["dataflow"] = PaneData(
+        heading=pane_heading("Dataflow", snapshot, "dataflow", now),
+        table=TableData(
+            dataflow_view.COLUMNS,
+            flow_rows,
+            {row.key: j for row, j in zip(flow_rows, flows, strict=True)},
+            "dataflow",
+        ),
+        body=Text("FRESHNESS: data watermark age; $ SO FAR from Monitoring totals", style="dim"),
+    )
+
+    panes["cost"] = PaneData(heading=Text(""), body=cost_view.render_estimate(cost))
+    return Frame(snapshot, now, panes)
