@@ -8,6 +8,7 @@ Imported only by the live backend: importing this module loads grpc and the Goog
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,7 +137,7 @@ def error_of(exc: BaseException) -> ExchangeError:
     if isinstance(exc, gexc.GoogleAPICallError):
         status = exc.grpc_status_code
         code = status.name if status is not None else _code_of_http(exc.code)
-        message = str(exc.message or "")
+        message = _connect_error(str(exc.message or ""))
         if code == "INTERNAL" and "deserializ" in message.lower():
             message = f"the response could not be decoded ({message})"
         return ExchangeError(code=code, message=message)
@@ -147,6 +148,20 @@ def error_of(exc: BaseException) -> ExchangeError:
         details = details_fn() if callable(details_fn) else ""
         return ExchangeError(code=getattr(status, "name", "UNKNOWN"), message=str(details or ""))
     return ExchangeError(code="UNKNOWN", message=f"{type(exc).__name__}: {exc}")
+
+
+_CONNECT = re.compile(
+    r"failed to connect to all addresses.*?\b(?:ipv[46]|unix):(\S+?): (?:.*: )?([^:]+)$", re.DOTALL
+)
+
+
+def _connect_error(message: str) -> str:
+    """grpc's long "failed to connect to all addresses; last error: ..." as ``cannot connect to ADDRESS:
+    Connection refused``; any other message unchanged."""
+    found = _CONNECT.match(message.strip())
+    if found is None:
+        return message
+    return f"cannot connect to {found.group(1)}: {found.group(2).strip()}"
 
 
 def _code_of_http(code: int | None) -> str:

@@ -9,6 +9,7 @@ only cost time. Only list and search calls are made.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import (
@@ -44,13 +45,22 @@ def fetch_reservations(clients: GrpcClients, t: datetime) -> list[Exchange]:
                 return log.exchanges
             request = res.ListCapacityCommitmentsRequest(parent=parent)
             log.call(fmt.RES_LIST_COMMITMENTS, client.list_capacity_commitments, request)
-            for project in clients.projects:
-                search = res.SearchAllAssignmentsRequest(parent=parent, query=f"assignee=projects/{project}")
-                error = log.call(fmt.RES_SEARCH_ALL_ASSIGNMENTS, client.search_all_assignments, search)
-                if error is not None and error.code != "NOT_FOUND":
-                    break
+            _search_assignments(log, parent)
     read_metrics(log, clients.admin_projects, SLOT_METRICS)
     return log.exchanges
+
+
+def _search_assignments(log: PollLog, parent: str) -> None:
+    """``SearchAllAssignments`` for each monitored project under ``parent``; after a failure other than
+    NOT_FOUND the other projects are not asked (the first failure says why)."""
+    from google.cloud import bigquery_reservation_v1 as res
+
+    client = log.clients.reservation
+    for project in log.clients.projects:
+        search = res.SearchAllAssignmentsRequest(parent=parent, query=f"assignee=projects/{project}")
+        error = log.call(fmt.RES_SEARCH_ALL_ASSIGNMENTS, client.search_all_assignments, search)
+        if error is not None and error.code != "NOT_FOUND":
+            return
 
 
 def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
@@ -69,15 +79,22 @@ def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
             if log.call(fmt.DATAPROC_LIST_CLUSTERS, client.list_clusters, request) is not None:
                 return log.exchanges
     if clients.batches is not None:
-        for project in clients.projects:
-            for region in clients.regions:
-                batch_client = clients.batches[region]
-                batches = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
-                error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_client.list_batches, batches)
-                if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
-                    break
+        _list_batches(log, clients.batches)
     read_metrics(log, clients.projects, DATAPROC_METRICS)
     return log.exchanges
+
+
+def _list_batches(log: PollLog, batch_clients: dict[str, Any]) -> None:
+    """``ListBatches`` per project and region; after a failure other than a missing project or region
+    (denied, unimplemented, unreachable) no further batches are asked this poll: the first says why."""
+    from google.cloud import dataproc_v1
+
+    for project in log.clients.projects:
+        for region in log.clients.regions:
+            request = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
+            error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_clients[region].list_batches, request)
+            if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+                return
 
 
 def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:

@@ -1,0 +1,210 @@
+"""The fault matrix of the gRPC sources: each source x each fault on its listing fails the poll with a
+reason a person can act on, in bounded time; a fault on Monitoring or another secondary call only warns;
+the next poll after the fault clears is whole again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard.errors import SourceError
+from dashboard.parsers import parse_poll
+from dashboard.recording import format as fmt
+
+from .fake_grpc import (
+    PRIMARY,
+    SOURCES,
+    FakeGrpcServer,
+    Fault,
+    closed_port,
+    demo_clients,
+    fetcher,
+    poll_exchanges,
+)
+
+pytestmark = pytest.mark.timeout(20)
+
+TIMEOUT = 0.5
+RETRY_DEADLINE = 1.0
+"""Short client limits: a retried fault gives up after about a second."""
+
+ROLES = {
+    "reservations": "roles/bigquery.resourceViewer",
+    "dataproc": "roles/dataproc.viewer",
+    "dataflow": "roles/dataflow.viewer",
+}
+
+FAULTS: dict[str, tuple[Fault, str, str]] = {
+    "permission-denied": (
+        Fault(code="PERMISSION_DENIED", message="Permission denied on resource"),
+        "PERMISSION_DENIED",
+        "PERMISSION_DENIED: needs {role} on project",
+    ),
+    "not-found": (Fault(code="NOT_FOUND", message="Project not found"), "NOT_FOUND", "check the project"),
+    "resource-exhausted": (
+        Fault(code="RESOURCE_EXHAUSTED", message="Quota exceeded"),
+        "RESOURCE_EXHAUSTED",
+        "quota or rate limit reached, polling backs off",
+    ),
+    "internal": (Fault(code="INTERNAL", message="Internal error"), "INTERNAL", "INTERNAL: Internal error ("),
+    "unavailable": (
+        Fault(code="UNAVAILABLE", message="The service is currently unavailable."),
+        "UNAVAILABLE",
+        "The service is currently unavailable. (still failing after retries)",
+    ),
+    "deadline": (Fault(kind="sleep"), "DEADLINE_EXCEEDED", "DEADLINE_EXCEEDED"),
+    "garbage": (Fault(kind="garbage"), "INTERNAL", "the response could not be decoded"),
+    "error-on-page-2": (
+        Fault(code="INTERNAL", message="Internal error on page 2", page=2),
+        "INTERNAL",
+        "Internal error on page 2",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FakeGrpcServer]:
+    with FakeGrpcServer() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake(server: FakeGrpcServer) -> FakeGrpcServer:
+    server.clear_faults()
+    server.received.clear()
+    return server
+
+
+@pytest.mark.parametrize("fault_name", list(FAULTS))
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_fault_on_the_listing_fails_the_poll_with_a_reason(
+    fake: FakeGrpcServer, source: str, fault_name: str
+) -> None:
+    fault, code, reason = FAULTS[fault_name]
+    recorded = poll_exchanges(source, 1)
+    fake.serve(recorded, split_pages=True)
+    fake.fault(PRIMARY[source], fault)
+    clients = demo_clients(fake.address, timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        start = time.perf_counter()
+        failed = fetcher(source)(clients, recorded[0].t)
+        took = time.perf_counter() - start
+        fake.clear_faults()
+        recovered = fetcher(source)(clients, recorded[0].t)
+    finally:
+        clients.close()
+    assert took < RETRY_DEADLINE + TIMEOUT + 1.0
+    with pytest.raises(SourceError) as caught:
+        parse_poll(source, failed)  # type: ignore[arg-type]
+    assert caught.value.code == code
+    assert reason.format(role=ROLES[source]) in caught.value.reason
+    # The poll stops at its first failed listing: that failure is its last exchange.
+    last = failed[-1]
+    assert last.method == PRIMARY[source]
+    assert last.error is not None
+    assert [e for e in failed if e.error] == [last]
+    if fault.page == 2:
+        assert last.request.get("pageToken") == "page-2"
+        assert failed[-2].method == PRIMARY[source]
+        assert failed[-2].response is not None
+    assert parse_poll(source, recovered) == parse_poll(source, recorded)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_connection_refused_fails_the_poll_quickly(source: str) -> None:
+    clients = demo_clients(f"127.0.0.1:{closed_port()}", timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        start = time.perf_counter()
+        got = fetcher(source)(clients, poll_exchanges(source, 1)[0].t)
+        took = time.perf_counter() - start
+    finally:
+        clients.close()
+    assert took < RETRY_DEADLINE + TIMEOUT + 1.0
+    assert len(got) == 1
+    with pytest.raises(SourceError) as caught:
+        parse_poll(source, got)  # type: ignore[arg-type]
+    assert caught.value.code == "UNAVAILABLE"
+    assert "cannot connect to 127.0.0.1:" in caught.value.reason
+    assert "Connection refused (still failing after retries)" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "fault_name", ["permission-denied", "unavailable", "deadline", "garbage", "internal"]
+)
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_monitoring_fault_only_warns(fake: FakeGrpcServer, source: str, fault_name: str) -> None:
+    fault, code, _ = FAULTS[fault_name]
+    recorded = poll_exchanges(source, 1)
+    fake.serve(recorded)
+    fake.fault(fmt.MON_LIST_TIME_SERIES, fault)
+    clients = demo_clients(fake.address, timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        start = time.perf_counter()
+        got = fetcher(source)(clients, recorded[0].t)
+        took = time.perf_counter() - start
+    finally:
+        clients.close()
+    assert took < RETRY_DEADLINE + TIMEOUT + 1.5
+    data = parse_poll(source, got)  # type: ignore[arg-type]
+    whole = parse_poll(source, recorded)  # type: ignore[arg-type]
+    assert data.warnings
+    assert all(code in warning for warning in data.warnings)
+    if fault_name == "permission-denied":
+        assert data.warnings[0].startswith(
+            "Monitoring metrics not shown: PERMISSION_DENIED: needs roles/monitoring"
+        )
+    # Everything but the metrics is still there.
+    listed = {"reservations": "reservations", "dataproc": "clusters", "dataflow": "jobs"}[source]
+    assert getattr(data, listed) == getattr(whole, listed)
+    series = "slot_usage" if source == "reservations" else "series"
+    assert getattr(data, series) == ()
+    # After an unreachable Monitoring, no further metric is asked in that poll.
+    asked = len(fake.requests(fmt.MON_LIST_TIME_SERIES))
+    if code in ("UNAVAILABLE", "DEADLINE_EXCEEDED"):
+        assert sum(e.method == fmt.MON_LIST_TIME_SERIES for e in got) == 1
+        assert asked >= 1
+
+
+def test_denied_commitments_and_assignments_only_warn(fake: FakeGrpcServer) -> None:
+    recorded = poll_exchanges("reservations", 1)
+    fake.serve(recorded)
+    fake.fault(fmt.RES_LIST_COMMITMENTS, Fault(code="PERMISSION_DENIED", message="denied"))
+    fake.fault(fmt.RES_SEARCH_ALL_ASSIGNMENTS, Fault(code="PERMISSION_DENIED", message="denied"))
+    clients = demo_clients(fake.address, timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        got = fetcher("reservations")(clients, recorded[0].t)
+    finally:
+        clients.close()
+    data = parse_poll("reservations", got)
+    assert data.reservations == parse_poll("reservations", recorded).reservations  # type: ignore[union-attr]
+    assert data.commitments == ()  # type: ignore[union-attr]
+    assert data.assignments == ()  # type: ignore[union-attr]
+    assert data.warnings[:2] == (
+        "commitments not shown: PERMISSION_DENIED: needs roles/bigquery.resourceViewer on project acme-admin "
+        "(ListCapacityCommitments)",
+        "assignments not shown: PERMISSION_DENIED: needs roles/bigquery.resourceViewer on project acme-admin "
+        "(SearchAllAssignments)",
+    )
+    # A denied search is not repeated for the next project.
+    assert len(fake.requests(fmt.RES_SEARCH_ALL_ASSIGNMENTS)) == 1
+
+
+def test_unimplemented_batches_only_warn(fake: FakeGrpcServer) -> None:
+    recorded = poll_exchanges("dataproc", 1)
+    fake.serve(recorded)
+    fake.fault(fmt.DATAPROC_LIST_BATCHES, Fault(code="UNIMPLEMENTED", message="not here"))
+    clients = demo_clients(fake.address, timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        got = fetcher("dataproc")(clients, recorded[0].t)
+    finally:
+        clients.close()
+    data = parse_poll("dataproc", got)
+    whole = parse_poll("dataproc", recorded)
+    assert data.clusters == whole.clusters  # type: ignore[union-attr]
+    assert data.series == whole.series  # type: ignore[union-attr]
+    assert data.warnings == (
+        "Serverless batches not shown: UNIMPLEMENTED: not here "
+        "(ListBatches, project acme-analytics, us-central1)",
+    )
