@@ -63,11 +63,22 @@ def test_on_demand_rate_uses_the_part_of_the_hour_the_data_covers(prices: PriceT
 
 def test_editions(prices: PriceTable) -> None:
     ed = cost.estimate(snapshot(), prices).service("bigquery_editions")
-    # prod: (100 baseline + 50 autoscaled) x $0.05 Enterprise; adhoc: (0 + 100) x $0.04 Standard
-    assert ed.burn_rate_usd_per_hour == pytest.approx(150 * 0.05 + 100 * 0.04)
-    assert ed.window_spend_usd == pytest.approx((150 * 0.05 + 100 * 0.04) * 3)  # 3 h window
+    # prod: 100 baseline Enterprise, all covered by the 100-slot ANNUAL commitment at the shipped 1-year
+    # price $0.048; autoscale now: prod 50 x $0.05 Enterprise + adhoc 100 x $0.04 Standard
+    assert ed.burn_rate_usd_per_hour == pytest.approx(100 * 0.048 + 50 * 0.05 + 100 * 0.04)  # 11.30
+    # Over the 3 h window: the commitment 3 h; autoscale from slot use where the series has points
+    # (08:58, 08:59, 09:00, a minute each), the current autoscale before 08:58 (2 h 58 min).
+    # prod (baseline 100): 80 -> 0, 120 -> 50, 140 -> 50 slots: 50 slots for 1 minute in the window.
+    # adhoc (baseline 0): 10, 20, 30 -> 50 slots each: 50 slots for 2 minutes in the window.
+    prod = (50 * 178 / 60 + 50 * 1 / 60) * 0.05
+    adhoc = (100 * 178 / 60 + 50 * 2 / 60) * 0.04
+    assert ed.window_spend_usd == pytest.approx(100 * 0.048 * 3 + prod + adhoc)  # 33.7917
     assert ed.items == 2
-    assert ed.price_keys == ("bigquery.editions.enterprise.payg", "bigquery.editions.standard.payg")
+    assert ed.price_keys == (
+        "bigquery.editions.enterprise.1yr",
+        "bigquery.editions.enterprise.payg",
+        "bigquery.editions.standard.payg",
+    )
 
 
 def test_dataproc(prices: PriceTable) -> None:
@@ -138,12 +149,13 @@ def test_totals_and_labels(prices: PriceTable) -> None:
         sum(s.burn_rate_usd_per_hour for s in estimate.services)
     )
     assert estimate.window_spend_usd == pytest.approx(sum(s.window_spend_usd for s in estimate.services))
-    assert estimate.price_version == "2026.11"
+    assert estimate.price_version == "2026.11.1"
     assert estimate.currency == "USD"
     assert estimate.estimate
     assert all(s.estimate for s in estimate.services)
     assert estimate.window_hours == pytest.approx(3.0)
-    assert "price table 2026.11" in estimate.notes[0]
+    assert "price table 2026.11.1 + overrides" in estimate.notes[0]
+    assert estimate.price_overrides == ROUND
 
 
 def test_job_cost() -> None:

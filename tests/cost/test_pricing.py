@@ -22,7 +22,7 @@ ENTRY = 'value = 1.5\nunit = "USD/x"\nregion = "US"\nsource = "s"\ndate = 2026-1
 def test_shipped_table_is_versioned_and_complete() -> None:
     table = default_prices()
     assert table.schema_version == 1
-    assert table.version == "2026.11"
+    assert table.version == "2026.11.1"
     assert table.currency == "USD"
     on_demand = table.prices["bigquery.on_demand.per_tib"]
     assert on_demand.value == 6.25

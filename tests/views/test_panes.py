@@ -107,7 +107,7 @@ def test_cost_and_overview_panes() -> None:
     for title in ("BigQuery on-demand", "BigQuery editions", "Dataproc", "Dataflow", "Total"):
         assert title in out
     first = render(overview.render(snapshot(), AT))
-    _has(first, "Burn rate $35.79/h", "estimate")
+    _has(first, "Burn rate $34.59/h", "estimate")  # the 100 committed slots at the 1-year price
     assert "Sources (3/5 ok)" in first
     [bq] = _lines_with(first, "BigQuery jobs")
     assert "0 pending · 1 failed · 10 in the window" in bq

@@ -1,0 +1,174 @@
+"""Dataproc: clusters by their VMs, Serverless batches by DCU-hours and shuffle storage.
+
+A cluster bills while its VMs exist (RUNNING, UPDATING, ERROR …): every node's vCPUs x (the Dataproc
+premium + the Compute Engine vCPU price of its family) + its memory x the family's GiB price, per second. An
+idle cluster (running, no YARN application) bills the same: that is the money a forgotten cluster burns.
+A batch bills the DCU-seconds and shuffle GB-seconds it reports, spread evenly over its life.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from dashboard.cost.common import (
+    HOURS_PER_MONTH,
+    SERVICE_TITLES,
+    Inputs,
+    ServiceCost,
+    lowest,
+    overlap_hours,
+    pro_rated,
+)
+from dashboard.models import Batch, Cluster, MetricSeries
+from dashboard.pricing import PriceTable, machine_family
+
+DATAPROC_PREMIUM = "dataproc.premium.per_vcpu_hour"
+SERVERLESS_DCU = "dataproc_serverless.dcu_hour.standard"
+SERVERLESS_SHUFFLE = "dataproc_serverless.shuffle_storage_gib_month"
+YARN_APPS = "cluster/yarn/apps"
+
+BILLING_CLUSTER_STATES = frozenset({"RUNNING", "UPDATING", "ERROR", "ERROR_DUE_TO_UPDATE", "REPAIRING"})
+"""Cluster states whose VMs exist and bill. A cluster in ERROR still bills until it is deleted."""
+
+BATCH_DONE_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
+
+
+def cluster_shape(cluster: Cluster, prices: PriceTable) -> tuple[int, float] | None:
+    """``(vcpus, memory_gib)`` of all a cluster's nodes, or None when a machine type is unknown."""
+    vcpus, memory = 0, 0.0
+    for group in cluster.groups:
+        if group.count == 0:
+            continue
+        shape = prices.machine_shape(group.machine_type)
+        if shape is None:
+            return None
+        vcpus += group.count * shape[0]
+        memory += group.count * shape[1]
+    return vcpus, memory
+
+
+def cluster_usd_per_hour(cluster: Cluster, prices: PriceTable) -> float | None:
+    """A cluster's estimated $/h: 0 unless it bills; None when a machine type or family has no price."""
+    if cluster.state not in BILLING_CLUSTER_STATES:
+        return 0.0
+    premium = prices.value(DATAPROC_PREMIUM)
+    total = 0.0
+    for group in cluster.groups:
+        if group.count == 0:
+            continue
+        shape = prices.machine_shape(group.machine_type)
+        family = machine_family(group.machine_type)
+        vcpu = prices.get(f"gce.{family}.vcpu_hour")
+        ram = prices.get(f"gce.{family}.ram_gib_hour")
+        if shape is None or vcpu is None or ram is None:
+            return None
+        total += group.count * (shape[0] * (premium + vcpu.value) + shape[1] * ram.value)
+    return total
+
+
+def is_idle(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> bool:
+    """A running cluster with no YARN application (Monitoring's latest point, else the cluster's metrics)."""
+    if cluster.state != "RUNNING":
+        return False
+    series = index.get((YARN_APPS, cluster.name))
+    if series is not None and series.last is not None:
+        return series.last == 0
+    apps = cluster.yarn.get("yarn-apps-running")
+    return apps == 0
+
+
+def cluster_spend(cluster: Cluster, prices: PriceTable, start: datetime, end: datetime) -> float:
+    """$ of a billing cluster within ``[start, end]``: its $/h over the part of its life inside."""
+    usd = cluster_usd_per_hour(cluster, prices)
+    if not usd:
+        return 0.0
+    return usd * overlap_hours(cluster.created or cluster.state_since, None, start, end)
+
+
+def batch_usd(batch: Batch, prices: PriceTable) -> float:
+    """A batch's $ so far: DCU-hours x the DCU price + shuffle GiB-hours at the GiB-month price."""
+    dcu_hours = batch.milli_dcu_seconds / 1000 / 3600
+    shuffle_gib_months = batch.shuffle_storage_gb_seconds / 3600 / HOURS_PER_MONTH
+    return dcu_hours * prices.value(SERVERLESS_DCU) + shuffle_gib_months * prices.value(SERVERLESS_SHUFFLE)
+
+
+def _batch_end(batch: Batch, at: datetime) -> datetime:
+    if batch.state in BATCH_DONE_STATES and batch.state_time is not None:
+        return min(batch.state_time, at)
+    return at
+
+
+def batch_usd_per_hour(batch: Batch, prices: PriceTable, at: datetime) -> float:
+    """A running batch's average $/h so far (0 once it ended)."""
+    if batch.state in BATCH_DONE_STATES or batch.created is None:
+        return 0.0
+    life = overlap_hours(batch.created, None, batch.created, at)
+    return batch_usd(batch, prices) / life if life > 0 else 0.0
+
+
+def dataproc_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
+    """Dataproc $ within ``[start, end]``: clusters and batches."""
+    snapshot, prices = inputs.snapshot, inputs.prices
+    total = sum(cluster_spend(c, prices, start, end) for c in snapshot.dataproc.clusters)
+    for batch in snapshot.dataproc.batches:
+        total += pro_rated(
+            batch_usd(batch, prices), batch.created, _batch_end(batch, snapshot.at), start, end
+        )
+    return total
+
+
+def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
+    """Dataproc: the clusters that bill, and the batches; notes on idle clusters and unknown machines."""
+    snapshot, prices = inputs.snapshot, inputs.prices
+    index = {(s.metric, s.key): s for s in snapshot.dataproc.series}
+    rate = idle_rate = 0.0
+    items = unpriced = idle = 0
+    keys = {DATAPROC_PREMIUM}
+    elsewhere: set[str] = set()
+    for cluster in snapshot.dataproc.clusters:
+        if cluster.state not in BILLING_CLUSTER_STATES:
+            continue
+        usd = cluster_usd_per_hour(cluster, prices)
+        if usd is None:
+            unpriced += 1
+            continue
+        items += 1
+        rate += usd
+        if is_idle(cluster, index):
+            idle += 1
+            idle_rate += usd
+        for group in cluster.groups:
+            family = machine_family(group.machine_type)
+            keys |= {f"gce.{family}.vcpu_hour", f"gce.{family}.ram_gib_hour"}
+            priced_in = prices.prices[f"gce.{family}.vcpu_hour"].region
+            if priced_in != cluster.region:
+                elsewhere.add(f"{cluster.region} at {priced_in}")
+    batches = snapshot.dataproc.batches
+    if batches:
+        keys |= {SERVERLESS_DCU, SERVERLESS_SHUFFLE}
+        rate += sum(batch_usd_per_hour(b, prices, snapshot.at) for b in batches)
+    notes = []
+    if unpriced:
+        notes.append(f"{unpriced} Dataproc cluster(s) with a machine type the price table does not know")
+    if idle:
+        notes.append(
+            f"{idle} idle Dataproc cluster(s) (no YARN application) burn ${idle_rate:,.2f}/h (estimate)"
+        )
+    if elsewhere:
+        notes.append(f"Dataproc priced at another region's list rates: {', '.join(sorted(elsewhere))}")
+    at = snapshot.at
+    cost = ServiceCost(
+        service="dataproc",
+        title=SERVICE_TITLES["dataproc"],
+        burn_rate_usd_per_hour=rate,
+        window_spend_usd=dataproc_spend(inputs, start, at),
+        today_usd=dataproc_spend(inputs, max(start, today), at),
+        items=items + len(batches),
+        unpriced=unpriced,
+        basis="clusters: vCPUs x (Dataproc premium + Compute Engine vCPU) + memory x GiB price, while VMs "
+        "run; Serverless batches: DCU-hours + shuffle storage",
+        price_keys=tuple(sorted(keys)),
+        confidence=lowest(prices, keys),
+    )
+    return cost, notes
