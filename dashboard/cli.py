@@ -1,10 +1,14 @@
 """The gcpdash command line.
 
-``gcpdash [--demo | --replay PATH] [--once] [--format text|json|markdown] [--at TIME] [--speed N]
-[--width N] [--version]``
+``gcpdash [--demo | --replay PATH | --check] [--once] [--format text|json|markdown] [--at TIME] [--speed N]
+[--width N] [--config FILE] [--project P]... [--region R]... [--location L]... [--version]``
 
-Exit codes: 0 done; 3 gcpdash could not do its job (bad flags, a missing or corrupt recording, an unknown
-recording version), with one line on stderr saying why and what to do, never a traceback.
+Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``); the
+configuration is defaults < config file < ``GCPDASH_*`` environment < flags (docs/configuration.md).
+
+Exit codes: 0 done; 1 (``--check``) some source cannot be read; 3 gcpdash could not do its job (bad flags,
+a missing or corrupt recording, an unknown recording version, live: nothing could be read), with one line
+on stderr saying why and what to do, never a traceback.
 
 Imports are lazy: ``--once`` on a recording loads only the reader, the parsers, the store and the one report
 module its format needs; never Textual nor Google's clients.
@@ -17,10 +21,14 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from dashboard import __version__
 from dashboard.errors import EXIT_FAILURE, EXIT_OK, GcpdashError, RecordingError, UsageError
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
+    from dashboard.models import Snapshot
 
 FORMATS = ("text", "json", "markdown")
 
@@ -45,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true", help="use the bundled demo recording")
     source.add_argument("--replay", metavar="PATH", type=Path, help="use a recording (a directory)")
+    source.add_argument(
+        "--check",
+        action="store_true",
+        help="check credentials, access per source and polling cost, then exit",
+    )
+    live = parser.add_argument_group("live mode (neither --demo nor --replay)")
+    live.add_argument(
+        "--config", metavar="FILE", type=Path, help="config file (default: the user config dir)"
+    )
+    live.add_argument("--project", metavar="P", action="append", help="project to watch (repeatable)")
+    live.add_argument("--region", metavar="R", action="append", help="Dataproc/Dataflow region (repeatable)")
+    live.add_argument(
+        "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"
+    )
     parser.add_argument("--once", action="store_true", help="print one snapshot and exit")
     parser.add_argument(
         "--format", choices=FORMATS, default=None, help="output of --once: text (default), json or markdown"
@@ -98,6 +120,13 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError(f"--speed {args.speed:g}: must be more than 0")
     if args.width is not None and args.width < 40:
         raise UsageError(f"--width {args.width}: give at least 40 columns")
+    recorded = args.demo or args.replay is not None
+    if recorded and (args.config or args.project or args.region or args.location):
+        raise UsageError(
+            "--config, --project, --region and --location are for live mode; drop --demo/--replay"
+        )
+    if not recorded and args.at is not None:
+        raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -106,9 +135,15 @@ def _recording(args: argparse.Namespace) -> tuple[Path, str]:
         from dashboard.recording.reader import demo_path
 
         return demo_path(), "demo"
-    if args.replay is not None:
-        return args.replay, "replay"
-    raise UsageError("live mode needs the live backend, which is not built yet; try gcpdash --demo")
+    return args.replay, "replay"
+
+
+def live_config(args: argparse.Namespace) -> Config:
+    """The live configuration: the file (``--config`` or the default), the environment, then the flags."""
+    from dashboard.config import load_config, with_flags
+
+    config = load_config(args.config)
+    return with_flags(config, projects=args.project, regions=args.region, locations=args.location)
 
 
 def _write(text: str | bytes) -> None:
@@ -133,6 +168,24 @@ def run_once(path: Path, mode: str, *, fmt: str, at: datetime | None, width: int
     snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay")
     for warning in warnings:
         print(f"gcpdash: warning: {_show(warning)}", file=sys.stderr)
+    print_snapshot(snapshot, fmt=fmt, width=width)
+    return EXIT_OK
+
+
+def run_live_once(config: Config, *, fmt: str, width: int | None) -> int:
+    """Read every source once, live, and print the snapshot; exit 3 when nothing at all could be read."""
+    from dashboard.backends.gcp.once import live_snapshot
+
+    snapshot, polls = live_snapshot(config)
+    print_snapshot(snapshot, fmt=fmt, width=width)
+    if polls and all(poll.data is None for poll in polls):
+        reason = next((poll.error for poll in polls if poll.error), "no source answered")
+        return _fail(f"nothing could be read: {reason}")
+    return EXIT_OK
+
+
+def print_snapshot(snapshot: Snapshot, *, fmt: str, width: int | None) -> None:
+    """Write ``snapshot`` to stdout as ``fmt`` (text, json or markdown)."""
     if fmt == "json":
         from dashboard.report.json_report import render_json
 
@@ -145,13 +198,23 @@ def run_once(path: Path, mode: str, *, fmt: str, at: datetime | None, width: int
         from dashboard.report.text import console_for, print_report
 
         print_report(snapshot, console_for(sys.stdout, width=width))
-    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed flags ask."""
     _check(args)
     at = None if args.at is None else parse_time(args.at)
+    if args.check:
+        from dashboard.backends.gcp.check import run_check
+
+        return run_check(live_config(args), config_path=args.config)
+    if not args.demo and args.replay is None:
+        config = live_config(args)
+        if args.once:
+            return run_live_once(config, fmt=args.format or "text", width=args.width)
+        from dashboard.backends.gcp.once import run_live_app
+
+        return run_live_app(config)
     path, mode = _recording(args)
     if args.once:
         return run_once(path, mode, fmt=args.format or "text", at=at, width=args.width)

@@ -14,6 +14,9 @@ from dashboard import __version__
 from dashboard.cli import main, parse_time
 from dashboard.errors import UsageError
 
+NO_PROJECT = Path(__file__).resolve().parents[1] / "config" / "data" / "no_project.toml"
+"""Live mode that cannot start: anonymous credentials and no project."""
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = {
     "format": "gcpdash.recording",
@@ -83,8 +86,14 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], *needles: 
         (["--demo", "--speed", "0"], ["--speed 0: must be more than 0"]),
         (["--demo", "--speed", "fast"], ["invalid float value: 'fast'"]),
         (["--once", "--demo", "--width", "10"], ["--width 10"]),
-        (["--once"], ["live mode needs the live backend", "gcpdash --demo"]),
-        ([], ["live mode needs the live backend", "gcpdash --demo"]),
+        (["--once", "--config", str(NO_PROJECT)], ["no project to watch", "--project"]),
+        (["--config", str(NO_PROJECT)], ["no project to watch", "--project"]),
+        (
+            ["--once", "--config", "/nonexistent/gcpdash.toml"],
+            ["config file /nonexistent/gcpdash.toml does not exist"],
+        ),
+        (["--once", "--demo", "--project", "p"], ["are for live mode"]),
+        (["--once", "--at", "2026-11-26T07:00:00Z"], ["--at needs a recording"]),
     ],
 )
 def test_usage_errors_in_process(
@@ -110,8 +119,8 @@ def test_a_bad_time_as_a_process() -> None:
 
 
 @pytest.mark.timeout(60)
-def test_live_mode_is_not_there_yet() -> None:
-    assert_one_line_failure(run("--once"), "live backend", "gcpdash --demo")
+def test_live_mode_without_a_project_as_a_process() -> None:
+    assert_one_line_failure(run("--once", "--config", str(NO_PROJECT)), "no project to watch", "--project")
 
 
 @pytest.mark.timeout(60)
