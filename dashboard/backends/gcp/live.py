@@ -9,13 +9,14 @@ made on first use; a source whose live reader is missing from the build is only 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import datetime
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.clock import Clock, SystemClock
 from dashboard.config import Config
-from dashboard.errors import GcpdashError, SourceError
+from dashboard.errors import GcpdashError, SourceError, UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange
 
@@ -39,6 +40,7 @@ class LiveBackend:
         self.clock: Clock = clock or SystemClock()
         self.ctx = FetchContext(config)
         self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in LIVE_SOURCES}
+        self._last: dict[SourceName, datetime] = {}
         self.last_exchanges: dict[SourceName, list[Exchange]] = {}
         """Per source, the exchanges of its latest poll (what ``--record`` writes)."""
 
@@ -59,13 +61,26 @@ class LiveBackend:
 
         return fetcher(source)(self.ctx, t)
 
-    def poll(self, source: SourceName) -> list[Poll]:
-        """Read ``source`` now; one Poll, with data or with the reason there is none."""
+    def interval(self, source: SourceName) -> float:
+        """Seconds between two polls of ``source`` (``[intervals]``)."""
+        return float(getattr(self.config.intervals, source, 60.0))
+
+    def poll(self, source: SourceName, *, force: bool = False) -> list[Poll]:
+        """Read ``source`` now: one Poll, with data or with the reason there is none.
+
+        Returns no poll for a source not read live (``billing``), and none while the source's interval
+        since its last poll has not passed (``force`` reads anyway), so a caller may ask as often as it
+        likes without costing API calls.
+        """
         t = self.clock.now()
         lock = self._locks.get(source)
         if lock is None:
-            return [Poll(source=source, t=t, error=f"unknown source {source!r}", error_code="INVALID")]
+            return []
         with lock:
+            last = self._last.get(source)
+            if not force and last is not None and (t - last).total_seconds() < self.interval(source):
+                return []
+            self._last[source] = t
             try:
                 exchanges = self.fetch(source, t)
                 self.last_exchanges[source] = exchanges
@@ -86,6 +101,25 @@ class LiveBackend:
         self.ctx.close()
 
 
-def create(config: Config, clock: Clock | None = None) -> LiveBackend:
-    """Entry point of the ``gcpdash.backends`` group: ``live``."""
-    return LiveBackend(config, clock)
+def create(options: Mapping[str, object]) -> LiveBackend:
+    """Entry point of the ``gcpdash.backends`` group: ``live``.
+
+    Args:
+        options: ``config`` (a :class:`~dashboard.config.Config`; default: :func:`load_config`),
+            ``config_path`` (a file to load instead), ``clock`` (a Clock). Unknown keys are ignored.
+
+    Raises:
+        UsageError: A value of the wrong kind, or a config file that cannot be read.
+    """
+    from pathlib import Path
+
+    from dashboard.config import load_config
+
+    config = options.get("config")
+    path = options.get("config_path")
+    clock = options.get("clock")
+    if config is None:
+        config = load_config(Path(str(path)) if path is not None else None)
+    if not isinstance(config, Config):
+        raise UsageError("live backend: 'config' must be a dashboard.config.Config")
+    return LiveBackend(config, clock if clock is not None else None)  # type: ignore[arg-type]

@@ -1,0 +1,123 @@
+"""Start the fake BigQuery REST and gRPC servers on 127.0.0.1 and write a config file pointing at them, so
+that the live path can be run by hand:
+
+    .venv/bin/python -m tests.contract.serve --config-out /tmp/fake.toml [--fail dataproc]
+    .venv/bin/gcpdash --once --config /tmp/fake.toml --format json
+
+The servers serve the demo recording (projects ``acme-analytics`` and ``acme-etl``, regions
+``us-central1`` and ``europe-west1``) until interrupted. ``--fail SOURCE`` makes that source's primary
+listing fail with a permission error (repeatable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
+from tests.contract.fake_rest import FakeRest
+
+GRPC_SOURCES = ("reservations", "dataproc", "dataflow")
+PRIMARY = {
+    "reservations": fmt.RES_LIST_RESERVATIONS,
+    "dataproc": fmt.DATAPROC_LIST_CLUSTERS,
+    "dataflow": fmt.DATAFLOW_AGGREGATED_LIST_JOBS,
+}
+"""The listing whose failure fails each gRPC source."""
+
+
+def demo_exchanges() -> list[Exchange]:
+    """Per gRPC source, the exchanges of the demo's last poll in which nothing failed."""
+    from tests.contract.fake_grpc import demo_polls
+
+    chosen: list[Exchange] = []
+    for source in GRPC_SOURCES:
+        good = [p for p in demo_polls(source) if all(ex.error is None for ex in p.exchanges)]
+        chosen.extend(good[-1].exchanges)
+    return chosen
+
+
+def config_text(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
+    """A config file for the fake servers."""
+    lines = [
+        "# gcpdash against the fake servers of tests/contract/serve.py",
+        "[gcp]",
+        'projects = ["acme-analytics", "acme-etl"]',
+        'regions = ["us-central1", "europe-west1"]',
+        'bigquery_locations = ["US"]',
+        'reservation_admin_projects = ["acme-admin"]',
+        "",
+        "[endpoints]",
+        f'bigquery = "{rest_url}"',
+        *(f'{name} = "{grpc_address}"' for name in ("reservation", "dataproc", "dataflow", "monitoring")),
+        "",
+        "[auth]",
+        "anonymous = true",
+        "",
+        "[timeouts]",
+        f"call = {timeout}",
+        f"retry_deadline = {deadline}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+class Servers:
+    """Both fake servers, serving the demo; ``with Servers() as s: s.rest.url, s.grpc.address``."""
+
+    def __init__(self, fail: Iterable[str] = ()) -> None:
+        """Make the servers; ``fail``: sources whose primary listing is denied."""
+        from tests.contract.fake_grpc import FakeGrpcServer, Fault
+
+        self.rest = FakeRest()
+        self.grpc: Any = FakeGrpcServer(demo_exchanges())
+        for source in fail:
+            if source == "jobs":
+                self.rest.inject("list", "403")
+            else:
+                self.grpc.fault(PRIMARY[source], Fault(code="PERMISSION_DENIED", message="Permission denied"))
+
+    def __enter__(self) -> Servers:
+        """Start both."""
+        self.rest.start()
+        self.grpc.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop both."""
+        self.rest.stop()
+        self.grpc.stop()
+
+    def config(self, **timeouts: float) -> str:
+        """The config text pointing at these servers."""
+        return config_text(self.rest.url, self.grpc.address, **timeouts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until interrupted (SIGINT or SIGTERM)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.contract.serve", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--config-out", type=Path, required=True, help="where to write the config file")
+    parser.add_argument("--fail", action="append", default=[], choices=("jobs", *GRPC_SOURCES))
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with Servers(args.fail) as servers:
+        args.config_out.write_text(servers.config(), encoding="utf-8")
+        print(f"serving: bigquery {servers.rest.url}, gRPC {servers.grpc.address}; config {args.config_out}")
+        sys.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
