@@ -24,8 +24,8 @@ from dashboard.session import WINDOWS, Session, collect, poll_stop, rebuild
 from dashboard.store import Store
 from widgets.commands import DashboardCommands
 from widgets.panedata import PANES, Frame, build
-from widgets.panes import StaticPane, TablePane
-from widgets.rowstable import RowsTable
+from widgets.panes import JobsTablePane, StaticPane, TablePane
+from widgets.table import VirtualTable
 
 __all__ = ["DashboardApp", "Session", "run_app"]
 
@@ -110,7 +110,9 @@ class DashboardApp(App[int]):
         with TabbedContent(initial="overview"):
             for pane_id, title, key in PANES:
                 with TabPane(f"{key} {title}", id=pane_id):
-                    if pane_id in TABLE_PANES:
+                    if pane_id == "jobs":
+                        yield JobsTablePane(pane_id, id=f"pane-{pane_id}")
+                    elif pane_id in TABLE_PANES:
                         yield TablePane(pane_id, id=f"pane-{pane_id}")
                     else:
                         yield StaticPane(pane_id, id=f"pane-{pane_id}")
@@ -157,7 +159,7 @@ class DashboardApp(App[int]):
             return
         pane = self.query_one(f"#pane-{pane_id}")
         if isinstance(pane, TablePane | StaticPane):
-            pane.update(self._frame.panes[pane_id], self.state.sorts.get(pane_id))
+            pane.update(self._frame, self.state.sorts.get(pane_id))
 
     def _update_header(self) -> None:
         frame, session = self._frame, self._session
@@ -190,14 +192,16 @@ class DashboardApp(App[int]):
         if pane_id in TABLE_PANES:
             self.query_one(f"#pane-{pane_id}", TablePane).table.focus()
 
-    def on_rows_table_sort_changed(self, event: RowsTable.SortChanged) -> None:
+    def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         """Remember a table's sort across restarts."""
-        pane_id = (event.table.id or "").removeprefix("table-")
+        pane = next((n for n in event.table.ancestors if isinstance(n, TablePane)), None)
+        if pane is None:
+            return
         sorts = dict(self.state.sorts)
         if event.sort is None:
-            sorts.pop(pane_id, None)
+            sorts.pop(pane.pane_id, None)
         else:
-            sorts[pane_id] = event.sort
+            sorts[pane.pane_id] = ui_state.SortState(column=event.sort[0], reverse=event.sort[1])
         self.state.sorts = sorts
         ui_state.save(self.state, self._state_path)
 
@@ -303,12 +307,14 @@ class DashboardApp(App[int]):
         if pane_id not in TABLE_PANES:
             self.notify("Nothing to export here: open a pane with a table", severity="warning")
             return None
-        table = self.query_one(f"#pane-{pane_id}", TablePane).table
+        columns, rows = self.query_one(f"#pane-{pane_id}", TablePane).export_rows()
         moment = self._frame.now if self._frame else datetime.now().astimezone()
-        written = export_rows(
-            table.columns_shown, table.visible_rows, fmt=fmt, pane_id=pane_id, moment=moment, path=path
-        )
-        self.notify(f"Exported {len(table.visible_rows)} rows to {written}", title="Export")
+        try:
+            written = export_rows(columns, rows, fmt=fmt, pane_id=pane_id, moment=moment, path=path)
+        except OSError as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return None
+        self.notify(f"Exported {len(rows)} rows to {written}", title="Export")
         return written
 
 

@@ -21,18 +21,15 @@ from dashboard.pricing import PriceTable, default_prices
 from dashboard.views import cost as cost_view
 from dashboard.views import dataflow as dataflow_view
 from dashboard.views import dataproc as dataproc_view
-from dashboard.views import jobs as jobs_view
 from dashboard.views import overview as overview_view
 from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import (
     dataflow_section,
     dataproc_section,
-    jobs_section,
     overview_section,
     reservations_section,
 )
 from dashboard.views.columns import Column, Row, table
-from dashboard.views.fmt import needs_dates
 from dashboard.views.items import Item
 from dashboard.views.status import pane_heading
 
@@ -45,9 +42,6 @@ PANES: tuple[tuple[str, str, str], ...] = (
     ("cost", "Cost", "6"),
 )
 """Pane id, title and key, in tab order."""
-
-RECENT_JOBS = 200
-"""Finished jobs the jobs table lists (the text report lists fewer)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +77,6 @@ def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -
     """Every pane's data from ``snapshot`` at ``now``."""
     prices = prices or default_prices()
     cost = estimate(snapshot, prices)
-    dated = needs_dates(cost.window_start, cost.window_end)
     panes: dict[str, PaneData] = {}
 
     reservations = reservations_section(snapshot, prices)
@@ -92,29 +85,8 @@ def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -
         heading=Text(""), body=overview_view.render_overview(overview, cost, snapshot, now)
     )
 
-    jobs = jobs_section(snapshot, now, prices, recent_limit=RECENT_JOBS)
-    job_items = [*jobs.running, *jobs.recent]
-    panes["jobs"] = PaneData(
-        heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
-        table=TableData(
-            jobs_view.COLUMNS,
-            jobs_view.rows(job_items, dated=dated),
-            {j.key: j for j in job_items},
-            "job",
-        ),
-        body=Group(
-            Text(
-                f"{len(jobs.running)} running · latest {len(jobs.recent)} finished of "
-                f"{jobs.total:,} in the window",
-                style="dim",
-            ),
-            table(
-                jobs_view.PRINCIPAL_COLUMNS,
-                [jobs_view.principal_row(g) for g in jobs.by_principal],
-                title="By principal",
-            ),
-        ),
-    )
+    # the jobs pane (widgets.jobs.JobsPane) formats its own rows, only those on screen
+    panes["jobs"] = PaneData(heading=pane_heading("BigQuery jobs", snapshot, "jobs", now))
 
     panes["slots"] = PaneData(
         heading=pane_heading("Slots & reservations", snapshot, "reservations", now),

@@ -1,12 +1,14 @@
-"""The panes: a table pane (status heading, filter line, keyed table, notes below) and a static pane.
+"""The panes: table panes (status heading, filter line, a virtual table, notes below) and static panes.
 
-Each pane takes the prepared :class:`~widgets.panedata.PaneData` of the latest frame with ``update``; the
-rows were built off the UI thread.
+Each pane takes the latest :class:`~widgets.panedata.Frame` with ``update``; the rows of the small tables
+were built off the UI thread. The BigQuery jobs pane wraps :class:`~widgets.jobs.JobsPane`, which formats
+only the rows on screen.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -15,11 +17,60 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from dashboard.pricing import default_prices
 from dashboard.ui_state import SortState
-from dashboard.views.columns import Row
+from dashboard.views import dataflow as dataflow_view
+from dashboard.views import dataproc as dataproc_view
+from dashboard.views import jobs as jobs_view
+from dashboard.views import reservations as reservations_view
+from dashboard.views.collect import job_item, reservation_editions
+from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
-from widgets.panedata import PaneData, TableData
-from widgets.rowstable import RowsTable
+from widgets.jobs import JobsPane
+from widgets.panedata import Frame, PaneData
+from widgets.rowops import row_text, sort_value
+from widgets.table import VirtualTable
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "jobs": jobs_view.COLUMNS,
+    "slots": reservations_view.COLUMNS,
+    "dataproc": dataproc_view.COLUMNS,
+    "dataflow": dataflow_view.COLUMNS,
+}
+"""The columns of each table pane."""
+
+
+def _row_key(row: Row) -> str:
+    return row.key
+
+
+def _same(row: Row) -> Row:
+    return row
+
+
+def _search(row: Row) -> str:
+    return row_text(row)
+
+
+def _sort_key(index: int) -> Callable[[Row], Any]:
+    def key(row: Row) -> Any:
+        value = sort_value(row.cells[index].plain)
+        return None if value[0] == 2 else value
+
+    return key
+
+
+def rows_table(columns: Sequence[Column], *, id: str | None = None) -> VirtualTable[Row]:
+    """A virtual table of prepared view rows, sorting numbers, sizes and durations by value."""
+    return VirtualTable(
+        columns,
+        key=_row_key,
+        format=_same,
+        sort_keys={c.key: _sort_key(i) for i, c in enumerate(columns)},
+        search=_search,
+        empty="none",
+        id=id,
+    )
 
 
 class TablePane(Vertical):
@@ -28,12 +79,15 @@ class TablePane(Vertical):
     | Key | Action |
     | --- | --- |
     | `/` | filter the rows (substring or regex; `!` inverts; `esc` clears) |
-    | `enter` | open the row under the cursor |
+    | `s` / `S` | sort by the next column / reverse the sort (or click a header) |
+    | `enter` | open the row under the cursor (or click it) |
     | `y` | the raw API payload of the row under the cursor |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", key_display="/", id="pane.filter"),
+        Binding("s", "cycle_sort", "Sort", id="pane.sort"),
+        Binding("S", "reverse_sort", "Reverse", key_display="S", id="pane.reverse"),
         Binding("enter", "open", "Open", id="pane.open"),
         Binding("y", "raw", "Raw", id="pane.raw"),
     ]
@@ -43,7 +97,7 @@ class TablePane(Vertical):
     TablePane > .pane-heading { height: 1; }
     TablePane > Input { display: none; height: 3; }
     TablePane.-filtering > Input { display: block; }
-    TablePane > RowsTable { height: 1fr; }
+    TablePane > VirtualTable { height: 1fr; }
     TablePane > .pane-notes { height: auto; max-height: 30%; }
     """
 
@@ -66,44 +120,65 @@ class TablePane(Vertical):
     def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pane_id = pane_id
-        self.data: TableData | None = None
-        self._heading = Static("Loading…", classes="pane-heading", markup=False)
+        self.frame: Frame | None = None
         self._input = Input(placeholder="filter: text or regex, ! inverts, esc clears")
-        self.table = RowsTable(id=f"table-{pane_id}")
-        self._notes = VerticalScroll(Static("", markup=False), classes="pane-notes")
+        self.table: VirtualTable[Any] = self._make_table()
         self.add_class("-loading")
+
+    def _make_table(self) -> VirtualTable[Any]:
+        return rows_table(COLUMNS[self.pane_id], id=f"table-{self.pane_id}")
 
     def compose(self) -> ComposeResult:
         """Heading, filter line, table, notes."""
-        yield self._heading
+        yield Static("Loading…", classes="pane-heading", markup=False)
         yield self._input
         yield self.table
-        yield self._notes
-
-    def update(self, data: PaneData, sort: SortState | None = None) -> None:
-        """Show the pane's latest data; cursor, scroll, filter and sort stay as they are."""
-        self.remove_class("-loading")
-        self._heading.update(data.heading)
-        if data.table is not None:
-            self.data = data.table
-            if sort is not None and self.table.sort_state is None and not self.table.row_count:
-                self.table.sort_state = sort
-            self.table.show(data.table.columns, data.table.rows)
-        self._notes.query_one(Static).update(data.body or "")
+        with VerticalScroll(classes="pane-notes"):
+            yield Static("", markup=False)
 
     @property
-    def visible_rows(self) -> list[Row]:
-        """The rows as shown (filtered and sorted), for export."""
-        return self.table.visible_rows
+    def data(self) -> PaneData | None:
+        """This pane's part of the latest frame."""
+        return None if self.frame is None else self.frame.panes.get(self.pane_id)
+
+    def update(self, frame: Frame, sort: SortState | None = None) -> None:
+        """Show the latest frame; cursor, scroll, filter and sort stay as they are."""
+        first = self.frame is None
+        self.frame = frame
+        self.remove_class("-loading")
+        self._fill(frame)
+        if first and sort is not None and any(c.key == sort.column for c in self.table.columns):
+            self.table.sort_by(sort.column, sort.reverse)
+
+    def _fill(self, frame: Frame) -> None:
+        data = frame.panes[self.pane_id]
+        self.query_one(".pane-heading", Static).update(data.heading)
+        if data.table is not None:
+            self.table.set_rows(data.table.rows)
+        self.query_one(".pane-notes Static", Static).update(data.body or "")
+
+    def export_rows(self) -> tuple[Sequence[Column], list[Row]]:
+        """The columns and the rows as shown (filtered and sorted)."""
+        return self.table.columns, list(self.table.view)
+
+    def item(self, key: str) -> tuple[str, Item] | None:
+        """What the row ``key`` shows, found by its exact key."""
+        data = self.data
+        if data is None or data.table is None:
+            return None
+        found = data.table.items.get(key)
+        return None if found is None else (data.table.kind, found)
+
+    def set_filter(self, text: str) -> None:
+        """Filter the table."""
+        self.table.set_filter(text)
 
     def _open(self, key: str, *, raw: bool) -> None:
-        if self.data is None:
-            return
-        item = self.data.items.get(key)
-        if item is not None:
-            self.post_message(self.Opened(self, self.data.kind, key, item, raw))
+        found = self.item(key)
+        if found is not None:
+            self.post_message(self.Opened(self, found[0], key, found[1], raw))
 
-    def on_rows_table_selected(self, event: RowsTable.Selected) -> None:
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         """``enter`` or a click on a row opens it."""
         event.stop()
         self._open(event.key, raw=False)
@@ -111,7 +186,7 @@ class TablePane(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Filter as one types."""
         event.stop()
-        self.table.set_filter(event.value)
+        self.set_filter(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """``enter`` in the filter line goes back to the table, the filter kept."""
@@ -124,7 +199,7 @@ class TablePane(Vertical):
         if event.key == "escape" and self._input.has_focus:
             event.stop()
             self._input.value = ""
-            self.table.set_filter("")
+            self.set_filter("")
             self.remove_class("-filtering")
             self.table.focus()
 
@@ -133,6 +208,25 @@ class TablePane(Vertical):
         self.add_class("-filtering")
         self._input.value = self.table.filter_text
         self._input.focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column (after the last, the rows' own order)."""
+        keys = [c.key for c in self.table.columns]
+        sort = self.table.sort
+        if sort is None:
+            self.table.sort_by(keys[0])
+        elif keys.index(sort[0]) + 1 < len(keys):
+            self.table.sort_by(keys[keys.index(sort[0]) + 1])
+        else:
+            self.table.sort_by(None)
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the sort (sorting by the first column when there is none)."""
+        sort = self.table.sort
+        if sort is None:
+            self.table.sort_by(self.table.columns[0].key, True)
+        else:
+            self.table.sort_by(sort[0], not sort[1])
 
     def action_open(self) -> None:
         """Open the row under the cursor."""
@@ -147,6 +241,54 @@ class TablePane(Vertical):
             self._open(key, raw=True)
 
 
+class JobsTablePane(TablePane):
+    """The BigQuery jobs pane: every job in the window, in :class:`~widgets.jobs.JobsPane`."""
+
+    DEFAULT_CSS = """
+    JobsTablePane > .pane-heading { display: none; }
+    JobsTablePane > .pane-notes { display: none; }
+    """
+
+    def __init__(self, pane_id: str, *, id: str | None = None) -> None:
+        self.jobs = JobsPane(id="jobs-pane")
+        super().__init__(pane_id, id=id)
+
+    def _make_table(self) -> VirtualTable[Any]:
+        return self.jobs.table
+
+    def compose(self) -> ComposeResult:
+        """Filter line, the jobs pane (its status line and table)."""
+        yield Static("", classes="pane-heading", markup=False)
+        yield self._input
+        yield self.jobs
+        with VerticalScroll(classes="pane-notes"):
+            yield Static("", markup=False)
+
+    def _fill(self, frame: Frame) -> None:
+        self.jobs.update(frame.snapshot, frame.now)
+
+    def set_filter(self, text: str) -> None:
+        """Filter the jobs (the status line shows the filter)."""
+        self.jobs.set_filter(text)
+
+    def export_rows(self) -> tuple[Sequence[Column], list[Row]]:
+        """The jobs as shown, formatted as the table shows them."""
+        if self.frame is None:
+            return self.table.columns, []
+        build = jobs_view.row_builder(self.frame.snapshot, self.frame.now)
+        return self.table.columns, [build(job) for job in self.jobs.shown]
+
+    def item(self, key: str) -> tuple[str, Item] | None:
+        """The job with exactly this key."""
+        if self.frame is None:
+            return None
+        snapshot = self.frame.snapshot
+        job = next((j for j in snapshot.jobs if j.key == key), None)
+        if job is None:
+            return None
+        return "job", job_item(job, self.frame.now, default_prices(), reservation_editions(snapshot))
+
+
 class StaticPane(VerticalScroll):
     """A pane drawn as one renderable (Overview, Cost); keeps its scroll position across refreshes."""
 
@@ -158,19 +300,13 @@ class StaticPane(VerticalScroll):
     def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pane_id = pane_id
-        self._body = Static("Loading…", markup=False)
         self.add_class("-loading")
 
     def compose(self) -> ComposeResult:
         """The body."""
-        yield self._body
+        yield Static("Loading…", markup=False)
 
-    def update(self, data: PaneData, sort: SortState | None = None) -> None:
-        """Show the pane's latest data."""
+    def update(self, frame: Frame, sort: SortState | None = None) -> None:
+        """Show the latest frame."""
         self.remove_class("-loading")
-        self._body.update(data.body or "")
-
-    @property
-    def visible_rows(self) -> list[Row]:
-        """Nothing to export."""
-        return []
+        self.query_one(Static).update(frame.panes[self.pane_id].body or "")
