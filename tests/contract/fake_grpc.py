@@ -23,6 +23,7 @@ import grpc
 
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
+from dashboard.recording.reader import RecordedPoll, Recording
 
 GARBAGE = b"\x0f\xff\xfe\xfd not a protobuf message"
 """What a garbage fault sends instead of a response: not decodable as any message."""
@@ -230,8 +231,8 @@ class FakeGrpcServer:
 
 def _serializer(response_cls: Any) -> Callable[[Any], bytes]:
     def serialize(message: Any) -> bytes:
-        if message is GARBAGE:
-            return GARBAGE
+        if isinstance(message, bytes):
+            return message
         data: bytes = response_cls.serialize(message)
         return data
 
@@ -274,13 +275,14 @@ def poll_exchanges(source: str, number: int) -> tuple[Exchange, ...]:
 _DEMO: dict[str, Any] = {}
 
 
-def demo_polls(source: str) -> Iterator[Any]:
+def demo_polls(source: str) -> Iterator[RecordedPoll]:
     """Every recorded poll of ``source`` in the demo (read once per process)."""
     if "recording" not in _DEMO:
         from dashboard.recording.reader import demo_path, read_recording
 
         _DEMO["recording"] = read_recording(demo_path())
-    yield from _DEMO["recording"].polls[source]
+    recording: Recording = _DEMO["recording"]
+    yield from recording.polls[source]  # type: ignore[index]
 
 
 DEMO_PROJECTS = ("acme-analytics", "acme-etl")
