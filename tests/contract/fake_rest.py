@@ -37,6 +37,10 @@ _ERRORS = {
 }
 
 
+SEEN: set[tuple[str, str]] = set()
+"""Every (HTTP method, path) any fake REST server received in this process: the read-only test checks them."""
+
+
 @dataclass
 class Request:
     """One request the fake received."""
@@ -97,6 +101,8 @@ class FakeRest:
         self.slow_seconds = slow_seconds
         self.faults: dict[str, str] = {}
         self.fault_projects: set[str] = set()
+        self.page_size: int | None = None
+        """Jobs per jobs.list page, whatever the client asks (small: to exercise paging)."""
         self.log: list[Request] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
@@ -135,7 +141,8 @@ class FakeRest:
         self.fault_projects.update(projects)
 
     def clear(self) -> None:
-        """No faults, an empty log."""
+        """No faults, default paging, an empty log."""
+        self.page_size = None
         self.faults.clear()
         self.fault_projects.clear()
         with self._lock:
@@ -150,6 +157,7 @@ class FakeRest:
         """Log a request."""
         with self._lock:
             self.log.append(request)
+            SEEN.add((request.method, request.path))
 
     def respond(self, request: Request) -> tuple[int, bytes]:
         """The status and body for ``request``."""
@@ -216,7 +224,7 @@ class FakeRest:
 
     def _list(self, project: str, params: dict[str, str]) -> dict[str, Any]:
         jobs = self.recorded.jobs.get(project, [])
-        size = int(params.get("maxResults", "50") or 50)
+        size = self.page_size or int(params.get("maxResults", "50") or 50)
         start = int(params.get("pageToken", "0") or 0)
         page: dict[str, Any] = {"kind": "bigquery#jobList", "etag": "fake"}
         if jobs[start : start + size]:
@@ -296,3 +304,15 @@ def refused_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def bq_config(url: str, projects: tuple[str, ...] = ("acme-analytics", "acme-etl"), **gcp: Any) -> Any:
+    """A config reading BigQuery at ``url`` anonymously, with short timeouts (the suite stays fast)."""
+    from dashboard.config import AuthConfig, Config, EndpointsConfig, GcpConfig, TimeoutsConfig
+
+    return Config(
+        gcp=GcpConfig(projects=list(projects), **gcp),
+        endpoints=EndpointsConfig(bigquery=url),
+        auth=AuthConfig(anonymous=True),
+        timeouts=TimeoutsConfig(call=0.5, retry_deadline=0.5),
+    )
