@@ -149,13 +149,13 @@ def render_markdown(
 
 
 def _cost(cost: CostEstimate) -> list[str]:
-    return [
-        *_section(
-            "Cost (estimate)", f"price table {cost.price_version} · window {cost_view.window_label(cost)}"
-        ),
-        *md_table(
-            cost_view.COLUMNS, [*(cost_view.service_row(s) for s in cost.services), cost_view.total_row(cost)]
-        ),
+    out = [
+        *_section("Cost", f"estimate: {cost_view.price_label(cost)} · window {cost_view.window_label(cost)}"),
+        md_escape(cost_view.summary_line(cost).plain),
         "",
-        *(f"- {md_escape(note)}" for note in cost.notes),
     ]
+    for part in cost_view.sections(cost):
+        out += [f"### {md_escape(part.title)}", "", *md_table(part.columns, part.rows, empty=part.empty), ""]
+    if cost.billing is None:
+        out += ["_No billed figures: set \\[billing\\] export\\_table to check the estimate._", ""]
+    return [*out, *(f"- {md_escape(note)}" for note in cost.notes)]

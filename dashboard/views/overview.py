@@ -10,15 +10,25 @@ from rich.text import Text
 from dashboard.cost import SERVICE_TITLES, CostEstimate, estimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.views import cost as cost_view
 from dashboard.views import fmt, status
 from dashboard.views.collect import overview_section, sources_section
 from dashboard.views.columns import Column, Row, heading, table
+from dashboard.views.fmt import visible
 from dashboard.views.items import Overview
 
 BURN_COLUMNS = (
     Column("SERVICE", "service", min_width=18),
     Column("$/H NOW", "usd_per_hour", justify="right"),
     Column("SHARE", "share", justify="right"),
+)
+
+CHECK_COLUMNS = (
+    Column("SERVICE", "service", min_width=18),
+    Column("ESTIMATE", "estimate_usd", justify="right"),
+    Column("BILLED", "billed_usd", justify="right"),
+    Column("DIFFERENCE", "difference_usd", justify="right"),
+    Column("DIFF %", "difference_pct", justify="right"),
 )
 
 RUNNING_COLUMNS = (
@@ -111,9 +121,50 @@ def render_overview(
         f" · {fmt.money(overview.window_spend_usd)} in the window · ",
         (f"price table {overview.price_version}", "dim"),
     )
+    month = cost_view.summary_line(cost)
+    checks: list[RenderableType] = []
+    bill = cost.billing
+    if bill is not None and bill.checks:
+        checks = [
+            Text(""),
+            table(
+                CHECK_COLUMNS,
+                [
+                    Row.of(
+                        c.service,
+                        [
+                            c.title,
+                            fmt.money(c.estimate_usd),
+                            fmt.money(c.billed_usd),
+                            cost_view.signed(c.difference_usd),
+                            cost_view.signed_pct(c.difference_pct),
+                        ],
+                    )
+                    for c in bill.checks
+                ],
+                title=f"Estimate vs billed, {fmt.when(bill.check_start)}–{fmt.when(bill.check_end)} UTC",
+            ),
+        ]
+    budgets = [
+        Text.assemble(
+            ("Budget ", "bold"),
+            visible(b.name),
+            f": {fmt.money(b.spent_usd)} of {fmt.money(b.amount_usd)} spent, forecast ",
+            (fmt.money(b.forecast_usd), "bold red" if b.over else "bold"),
+            (
+                f" ({fmt.pct(b.forecast_pct)})" if b.forecast_pct is not None else "",
+                "bold red" if b.over else "",
+            ),
+            (" billed + estimate" if bill is not None else " estimate", "dim"),
+        )
+        for b in cost.budgets
+    ]
     return Group(
         heading("Overview", f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC"),
         burn,
+        month,
+        *budgets,
+        *checks,
         Text(""),
         table(BURN_COLUMNS, burn_rows(overview), title="Burn rate per service (estimate)"),
         Text(""),

@@ -29,7 +29,7 @@ PANES = (
     "Slots & reservations",
     "Dataproc",
     "Dataflow",
-    "Cost (estimate)",
+    "Cost",
     "Sources",
 )
 HOSTILE_AT = "2026-11-26T06:09:00Z"

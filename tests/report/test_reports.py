@@ -29,7 +29,7 @@ from dashboard.views.columns import Column, Row
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "dashboard" / "data" / "snapshot.schema.json"
-PANE_TITLES = ("Overview", "BigQuery jobs", "Slots & reservations", "Dataproc", "Dataflow", "Cost (estimate)")
+PANE_TITLES = ("Overview", "BigQuery jobs", "Slots & reservations", "Dataproc", "Dataflow", "Cost")
 
 
 def _schema() -> dict[str, object]:

@@ -102,7 +102,7 @@ def test_dataflow_pane() -> None:
 
 def test_cost_and_overview_panes() -> None:
     out = render(cost.render(snapshot(), AT))
-    _has(out, "Cost (estimate)", "price table 2026.11")
+    _has(out, "Cost", "estimate: price table 2026.11.1", "Per service (estimate")
     assert "window 06:00:00–09:00:00 UTC (3h00m)" in out
     for title in ("BigQuery on-demand", "BigQuery editions", "Dataproc", "Dataflow", "Total"):
         assert title in out
