@@ -13,6 +13,7 @@ The only methods called: ``jobs.list``, ``jobs.query`` (a SELECT), ``jobs.getQue
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,9 @@ def is_select(sql: str) -> bool:
 def _read_only(send: Any) -> Any:
     def guarded(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
         check_read_only(method, url, kwargs.get("data"))
+        capture: Capture | None = getattr(_local, "capture", None)
+        if capture is not None:
+            capture.sent(method, url, kwargs.get("data"))
         return send(method, url, *args, **kwargs)
 
     return guarded
@@ -129,6 +133,7 @@ class Capture:
         self.t = t
         self.exchanges: list[Exchange] = []
         self._previous: Capture | None = None
+        self._pending: tuple[str, str, Any] | None = None
 
     def __enter__(self) -> Capture:
         """Capture in this thread."""
@@ -140,18 +145,18 @@ class Capture:
         """Stop capturing."""
         _local.capture = self._previous
 
+    def sent(self, http_method: str, url: str, body: Any) -> None:
+        """A request is about to go out: what an error exchange says when no response comes back."""
+        self._pending = (http_method, url, body)
+
     def response(self, response: requests.Response) -> None:
         """Keep one HTTP response as an exchange (replacing a failed attempt the client retried)."""
+        self._pending = None
         request = response.request
         url = urlsplit(request.url or "")
         params = dict(parse_qsl(url.query, keep_blank_values=True))
         http_method = request.method or "GET"
-        body: Any = {}
-        if isinstance(request.body, (bytes, str)) and request.body:
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                body = {}
+        body = _json_body(request.body)
         status = response.status_code
         payload: Any
         try:
@@ -173,7 +178,7 @@ class Capture:
             source=SOURCE,
             api="rest",
             method=method_id(http_method, url.path),
-            request=body if isinstance(body, dict) else {},
+            request=body,
             response=payload,
             error=error,
             http_method=http_method,
@@ -195,8 +200,19 @@ class Capture:
         """After a call raised ``exc``: unless the last response already says why, add an error exchange
         for the call (``method`` at ``path``). Returns True (the call failed)."""
         last = self.exchanges[-1] if self.exchanges else None
-        if last is not None and last.error is not None:
+        if self._pending is None and last is not None and last.error is not None:
             return True
+        body: dict[str, Any] = {}
+        if self._pending is not None:
+            http_method, url, raw = self._pending
+            parts = urlsplit(url)
+            path, params, body = (
+                parts.path,
+                dict(parse_qsl(parts.query, keep_blank_values=True)),
+                _json_body(raw),
+            )
+            method = method_id(http_method.upper(), path)
+            self._pending = None
         self.exchanges.append(
             Exchange(
                 v=1,
@@ -205,6 +221,7 @@ class Capture:
                 source=SOURCE,
                 api="rest",
                 method=method,
+                request=body,
                 error=error_of(exc),
                 http_method="POST" if method == fmt.BQ_JOBS_QUERY else "GET",
                 path=path,
@@ -212,6 +229,17 @@ class Capture:
             )
         )
         return True
+
+
+def _json_body(raw: Any) -> dict[str, Any]:
+    """A request's JSON body as sent (empty when there is none or it is not a JSON object)."""
+    if not isinstance(raw, (bytes, str)) or not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def _http_error(status: int, payload: Any, reason_phrase: str) -> ExchangeError:
@@ -240,7 +268,9 @@ def error_of(exc: BaseException) -> ExchangeError:
     if isinstance(cause, requests.exceptions.ConnectionError):
         text = str(cause)
         what = "connection refused" if "refused" in text.lower() else "cannot connect"
-        return ExchangeError(code="UNAVAILABLE", message=f"{what}: {text[:200]}")
+        found = re.search(r"host='([^']+)', port=(\d+)", text)
+        where = f" by {found[1]}:{found[2]}" if found else ""
+        return ExchangeError(code="UNAVAILABLE", message=f"{what}{where}")
     if isinstance(cause, gexc.RetryError):
         return ExchangeError(code="DEADLINE_EXCEEDED", message=str(cause.message))
     if isinstance(cause, gexc.GoogleAPICallError):
