@@ -173,7 +173,9 @@ def compile_filter(text: str) -> RowFilter | None:
     if _REGEX_CHARS.search(body) is None:
         return RowFilter(text, invert, False, None, _contains(needle))
     try:
-        pattern = re.compile(body, re.IGNORECASE)
+        # Search texts are lower-cased: a pattern without capitals matches them as it is, which is
+        # several times faster than re.IGNORECASE.
+        pattern = re.compile(body, 0 if body == body.lower() else re.IGNORECASE)
     except re.error as exc:
         note = f"invalid regex ({exc.msg}): matching the text as typed"
         return RowFilter(text, invert, False, note, _contains(needle))

@@ -1,0 +1,235 @@
+"""Scale benchmarks: 100,000 BigQuery jobs from a generated recording, through the real reader, parsers
+and store, into the jobs pane's virtual table (DESIGN.md section 5 budgets).
+
+The recording is written to a temporary directory by ``fixtures/generate_large.py`` (never committed).
+Measured here, in one process: reading it, a store refresh (an incremental poll applied, then a
+snapshot), the table's load, refresh, sorts and filters, and the CPU of a cursor key press on a mounted
+app. In a child process (:mod:`benchmarks.scale_app`): the peak memory of an app holding it all and its
+CPU when idle between polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import msgspec
+
+from benchmarks.report import Table
+from dashboard.backends.base import Poll
+from dashboard.models import JobsData, Snapshot
+from dashboard.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+JOBS = 103_500
+"""Jobs written: about 100,000 of them are in the store at the recording's end (the newest few minutes
+are not read from history yet)."""
+KEY_PRESSES = 50
+IDLE_SECONDS = 10.0
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def generate(out: Path, jobs: int = JOBS) -> float:
+    """Write the large recording into ``out``; the seconds it took."""
+    began = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "fixtures" / "generate_large.py"),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - began
+
+
+def load_store(path: Path) -> tuple[Store, datetime]:
+    """Every poll of the recording through the fixture backend's parsers into a store, as the app's
+    replay does; the store and the recording's last moment."""
+    from dashboard.backends.fixture import FixtureBackend
+    from dashboard.clock import ReplayClock
+    from dashboard.recording.reader import gc_paused, read_recording
+
+    recording = read_recording(path)
+    clock = ReplayClock(recording.manifest.recorded_at, paused=True)
+    backend = FixtureBackend(recording, clock, mode="replay", eager=False)
+    clock.seek(backend.end)
+    store = Store(mode="replay", intervals=backend.intervals())
+    with gc_paused():
+        for source in backend.sources():
+            for poll in backend.catch_up(source):
+                store.apply(poll)
+    return store, backend.end
+
+
+def incremental_poll(snapshot: Snapshot, now: datetime, n: int) -> Poll:
+    """A jobs poll as one minute brings: ``n`` running jobs finish, ``n`` new ones start."""
+    running = [j for j in snapshot.jobs if j.state != "DONE"][:n]
+    done = [msgspec.structs.replace(j, state="DONE", ended=now, origin="history") for j in running]
+    fresh = [
+        msgspec.structs.replace(j, job_id=f"{j.job_id}_r{now.timestamp():.0f}", created=now, state="RUNNING")
+        for j in snapshot.jobs[:n]
+    ]
+    return Poll(
+        source="jobs",
+        t=now,
+        data=JobsData(jobs=(*done, *fresh), running_keys=frozenset(j.key for j in fresh), history=True),
+    )
+
+
+def bench_store(table: Table, store: Store, now: datetime) -> Snapshot:
+    """A refresh of the store: an incremental poll applied, then a snapshot; best of five."""
+    best = float("inf")
+    snapshot = store.snapshot(now)
+    for _ in range(5):
+        now = now + timedelta(seconds=30)
+        poll = incremental_poll(snapshot, now, 50)
+        began = time.perf_counter()
+        store.apply(poll)
+        snapshot = store.snapshot(now)
+        best = min(best, time.perf_counter() - began)
+    table.add(
+        "store refresh, 100k jobs",
+        _ms(best),
+        f"apply a poll of 100 changed jobs + snapshot ({len(snapshot.jobs):,} jobs)",
+        "budget < 100 ms",
+    )
+    return snapshot
+
+
+async def bench_table(table: Table, snapshot: Snapshot, later: Snapshot) -> None:
+    """The jobs pane on a mounted app: load, refresh, sorts, filters, key presses."""
+    from benchmarks.scale_app import JobsApp
+    from widgets.jobs import JobsPane
+
+    ready = Path(tempfile.mkdtemp()) / "ready"
+    app = JobsApp(snapshot, ready)
+    async with app.run_test(size=(200, 50)) as pilot:
+        pane = app.query_one(JobsPane)
+        fresh = JobsPane(id="bench")
+        await app.mount(fresh)
+        fresh.display = False
+        began = time.perf_counter()
+        fresh.update(snapshot, snapshot.at)
+        load = time.perf_counter() - began
+        table.add(
+            "jobs table load (set_rows)", _ms(load), f"{len(fresh.table.rows):,} jobs", "budget < 250 ms"
+        )
+        await fresh.remove()
+        began = time.perf_counter()
+        pane.update(later, later.at)
+        table.add(
+            "jobs pane refresh", _ms(time.perf_counter() - began), "next snapshot, cursor kept", "< 100 ms"
+        )
+        for column, reverse in (("cost_usd", True), ("duration_s", True), ("job_id", False)):
+            began = time.perf_counter()
+            pane.table.sort_by(column, reverse)
+            took = time.perf_counter() - began
+            table.add(f"sort by {column}", _ms(took), "on the jobs, not their text", "budget < 150 ms")
+        pane.table.sort_by(None)
+        for text in ("acme-etl", "failed|timeout", "!looker", "acme-etl"):
+            began = time.perf_counter()
+            pane.table.set_filter(text)
+            took = time.perf_counter() - began
+            table.add(f"filter {text!r}", _ms(took), f"{len(pane.table.view):,} shown", "budget ~100 ms")
+        pane.table.set_filter("")
+        await pilot.pause()
+        costs = []
+        for _ in range(KEY_PRESSES):
+            began = time.process_time()
+            await pilot.press("down")
+            costs.append(time.process_time() - began)
+        table.add(
+            "key press (cursor down)",
+            f"{statistics.mean(costs) * 1000:.1f} ms CPU",
+            f"mean of {KEY_PRESSES}, max {max(costs) * 1000:.1f} ms",
+            "budget < 20 ms",
+        )
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _peak_rss_mib(pid: int) -> int:
+    """The process's peak RSS (``VmHWM``: unlike ``ru_maxrss`` it does not inherit the parent's)."""
+    for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if text.startswith("VmHWM:"):
+            return int(text.split()[1]) // 1024
+    return -1
+
+
+def bench_idle(table: Table, jobs_file: Path) -> None:
+    """Peak memory of an app holding the jobs in its store and table, and its CPU when idle."""
+    ready = jobs_file.with_suffix(".ready")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.scale_app", str(jobs_file), str(ready)],
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not ready.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    cpu0, t0 = _cpu_seconds(child.pid), time.monotonic()
+    time.sleep(IDLE_SECONDS)
+    cpu1, t1 = _cpu_seconds(child.pid), time.monotonic()
+    peak = _peak_rss_mib(child.pid)
+    child.terminate()
+    child.wait()
+    rows = ready.read_text() if ready.exists() else "?"
+    table.add(
+        "idle app CPU, 100k jobs",
+        f"{(cpu1 - cpu0) / (t1 - t0) * 100:.2f} % of a core",
+        f"over {t1 - t0:.0f} s, no keys",
+        "budget < 1 %",
+    )
+    table.add(
+        "memory, 100k jobs",
+        f"peak RSS {peak} MiB",
+        f"app: store + snapshot + jobs table of {rows} rows",
+        "budget < 250 MB",
+    )
+
+
+def bench_scale(table: Table) -> None:
+    """Generate the large recording, read it, and measure everything at 100,000 jobs."""
+    with tempfile.TemporaryDirectory(prefix="gcpdash-large-") as tmp:
+        path = Path(tmp) / "large"
+        took = generate(path)
+        size = sum(p.stat().st_size for p in path.iterdir())
+        began = time.perf_counter()
+        store, end = load_store(path)
+        load = time.perf_counter() - began
+        snapshot = store.snapshot(end)
+        table.add(
+            "read large recording",
+            f"{load:.1f} s",
+            f"{size / 2**20:.0f} MiB, {len(snapshot.jobs):,} jobs in the store (generated in {took:.0f} s)",
+            "(setup)",
+        )
+        later = bench_store(table, store, end)
+        jobs_file = Path(tmp) / "jobs.msgpack"
+        jobs_file.write_bytes(msgspec.msgpack.encode(later.jobs))
+        gc.collect()
+        asyncio.run(bench_table(table, snapshot, later))
+        bench_idle(table, jobs_file)
