@@ -179,9 +179,17 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
     if gcp:
         raw["gcp"] = gcp
     try:
-        return msgspec.convert(raw, Config)
+        config = msgspec.convert(raw, Config)
     except msgspec.ValidationError as exc:
         raise UsageError(f"{file}: {exc}") from None
+    from dashboard.queries import region_qualifier
+
+    for location in config.gcp.bigquery_locations:
+        try:
+            region_qualifier(location)
+        except UsageError as exc:
+            raise UsageError(f"{config.source or 'GCPDASH_BIGQUERY_LOCATIONS'}: {exc}") from None
+    return config
 
 
 def with_flags(

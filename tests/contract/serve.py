@@ -22,7 +22,8 @@ from typing import Any
 
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-from tests.contract.fake_rest import FakeRest
+
+from .fake_rest import FakeRest
 
 GRPC_SOURCES = ("reservations", "dataproc", "dataflow")
 PRIMARY = {
@@ -35,7 +36,7 @@ PRIMARY = {
 
 def demo_exchanges() -> list[Exchange]:
     """Per gRPC source, the exchanges of the demo's last poll in which nothing failed."""
-    from tests.contract.fake_grpc import demo_polls
+    from .fake_grpc import demo_polls
 
     chosen: list[Exchange] = []
     for source in GRPC_SOURCES:
@@ -74,7 +75,7 @@ class Servers:
 
     def __init__(self, fail: Iterable[str] = ()) -> None:
         """Make the servers; ``fail``: sources whose primary listing is denied."""
-        from tests.contract.fake_grpc import FakeGrpcServer, Fault
+        from .fake_grpc import FakeGrpcServer, Fault
 
         self.rest = FakeRest()
         self.grpc: Any = FakeGrpcServer(demo_exchanges())
@@ -98,6 +99,11 @@ class Servers:
     def config(self, **timeouts: float) -> str:
         """The config text pointing at these servers."""
         return config_text(self.rest.url, self.grpc.address, **timeouts)
+
+    @staticmethod
+    def config_for(rest_url: str, grpc_address: str, **timeouts: float) -> str:
+        """The config text pointing at any endpoints (e.g. ones that refuse connections)."""
+        return config_text(rest_url, grpc_address, **timeouts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -196,13 +196,21 @@ class Capture:
         else:
             self.exchanges.append(exchange)
 
-    def failed(self, exc: BaseException, method: str, path: str, params: dict[str, str]) -> bool:
+    def failed(
+        self,
+        exc: BaseException,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        body: dict[str, Any] | None = None,
+    ) -> bool:
         """After a call raised ``exc``: unless the last response already says why, add an error exchange
-        for the call (``method`` at ``path``). Returns True (the call failed)."""
+        for the call (the request about to be sent, else ``method`` at ``path`` with ``body``). Returns True
+        (the call failed)."""
         last = self.exchanges[-1] if self.exchanges else None
         if self._pending is None and last is not None and last.error is not None:
             return True
-        body: dict[str, Any] = {}
+        body = body or {}
         if self._pending is not None:
             http_method, url, raw = self._pending
             parts = urlsplit(url)
@@ -375,11 +383,13 @@ def query_history(
     a complete read moves the window on."""
     plan = schedule(ctx)
     since, until = plan.window(project, location, t)
+    sql = jobs_history_sql(location)
+    job_config = history_request(ctx, since, until)
     with Capture(poll, t) as capture:
         try:
             rows = client.query_and_wait(
-                jobs_history_sql(location),
-                job_config=history_request(ctx, since, until),
+                sql,
+                job_config=job_config,
                 location=location,
                 project=project,
                 api_timeout=ctx.timeout,
@@ -392,7 +402,8 @@ def query_history(
                 pass
         except Exception as exc:  # every failure becomes the call's error exchange
             method = fmt.BQ_GET_QUERY_RESULTS if capture.exchanges else fmt.BQ_JOBS_QUERY
-            capture.failed(exc, method, f"/bigquery/v2/projects/{project}/queries", {})
+            path = f"/bigquery/v2/projects/{project}/queries"
+            capture.failed(exc, method, path, {}, body={"labels": job_config.labels, "location": location})
             return capture.exchanges
     from dashboard.models import JobsData
     from dashboard.parsers import parse_poll
