@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: its C core logs to the terminal
+
 import grpc
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
@@ -248,7 +250,6 @@ def make_clients(
     Raises:
         UsageError: No project to watch, or an endpoint that cannot be used.
     """
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     from google.cloud import bigquery_reservation_v1 as res_v1
     from google.cloud import dataflow_v1beta3, dataproc_v1, monitoring_v3
     from google.cloud.bigquery_reservation_v1.services.reservation_service import transports as res_t
