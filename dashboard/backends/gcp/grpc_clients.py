@@ -38,12 +38,17 @@ CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 @dataclass(frozen=True)
 class CallPolicy:
-    """How long one call may take."""
+    """How long one call may take.
+
+    api_core gives each attempt what is left of ``timeout`` since the first (at least a second, else the
+    whole ``timeout`` again) and starts no new attempt after ``retry_deadline``: one call (one page)
+    takes at most about ``retry_deadline + timeout``.
+    """
 
     timeout: float = 15.0
-    """Seconds per attempt."""
+    """Seconds for an attempt, counted from the call's first attempt."""
     retry_deadline: float = 20.0
-    """Seconds for all attempts of one call together (retries stop after it)."""
+    """Seconds after which no further attempt starts."""
     initial_backoff: float = 0.25
     max_backoff: float = 4.0
 
