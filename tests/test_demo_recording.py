@@ -20,12 +20,22 @@ from google.cloud import bigquery, bigquery_reservation_v1, dataflow_v1beta3, da
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
 
-from dashboard.queries import JOBS_HISTORY_COLUMNS, jobs_history_sql
+from dashboard.queries import (
+    BILLING_EXPORT_COLUMNS,
+    JOBS_HISTORY_COLUMNS,
+    billing_export_sql,
+    jobs_history_sql,
+)
 from dashboard.recording import format as fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
-SOURCES = ("jobs", "reservations", "dataproc", "dataflow")
+SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "billing")
+POLLING = {
+    "jobs": (timedelta(0), timedelta(seconds=30)),
+    "billing": (timedelta(seconds=90), timedelta(hours=1)),
+}
+"""Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
 START = datetime(2026, 11, 26, 6, tzinfo=UTC)
 END = START + timedelta(hours=3)
 
@@ -103,12 +113,12 @@ def test_manifest() -> None:
 def test_exchange_lines_decode_and_polls_are_in_order(source: str) -> None:
     lines = (DEMO / f"{source}.jsonl").read_bytes().splitlines()
     decoded = [fmt.EXCHANGE_DECODER.decode(line) for line in lines]
-    every = timedelta(seconds=30 if source == "jobs" else 60)
+    offset, every = POLLING.get(source, (timedelta(0), timedelta(seconds=60)))
     polls = [e.poll for e in decoded]
     assert polls == sorted(polls)
-    assert sorted(set(polls)) == list(range(1, (END - START) // every + 1))
+    assert sorted(set(polls)) == list(range(1, (END - START - offset) // every + 1 + (offset > timedelta(0))))
     for e in decoded:
-        assert (e.v, e.source, e.t) == (1, source, START + (e.poll - 1) * every)
+        assert (e.v, e.source, e.t) == (1, source, START + offset + (e.poll - 1) * every)
         assert (e.response is None) != (e.error is None)
         if e.api == "rest":
             assert (e.http_method in ("GET", "POST"), e.path is not None, e.status) == (True, True, 200)
@@ -227,6 +237,81 @@ def test_history_rows_decode_with_the_library_and_pages_add_up() -> None:
         for page, following in itertools.pairwise(pages):
             assert following["params"]["pageToken"] == page["response"]["pageToken"]
             assert "schema" not in following["response"]
+
+
+def test_billing_export_queries_are_what_the_library_sends_and_rows_decode_with_it() -> None:
+    from demogen.source_billing import EXPORT_TABLE
+
+    polls = by_method("billing", fmt.BQ_JOBS_QUERY)
+    assert len(polls) == len(exchanges("billing")) == 3
+    seen_through = []
+    for e in polls:
+        body, t = e["request"], datetime.fromisoformat(e["t"])
+        assert (body["query"], body["labels"]) == (
+            billing_export_sql(EXPORT_TABLE),
+            {fmt.QUERY_LABEL: fmt.BILLING_EXPORT_QUERY},
+        )
+        assert (body["jobCreationMode"], body["formatOptions"], body["parameterMode"]) == (
+            "JOB_CREATION_OPTIONAL",
+            {"useInt64Timestamp": True},
+            "NAMED",
+        )
+        params = {
+            p.name: p.value for p in map(bigquery.ScalarQueryParameter.from_api_repr, body["queryParameters"])
+        }
+        today = t.replace(hour=0, minute=0, second=0)
+        assert params == {
+            "invoice_month": "202611",
+            "hourly_since": today,
+            "partition_since": datetime(2026, 10, 29, tzinfo=UTC),
+        }
+        response = e["response"]
+        schema = [SchemaField.from_api_repr(f) for f in response["schema"]["fields"]]
+        rows = [dict(row.items()) for row in _helpers._rows_from_json(response["rows"], schema)]
+        assert len(rows) == int(response["totalRows"])
+        assert "pageToken" not in response
+        assert all(list(row) == list(BILLING_EXPORT_COLUMNS) for row in rows)
+        exported = {row["exported"] for row in rows}
+        assert len(exported) == 1
+        assert t - timedelta(hours=1) < exported.pop() < t
+        for row in rows:
+            assert row["period_start"].tzinfo is UTC
+            assert row["hourly"] == (row["period_start"] >= today)
+            assert row["gross"] >= 0 >= row["credits"]
+            assert row["currency"] == "USD"
+        ends = [r["period_start"] + timedelta(hours=1 if r["hourly"] else 24) for r in rows]
+        assert max(ends) <= t - timedelta(minutes=40)  # the export lags
+        assert min(r["period_start"] for r in rows) == datetime(2026, 11, 1, tzinfo=UTC)
+        seen_through.append(max(ends))
+    assert seen_through == sorted(seen_through)
+    assert len(set(seen_through)) == 3
+
+
+def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
+    from dashboard.cost import estimate
+    from dashboard.replay import load_snapshot
+
+    snapshot, _ = load_snapshot(DEMO, mode="demo")
+    bill = estimate(snapshot).billing
+    assert bill is not None
+    assert bill.invoice_month == "202611"
+    assert bill.billed_through == datetime(2026, 11, 26, 7, tzinfo=UTC)
+    assert (bill.check_start, bill.check_end) == (
+        datetime(2026, 11, 26, 1, tzinfo=UTC),
+        datetime(2026, 11, 26, 7, tzinfo=UTC),
+    )
+    checks = {c.service: c for c in bill.checks}
+    assert set(checks) == {"bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"}
+    assert all(c.billed_usd > 0 and c.estimate_usd > 0 for c in checks.values())
+    # the bill's sustained-use credit on the clusters' VMs puts the Dataproc estimate above the bill
+    assert checks["dataproc"].difference_usd > 0
+    services = {s.service: s for s in bill.services}
+    assert services["dataproc"].billing_services == ("Cloud Dataproc", "Compute Engine")
+    assert services["dataproc"].credits_usd < 0
+    assert services["bigquery_on_demand"].credits_usd == -6.25
+    assert services["other"].billing_services == ("Cloud Storage",)
+    assert [d.day.day for d in bill.days] == list(range(1, 27))
+    assert [d.complete for d in bill.days] == [True] * 25 + [False]
 
 
 # ---------------------------------------------------------------- determinism
