@@ -189,8 +189,8 @@ class DashboardApp(App[int]):
         """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
         pane_id = event.pane.id or ""
         self._update_pane(pane_id)
-        if pane_id in TABLE_PANES:
-            self.query_one(f"#pane-{pane_id}", TablePane).table.focus()
+        pane = self.query_one(f"#pane-{pane_id}")
+        (pane.table if isinstance(pane, TablePane) else pane).focus()
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         """Remember a table's sort across restarts."""
@@ -318,15 +318,18 @@ class DashboardApp(App[int]):
         return written
 
 
-def open_recording(recording: Path, mode: str, speed: float) -> Session:
-    """A session replaying ``recording``; ``--demo`` starts at :data:`DEMO_START` into it."""
+def open_recording(
+    recording: Path, mode: str, speed: float = 1.0, *, at: datetime | None = None, paused: bool = False
+) -> Session:
+    """A session replaying ``recording`` from ``at`` (by default its start; ``--demo`` starts
+    :data:`DEMO_START` into it), its clock running at ``speed`` unless ``paused``."""
     from dashboard.backends.fixture import FixtureBackend
     from dashboard.clock import ReplayClock
     from dashboard.recording.reader import read_recording
 
     rec = read_recording(recording)
     store_mode: Literal["demo", "replay"] = "demo" if mode == "demo" else "replay"
-    clock = ReplayClock(rec.manifest.recorded_at, speed=speed)
+    clock = ReplayClock(rec.manifest.recorded_at, speed=speed, paused=paused)
     backend = FixtureBackend(rec, clock, mode=store_mode, eager=False)
     intervals = backend.intervals()
 
@@ -340,8 +343,9 @@ def open_recording(recording: Path, mode: str, speed: float) -> Session:
         )
 
     session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)
-    start = backend.start + DEMO_START if mode == "demo" else backend.start
-    rebuild(session, min(start, backend.end))
+    if at is None:
+        at = min(backend.start + DEMO_START, backend.end) if mode == "demo" else backend.start
+    rebuild(session, at)
     return session
 
 

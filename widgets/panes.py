@@ -133,7 +133,7 @@ class TablePane(Vertical):
         yield Static("Loading…", classes="pane-heading", markup=False)
         yield self._input
         yield self.table
-        with VerticalScroll(classes="pane-notes"):
+        with VerticalScroll(classes="pane-notes", can_focus=False):
             yield Static("", markup=False)
 
     @property
@@ -261,7 +261,7 @@ class JobsTablePane(TablePane):
         yield Static("", classes="pane-heading", markup=False)
         yield self._input
         yield self.jobs
-        with VerticalScroll(classes="pane-notes"):
+        with VerticalScroll(classes="pane-notes", can_focus=False):
             yield Static("", markup=False)
 
     def _fill(self, frame: Frame) -> None:

@@ -1,0 +1,346 @@
+"""Every key of the app, driven with Pilot on the demo recording, asserting what the screen shows."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, TabbedContent
+
+from dashboard.app import DashboardApp
+from widgets.detail.screens import DetailScreen, HelpScreen, RawScreen
+from widgets.table import VirtualTable
+
+from .helpers import screen_text, settle
+
+pytestmark = pytest.mark.timeout(90)
+
+MakeApp = Callable[..., DashboardApp]
+SIZE = (160, 45)
+
+
+def table(app: DashboardApp, pane_id: str) -> VirtualTable[Any]:
+    """The table of a pane."""
+    return app.query_one(f"#pane-{pane_id}").query(VirtualTable).first()
+
+
+def focused(app: DashboardApp) -> object:
+    """The focused widget (not narrowed by earlier checks)."""
+    return app.focused
+
+
+def polling(app: DashboardApp) -> bool:
+    """Whether the app polls (not narrowed by earlier checks)."""
+    return app.polling
+
+
+def current(app: DashboardApp) -> object:
+    """The current screen (not narrowed by earlier checks)."""
+    return app.screen
+
+
+async def test_filter_substring_regex_inverted_and_esc(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        jobs = table(app, "jobs")
+        total = len(jobs.view)
+        await pilot.press("slash")
+        assert isinstance(focused(app), Input)
+        await pilot.press(*"priya")
+        await pilot.pause()
+        assert 0 < len(jobs.view) < total
+        assert all(job.principal == "priya.nair@acme.example" for job in jobs.view)
+        assert "filter 'priya'" in screen_text(app)
+        await pilot.press("enter")
+        assert focused(app) is jobs
+        # a regex, then inverted
+        jobs.set_filter("^FAILED")
+        await pilot.pause()
+        assert jobs.view
+        assert all(job.error_reason for job in jobs.view)
+        failed = len(jobs.view)
+        jobs.set_filter("!^FAILED")
+        await pilot.pause()
+        assert len(jobs.view) == total - failed
+        # esc in the table clears the filter
+        await pilot.press("escape")
+        await pilot.pause()
+        assert jobs.filter_text == ""
+        assert len(jobs.view) == total
+        # esc in the filter line clears it too
+        await pilot.press("slash", *"etl-runner", "escape")
+        await pilot.pause()
+        assert jobs.filter_text == ""
+        assert focused(app) is jobs
+
+
+async def test_sort_cycles_reverses_and_is_remembered(make_app: MakeApp, state_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("4", "s")
+        await pilot.pause()
+        clusters = table(app, "dataproc")
+        names = [row.cells[0].plain for row in clusters.view]
+        assert names == sorted(names)
+        assert clusters.sort == ("name", False)
+        await pilot.press("S")
+        await pilot.pause()
+        names = [row.cells[0].plain for row in clusters.view]
+        assert names == sorted(names, reverse=True)
+        assert clusters.sort == ("name", True)
+        await pilot.press("s")  # next column: project
+        await pilot.pause()
+        assert clusters.sort == ("project", False)
+    saved = json.loads((state_dir / "state.json").read_text())
+    assert saved["sorts"]["dataproc"] == {"column": "project", "reverse": False}
+
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again)
+        await pilot.press("4")
+        await pilot.pause()
+        assert table(again, "dataproc").sort == ("project", False)
+
+
+async def test_header_click_sorts(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        await pilot.pause()
+        flows = table(app, "dataflow")
+        await pilot.click(flows, offset=(2, 0))
+        await pilot.pause()
+        assert flows.sort is not None
+        assert flows.sort[0] == "name"
+
+
+async def test_enter_drills_into_a_cluster_and_esc_goes_back(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("4")
+        clusters = table(app, "dataproc")
+        clusters.move_cursor(key="acme-analytics/us-central1/reporting-tmp")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        text = screen_text(app)
+        assert "gcpdash › Dataproc › reporting-tmp" in text
+        assert "acme-analytics/us-central1/reporting-tmp" in text
+        assert "YARN memory allocated" in text
+        assert "Node groups" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(current(app), DetailScreen)
+        assert clusters.cursor_key == "acme-analytics/us-central1/reporting-tmp"
+
+
+async def test_job_detail_shows_the_sql_children_and_copies(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        jobs = table(app, "jobs")
+        script = next(j for j in jobs.view if j.job_type == "QUERY" and j.statement_type == "SCRIPT")
+        jobs.move_cursor(key=script.key)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        assert screen.key == script.key
+        text = screen_text(app)
+        assert "Script children (" in text
+        assert "SQL" in text
+        assert "Timeline" in text
+        await pilot.press("c")
+        assert app.clipboard == script.query
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        raw = current(app)
+        assert isinstance(raw, RawScreen)
+        assert raw.text is not None
+        assert script.job_id in raw.text
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "jobs"
+
+
+async def test_y_shows_the_raw_payload_of_the_row(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.3)
+        raw = current(app)
+        assert isinstance(raw, RawScreen)
+        assert raw.text is not None
+        assert '"slotCapacity"' in raw.text
+        assert "› raw" in screen_text(app)
+
+
+async def test_help_lists_every_key(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for words in (
+            "/ filter",
+            "! in front",
+            "s sorts",
+            "S reverses",
+            "esc back",
+            "c copy",
+            "y raw",
+            "p pause",
+            "r refresh",
+            "space pause",
+            "+ / - speed",
+            "[ / ] step",
+            ": command palette",
+            "? this help",
+            "q quit",
+        ):
+            assert words in text, words
+        await pilot.press("escape")
+        assert not isinstance(current(app), HelpScreen)
+
+
+async def test_pause_polling_refresh_and_replay_speed(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not app.polling
+        assert "polling paused" in screen_text(app).splitlines()[0]
+        await pilot.press("p")
+        assert polling(app)
+        await pilot.press("space")  # the replay runs
+        await pilot.pause()
+        assert " x1" in screen_text(app).splitlines()[0]
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert " x4" in screen_text(app).splitlines()[0]
+        await pilot.press("minus")
+        await pilot.pause()
+        assert " x2" in screen_text(app).splitlines()[0]
+        await pilot.press("space")
+        await pilot.press("r")
+        await pilot.pause()
+        assert "paused" in screen_text(app).splitlines()[0]
+
+
+async def test_steps_forward_and_back_keep_the_cursor(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("4")
+        clusters = table(app, "dataproc")
+        clusters.move_cursor(key="acme-analytics/us-central1/adhoc-spark")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "07:25:30 UTC paused" in screen_text(app).splitlines()[0]
+        assert clusters.cursor_key == "acme-analytics/us-central1/adhoc-spark"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert "07:24:30 UTC paused" in screen_text(app).splitlines()[0]
+        assert clusters.cursor_key == "acme-analytics/us-central1/adhoc-spark"
+
+
+async def test_a_job_finishes_a_cluster_goes_away_lag_grows(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        jobs = table(app, "jobs")
+        running = next(j for j in jobs.view if j.state == "RUNNING")
+        jobs.move_cursor(key=running.key)
+        assert "1 running" in screen_text(app)
+        await pilot.press(*["right_square_bracket"] * 4)  # 07:27
+        await pilot.pause()
+        assert "07:27:00" in screen_text(app).splitlines()[0]
+        finished = next(j for j in jobs.view if j.key == running.key)
+        assert finished.state == "DONE"
+        assert jobs.cursor_key == running.key
+
+        await pilot.press("4")
+        await pilot.pause()
+        clusters = table(app, "dataproc")
+        assert "acme-analytics/us-central1/reporting-tmp" in [r.key for r in clusters.view]
+        await pilot.press(*["right_square_bracket"] * 12)  # 07:33
+        await pilot.pause()
+        assert "acme-analytics/us-central1/reporting-tmp" not in [r.key for r in clusters.view]
+        assert "reporting-tmp" not in screen_text(app)
+
+        await pilot.press("5")
+        await pilot.pause()
+        lag_before = _clickstream_lag(app)
+        await pilot.press(*["right_square_bracket"] * 28)  # 07:47
+        await pilot.pause()
+        assert _clickstream_lag(app) > lag_before
+
+
+def _clickstream_lag(app: DashboardApp) -> float:
+    frame = app._frame
+    assert frame is not None
+    snap = frame.snapshot
+    job = next(j for j in snap.dataflow.jobs if j.name == "clickstream-enrich")
+    series = next(s for s in snap.dataflow.series if s.metric == "job/system_lag" and s.key == job.job_id)
+    return series.points[-1].value
+
+
+async def test_palette_jumps_changes_window_and_exports(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("colon")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Go to Dataproc")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.query_one(TabbedContent).active == "dataproc"
+
+        table(app, "dataproc").set_filter("RUNNING")
+        await pilot.pause()
+        shown = [r.key for r in table(app, "dataproc").view]
+        await pilot.press("colon", *"Export view as CSV")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        written = tmp_path / "gcpdash-dataproc-20261126-072500.csv"
+        rows = list(csv.reader(written.open(encoding="utf-8")))
+        assert rows[0][0] == "CLUSTER"
+        assert len(rows) == 1 + len(shown)
+        assert all(row[3] == "RUNNING" for row in rows[1:])
+
+        out = app.export_view("json")
+        assert out is not None
+        records = json.loads(out.read_text(encoding="utf-8"))
+        assert [r["name"] for r in records] == [row[0] for row in rows[1:]]
+
+        await pilot.press("colon", *"Window: last 1h")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "window 1h" in screen_text(app).splitlines()[0]:
+                break
+        assert "window 1h" in screen_text(app).splitlines()[0]
+        assert app._session is not None
+        assert app._session.store is not None
