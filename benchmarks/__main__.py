@@ -99,6 +99,23 @@ def bench_ingest(table: Table, repeat: int) -> None:
     )
 
 
+def bench_live(table: Table) -> None:
+    """One live poll cycle against the loopback fake servers: requests per source, billed queries, wall
+    time, and the monthly polling cost ``gcpdash --check`` reports."""
+    from benchmarks.live_cycle import bigquery_cycle, whole_cycle
+
+    requests, billed, seconds = bigquery_cycle()
+    table.add(
+        "live BigQuery jobs poll", f"{seconds * 1000:.0f} ms", f"{requests} requests, {billed} billed", ""
+    )
+    counts, billed, seconds, cost = whole_cycle()
+    detail = ", ".join(f"{source} {n}" for source, n in counts.items())
+    table.add(
+        "live poll cycle, all sources", f"{seconds * 1000:.0f} ms", f"requests: {detail}; {billed} billed", ""
+    )
+    table.add("polling cost (--check)", cost, "", "")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print a table of figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
@@ -108,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_once(table, args.runs)
     bench_imports(table)
     bench_ingest(table, args.runs)
+    bench_live(table)
     table.print()
     return 0
 
