@@ -180,13 +180,24 @@ def _code_of_http(code: int | None) -> str:
 class PollLog:
     """The exchanges of one poll of one source, gathered call by call."""
 
-    def __init__(self, clients: GrpcClients, source: SourceName, t: datetime) -> None:
-        """Start a poll of ``source`` at ``t`` (its number is the next of ``clients``' counter)."""
+    def __init__(
+        self, clients: GrpcClients, source: SourceName, t: datetime, number: int | None = None
+    ) -> None:
+        """Start a poll of ``source`` at ``t``; its ``number`` is by default the next of ``clients``'
+        counter."""
         self.clients = clients
         self.source: SourceName = source
         self.t = t
-        self.number = clients.next_poll(source)
+        self.number = clients.next_poll(source) if number is None else number
         self.exchanges: list[Exchange] = []
+
+    def fork(self) -> PollLog:
+        """An empty log of the same poll, for calls made in another thread; :meth:`join` it back."""
+        return PollLog(self.clients, self.source, self.t, self.number)
+
+    def join(self, other: PollLog) -> None:
+        """Append ``other``'s exchanges (a fork of this poll) after this log's."""
+        self.exchanges.extend(other.exchanges)
 
     def add(self, method: str, request: dict[str, Any], response: Any = None, error: Any = None) -> None:
         """Append one exchange: a page's ``response`` (proto JSON) or an ``error``."""

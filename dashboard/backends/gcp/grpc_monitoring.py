@@ -8,6 +8,7 @@ about one new point per series. A failed read does not move its window on.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -87,7 +88,11 @@ DATAFLOW_METRICS: Final = (
     _flow("total_streaming_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
 )
 
-_STOP_PROJECT = frozenset({"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"})
+_STOP_PROJECT = UNREACHABLE | {"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"}
+"""After these, a project's other metrics are not asked this poll."""
+
+PARALLEL_PROJECTS: Final = 4
+"""Projects whose metrics are read at the same time."""
 
 
 def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
@@ -101,35 +106,47 @@ def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
 
 
 def read_metrics(log: PollLog, projects: tuple[str, ...], specs: tuple[MetricSpec, ...]) -> None:
-    """Read every metric of ``specs`` in each project, into ``log``.
+    """Read every metric of ``specs`` in each project, into ``log``, projects side by side (up to
+    :data:`PARALLEL_PROJECTS` at once); the exchanges come out project by project, in order.
 
-    A denied project's other metrics are not asked for (its first denial already says why); after an
-    unreachable Monitoring (unavailable, deadline, quota), nothing more is asked this poll.
+    Within a project, a denial stops its other metrics (the first denial already says why), and so does
+    an unreachable Monitoring (unavailable, deadline, quota): no call waits out a retry only to fail alike.
     """
+    if len(projects) <= 1:
+        for project in projects:
+            _read_project(log, project, specs)
+        return
+    forks = [log.fork() for _ in projects]
+    workers = min(PARALLEL_PROJECTS, len(projects))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gcpdash-monitoring") as pool:
+        list(pool.map(_read_project, forks, projects, [specs] * len(projects)))
+    for fork in forks:
+        log.join(fork)
+
+
+def _read_project(log: PollLog, project: str, specs: tuple[MetricSpec, ...]) -> None:
+    """One project's metrics, one ``ListTimeSeries`` each, in order."""
     from google.cloud import monitoring_v3
 
     client = log.clients.monitoring
     ends = log.clients.monitoring_ends
-    for project in projects:
-        for spec in specs:
-            key = (log.source, project, spec.filter)
-            start, end = window(ends.get(key), log.t)
-            request = monitoring_v3.ListTimeSeriesRequest(
-                name=f"projects/{project}",
-                filter=spec.filter,
-                interval=monitoring_v3.TimeInterval(start_time=start, end_time=end),
-                aggregation=monitoring_v3.Aggregation(
-                    alignment_period={"seconds": ALIGNMENT_SECONDS},
-                    per_series_aligner=spec.aligner,
-                    cross_series_reducer=spec.reducer,
-                    group_by_fields=[spec.group_by],
-                ),
-                view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
-            )
-            error = log.call(fmt.MON_LIST_TIME_SERIES, client.list_time_series, request)
-            if error is None:
-                ends[key] = end
-            elif error.code in UNREACHABLE:
-                return
-            elif error.code in _STOP_PROJECT:
-                break
+    for spec in specs:
+        key = (log.source, project, spec.filter)
+        start, end = window(ends.get(key), log.t)
+        request = monitoring_v3.ListTimeSeriesRequest(
+            name=f"projects/{project}",
+            filter=spec.filter,
+            interval=monitoring_v3.TimeInterval(start_time=start, end_time=end),
+            aggregation=monitoring_v3.Aggregation(
+                alignment_period={"seconds": ALIGNMENT_SECONDS},
+                per_series_aligner=spec.aligner,
+                cross_series_reducer=spec.reducer,
+                group_by_fields=[spec.group_by],
+            ),
+            view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
+        )
+        error = log.call(fmt.MON_LIST_TIME_SERIES, client.list_time_series, request)
+        if error is None:
+            ends[key] = end
+        elif error.code in _STOP_PROJECT:
+            return
