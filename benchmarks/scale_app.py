@@ -1,14 +1,19 @@
 """A child process for the scale benchmarks: the jobs pane holding 100,000 jobs in a headless app.
 
-``python -m benchmarks.scale_app JOBS READY``: decodes the jobs (msgpack, as :mod:`benchmarks.scale`
-dumped them from the store it filled from the large recording), puts them in a fresh
-:class:`~dashboard.store.Store` as one poll, shows the snapshot in a :class:`~widgets.jobs.JobsPane`,
-writes ``READY`` and idles until killed. The parent reads its CPU time from ``/proc`` and its peak RSS.
+``python -m benchmarks.scale_app JOBS READY [keys N]``: decodes the jobs from the directory ``JOBS``
+(msgpack files of 10,000 jobs, dumped by :mod:`benchmarks.scale` from the store it filled from the large
+recording), puts them in a fresh :class:`~dashboard.store.Store` a poll per file, shows the snapshot in a
+:class:`~widgets.jobs.JobsPane`, writes ``READY`` and idles until killed (the parent reads its CPU time
+and peak RSS from ``/proc``), or with ``keys N`` presses cursor-down N times under ``App.run_test`` and
+prints each press's CPU time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,19 +51,40 @@ def _moment(job: Job) -> datetime:
     return moment if moment is not None else datetime.min.replace(tzinfo=UTC)
 
 
-def build_snapshot(jobs_file: Path) -> Snapshot:
-    """A store holding the dumped jobs, and its snapshot at the newest job's creation."""
-    jobs = msgspec.msgpack.decode(jobs_file.read_bytes(), type=tuple[Job, ...])
-    now = max(_moment(j) for j in jobs)
+def build_snapshot(jobs_dir: Path) -> Snapshot:
+    """A store holding the dumped jobs (one poll per file, as polls bring them), and its snapshot at the
+    newest job's moment."""
     store = Store(mode="replay")
-    store.apply(Poll(source="jobs", t=now, data=JobsData(jobs=jobs, history=True)))
+    now = datetime.min.replace(tzinfo=UTC)
+    for path in sorted(jobs_dir.glob("*.msgpack")):
+        jobs = msgspec.msgpack.decode(path.read_bytes(), type=tuple[Job, ...])
+        now = max(now, *(_moment(j) for j in jobs))
+        store.apply(Poll(source="jobs", t=now, data=JobsData(jobs=jobs, history=True)))
     return store.snapshot(now)
 
 
+async def key_presses(jobs_dir: Path, ready: Path, presses: int) -> list[float]:
+    """CPU seconds of each of ``presses`` cursor-down presses on the mounted app (``App.run_test``)."""
+    app = JobsApp(build_snapshot(jobs_dir), ready)
+    costs = []
+    async with app.run_test(size=(200, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for _ in range(presses):
+            began = time.process_time()
+            await pilot.press("down")
+            costs.append(time.process_time() - began)
+    return costs
+
+
 def main(argv: list[str]) -> int:
-    """Run the app headless until killed."""
-    jobs_file, ready = Path(argv[0]), Path(argv[1])
-    JobsApp(build_snapshot(jobs_file), ready).run(headless=True, size=(200, 50))
+    """``JOBS READY``: run the app headless until killed; ``JOBS READY keys N``: print the CPU seconds
+    of N key presses, one JSON list."""
+    jobs_dir, ready = Path(argv[0]), Path(argv[1])
+    if argv[2:3] == ["keys"]:
+        print(json.dumps(asyncio.run(key_presses(jobs_dir, ready, int(argv[3])))))
+        return 0
+    JobsApp(build_snapshot(jobs_dir), ready).run(headless=True, size=(200, 50))
     return 0
 
 

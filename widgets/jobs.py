@@ -4,8 +4,8 @@ finished ones newest first. Holds 100,000 jobs: rows are formatted only when dra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -17,11 +17,12 @@ from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.views import fmt
 from dashboard.views import jobs as jobs_view
+from dashboard.views.collect import reservation_editions
 from dashboard.views.states import state_look
 from dashboard.views.status import pane_heading
 from widgets.table import VirtualTable
 
-_NEVER = datetime.min
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def job_key(job: Job) -> str:
@@ -30,8 +31,7 @@ def job_key(job: Job) -> str:
 
 
 def _finished_at(job: Job) -> datetime:
-    moment = job.ended or job.started or job.created
-    return moment.replace(tzinfo=None) if moment is not None else _NEVER
+    return job.ended or job.started or job.created or _NEVER
 
 
 class JobsTable(VirtualTable[Job]):
@@ -80,6 +80,9 @@ class JobsPane(Vertical):
         self.table = JobsTable(id=f"{id}-table" if id else None)
         self._jobs: tuple[Job, ...] | None = None
         self._done: list[Job] = []
+        """The finished jobs, newest first."""
+        self._costs: dict[int, tuple[Job, float | None]] = {}
+        self._editions: dict[str, str] | None = None
         self._active_count = 0
         self._heading = Text()
 
@@ -97,19 +100,52 @@ class JobsPane(Vertical):
         self.table.set_rows(
             self.ordered(snapshot.jobs, now),
             format=jobs_view.row_builder(snapshot, now, self._prices),
-            sort_keys=jobs_view.sort_keys(snapshot, now, self._prices),
+            sort_keys=self._sort_keys(snapshot, now),
         )
         self._heading = pane_heading("BigQuery jobs", snapshot, "jobs", now)
         self.show_status()
+        if self.is_mounted:
+            self.run_worker(self._warm, thread=True, exclusive=True, group="jobs-warm")
+
+    def _sort_keys(self, snapshot: Snapshot, now: datetime) -> dict[str, Callable[[Job], Any]]:
+        """The view's sort keys, the $ estimate kept per job (it changes only with the editions)."""
+        keys = jobs_view.sort_keys(snapshot, now, self._prices)
+        editions = reservation_editions(snapshot)
+        if editions != self._editions or len(self._costs) > 2 * len(snapshot.jobs) + 1024:
+            self._costs = {}
+            self._editions = editions
+        cost, memo = keys["cost_usd"], self._costs
+
+        def cached_cost(job: Job) -> float | None:
+            hit = memo.get(id(job))
+            if hit is not None and hit[0] is job:
+                return hit[1]
+            value: float | None = cost(job)
+            memo[id(job)] = (job, value)
+            return value
+
+        keys["cost_usd"] = cached_cost
+        return keys
+
+    def _warm(self) -> None:
+        """Off the UI thread: each job's search text and $ estimate, so the first filter or sort by cost
+        does not pay for them."""
+        self.table.warm_search()
+        cost = self.table.sort_key("cost_usd")
+        if cost is not None:
+            for job in self.table.rows:
+                cost(job)
 
     def ordered(self, jobs: tuple[Job, ...], now: datetime) -> list[Job]:
         """Running and pending jobs (by state, longest running first), then the finished ones (newest
         first); the finished ones are sorted again only when the jobs changed."""
+        if jobs is not self._jobs:
+            done = [j for j in jobs if j.state == "DONE"]
+            done.sort(key=_finished_at, reverse=True)
+            self._done = done
+            self._jobs = jobs
         active = [j for j in jobs if j.state != "DONE"]
         active.sort(key=lambda j: (state_look(j).rank, -(j.duration_s(now) or 0.0), j.key))
-        if jobs is not self._jobs:
-            self._jobs = jobs
-            self._done = sorted((j for j in jobs if j.state == "DONE"), key=_finished_at, reverse=True)
         self._active_count = len(active)
         return [*active, *self._done]
 

@@ -253,6 +253,21 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         if row is not None:
             self._set_cursor(row)
 
+    def sort_key(self, column_key: str) -> Callable[[T], Any] | None:
+        """The sort key function of a column, if it has one."""
+        return self._sort_keys.get(column_key)
+
+    def warm_search(self) -> None:
+        """Make every row's search text now, so the first filter is fast. Safe in a worker thread when
+        the table has a ``search`` function (the default, formatting rows, is left to the UI thread)."""
+        cache, text_of = self._search_text, self._search
+        if text_of is None:
+            return
+        for obj in list(self._rows):
+            hit = cache.get(id(obj))
+            if hit is None or hit[0] is not obj:
+                cache[id(obj)] = (obj, text_of(obj).lower())
+
     # ------------------------------------------------------------ view building
 
     def _rebuild(self, *, keep_line: bool) -> None:

@@ -221,16 +221,8 @@ def sort_keys(
 def search_text(job: Job) -> str:
     """What a filter matches in a job: its state, id, principal, project, type, reservation, error and
     the start of its query (the table lower-cases and keeps it)."""
-    return "\t".join(
-        (
-            state_look(job).label,
-            job.job_id,
-            job.principal or "",
-            job.project,
-            _type_of(job),
-            job.reservation or "",
-            job.error_reason or "",
-            job.error_message or "",
-            (job.query or "")[:200],
-        )
+    return (
+        f"{state_look(job).label}\t{job.job_id}\t{job.principal or ''}\t{job.project}\t{_type_of(job)}\t"
+        f"{job.reservation or ''}\t{job.error_reason or ''}\t{job.error_message or ''}\t"
+        f"{(job.query or '')[:120]}"
     )
