@@ -10,7 +10,7 @@ import os
 import time
 
 
-def grpc_cycle(*, warm: bool = True) -> dict[str, tuple[int, float]]:
+def grpc_cycle(*, warm: bool = True, latency: float = 0.0) -> dict[str, tuple[int, float]]:
     """One poll of each gRPC source (reservations, Dataproc, Dataflow) against the fake gRPC server.
 
     The configuration is the demo's: 2 projects, 2 Dataproc regions, 1 reservation admin project and 1
@@ -19,6 +19,7 @@ def grpc_cycle(*, warm: bool = True) -> dict[str, tuple[int, float]]:
     Args:
         warm: Measure a steady-state poll (the second: channels open, Monitoring windows incremental)
             rather than the first.
+        latency: Seconds the server waits before each answer, to stand in for a round trip to Google.
 
     Returns:
         Per source, (requests the server received, wall seconds of fetch and parse).
@@ -29,6 +30,7 @@ def grpc_cycle(*, warm: bool = True) -> dict[str, tuple[int, float]]:
 
     out: dict[str, tuple[int, float]] = {}
     with FakeGrpcServer() as fake:
+        fake.latency = latency
         clients = demo_clients(fake.address)
         try:
             for source in SOURCES:
@@ -47,11 +49,6 @@ def grpc_cycle(*, warm: bool = True) -> dict[str, tuple[int, float]]:
         finally:
             clients.close()
     return out
-
-
-if __name__ == "__main__":
-    for name, (requests, seconds) in grpc_cycle().items():
-        print(f"{name:<13} {requests:>3} requests  {seconds * 1000:7.1f} ms")
 
 
 def bigquery_cycle(*, warm: bool = True) -> tuple[int, int, float]:

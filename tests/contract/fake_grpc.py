@@ -118,6 +118,8 @@ class FakeGrpcServer:
         as two pages, to exercise pagination."""
         self.received: list[Received] = []
         self.faults: dict[str, Fault] = {}
+        self.latency = 0.0
+        """Seconds every answer waits, to stand in for a network's round trip."""
         self._served: dict[str, _Served] = {}
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -205,6 +207,8 @@ class FakeGrpcServer:
                 fault = self.faults.get(path)
                 entry = self._served.get(request_key(path, body))
                 known = any(k.startswith(path + " ") for k in self._served)
+            if self.latency:
+                self._stopping.wait(self.latency)
             token = body.get("pageToken", "")
             page = 1 if not token else _page_of(token)
             if fault is not None and fault.page == page:
