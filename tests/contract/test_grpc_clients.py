@@ -100,3 +100,18 @@ def test_the_retry_is_bounded_and_only_for_transient_codes() -> None:
     assert retry._predicate(gexc.ResourceExhausted("x"))
     assert not retry._predicate(gexc.PermissionDenied("x"))
     assert not retry._predicate(gexc.InternalServerError("x"))
+
+
+def test_monitoring_windows() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.backends.gcp.grpc_monitoring import window
+
+    t = datetime(2026, 11, 26, 6, 0, 30, 123456, tzinfo=UTC)
+    whole = t.replace(microsecond=0)
+    assert window(None, t) == (whole - timedelta(hours=1), whole)
+    assert window(whole - timedelta(seconds=30), t) == (whole - timedelta(minutes=3, seconds=30), whole)
+    # A long outage: never more than the first window back.
+    assert window(whole - timedelta(hours=5), t) == (whole - timedelta(hours=1), whole)
+    # A clock that went back: still a window that ends after it starts.
+    assert window(whole + timedelta(hours=1), t) == (whole - timedelta(minutes=3), whole)

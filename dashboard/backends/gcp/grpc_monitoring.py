@@ -96,12 +96,12 @@ PARALLEL_PROJECTS: Final = 4
 
 
 def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
-    """The interval to ask for at ``t``: the first window, or from ``last_end`` minus the overlap (never
-    more than the first window back)."""
+    """The interval to ask for at ``t`` (whole seconds): the first window, or from ``last_end`` minus the
+    overlap, never more than the first window back and never empty (a clock that went back)."""
     end = t.replace(microsecond=0)
     start = end - FIRST_WINDOW
     if last_end is not None:
-        start = max(start, last_end - OVERLAP)
+        start = max(start, min(last_end, end) - OVERLAP)
     return start, end
 
 
