@@ -1,0 +1,99 @@
+"""The app in a real terminal: ``gcpdash --demo`` under tmux at 200x50, timed from spawn to its first
+frame (the tab bar) and to its first data, then ``q``.
+
+tmux starts first with an idle pane; the clock starts when the pane is respawned with the app, and
+``tmux capture-pane`` is polled every few milliseconds. Needs ``tmux`` on the PATH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.report import Table
+
+TABS = "1 Overview"
+"""Text of the tab bar: the first frame is painted."""
+DATA = re.compile(r"\$\d")
+"""A dollar figure: a pane shows data."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tmux(*args: str) -> str:
+    out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    return out.stdout
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def run_once(argv: list[str], size: tuple[int, int] = (200, 50), timeout: float = 10.0) -> dict[str, float]:
+    """Spawn ``argv`` in a fresh tmux session; seconds to the tab bar and to data, CPU share over the
+    next 5 s, and whether ``q`` ended it within 2 s (1.0) or not (0.0)."""
+    name = f"gcpdash-bench-{os.getpid()}"
+    _tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), "cat")
+    out: dict[str, float] = {}
+    try:
+        began = time.perf_counter()
+        _tmux("respawn-pane", "-k", "-t", name, " ".join(argv))
+        while time.perf_counter() - began < timeout and "data" not in out:
+            screen = _tmux("capture-pane", "-p", "-t", name)
+            now = time.perf_counter() - began
+            if "tabs" not in out and TABS in screen:
+                out["tabs"] = now
+            if "tabs" in out and DATA.search(screen):
+                out["data"] = now
+            time.sleep(0.003)
+        pid = int(_tmux("display-message", "-p", "-t", name, "#{pane_pid}").strip() or 0)
+        if pid:
+            cpu0, t0 = _cpu_seconds(pid), time.monotonic()
+            time.sleep(5.0)
+            out["cpu"] = (_cpu_seconds(pid) - cpu0) / (time.monotonic() - t0)
+        _tmux("send-keys", "-t", name, "q")
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline and pid and Path(f"/proc/{pid}").exists():
+            time.sleep(0.02)
+        out["quit"] = 0.0 if pid and Path(f"/proc/{pid}").exists() else 1.0
+    finally:
+        _tmux("kill-session", "-t", name)
+    return out
+
+
+def bench_first_frame(table: Table, runs: int = 3) -> None:
+    """First frame and first data of ``gcpdash --demo`` at 200x50 (median of ``runs``)."""
+    if shutil.which("tmux") is None:
+        table.add("first frame --demo (tmux)", "skipped", "tmux not installed", "budget < 350 ms")
+        return
+    exe = str(Path(sys.executable).with_name("gcpdash"))
+    results = [run_once([exe, "--demo"]) for _ in range(runs)]
+    tabs = [r["tabs"] for r in results if "tabs" in r]
+    data = [r["data"] for r in results if "data" in r]
+    cpu = [r["cpu"] for r in results if "cpu" in r]
+    quit_ok = sum(r.get("quit", 0.0) for r in results)
+    table.add(
+        "first frame --demo, tmux 200x50",
+        f"median {statistics.median(tabs) * 1000:.0f} ms" if tabs else "never",
+        f"tab bar shown; {len(tabs)}/{runs} runs",
+        "budget < 350 ms",
+    )
+    table.add(
+        "first data --demo, tmux 200x50",
+        f"median {statistics.median(data) * 1000:.0f} ms" if data else "never",
+        f"a $ figure shown; q quit cleanly in {quit_ok:.0f}/{runs} runs",
+        "budget < 1 s",
+    )
+    if cpu:
+        table.add(
+            "--demo CPU while replaying",
+            f"{statistics.median(cpu) * 100:.1f} % of a core",
+            "5 s after data, x1 speed (polls every second)",
+            "(information)",
+        )
