@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.report import Table
+from benchmarks.scale import bench_scale
+from benchmarks.tty import bench_first_frame
 
 
 def _run_child(argv: list[str]) -> tuple[float, int, int]:
@@ -120,12 +122,18 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print a table of figures."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per subprocess measurement")
+    parser.add_argument(
+        "--skip-scale", action="store_true", help="skip the 100,000-job benchmarks (about a minute)"
+    )
     args = parser.parse_args(argv)
     table = Table()
     bench_once(table, args.runs)
     bench_imports(table)
     bench_ingest(table, args.runs)
     bench_live(table)
+    bench_first_frame(table)
+    if not args.skip_scale:
+        bench_scale(table)
     table.print()
     return 0
 
