@@ -186,6 +186,7 @@ def test_routing_headers_name_the_resource(fake: FakeGrpcServer) -> None:
     assert headers[fmt.DATAFLOW_AGGREGATED_LIST_JOBS] == {"project_id=acme-analytics", "project_id=acme-etl"}
     assert headers[fmt.RES_LIST_RESERVATIONS] == {"parent=projects/acme-admin/locations/US"}
     assert headers[fmt.RES_SEARCH_ALL_ASSIGNMENTS] == {"parent=projects/acme-admin/locations/US"}
+    assert all(r.metadata["x-goog-api-client"].startswith("gcpdash/") for r in fake.received)
     assert headers[fmt.MON_LIST_TIME_SERIES] == {
         "name=projects/acme-admin",
         "name=projects/acme-analytics",

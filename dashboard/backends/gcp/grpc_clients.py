@@ -324,15 +324,22 @@ def _client(
     *,
     anonymous: bool,
 ) -> Any:
-    """One client on ``target``: a plaintext channel shared per address for loopback, else TLS."""
+    """One client on ``target``: a plaintext channel shared per address for loopback, else TLS. Its
+    requests say they come from gcpdash (``x-goog-api-client``)."""
+    from google.api_core.gapic_v1.client_info import ClientInfo
+
+    from dashboard import __version__
+
+    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
     if target.insecure:
         channel = channels.get(target.address)
         if channel is None:
             channel = channels[target.address] = grpc.insecure_channel(target.address)
-        return client_cls(transport=transport_cls(channel=channel))
+        return client_cls(transport=transport_cls(channel=channel, client_info=info))
     if creds[0] is None:
         creds[0] = _credentials(anonymous)
-    return client_cls(credentials=creds[0], client_options={"api_endpoint": target.address})
+    options = {"api_endpoint": target.address}
+    return client_cls(credentials=creds[0], client_options=options, client_info=info)
 
 
 def _credentials(anonymous: bool) -> Any:
