@@ -15,12 +15,12 @@ import json
 import re
 import sys
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import msgspec
 
 from dashboard import __version__
-from dashboard.cost import CostEstimate, estimate
+from dashboard.cost import CostEstimate, estimate, prices_from_config
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.views import collect
@@ -33,6 +33,9 @@ from dashboard.views.items import (
     SourceItem,
     UtcTime,
 )
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 
 SCHEMA: Final = "gcpdash.snapshot/1"
 SCHEMA_URI = "https://gcpdash.invalid/schemas/snapshot-1.json"
@@ -70,10 +73,14 @@ def build_document(
     generated_at: datetime | None = None,
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
+    config: Config | None = None,
 ) -> SnapshotDocument:
-    """The document for ``snapshot`` (its own time is ``now`` for ages and durations)."""
+    """The document for ``snapshot`` (its own time is ``now`` for ages and durations); ``config`` brings
+    price overrides, project modes and budgets to the cost."""
     now = snapshot.at
-    cost = estimate(snapshot, prices)
+    if prices is None and config is not None:
+        prices = prices_from_config(config)
+    cost = estimate(snapshot, prices, config=config)
     reservations = collect.reservations_section(snapshot, prices)
     return SnapshotDocument(
         schema=SCHEMA,
@@ -114,10 +121,14 @@ def encode(document: SnapshotDocument, *, indent: int = 2) -> bytes:
 
 
 def render_json(
-    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+    snapshot: Snapshot,
+    *,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+    config: Config | None = None,
 ) -> bytes:
     """``--once --format json``."""
-    return encode(build_document(snapshot, prices=prices, recent_limit=recent_limit))
+    return encode(build_document(snapshot, prices=prices, recent_limit=recent_limit, config=config))
 
 
 def json_schema() -> dict[str, Any]:

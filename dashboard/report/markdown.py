@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from dashboard.cost import CostEstimate, estimate
+from dashboard.cost import CostEstimate, estimate, prices_from_config
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 from dashboard.views import collect, fmt
 from dashboard.views import cost as cost_view
 from dashboard.views import dataflow as dataflow_view
@@ -61,11 +65,17 @@ def _badge(snapshot: Snapshot, source: str, now: datetime) -> str:
 
 
 def render_markdown(
-    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+    snapshot: Snapshot,
+    *,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+    config: Config | None = None,
 ) -> str:
     """``--once --format markdown``: every pane as headed tables."""
     now = snapshot.at
-    cost = estimate(snapshot, prices)
+    if prices is None and config is not None:
+        prices = prices_from_config(config)
+    cost = estimate(snapshot, prices, config=config)
     reservations = collect.reservations_section(snapshot, prices)
     overview = collect.overview_section(snapshot, cost, reservations)
     jobs = collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit)

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from dashboard.cost import estimate
+from dashboard.cost import estimate, prices_from_config
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.fmt import visible
 
 
 def renderables(
-    snapshot: Snapshot, *, prices: PriceTable | None = None, recent_limit: int = RECENT_JOBS
+    snapshot: Snapshot,
+    *,
+    prices: PriceTable | None = None,
+    recent_limit: int = RECENT_JOBS,
+    config: Config | None = None,
 ) -> list[RenderableType]:
     """The report's parts: a header, then overview, jobs, slots, Dataproc, Dataflow, cost and sources."""
     now = snapshot.at
-    estimated = estimate(snapshot, prices)
+    if prices is None and config is not None:
+        prices = prices_from_config(config)
+    estimated = estimate(snapshot, prices, config=config)
     slots = collect.reservations_section(snapshot, prices)
     header = Text.assemble(
         ("gcpdash", "bold"),
@@ -74,9 +83,10 @@ def print_report(
     *,
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
+    config: Config | None = None,
 ) -> None:
     """Print every pane, a blank line between them."""
-    for i, part in enumerate(renderables(snapshot, prices=prices, recent_limit=recent_limit)):
+    for i, part in enumerate(renderables(snapshot, prices=prices, recent_limit=recent_limit, config=config)):
         if i > 1:
             console.print()
         console.print(part)

@@ -9,7 +9,7 @@ the text report and the Markdown report alike.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -18,6 +18,9 @@ from dashboard.cost import CostEstimate, ServiceCost, estimate
 from dashboard.cost.billing import GROUP_TITLES, BillingSummary
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 from dashboard.views import fmt
 from dashboard.views.columns import Column, Row, heading, table
 
@@ -344,6 +347,8 @@ def render_estimate(cost: CostEstimate) -> RenderableType:
     return Group(*parts, Text(""), notes)
 
 
-def render(snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None) -> RenderableType:
+def render(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None, config: Config | None = None
+) -> RenderableType:
     """The cost pane."""
-    return render_estimate(estimate(snapshot, prices))
+    return render_estimate(estimate(snapshot, prices, config=config))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -10,6 +11,9 @@ from rich.text import Text
 from dashboard.cost import SERVICE_TITLES, CostEstimate, estimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 from dashboard.views import cost as cost_view
 from dashboard.views import fmt, status
 from dashboard.views.collect import overview_section, sources_section
@@ -179,7 +183,9 @@ def render_overview(
     )
 
 
-def render(snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None) -> RenderableType:
+def render(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None, config: Config | None = None
+) -> RenderableType:
     """The overview pane."""
-    cost = estimate(snapshot, prices)
+    cost = estimate(snapshot, prices, config=config)
     return render_overview(overview_section(snapshot, cost), cost, snapshot, now)
