@@ -29,24 +29,14 @@ from textual.strip import Strip
 
 from dashboard.views.columns import Column, Row
 from widgets import _table_messages as messages
+from widgets._table_model import TableModel
 from widgets._table_render import (
-    LRU,
-    ColumnLayout,
-    RowFilter,
     column_at,
-    compile_filter,
-    filter_rows,
     header_cells,
     line,
-    sort_rows,
 )
 
 T = TypeVar("T")
-
-SAMPLE_ROWS = 200
-"""Rows formatted up front to size the columns; rows drawn later can only widen them."""
-ROW_CACHE = 512
-"""Formatted rows kept (a few screens' worth)."""
 
 
 class VirtualTable(ScrollView, Generic[T], can_focus=True):
@@ -129,34 +119,23 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             classes: The widget's CSS classes.
         """
         super().__init__(name=name, id=id, classes=classes)
-        self.columns: tuple[Column, ...] = tuple(columns)
-        self._key = key
-        self._format = format
-        self._sort_keys: dict[str, Callable[[T], Any]] = dict(sort_keys or {})
-        self._search = search
+        self.model = TableModel(columns, key=key, format=format, sort_keys=sort_keys, search=search)
+        self.columns = self.model.columns
         self.empty = empty
-        self._rows: Sequence[T] = ()
-        self._view: list[T] = []
         self._cursor = 0
         self._cursor_key: str | None = None
-        self._sort: tuple[str, bool] | None = None
-        self._filter: RowFilter | None = None
-        self._layout = ColumnLayout(self.columns)
-        self._sized = False
-        self._formatted: LRU[int, tuple[T, Row]] = LRU(ROW_CACHE)
-        self._search_text: dict[int, tuple[T, str]] = {}
 
     # ------------------------------------------------------------ state
 
     @property
     def rows(self) -> Sequence[T]:
         """Every row, in the order last given."""
-        return self._rows
+        return self.model.rows
 
     @property
     def view(self) -> Sequence[T]:
         """The rows shown: filtered, then sorted."""
-        return self._view
+        return self.model.view
 
     @property
     def cursor_row(self) -> int:
@@ -166,22 +145,22 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     @property
     def cursor_key(self) -> str | None:
         """The key of the row under the cursor; None when the table is empty."""
-        return self._cursor_key if self._view else None
+        return self._cursor_key if self.model.view else None
 
     @property
     def sort(self) -> tuple[str, bool] | None:
         """``(column key, descending)``, or None for the rows' own order."""
-        return self._sort
+        return self.model.sort
 
     @property
     def filter_text(self) -> str:
         """The active filter as typed, ``""`` when none."""
-        return self._filter.text if self._filter else ""
+        return self.model.filter.text if self.model.filter else ""
 
     @property
     def filter_note(self) -> str | None:
         """Why the filter is not what it looks like (an invalid regex matched as text), or None."""
-        return self._filter.note if self._filter else None
+        return self.model.filter.note if self.model.filter else None
 
     # ------------------------------------------------------------ updates
 
@@ -199,14 +178,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             format: A new row formatter (e.g. one that knows a later ``now``); drops formatted rows.
             sort_keys: New sort key functions (e.g. durations at a later ``now``), replacing the old.
         """
-        if format is not None:
-            self._format = format
-            self._formatted.clear()
-        if sort_keys is not None:
-            self._sort_keys = dict(sort_keys)
-        self._rows = rows
-        if len(self._search_text) > 2 * len(rows) + 1024:
-            self._search_text.clear()
+        self.model.replace(rows, format, sort_keys)
         self._rebuild(keep_line=True)
 
     def sort_by(self, column_key: str | None, reverse: bool = False) -> None:
@@ -218,16 +190,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         if column_key is not None and all(c.key != column_key for c in self.columns):
             raise KeyError(column_key)
         sort = None if column_key is None else (column_key, reverse)
-        if sort == self._sort:
+        if sort == self.model.sort:
             return
-        self._sort = sort
+        self.model.sort = sort
         self._rebuild(keep_line=False)
         self.post_message(self.SortChanged(self, sort))
 
     def toggle_sort(self, column_key: str) -> None:
         """Sort by a column ascending, or flip its direction when it is already the sort."""
-        if self._sort is not None and self._sort[0] == column_key:
-            self.sort_by(column_key, not self._sort[1])
+        sort = self.model.sort
+        if sort is not None and sort[0] == column_key:
+            self.sort_by(column_key, not sort[1])
         else:
             self.sort_by(column_key, False)
 
@@ -238,7 +211,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         Returns:
             A note when the filter is not taken as written (an invalid regex, matched as text).
         """
-        self._filter = compile_filter(text)
+        self.model.set_filter(text)
         self._rebuild(keep_line=False)
         self.post_message(self.FilterChanged(self, self.filter_text, self.filter_note))
         return self.filter_note
@@ -246,7 +219,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def move_cursor(self, *, row: int | None = None, key: str | None = None) -> None:
         """Put the cursor on a row by index in :attr:`view` or by key (ignored when not shown)."""
         if key is not None:
-            found = self._find(key)
+            found = self.model.find(key, self._cursor)
             if found is None:
                 return
             row = found
@@ -255,97 +228,49 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def sort_key(self, column_key: str) -> Callable[[T], Any] | None:
         """The sort key function of a column, if it has one."""
-        return self._sort_keys.get(column_key)
+        return self.model.sort_keys.get(column_key)
 
     def warm_search(self) -> None:
-        """Make every row's search text now, so the first filter is fast. Safe in a worker thread when
-        the table has a ``search`` function (the default, formatting rows, is left to the UI thread)."""
-        cache, text_of = self._search_text, self._search
-        if text_of is None:
-            return
-        for obj in list(self._rows):
-            hit = cache.get(id(obj))
-            if hit is None or hit[0] is not obj:
-                cache[id(obj)] = (obj, text_of(obj).lower())
+        """Make every row's search text now, so the first filter is fast (see
+        :meth:`widgets._table_model.TableModel.warm_search`; fine in a worker thread)."""
+        self.model.warm_search()
 
     # ------------------------------------------------------------ view building
 
     def _rebuild(self, *, keep_line: bool) -> None:
         old_key = self._cursor_key
         old_line = self._cursor - int(self.scroll_y)
-        rows: Sequence[T] = self._rows
-        if self._filter is not None:
-            rows = self._filtered(rows, self._filter)
-        self._view = self._sorted(rows) if self._sort is not None else list(rows)
-        if not self._sized and self._view:
-            self._size_columns()
-        self.virtual_size = Size(self._content_width(), len(self._view) + 1)
-        index = self._find(old_key) if old_key is not None else None
+        model = self.model
+        model.rebuild()
+        view = model.view
+        self.virtual_size = Size(self._content_width(), len(view) + 1)
+        index = model.find(old_key, self._cursor) if old_key is not None else None
         if index is None:
-            self._cursor = max(0, min(self._cursor, len(self._view) - 1))
+            self._cursor = max(0, min(self._cursor, len(view) - 1))
             target_y = int(self.scroll_y)
         else:
             self._cursor = index
             target_y = index - old_line if keep_line else int(self.scroll_y)
-        if self._view:
-            self._cursor_key = self._key(self._view[self._cursor])
+        if view:
+            self._cursor_key = model.key(view[self._cursor])
         self.scroll_to(y=max(0, target_y), animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
-        if self._view and self._cursor_key != old_key and self._cursor_key is not None:
+        if view and self._cursor_key != old_key and self._cursor_key is not None:
             self.post_message(self.RowHighlighted(self, self._cursor_key))
 
-    def _find(self, key: str) -> int | None:
-        view, key_of = self._view, self._key
-        near = self._cursor
-        if near < len(view) and key_of(view[near]) == key:
-            return near
-        for i, obj in enumerate(view):
-            if key_of(obj) == key:
-                return i
-        return None
-
-    def _filtered(self, rows: Sequence[T], row_filter: RowFilter) -> list[T]:
-        return filter_rows(rows, row_filter, self._search_text, self._search or self._plain)
-
-    def _plain(self, obj: T) -> str:
-        return "  ".join(cell.plain for cell in self._row(obj).cells)
-
-    def _sorted(self, rows: Sequence[T]) -> list[T]:
-        assert self._sort is not None
-        column_key, reverse = self._sort
-        fn = self._sort_keys.get(column_key)
-        if fn is None:
-            index = next(i for i, c in enumerate(self.columns) if c.key == column_key)
-            values: list[Any] = [self._row(obj).cells[index].plain for obj in rows]
-        else:
-            values = [fn(obj) for obj in rows]
-        return sort_rows(rows, values, reverse)
-
-    # ------------------------------------------------------------ columns
-
     def _row(self, obj: T) -> Row:
-        hit = self._formatted.get(id(obj))
-        if hit is not None and hit[0] is obj:
-            return hit[1]
-        row = self._format(obj)
-        self._formatted.put(id(obj), (obj, row))
-        if self._layout.widen(row.cells):
-            self.virtual_size = Size(self._content_width(), len(self._view) + 1)
+        row, widened = self.model.row(obj)
+        if widened:
+            self.virtual_size = Size(self._content_width(), len(self.model.view) + 1)
             self.refresh()
         return row
 
-    def _size_columns(self) -> None:
-        """Size the columns from the first rows shown; later rows can only widen them."""
-        self._sized = True
-        for obj in self._view[:SAMPLE_ROWS]:
-            self._row(obj)
-
     def _widths(self, width: int) -> tuple[list[int], list[int]]:
-        return self._layout.widths(width)
+        return self.model.layout.widths(width)
 
     def _content_width(self) -> int:
-        return self._layout.content_width(self.scrollable_content_region.width or 80)
+        return self.model.layout.content_width(self.scrollable_content_region.width or 80)
 
     # ------------------------------------------------------------ drawing
 
@@ -356,17 +281,17 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         shown, widths = self._widths(width)
         base = self.rich_style
         if y == 0:
-            text = line(self.columns, shown, widths, header_cells(self.columns, self._sort))
+            text = line(self.columns, shown, widths, header_cells(self.columns, self.model.sort))
             style = base + self.get_component_rich_style("virtual-table--header")
         else:
             index = scroll_y + y - 1
-            if index >= len(self._view):
+            if index >= len(self.model.view):
                 if index == 0:
-                    note = "no match" if self._filter is not None else self.empty
+                    note = "no match" if self.model.filter is not None else self.empty
                     text = Text(note, style="dim", end="")
                     return self._strip(text, scroll_x, width, base)
                 return Strip.blank(width, base)
-            row = self._row(self._view[index])
+            row = self._row(self.model.view[index])
             text = line(self.columns, shown, widths, row.cells, row.style)
             style = base
             if index == self._cursor:
@@ -380,7 +305,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out again for the new width."""
-        self.virtual_size = Size(self._content_width(), len(self._view) + 1)
+        self.virtual_size = Size(self._content_width(), len(self.model.view) + 1)
         self._scroll_cursor_into_view()
 
     # ------------------------------------------------------------ cursor
@@ -389,12 +314,12 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _set_cursor(self, index: int) -> None:
-        if not self._view:
+        if not self.model.view:
             return
-        index = max(0, min(index, len(self._view) - 1))
+        index = max(0, min(index, len(self.model.view) - 1))
         old = self._cursor
         self._cursor = index
-        self._cursor_key = self._key(self._view[index])
+        self._cursor_key = self.model.key(self.model.view[index])
         self.refresh_line(old + 1)
         self.refresh_line(index + 1)
         self._scroll_cursor_into_view()
@@ -435,11 +360,11 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def action_cursor_end(self) -> None:
         """Cursor on the last row."""
-        self._set_cursor(len(self._view) - 1)
+        self._set_cursor(len(self.model.view) - 1)
 
     def action_select(self) -> None:
         """Tell the app the row under the cursor was chosen."""
-        if self._view and self._cursor_key is not None:
+        if self.model.view and self._cursor_key is not None:
             self.post_message(self.RowSelected(self, self._cursor_key))
 
     def action_clear_filter(self) -> None:
@@ -449,7 +374,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``escape`` clears a filter only when there is one; otherwise it goes to the app (back)."""
         if action == "clear_filter":
-            return self._filter is not None
+            return self.model.filter is not None
         return True
 
     def on_click(self, event: events.Click) -> None:
@@ -464,6 +389,6 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
                 self.toggle_sort(self.columns[index].key)
             return
         row = int(self.scroll_y) + offset.y - 1
-        if 0 <= row < len(self._view):
+        if 0 <= row < len(self.model.view):
             self._set_cursor(row)
             self.action_select()

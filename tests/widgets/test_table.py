@@ -80,9 +80,8 @@ async def test_cursor_keeps_its_key_and_line_when_rows_arrive_above() -> None:
     app = TableApp(_things(range(1000)))
     async with app.run_test(size=(80, 20)) as pilot:
         table = app.table
-        for _ in range(30):
-            await pilot.press("down")
-        await pilot.pause()
+        table.move_cursor(row=29)
+        await pilot.press("down")
         assert table.cursor_key == "t00030"
         line_before = table.cursor_row - int(table.scroll_y)
         screen_before = _screen_lines(app)
@@ -167,8 +166,8 @@ async def test_filter_keeps_cursor_on_its_row_when_still_shown() -> None:
     app = TableApp(_things(range(300)))
     async with app.run_test(size=(80, 20)) as pilot:
         table = app.table
-        for _ in range(25):
-            await pilot.press("down")
+        table.move_cursor(key="t00024")
+        await pilot.press("down")
         assert table.cursor_key == "t00025"
         table.set_filter("t0002")
         assert table.cursor_key == "t00025"
@@ -227,3 +226,18 @@ async def test_columns_fit_or_scroll_horizontally(width: int) -> None:
         assert all(len(text) == table.scrollable_content_region.width for text in _screen_lines(app))
         await pilot.press("right")
         assert (table.scroll_x > 0) == (table.virtual_size.width > table.scrollable_content_region.width)
+
+
+async def test_literal_alternation_and_escape_without_filter_goes_to_the_app() -> None:
+    app = TableApp(_things(range(300)))
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.table
+        table.set_filter("NOTE 7|note 299")
+        assert {t.name for t in table.view} == {"t00007", "t00299", *(f"t{i:05d}" for i in range(70, 80))}
+        table.set_filter("")
+        table.warm_search()
+        assert table.set_filter("t0029") is None
+        assert len(table.view) == 10
+        await pilot.press("escape")
+        assert len(table.view) == 300
+        assert table.check_action("clear_filter", ()) is False
