@@ -101,3 +101,21 @@ def test_check_exit_codes(tmp_path: Path) -> None:
     assert "jobs: NOT readable: 403 accessDenied: needs roles/bigquery.resourceViewer" in some.stdout
     assert none.returncode == 3
     assert "dataflow: NOT readable" in none.stdout
+
+
+def test_without_credentials_one_line_says_how_to_get_them(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GCPDASH_", "GOOGLE_", "CLOUDSDK_"))}
+    env |= {"HOME": str(tmp_path), "NO_GCE_CHECK": "True", "CLOUDSDK_CONFIG": str(tmp_path / "gcloud")}
+    for args in (["--once", "--project", "p"], ["--check", "--project", "p"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "dashboard", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 3, result
+        assert "Traceback" not in result.stderr
+        assert "gcloud auth application-default login" in result.stderr + result.stdout

@@ -147,9 +147,11 @@ def _load_credentials(anonymous: bool) -> tuple[Credentials, str | None]:
     try:
         credentials, project = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
     except DefaultCredentialsError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "none found"
+        text = " ".join(str(exc).split())
+        detail = "" if "were not found" in text or not text else f" ({text.split('. ')[0][:160]})"
         raise SourceError(
-            f"no Google credentials ({first[:120]}); run gcloud auth application-default login",
+            f"no Google credentials{detail}: run gcloud auth application-default login, or set "
+            "GOOGLE_APPLICATION_CREDENTIALS to a service account key file",
             code="UNAUTHENTICATED",
         ) from None
     return credentials, project
