@@ -26,9 +26,9 @@ from .fake_grpc import (
 
 pytestmark = pytest.mark.timeout(20)
 
-TIMEOUT = 0.5
-RETRY_DEADLINE = 1.0
-"""Short client limits: a retried fault gives up after about a second."""
+TIMEOUT = 0.3
+RETRY_DEADLINE = 0.6
+"""Short client limits: a retried fault gives up in under a second."""
 
 ROLES = {
     "reservations": "roles/bigquery.resourceViewer",
