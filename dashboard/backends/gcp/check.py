@@ -2,8 +2,9 @@
 not), where the configuration came from, and what a month of polling costs.
 
 Each source is read once, exactly as the dashboard reads it (the same calls, so the answer is the one the
-dashboard would get). Only the INFORMATION_SCHEMA history query is billed: jobs.list, the Reservation,
-Dataproc, Dataflow and Monitoring reads cost nothing.
+dashboard would get). The cost counts the INFORMATION_SCHEMA history query, the one billed BigQuery query:
+jobs.list and the Reservation, Dataproc and Dataflow reads carry no charge; Cloud Monitoring reads are not
+counted (its pricing has a free allowance per month).
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def report_lines(
     intervals = config.intervals
     lines += [
         "",
-        "polling cost a month (only the history query is billed; every other read is free):",
+        "polling cost a month (the billed history query; jobs.list and the Reservation, Dataproc and "
+        "Dataflow reads carry no charge; Monitoring reads are not counted):",
         f"  {cost.queries_per_location:,.0f} history queries per location (every {intervals.jobs_history:g}s "
         f"per project, at most one per {intervals.billed_query_gap:g}s) x {cost.locations} location(s)",
         f"  at least {cost.bytes_billed / 1024**3:,.1f} GiB billed (10 MiB minimum per query) = "
