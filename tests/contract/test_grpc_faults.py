@@ -14,6 +14,7 @@ from dashboard.parsers import parse_poll
 from dashboard.recording import format as fmt
 
 from .fake_grpc import (
+    DEMO_PROJECTS,
     PRIMARY,
     SOURCES,
     FakeGrpcServer,
@@ -100,15 +101,16 @@ def test_a_fault_on_the_listing_fails_the_poll_with_a_reason(
         parse_poll(source, failed)  # type: ignore[arg-type]
     assert caught.value.code == code
     assert reason.format(role=ROLES[source]) in caught.value.reason
-    # The poll stops at its first failed listing: that failure is its last exchange.
-    last = failed[-1]
-    assert last.method == PRIMARY[source]
-    assert last.error is not None
-    assert [e for e in failed if e.error] == [last]
+    # A project stops at its failed listing, and the poll reads no metrics after one.
+    errors = [i for i, e in enumerate(failed) if e.error]
+    assert errors
+    assert all(failed[i].method == PRIMARY[source] for i in errors)
+    assert all(e.method != fmt.MON_LIST_TIME_SERIES for e in failed)
     if fault.page == 2:
-        assert last.request.get("pageToken") == "page-2"
-        assert failed[-2].method == PRIMARY[source]
-        assert failed[-2].response is not None
+        for i in errors:
+            assert failed[i].request.get("pageToken") == "page-2"
+            assert failed[i - 1].method == PRIMARY[source]
+            assert failed[i - 1].response is not None
     assert parse_poll(source, recovered) == parse_poll(source, recorded)  # type: ignore[arg-type]
 
 
@@ -122,7 +124,9 @@ def test_connection_refused_fails_the_poll_quickly(source: str) -> None:
     finally:
         clients.close()
     assert took < RETRY_DEADLINE + TIMEOUT + 1.0
-    assert len(got) == 1
+    # One failed listing per project (projects are read side by side), nothing after it.
+    assert len(got) == (1 if source == "reservations" else len(DEMO_PROJECTS))
+    assert all(e.error is not None and e.method == PRIMARY[source] for e in got)
     with pytest.raises(SourceError) as caught:
         parse_poll(source, got)  # type: ignore[arg-type]
     assert caught.value.code == "UNAVAILABLE"
@@ -203,7 +207,9 @@ def test_unimplemented_batches_only_warn(fake: FakeGrpcServer) -> None:
     whole = parse_poll("dataproc", recorded)
     assert data.clusters == whole.clusters  # type: ignore[union-attr]
     assert data.series == whole.series  # type: ignore[union-attr]
-    assert data.warnings == (
-        "Serverless batches not shown: UNIMPLEMENTED: not here "
-        "(ListBatches, project acme-analytics, us-central1)",
+    assert data.warnings == tuple(
+        f"Serverless batches not shown: UNIMPLEMENTED: not here (ListBatches, project {p}, us-central1)"
+        for p in DEMO_PROJECTS
     )
+    # One try per project: its other region is not asked.
+    assert len(fake.requests(fmt.DATAPROC_LIST_BATCHES)) == len(DEMO_PROJECTS)

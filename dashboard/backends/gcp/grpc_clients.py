@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: its C core logs to the terminal
 
@@ -34,6 +35,12 @@ UNREACHABLE = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED
 """Codes after which further calls to the same service in the same poll are not worth making."""
 
 CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+PARALLEL = 4
+"""Calls of one poll in flight at once (one per project): a channel carries them side by side."""
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,23 @@ class PollLog:
     def join(self, other: PollLog) -> None:
         """Append ``other``'s exchanges (a fork of this poll) after this log's."""
         self.exchanges.extend(other.exchanges)
+
+    def side_by_side(self, items: Sequence[T], task: Callable[[PollLog, T], R]) -> list[R]:
+        """``task(log, item)`` for every item, up to :data:`PARALLEL` at once, each writing to its own fork
+        of this poll; the forks' exchanges are then appended in the order of ``items``.
+
+        Returns:
+            What each task returned, in the order of ``items``.
+        """
+        if len(items) <= 1:
+            return [task(self, item) for item in items]
+        forks = [self.fork() for _ in items]
+        workers = min(PARALLEL, len(items))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gcpdash-{self.source}") as pool:
+            results = list(pool.map(task, forks, items))
+        for fork in forks:
+            self.join(fork)
+        return results
 
     def add(self, method: str, request: dict[str, Any], response: Any = None, error: Any = None) -> None:
         """Append one exchange: a page's ``response`` (proto JSON) or an ``error``."""

@@ -8,7 +8,6 @@ about one new point per series. A failed read does not move its window on.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -91,9 +90,6 @@ DATAFLOW_METRICS: Final = (
 _STOP_PROJECT = UNREACHABLE | {"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"}
 """After these, a project's other metrics are not asked this poll."""
 
-PARALLEL_PROJECTS: Final = 4
-"""Projects whose metrics are read at the same time."""
-
 
 def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
     """The interval to ask for at ``t`` (whole seconds): the first window, or from ``last_end`` minus the
@@ -106,22 +102,13 @@ def window(last_end: datetime | None, t: datetime) -> tuple[datetime, datetime]:
 
 
 def read_metrics(log: PollLog, projects: tuple[str, ...], specs: tuple[MetricSpec, ...]) -> None:
-    """Read every metric of ``specs`` in each project, into ``log``, projects side by side (up to
-    :data:`PARALLEL_PROJECTS` at once); the exchanges come out project by project, in order.
+    """Read every metric of ``specs`` in each project, into ``log``: projects side by side, each project's
+    metrics in order; the exchanges come out project by project.
 
     Within a project, a denial stops its other metrics (the first denial already says why), and so does
     an unreachable Monitoring (unavailable, deadline, quota): no call waits out a retry only to fail alike.
     """
-    if len(projects) <= 1:
-        for project in projects:
-            _read_project(log, project, specs)
-        return
-    forks = [log.fork() for _ in projects]
-    workers = min(PARALLEL_PROJECTS, len(projects))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gcpdash-monitoring") as pool:
-        list(pool.map(_read_project, forks, projects, [specs] * len(projects)))
-    for fork in forks:
-        log.join(fork)
+    log.side_by_side(projects, lambda fork, project: _read_project(fork, project, specs))
 
 
 def _read_project(log: PollLog, project: str, specs: tuple[MetricSpec, ...]) -> None:

@@ -2,8 +2,9 @@
 
 Each ``fetch_*`` makes one poll's calls and returns its exchanges, the same a recording holds
 (docs/recording.md, "What each source records per poll"); :func:`dashboard.parsers.parse_poll` turns them
-into data. A failed primary listing ends the poll at once: the poll fails with it, and later calls would
-only cost time. Only list and search calls are made.
+into data. Projects are read side by side. A failed primary listing ends the poll's project at once and
+skips the Monitoring reads: the poll fails with it, and later calls would only cost time. Only list and
+search calls are made.
 """
 
 from __future__ import annotations
@@ -64,54 +65,67 @@ def _search_assignments(log: PollLog, parent: str) -> None:
 
 
 def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
-    """One poll of Dataproc.
+    """One poll of Dataproc, projects side by side.
 
     Per project and region, on the region's endpoint: ``ListClusters`` (primary, all pages); then, when
-    enabled, ``ListBatches``; then per project one ``ListTimeSeries`` per YARN metric.
+    enabled, ``ListBatches``; then, unless a listing failed, per project one ``ListTimeSeries`` per YARN
+    metric.
     """
-    from google.cloud import dataproc_v1
-
     log = PollLog(clients, "dataproc", t)
-    for project in clients.projects:
-        for region in clients.regions:
-            request = dataproc_v1.ListClustersRequest(project_id=project, region=region)
-            client = clients.dataproc[region]
-            if log.call(fmt.DATAPROC_LIST_CLUSTERS, client.list_clusters, request) is not None:
-                return log.exchanges
-    if clients.batches is not None:
-        _list_batches(log, clients.batches)
+    if not all(log.side_by_side(clients.projects, _list_project_clusters)):
+        return log.exchanges
     read_metrics(log, clients.projects, DATAPROC_METRICS)
     return log.exchanges
 
 
-def _list_batches(log: PollLog, batch_clients: dict[str, Any]) -> None:
-    """``ListBatches`` per project and region; after a failure other than a missing project or region
-    (denied, unimplemented, unreachable) no further batches are asked this poll: the first says why."""
+def _list_project_clusters(log: PollLog, project: str) -> bool:
+    """One project's clusters in every region, then its Serverless batches; False when a cluster listing
+    failed (the poll fails: nothing more is asked in this project)."""
     from google.cloud import dataproc_v1
 
-    for project in log.clients.projects:
-        for region in log.clients.regions:
-            request = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
-            error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_clients[region].list_batches, request)
-            if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
-                return
+    clients = log.clients
+    for region in clients.regions:
+        request = dataproc_v1.ListClustersRequest(project_id=project, region=region)
+        if log.call(fmt.DATAPROC_LIST_CLUSTERS, clients.dataproc[region].list_clusters, request) is not None:
+            return False
+    if clients.batches is not None:
+        _list_batches(log, project, clients.batches)
+    return True
+
+
+def _list_batches(log: PollLog, project: str, batch_clients: dict[str, Any]) -> None:
+    """``ListBatches`` in each region; after a failure other than a missing project or region (denied,
+    unimplemented, unreachable) the project's other regions are not asked: the first failure says why."""
+    from google.cloud import dataproc_v1
+
+    for region in log.clients.regions:
+        request = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
+        error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_clients[region].list_batches, request)
+        if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+            return
 
 
 def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:
-    """One poll of Dataflow.
+    """One poll of Dataflow, projects side by side.
 
-    Per project: ``AggregatedListJobs`` with ``filter: ALL`` (every region at once, all pages); then one
-    ``ListTimeSeries`` per Dataflow metric.
+    Per project: ``AggregatedListJobs`` with ``filter: ALL`` (every region at once, all pages); then, unless
+    a listing failed, one ``ListTimeSeries`` per Dataflow metric.
     """
-    from google.cloud import dataflow_v1beta3
-
     log = PollLog(clients, "dataflow", t)
-    client = clients.dataflow
-    for project in clients.projects:
-        request = dataflow_v1beta3.ListJobsRequest(
-            project_id=project, filter=dataflow_v1beta3.ListJobsRequest.Filter.ALL
-        )
-        if log.call(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, client.aggregated_list_jobs, request) is not None:
-            return log.exchanges
+    if not all(log.side_by_side(clients.projects, _list_project_jobs)):
+        return log.exchanges
     read_metrics(log, clients.projects, DATAFLOW_METRICS)
     return log.exchanges
+
+
+def _list_project_jobs(log: PollLog, project: str) -> bool:
+    """One project's Dataflow jobs in every region; False when the listing failed."""
+    from google.cloud import dataflow_v1beta3
+
+    request = dataflow_v1beta3.ListJobsRequest(
+        project_id=project, filter=dataflow_v1beta3.ListJobsRequest.Filter.ALL
+    )
+    return (
+        log.call(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, log.clients.dataflow.aggregated_list_jobs, request)
+        is None
+    )
