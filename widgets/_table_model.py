@@ -12,8 +12,8 @@ from widgets._table_render import LRU, ColumnLayout, RowFilter, compile_filter, 
 
 T = TypeVar("T")
 
-SAMPLE_ROWS = 200
-"""Rows formatted up front to size the columns; rows drawn later can only widen them."""
+SAMPLE_ROWS = 60
+"""Rows formatted up front to size the columns (a screen's worth); rows drawn later can only widen them."""
 ROW_CACHE = 512
 """Formatted rows kept (a few screens' worth)."""
 

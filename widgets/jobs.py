@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from dashboard.cost import window
 from dashboard.models import Job, Snapshot
-from dashboard.pricing import PriceTable
+from dashboard.pricing import PriceTable, default_prices
 from dashboard.views import fmt
 from dashboard.views import jobs as jobs_view
 from dashboard.views.collect import reservation_editions
@@ -83,6 +84,7 @@ class JobsPane(Vertical):
         """The finished jobs, newest first."""
         self._costs: dict[int, tuple[Job, float | None]] = {}
         self._editions: dict[str, str] | None = None
+        self._dated = False
         self._active_count = 0
         self._heading = Text()
 
@@ -97,9 +99,13 @@ class JobsPane(Vertical):
         Cheap when the jobs did not change (the store hands back the same tuple): only the running jobs
         are ordered again and rows are formatted anew when drawn.
         """
+        if self._prices is None:
+            self._prices = default_prices()
+        if snapshot.jobs is not self._jobs:
+            self._dated = fmt.needs_dates(*window(snapshot))
         self.table.set_rows(
             self.ordered(snapshot.jobs, now),
-            format=jobs_view.row_builder(snapshot, now, self._prices),
+            format=jobs_view.row_builder(snapshot, now, self._prices, dated=self._dated),
             sort_keys=self._sort_keys(snapshot, now),
         )
         self._heading = pane_heading("BigQuery jobs", snapshot, "jobs", now)
