@@ -166,16 +166,21 @@ def render(
 # ---------------------------------------------------------------- one job at a time (the app's table)
 
 
-def row_builder(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> Callable[[Job], Row]:
+def row_builder(
+    snapshot: Snapshot, now: datetime, prices: PriceTable | None = None, *, dated: bool | None = None
+) -> Callable[[Job], Row]:
     """A function that formats one job as :func:`job_row` does, for a table that formats only the rows it
-    draws (100,000 jobs are never formatted at once)."""
+    draws (100,000 jobs are never formatted at once). ``dated``: whether times carry their date (default:
+    when the snapshot spans more than a day, which looks at every job; pass it when known)."""
     prices = prices or default_prices()
     editions = reservation_editions(snapshot)
-    start, end = window(snapshot)
-    dated = fmt.needs_dates(start, end)
+    if dated is None:
+        start, end = window(snapshot)
+        dated = fmt.needs_dates(start, end)
+    with_date = dated
 
     def build(job: Job) -> Row:
-        return job_row(job_item(job, now, prices, editions), dated=dated)
+        return job_row(job_item(job, now, prices, editions), dated=with_date)
 
     return build
 
