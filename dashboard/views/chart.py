@@ -33,8 +33,10 @@ class ChartSeries:
     style: str = ""
 
 
-def _default_label(value: float) -> str:
-    return fmt.number(value, 0) if abs(value) >= 10 else fmt.number(value, 1)
+def _labeller(high: float) -> Callable[[float], str]:
+    """Numbers with as many decimals as the axis' top needs: none from 10 up."""
+    digits = 0 if abs(high) >= 10 else 1
+    return lambda value: fmt.number(value, digits)
 
 
 class LineChart:
@@ -45,7 +47,8 @@ class LineChart:
         height: Rows of the plot area.
         width: Columns in all (axis included); None takes the width given.
         title: A bold line above the plot.
-        label: Formats a y-axis value (e.g. :func:`dashboard.views.fmt.duration`).
+        label: Formats a y-axis value (e.g. :func:`dashboard.views.fmt.duration`); by default a number
+            with the decimals the axis' top needs.
         floor: The bottom of the y axis; None scales from the smallest value.
     """
 
@@ -56,7 +59,7 @@ class LineChart:
         height: int = 8,
         width: int | None = None,
         title: str | None = None,
-        label: Callable[[float], str] = _default_label,
+        label: Callable[[float], str] | None = None,
         floor: float | None = 0.0,
     ) -> None:
         self.series = [s for s in series if s.points]
@@ -81,7 +84,8 @@ class LineChart:
         high = max(values)
         if high <= low:
             high = low + 1.0
-        labels = [self.label(high), self.label((high + low) / 2), self.label(low)]
+        label = self.label or _labeller(high)
+        labels = [label(high), label((high + low) / 2), label(low)]
         axis = max(len(x) for x in labels) + 1
         cols = max(4, width - axis - 1)
         dots_x, dots_y = cols * 2, self.height * 4
@@ -132,7 +136,7 @@ class LineChart:
             if index:
                 legend.append("  ")
             legend.append("⣿ ", style=self.series[index].style)
-            legend.append(f"{s.name} {self.label(s.points[-1][1])}")
+            legend.append(f"{s.name} {label(s.points[-1][1])}")
         out.append(legend)
         return out
 

@@ -15,9 +15,9 @@ def screen_text(app: DashboardApp) -> str:
 
 async def settle(pilot: Pilot[int], app: DashboardApp) -> None:
     """Wait until the first frame is shown."""
-    for _ in range(200):
+    for _ in range(500):
         await pilot.pause(0.02)
         if app._frame is not None:
             break
     await pilot.pause()
-    assert app._frame is not None, "no frame after 4 s"
+    assert app._frame is not None, "no frame after 10 s"
