@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import msgspec
 import pytest
 
 from dashboard.errors import SourceError
@@ -213,3 +214,25 @@ def test_unimplemented_batches_only_warn(fake: FakeGrpcServer) -> None:
     )
     # One try per project: its other region is not asked.
     assert len(fake.requests(fmt.DATAPROC_LIST_BATCHES)) == len(DEMO_PROJECTS)
+
+
+def test_a_repeated_page_token_ends_the_listing(fake: FakeGrpcServer) -> None:
+    recorded = poll_exchanges("dataflow", 1)
+    looping = [
+        msgspec.structs.replace(e, response={**e.response, "nextPageToken": "page-1"})
+        if e.method == PRIMARY["dataflow"] and e.response
+        else e
+        for e in recorded
+    ]
+    fake.serve(looping)
+    clients = demo_clients(fake.address, timeout=TIMEOUT, retry_deadline=RETRY_DEADLINE)
+    try:
+        got = fetcher("dataflow")(clients, recorded[0].t)
+    finally:
+        clients.close()
+    # acme-etl: page 1, its token asked once (the same page again), then the repeat is refused;
+    # acme-analytics has no jobs (an empty response, no token).
+    assert [r.get("pageToken") for r in fake.requests(PRIMARY["dataflow"])] == [None, None, "page-1"]
+    with pytest.raises(SourceError) as caught:
+        parse_poll("dataflow", got)
+    assert "sent the page token 'page-1' again" in caught.value.reason

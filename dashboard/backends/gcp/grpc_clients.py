@@ -39,6 +39,9 @@ CLOUD_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 PARALLEL = 4
 """Calls of one poll in flight at once (one per project): a channel carries them side by side."""
 
+MAX_PAGES = 200
+"""Pages one call reads at most: a listing that goes on (or repeats a page token) ends in an error."""
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -253,18 +256,33 @@ class PollLog:
         first = to_json(request)
         page_request = first
         policy = self.clients.policy
+        seen: set[str] = set()
         try:
             pager = invoke(request=request, retry=policy.retry(), timeout=policy.timeout)
             pages: Iterator[Any] = iter(pager.pages)
             for page in pages:
                 self.add(method, page_request, response=to_json(page))
                 token = page.next_page_token
-                page_request = {**first, "pageToken": token} if token else first
+                if not token:
+                    break
+                page_request = {**first, "pageToken": token}
+                if token in seen or len(seen) + 1 >= MAX_PAGES:
+                    error = _endless(token, token in seen)
+                    self.add(method, page_request, error=error)
+                    return error
+                seen.add(token)
         except Exception as exc:  # every failure, garbage included, becomes this call's error exchange
             error = error_of(exc)
             self.add(method, page_request, error=error)
             return error
         return None
+
+
+def _endless(token: str, repeated: bool) -> ExchangeError:
+    """The error a listing ends with when its pages would not end."""
+    if repeated:
+        return ExchangeError(code="INTERNAL", message=f"the API sent the page token {token[:40]!r} again")
+    return ExchangeError(code="OUT_OF_RANGE", message=f"more than {MAX_PAGES} pages; the rest was not read")
 
 
 def make_clients(
