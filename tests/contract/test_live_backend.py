@@ -156,3 +156,27 @@ def test_an_unexpected_exception_is_a_poll_error(fakes: Servers, tmp_path: Path)
     assert poll.data is None
     assert poll.error_code in {"CONFIG", "INTERNAL"}
     assert "not a BigQuery location" in (poll.error or "")
+
+
+def test_raw_payloads_of_the_latest_poll(fakes: Servers, tmp_path: Path) -> None:
+    from dashboard.backends.base import SupportsRaw
+
+    backend = backend_for(fakes, tmp_path)
+    try:
+        polls = {poll.source: poll for poll in poll_all(backend)}
+    finally:
+        backend.close()
+    assert isinstance(backend, SupportsRaw)
+    jobs, proc = polls["jobs"].data, polls["dataproc"].data
+    assert isinstance(jobs, JobsData)
+    assert isinstance(proc, DataprocData)
+    running = sorted(jobs.running_keys or ())[0]
+    item = backend.raw("job", running)
+    assert item is not None
+    assert item["jobReference"]["jobId"] == running.rsplit(".", 1)[-1]
+    cluster = proc.clusters[0]
+    found = backend.raw("cluster", f"{cluster.project}/{cluster.region}/{cluster.name}")
+    assert found is not None
+    assert found["clusterName"] == cluster.name
+    assert backend.raw("job", "p:US.no-such-job") is None
+    assert backend.raw("billing", "x") is None
