@@ -180,3 +180,25 @@ def test_raw_payloads_of_the_latest_poll(fakes: Servers, tmp_path: Path) -> None
     assert found["clusterName"] == cluster.name
     assert backend.raw("job", "p:US.no-such-job") is None
     assert backend.raw("billing", "x") is None
+
+
+def test_in_the_background_a_slow_source_delays_only_itself(fakes: Servers, tmp_path: Path) -> None:
+    fakes.grpc.fault(PRIMARY["dataflow"], Fault(kind="sleep", seconds=3.0))
+    path = tmp_path / "gcpdash.toml"
+    path.write_text(fakes.config(timeout=2.0, deadline=2.0), encoding="utf-8")
+    backend = LiveBackend(load_config(path, env={}), StepClock(), background=True)
+    arrived: dict[str, float] = {}
+    started = time.monotonic()
+    try:
+        while len(arrived) < 4 and time.monotonic() - started < 20:
+            asked = time.monotonic()
+            for source in backend.sources():
+                for poll in backend.poll(source):
+                    arrived[poll.source] = time.monotonic() - started
+            assert time.monotonic() - asked < 0.2  # poll() never waits for the network
+            time.sleep(0.05)
+    finally:
+        backend.close()
+    assert set(arrived) == {"jobs", "reservations", "dataproc", "dataflow"}
+    assert max(arrived[s] for s in ("jobs", "reservations", "dataproc")) < arrived["dataflow"]
+    assert arrived["dataflow"] >= 1.5  # it waited for its own timeout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -26,16 +27,22 @@ LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dat
 
 class LiveBackend:
     """Reads every source live. Different sources may be polled at once from different threads; one
-    source's polls are serialized."""
+    source's polls are serialized.
+
+    With ``background=True`` (the app) :meth:`poll` never waits for the network: a due source's read
+    starts in a worker thread and its Poll is returned by a later call, once it is done, so a slow or
+    dead endpoint delays only its own pane.
+    """
 
     name = "live"
 
-    def __init__(self, config: Config, clock: Clock | None = None) -> None:
+    def __init__(self, config: Config, clock: Clock | None = None, *, background: bool = False) -> None:
         """Nothing is contacted until the first poll.
 
         Args:
             config: The effective configuration (projects, regions, locations, endpoints, auth, timeouts).
             clock: Where poll times come from.
+            background: Read in worker threads; :meth:`poll` returns finished reads only.
         """
         self.config = config
         self.clock: Clock = clock or SystemClock()
@@ -44,6 +51,12 @@ class LiveBackend:
         self._last: dict[SourceName, datetime] = {}
         self.last_exchanges: dict[SourceName, list[Exchange]] = {}
         """Per source, the exchanges of its latest poll (what ``--record`` writes)."""
+        self._pool = (
+            ThreadPoolExecutor(max_workers=len(LIVE_SOURCES), thread_name_prefix="gcpdash-live")
+            if background
+            else None
+        )
+        self._inflight: dict[SourceName, Future[list[Poll]]] = {}
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources read live."""
@@ -73,13 +86,29 @@ class LiveBackend:
         since its last poll has not passed (``force`` reads anyway), so a caller may ask as often as it
         likes without costing API calls.
         """
-        t = self.clock.now()
-        lock = self._locks.get(source)
-        if lock is None:
+        if source not in self._locks:
             return []
-        with lock:
-            last = self._last.get(source)
-            if not force and last is not None and (t - last).total_seconds() < self.interval(source):
+        if self._pool is None:
+            return self._read(source, force=force)
+        future = self._inflight.get(source)
+        if future is not None:
+            if not future.done():
+                return []
+            del self._inflight[source]
+            return future.result()
+        if self._due(source, self.clock.now(), force=force):
+            self._inflight[source] = self._pool.submit(self._read, source, force=True)
+        return []
+
+    def _due(self, source: SourceName, t: datetime, *, force: bool) -> bool:
+        last = self._last.get(source)
+        return force or last is None or (t - last).total_seconds() >= self.interval(source)
+
+    def _read(self, source: SourceName, *, force: bool) -> list[Poll]:
+        """Read ``source`` in this thread, if due (or ``force``)."""
+        t = self.clock.now()
+        with self._locks[source]:
+            if not self._due(source, t, force=force):
                 return []
             self._last[source] = t
             try:
@@ -121,7 +150,9 @@ class LiveBackend:
         return None
 
     def close(self) -> None:
-        """Close every client made so far."""
+        """Stop background reads and close every client made so far."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self.ctx.close()
 
 

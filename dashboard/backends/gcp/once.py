@@ -95,7 +95,7 @@ def open_live_session(config: Config) -> Session:
     from dashboard.app import Session
 
     clock = SystemClock()
-    backend = LiveBackend(config, clock)
+    backend = LiveBackend(config, clock, background=True)
 
     def make_store(window: timedelta) -> Store:
         return live_store(backend, window)
