@@ -116,3 +116,57 @@ def test_every_rpc_a_full_poll_sends_only_reads() -> None:
 def test_the_read_rule(name: str, read: bool) -> None:
     assert is_read_only_rpc(name) is read
     assert rpc_method(name)[0].isupper()
+
+
+def test_a_write_is_refused_before_it_is_sent() -> None:
+    from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
+
+    with FakeGrpcServer() as fake:
+        clients = demo_clients(fake.address)
+        try:
+            with pytest.raises(ReadOnlyViolation, match="ClusterController/DeleteCluster refused"):
+                clients.dataproc["us-central1"].delete_cluster(
+                    project_id="acme-etl", region="us-central1", cluster_name="etl", retry=None, timeout=1
+                )
+            with pytest.raises(ReadOnlyViolation, match="ReservationService/CreateReservation"):
+                clients.reservation.create_reservation(
+                    parent="projects/p/locations/US", retry=None, timeout=1
+                )
+        finally:
+            clients.close()
+        assert fake.received == []
+
+
+def test_clients_on_googles_endpoints_are_read_only_too() -> None:
+    """No network: the refusal comes before the channel connects."""
+    from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
+    from dashboard.backends.gcp.grpc_clients import make_clients
+    from dashboard.config import AuthConfig, Config, GcpConfig
+
+    config = Config(gcp=GcpConfig(projects=["p"]), auth=AuthConfig(anonymous=True))
+    clients = make_clients(config)
+    try:
+        assert clients.monitoring.transport._host == "monitoring.googleapis.com:443"
+        with pytest.raises(ReadOnlyViolation, match="MetricService/CreateTimeSeries"):
+            clients.monitoring.create_time_series(name="projects/p", time_series=[], retry=None, timeout=1)
+        with pytest.raises(ReadOnlyViolation, match="JobsV1Beta3/UpdateJob"):
+            clients.dataflow.update_job(request={"project_id": "p", "job_id": "j"}, retry=None, timeout=1)
+    finally:
+        clients.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "read"),
+    [
+        ("/google.cloud.dataproc.v1.ClusterController/ListClusters", True),
+        ("/google.iam.v1.IAMPolicy/GetIamPolicy", True),
+        ("/google.cloud.dataproc.v1.ClusterController/StopCluster", False),
+        ("/google.longrunning.Operations/CancelOperation", False),
+        ("/x.Y/Listen", False),
+    ],
+)
+def test_the_channel_rule_agrees_with_the_tests(path: str, read: bool) -> None:
+    from dashboard.backends.gcp.grpc_channels import is_read_rpc
+
+    assert is_read_rpc(path) is read
+    assert is_read_only_rpc(path) is read

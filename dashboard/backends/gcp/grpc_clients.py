@@ -22,7 +22,8 @@ from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.protobuf.json_format import MessageToDict
 
-from dashboard.backends.gcp.endpoints import GrpcService, GrpcTarget, grpc_target
+from dashboard.backends.gcp.endpoints import GrpcService, grpc_target
+from dashboard.backends.gcp.grpc_channels import make_client
 from dashboard.config import Config
 from dashboard.errors import UsageError
 from dashboard.models import SourceName
@@ -308,6 +309,7 @@ def make_clients(
     Raises:
         UsageError: No project to watch, or an endpoint that cannot be used.
     """
+    from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud import bigquery_reservation_v1 as res_v1
     from google.cloud import dataflow_v1beta3, dataproc_v1, monitoring_v3
     from google.cloud.bigquery_reservation_v1.services.reservation_service import transports as res_t
@@ -315,6 +317,8 @@ def make_clients(
     from google.cloud.dataproc_v1.services.batch_controller import transports as batch_t
     from google.cloud.dataproc_v1.services.cluster_controller import transports as cluster_t
     from google.cloud.monitoring_v3.services.metric_service import transports as mon_t
+
+    from dashboard import __version__
 
     gcp = config.gcp
     watched = tuple(projects if projects is not None else gcp.projects)
@@ -324,12 +328,26 @@ def make_clients(
     channels: dict[str, Any] = {}
     creds: list[Any] = [credentials]
 
+    def credentials_once() -> Any:
+        if creds[0] is None:
+            creds[0] = _credentials(config.auth.anonymous)
+        return creds[0]
+
+    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
+
     def build(service: GrpcService, client_cls: Any, transport_cls: Any, region: str | None = None) -> Any:
         try:
             target = grpc_target(service, getattr(endpoints, service), region)
         except ValueError as exc:
             raise UsageError(f"[endpoints] {service}: {exc}") from None
-        return _client(target, client_cls, transport_cls, channels, creds, anonymous=config.auth.anonymous)
+        return make_client(
+            target,
+            client_cls,
+            transport_cls,
+            channels=channels,
+            credentials=credentials_once,
+            client_info=info,
+        )
 
     regions = tuple(gcp.regions)
     cluster_transport = cluster_t.ClusterControllerGrpcTransport
@@ -355,33 +373,6 @@ def make_clients(
     )
     clients.channels.extend(channels.values())
     return clients
-
-
-def _client(
-    target: GrpcTarget,
-    client_cls: Any,
-    transport_cls: Any,
-    channels: dict[str, Any],
-    creds: list[Any],
-    *,
-    anonymous: bool,
-) -> Any:
-    """One client on ``target``: a plaintext channel shared per address for loopback, else TLS. Its
-    requests say they come from gcpdash (``x-goog-api-client``)."""
-    from google.api_core.gapic_v1.client_info import ClientInfo
-
-    from dashboard import __version__
-
-    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
-    if target.insecure:
-        channel = channels.get(target.address)
-        if channel is None:
-            channel = channels[target.address] = grpc.insecure_channel(target.address)
-        return client_cls(transport=transport_cls(channel=channel, client_info=info))
-    if creds[0] is None:
-        creds[0] = _credentials(anonymous)
-    options = {"api_endpoint": target.address}
-    return client_cls(credentials=creds[0], client_options=options, client_info=info)
 
 
 def _credentials(anonymous: bool) -> Any:
