@@ -254,7 +254,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         if view:
             self._cursor_key = model.key(view[self._cursor])
         self.scroll_to(y=max(0, target_y), animate=False, immediate=True)
-        self._scroll_cursor_into_view()
+        if not keep_line:  # a new sort or filter shows the cursor; a refresh leaves the view alone
+            self._scroll_cursor_into_view()
         self.refresh()
         if view and self._cursor_key != old_key and self._cursor_key is not None:
             self.post_message(self.RowHighlighted(self, self._cursor_key))

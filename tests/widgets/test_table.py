@@ -241,3 +241,17 @@ async def test_literal_alternation_and_escape_without_filter_goes_to_the_app() -
         await pilot.press("escape")
         assert len(table.view) == 300
         assert table.check_action("clear_filter", ()) is False
+
+
+async def test_refresh_leaves_a_view_scrolled_away_from_the_cursor_where_it_is() -> None:
+    app = TableApp(_things(range(1000)))
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.table
+        table.scroll_to(y=500, animate=False, immediate=True)
+        await pilot.pause()
+        screen = _screen_lines(app)
+        table.set_rows(list(app.rows))
+        await pilot.pause()
+        assert int(table.scroll_y) == 500
+        assert table.cursor_key == "t00000"
+        assert _screen_lines(app) == screen
