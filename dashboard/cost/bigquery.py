@@ -138,8 +138,8 @@ def job_cost(job: Job, prices: PriceTable, editions: Mapping[str, str] | None = 
     return JobCost(job.slot_ms / 3.6e6 * prices.value(edition_key(edition)), "slot_attribution")
 
 
-def _on_demand_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
-    """Every on-demand job with its bytes-billed cost."""
+def on_demand_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
+    """Every job billed by bytes with its bytes-billed cost (read it as ``inputs.on_demand_jobs``: cached)."""
     per_tib = inputs.prices.value(ON_DEMAND)
     out = []
     for job in countable_jobs(inputs.snapshot.jobs):
@@ -156,7 +156,7 @@ def _billed_at(job: Job) -> datetime | None:
 def on_demand_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
     """On-demand $ of the jobs that ended within ``[start, end]`` (bytes are billed when a job ends)."""
     total = 0.0
-    for job, usd in _on_demand_jobs(inputs):
+    for job, usd in inputs.on_demand_jobs:
         at = _billed_at(job)
         if at is not None and start <= at <= end:
             total += usd
@@ -167,7 +167,7 @@ def on_demand_by(inputs: Inputs, start: datetime, end: datetime, *, top: int = 1
     """On-demand spend within ``[start, end]`` per project, per principal and per label (``key=value``),
     the ``top`` largest of each, largest first."""
     groups: dict[tuple[str, str], list[float]] = {}
-    for job, usd in _on_demand_jobs(inputs):
+    for job, usd in inputs.on_demand_jobs:
         at = _billed_at(job)
         if at is None or not start <= at <= end:
             continue
@@ -197,7 +197,7 @@ def on_demand_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceC
         burn_rate_usd_per_hour=recent / covered if covered >= 1 / 60 else 0.0,
         window_spend_usd=on_demand_spend(inputs, start, at),
         today_usd=on_demand_spend(inputs, max(start, today), at),
-        items=len(_on_demand_jobs(inputs)),
+        items=len(inputs.on_demand_jobs),
         basis="bytes billed x $/TiB for jobs of on-demand projects; rate from jobs ended in the last hour",
         price_keys=(ON_DEMAND,),
         confidence=inputs.prices.prices[ON_DEMAND].confidence,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Annotated, Literal
 
 import msgspec
 
-from dashboard.models import Snapshot
+from dashboard.models import Job, Snapshot
 from dashboard.pricing import CONFIDENCE_ORDER, Confidence, PriceTable
 
 ServiceName = Literal["bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"]
@@ -118,12 +120,23 @@ def next_month(moment: datetime) -> datetime:
 ProjectMode = Literal["on-demand", "editions"]
 
 
-class Inputs(msgspec.Struct, frozen=True, kw_only=True):
-    """What every estimator reads: the snapshot, the prices, and each project's BigQuery billing mode."""
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """What every estimator reads: the snapshot, the prices, and each project's BigQuery billing mode.
+
+    Built once per estimate; what several estimators derive from it (the on-demand jobs) is computed once.
+    """
 
     snapshot: Snapshot
     prices: PriceTable
-    modes: dict[str, ProjectMode] = {}
+    modes: dict[str, ProjectMode] = field(default_factory=dict)
     """Per project, how its BigQuery queries are billed: from assignments, then config."""
-    overrides: dict[str, ProjectMode] = {}
+    overrides: dict[str, ProjectMode] = field(default_factory=dict)
     """The modes set in config: they decide over each job's own reservation."""
+
+    @cached_property
+    def on_demand_jobs(self) -> list[tuple[Job, float]]:
+        """Every job billed by bytes, with what its bytes cost (see :mod:`dashboard.cost.bigquery`)."""
+        from dashboard.cost.bigquery import on_demand_jobs
+
+        return on_demand_jobs(self)
