@@ -37,7 +37,11 @@ def renderables(
         visible(", ".join(snapshot.projects) or "none"),
         " · regions: ",
         visible(", ".join(snapshot.regions) or "none"),
-        (f" · costs are estimates (price table {estimated.price_version})", "dim"),
+        (
+            f" · costs are estimates (price table {estimated.price_version})"
+            + (", and billed from the billing export where said" if estimated.billing is not None else ""),
+            "dim",
+        ),
     )
     parts: list[RenderableType] = [
         header,
