@@ -8,6 +8,7 @@ only the rows on screen.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import events
@@ -31,11 +32,37 @@ from widgets.panedata import Frame, PaneData
 from widgets.rowops import row_text, sort_value
 from widgets.table import VirtualTable
 
+WIDE_ONLY: dict[str, set[str]] = {
+    "dataproc": {"project"},
+    "dataflow": {"project", "location", "usd_per_hour"},
+}
+"""Columns the app shows only on wide terminals (200+ cells), so names stay readable at 120."""
+NAME_WIDTH: dict[str, tuple[str, int]] = {
+    "slots": ("reservation_id", 12),
+    "dataproc": ("name", 16),
+    "dataflow": ("name", 20),
+}
+"""The name column of each table and the cells it keeps however narrow the terminal."""
+
+
+def pane_columns(pane_id: str, columns: Sequence[Column]) -> tuple[Column, ...]:
+    """A view's columns as a pane shows them: some only when wide, the name column kept readable."""
+    wide = WIDE_ONLY.get(pane_id, set())
+    name, width = NAME_WIDTH.get(pane_id, ("", 0))
+    out = []
+    for column in columns:
+        shown = replace(column, wide=True) if column.key in wide else column
+        if column.key == name:
+            shown = replace(shown, min_width=max(column.min_width or 0, width))
+        out.append(shown)
+    return tuple(out)
+
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "jobs": jobs_view.COLUMNS,
-    "slots": reservations_view.COLUMNS,
-    "dataproc": dataproc_view.COLUMNS,
-    "dataflow": dataflow_view.COLUMNS,
+    "slots": pane_columns("slots", reservations_view.COLUMNS),
+    "dataproc": pane_columns("dataproc", dataproc_view.COLUMNS),
+    "dataflow": pane_columns("dataflow", dataflow_view.COLUMNS),
 }
 """The columns of each table pane."""
 
@@ -99,6 +126,8 @@ class TablePane(Vertical):
     TablePane.-filtering > Input { display: block; }
     TablePane > VirtualTable { height: 1fr; }
     TablePane > .pane-notes { height: auto; max-height: 30%; }
+    TablePane.-short > VirtualTable { height: auto; max-height: 50%; }
+    TablePane.-short > .pane-notes { height: 1fr; max-height: 100%; }
     """
 
     class Opened(Message):
@@ -124,6 +153,8 @@ class TablePane(Vertical):
         self._input = Input(placeholder="filter: text or regex, ! inverts, esc clears")
         self.table: VirtualTable[Any] = self._make_table()
         self.add_class("-loading")
+        if pane_id == "slots":  # a few reservations over longer commitments and assignments
+            self.add_class("-short")
 
     def _make_table(self) -> VirtualTable[Any]:
         return rows_table(COLUMNS[self.pane_id], id=f"table-{self.pane_id}")
