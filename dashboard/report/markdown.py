@@ -93,6 +93,11 @@ def render_markdown(
         f"{md_escape(cost_view.window_label(cost))} · price table {md_escape(cost.price_version)}",
         "",
         *_section("Overview"),
+        md_escape(cost_view.summary_line(cost).plain),
+        "",
+        *(f"- {md_escape(line.plain)}" for line in overview_view.budget_lines(cost)),
+        *([""] if cost.budgets else []),
+        *_checks(cost),
         *md_table(overview_view.BURN_COLUMNS, overview_view.burn_rows(overview)),
         "",
         *md_table(overview_view.RUNNING_COLUMNS, overview_view.running_rows(overview)),
@@ -156,6 +161,14 @@ def render_markdown(
         *_cost(cost),
     ]
     return "\n".join(out) + "\n"
+
+
+def _checks(cost: CostEstimate) -> list[str]:
+    if cost.billing is None or not cost.billing.checks:
+        return []
+    rows = overview_view.check_rows(cost)
+    title = md_escape(overview_view.check_title(cost))
+    return [f"### {title}", "", *md_table(overview_view.CHECK_COLUMNS, rows), ""]
 
 
 def _cost(cost: CostEstimate) -> list[str]:

@@ -92,17 +92,20 @@ class CostTable(NamedTuple):
 
 
 def signed(usd: float | None) -> str:
-    """A difference in dollars with its sign: ``+$1.20``, ``-$0.35``."""
+    """A difference in dollars with its sign: ``+$1.20``, ``-$0.35``; under half a cent is ``$0.00``."""
     if usd is None:
         return fmt.DASH
-    text = fmt.money(abs(usd))
-    return text if text in ("$0.00", fmt.DASH) else ("+" if usd > 0 else "-") + text
+    if abs(usd) < 0.005:
+        return "$0.00"
+    return ("+" if usd > 0 else "-") + fmt.money(abs(usd))
 
 
 def signed_pct(pct: float | None) -> str:
-    """A percentage with its sign."""
+    """A percentage with its sign; under 0.05 % is ``0.0%``."""
     if pct is None:
         return fmt.DASH
+    if abs(pct) < 0.05:
+        return "0.0%"
     return ("+" if pct > 0 else "") + fmt.pct(pct)
 
 

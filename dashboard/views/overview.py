@@ -114,6 +114,51 @@ def running_rows(overview: Overview) -> list[Row]:
     ]
 
 
+def check_rows(cost: CostEstimate) -> list[Row]:
+    """Per service: the estimate and the bill over the same hours, and the difference."""
+    if cost.billing is None:
+        return []
+    return [
+        Row.of(
+            c.service,
+            [
+                c.title,
+                fmt.money(c.estimate_usd),
+                fmt.money(c.billed_usd),
+                cost_view.signed(c.difference_usd),
+                cost_view.signed_pct(c.difference_pct),
+            ],
+        )
+        for c in cost.billing.checks
+    ]
+
+
+def check_title(cost: CostEstimate) -> str:
+    """The check's title with the hours it covers (``Estimate vs billed, 01:00:00-07:00:00 UTC``)."""
+    bill = cost.billing
+    if bill is None or bill.check_start is None:
+        return "Estimate vs billed"
+    return f"Estimate vs billed, {fmt.when(bill.check_start)}–{fmt.when(bill.check_end)} UTC"
+
+
+def budget_lines(cost: CostEstimate) -> list[Text]:
+    """A line per budget: spent and forecast against the amount, with their basis."""
+    return [
+        Text.assemble(
+            ("Budget ", "bold"),
+            visible(b.name),
+            f": {fmt.money(b.spent_usd)} of {fmt.money(b.amount_usd)} spent, forecast ",
+            (fmt.money(b.forecast_usd), "bold red" if b.over else "bold"),
+            (
+                f" ({fmt.pct(b.forecast_pct)})" if b.forecast_pct is not None else "",
+                "bold red" if b.over else "",
+            ),
+            (" billed + estimate" if cost.billing is not None else " estimate", "dim"),
+        )
+        for b in cost.budgets
+    ]
+
+
 def render_overview(
     overview: Overview, cost: CostEstimate, snapshot: Snapshot, now: datetime
 ) -> RenderableType:
@@ -129,40 +174,8 @@ def render_overview(
     checks: list[RenderableType] = []
     bill = cost.billing
     if bill is not None and bill.checks:
-        checks = [
-            Text(""),
-            table(
-                CHECK_COLUMNS,
-                [
-                    Row.of(
-                        c.service,
-                        [
-                            c.title,
-                            fmt.money(c.estimate_usd),
-                            fmt.money(c.billed_usd),
-                            cost_view.signed(c.difference_usd),
-                            cost_view.signed_pct(c.difference_pct),
-                        ],
-                    )
-                    for c in bill.checks
-                ],
-                title=f"Estimate vs billed, {fmt.when(bill.check_start)}–{fmt.when(bill.check_end)} UTC",
-            ),
-        ]
-    budgets = [
-        Text.assemble(
-            ("Budget ", "bold"),
-            visible(b.name),
-            f": {fmt.money(b.spent_usd)} of {fmt.money(b.amount_usd)} spent, forecast ",
-            (fmt.money(b.forecast_usd), "bold red" if b.over else "bold"),
-            (
-                f" ({fmt.pct(b.forecast_pct)})" if b.forecast_pct is not None else "",
-                "bold red" if b.over else "",
-            ),
-            (" billed + estimate" if bill is not None else " estimate", "dim"),
-        )
-        for b in cost.budgets
-    ]
+        checks = [Text(""), table(CHECK_COLUMNS, check_rows(cost), title=check_title(cost))]
+    budgets = budget_lines(cost)
     return Group(
         heading("Overview", f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC"),
         burn,

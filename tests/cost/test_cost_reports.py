@@ -77,4 +77,7 @@ def test_markdown_and_text_label_every_table() -> None:
         assert "Budgets (spent and forecast: billed + estimate)" in out
         assert "month-end forecast" in out
         assert "2026-11: month to date (billed + estimate) and forecast" in out
-    assert "Estimate vs billed, 01:00:00–07:00:00 UTC" in text  # the Overview
+    # the Overview, in both
+    assert "Estimate vs billed, 01:00:00–07:00:00 UTC" in text
+    assert "### Estimate vs billed, 01:00:00–07:00:00 UTC" in md
+    assert "- Budget platform: " in md
