@@ -112,3 +112,24 @@ def test_a_transient_error_is_retried_within_the_deadline(fake: FakeRest) -> Non
     [poll] = backend.poll("jobs")
     assert poll.error_code == "503 backendError"  # still failing after the deadline: said once
     assert len([ex for ex in backend.last_exchanges["jobs"] if ex.error is not None]) == 1
+
+
+def test_history_skipped_by_a_failed_listing_runs_at_the_next_poll(fake: FakeRest) -> None:
+    from datetime import timedelta
+
+    class Clock:
+        at = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+        def now(self) -> datetime:
+            return self.at
+
+    clock = Clock()
+    fake.inject("list", "403")
+    backend = LiveBackend(bq_config(fake.url), clock)
+    [poll] = backend.poll("jobs")
+    assert poll.data is None
+    fake.clear()
+    clock.at += timedelta(seconds=10)
+    [poll] = backend.poll("jobs")
+    assert isinstance(poll.data, JobsData)
+    assert poll.data.history  # not held back for a minute by the query that never ran

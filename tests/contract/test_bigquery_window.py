@@ -63,3 +63,13 @@ def test_an_empty_window_moves_on_from_its_end() -> None:
     plan = schedule()
     plan.observe("a", "US", at(0), [])
     assert plan.window("a", "US", at(120))[0] == at(0) - OVERLAP
+
+
+def test_a_released_slot_is_due_again() -> None:
+    plan = schedule()
+    assert plan.due(("a", "b"), ("US",), at(0)) == [("a", "US")]
+    plan.release("a", "US")  # its listing failed: the query did not run
+    assert plan.due(("a", "b"), ("US",), at(10)) == [("a", "US")]
+    assert plan.due(("a", "b"), ("US",), at(20)) == []
+    plan.release("b", "US")  # never reserved: nothing happens
+    assert plan.due(("a", "b"), ("US",), at(70)) == [("b", "US")]

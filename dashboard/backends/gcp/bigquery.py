@@ -97,15 +97,21 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     """
     poll = ctx.next_poll(SOURCE)
     client = ctx.bigquery()
-    due = schedule(ctx).due(ctx.projects, ctx.locations, t)
+    plan = schedule(ctx)
+    due = plan.due(ctx.projects, ctx.locations, t)
     exchanges: list[Exchange] = []
-    for project in ctx.projects:
-        listed = list_running(ctx, client, project, poll, t)
-        exchanges.extend(listed)
-        if any(ex.error is not None for ex in listed):
-            break
-        for location in (loc for p, loc in due if p == project):
-            exchanges.extend(query_history(ctx, client, project, location, poll=poll, t=t))
+    try:
+        for project in ctx.projects:
+            listed = list_running(ctx, client, project, poll, t)
+            exchanges.extend(listed)
+            if any(ex.error is not None for ex in listed):
+                break
+            for location in [loc for p, loc in due if p == project]:
+                due.remove((project, location))
+                exchanges.extend(query_history(ctx, client, project, location, poll=poll, t=t))
+    finally:
+        for project, location in due:  # not run: due again at the next poll
+            plan.release(project, location)
     return exchanges
 
 

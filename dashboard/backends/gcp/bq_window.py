@@ -42,11 +42,13 @@ class HistorySchedule:
     """Seconds the first query of a project reads back."""
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
     last_billed: dict[str, datetime] = field(default_factory=dict)
+    _reserved: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = field(default_factory=dict)
 
     def due(self, projects: Sequence[str], locations: Sequence[str], now: datetime) -> list[tuple[str, str]]:
         """The (project, location) pairs to query at ``now``: per location at most one, the most overdue.
 
-        Calling this reserves the slot: the chosen pairs count as run at ``now``.
+        Calling this reserves the slot: the chosen pairs count as run at ``now`` unless :meth:`release`
+        gives it back (the query did not run).
         """
         chosen: list[tuple[str, str]] = []
         for location in locations:
@@ -65,10 +67,23 @@ class HistorySchedule:
                 if best_since is None or window.last_run < best_since:
                     best, best_since = (project, location), window.last_run
             if best is not None:
+                self._reserved[best] = (self.windows[best].last_run, self.last_billed.get(location))
                 self.windows[best].last_run = now
                 self.last_billed[location] = now
                 chosen.append(best)
         return chosen
+
+    def release(self, project: str, location: str) -> None:
+        """Give back a slot :meth:`due` reserved for a query that did not run (its listing failed)."""
+        previous = self._reserved.pop((project, location), None)
+        if previous is None:
+            return
+        last_run, billed = previous
+        self.windows[(project, location)].last_run = last_run
+        if billed is None:
+            self.last_billed.pop(location, None)
+        else:
+            self.last_billed[location] = billed
 
     def window(self, project: str, location: str, now: datetime) -> tuple[datetime, datetime]:
         """``(since, until)`` of the next query of ``project`` in ``location``."""
