@@ -344,3 +344,19 @@ async def test_palette_jumps_changes_window_and_exports(make_app: MakeApp, tmp_p
         assert "window 1h" in screen_text(app).splitlines()[0]
         assert app._session is not None
         assert app._session.store is not None
+
+
+async def test_theme_from_the_palette_is_remembered(make_app: MakeApp, state_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("colon", *"Theme: nord")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.theme == "nord"
+    assert json.loads((state_dir / "state.json").read_text())["theme"] == "nord"
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again)
+        assert again.theme == "nord"
