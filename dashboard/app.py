@@ -17,13 +17,13 @@ from typing import ClassVar, Literal
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from dashboard import ui_state
 from dashboard.session import WINDOWS, Session, collect, poll_stop, rebuild
 from dashboard.store import Store
-from widgets.commands import DashboardCommands
-from widgets.panedata import PANES, Frame, build
+from widgets.frame import PANES, Frame
 from widgets.panes import JobsTablePane, StaticPane, TablePane
 from widgets.table import VirtualTable
 
@@ -33,6 +33,13 @@ TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow")
 DEMO_START = timedelta(minutes=85)
 """``--demo`` opens at 07:25 of the 06:00-09:00 recording: jobs run and finish, ``reporting-tmp`` is
 deleted at 07:30, ``daily-sales-rollup`` runs until 07:55, ``clickstream-enrich`` already lags."""
+
+
+def _commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens."""
+    from widgets.commands import DashboardCommands
+
+    return DashboardCommands
 
 
 class DashboardApp(App[int]):
@@ -50,7 +57,7 @@ class DashboardApp(App[int]):
     """
 
     TITLE = "gcpdash"
-    COMMANDS = App.COMMANDS | {DashboardCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         *(
@@ -118,7 +125,11 @@ class DashboardApp(App[int]):
                         yield StaticPane(pane_id, id=f"pane-{pane_id}")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        """Paint at once; open the session and poll in a worker (decoding a recording takes a moment)."""
+        self.run_worker(self._start(), name="start", group="start")
+
+    async def _start(self) -> None:
         """Open the session off the UI thread, restore the window, then poll."""
         self._session = await asyncio.to_thread(self._open_session)
         window = WINDOWS.get(self.state.window or "")
@@ -142,6 +153,8 @@ class DashboardApp(App[int]):
         async with self._busy:
 
             def work() -> Frame:
+                from widgets.panedata import build
+
                 if before is not None:
                     before(session)
                 snapshot, now = collect(session)

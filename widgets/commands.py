@@ -12,7 +12,7 @@ from typing import Protocol
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from dashboard.session import WINDOWS
-from widgets.panedata import PANES
+from widgets.frame import PANES
 
 
 class Commandable(Protocol):

@@ -8,11 +8,9 @@ the row shows (never by matching text).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from rich.console import Group, RenderableType
+from rich.console import Group
 from rich.text import Text
 
 from dashboard.cost import estimate
@@ -29,48 +27,11 @@ from dashboard.views.collect import (
     overview_section,
     reservations_section,
 )
-from dashboard.views.columns import Column, Row, table
-from dashboard.views.items import Item
+from dashboard.views.columns import table
 from dashboard.views.status import pane_heading
+from widgets.frame import PANES, Frame, PaneData, TableData
 
-PANES: tuple[tuple[str, str, str], ...] = (
-    ("overview", "Overview", "1"),
-    ("jobs", "BigQuery jobs", "2"),
-    ("slots", "Slots & reservations", "3"),
-    ("dataproc", "Dataproc", "4"),
-    ("dataflow", "Dataflow", "5"),
-    ("cost", "Cost", "6"),
-)
-"""Pane id, title and key, in tab order."""
-
-
-@dataclass(frozen=True)
-class TableData:
-    """One table: its columns, its rows (keyed), and the items behind the rows by key."""
-
-    columns: tuple[Column, ...]
-    rows: list[Row]
-    items: Mapping[str, Item] = field(default_factory=dict)
-    kind: str = ""
-    """What a row is: ``job``, ``reservation``, ``cluster``, ``dataflow``."""
-
-
-@dataclass(frozen=True)
-class PaneData:
-    """One pane: a heading with its source's status, an optional table, and what shows below it."""
-
-    heading: Text
-    table: TableData | None = None
-    body: RenderableType | None = None
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Every pane at one moment."""
-
-    snapshot: Snapshot
-    now: datetime
-    panes: Mapping[str, PaneData]
+__all__ = ["PANES", "Frame", "PaneData", "TableData", "build"]
 
 
 def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> Frame:

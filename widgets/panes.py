@@ -1,6 +1,6 @@
 """The panes: table panes (status heading, filter line, a virtual table, notes below) and static panes.
 
-Each pane takes the latest :class:`~widgets.panedata.Frame` with ``update``; the rows of the small tables
+Each pane takes the latest :class:`~widgets.frame.Frame` with ``update``; the rows of the small tables
 were built off the UI thread. The BigQuery jobs pane wraps :class:`~widgets.jobs.JobsPane`, which formats
 only the rows on screen.
 """
@@ -27,8 +27,8 @@ from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
+from widgets.frame import Frame, PaneData
 from widgets.jobs import JobsPane
-from widgets.panedata import Frame, PaneData
 from widgets.rowops import row_text, sort_value
 from widgets.table import VirtualTable
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashboard.views.items import ClusterItem, DataflowItem, Item, JobItem, ReservationItem
 from widgets.detail.content import cluster_detail, dataflow_detail, job_detail, reservation_detail
 from widgets.detail.screens import DetailScreen
-from widgets.panedata import Frame
+from widgets.frame import Frame
 
 
 def detail_screen(kind: str, item: Item, frame: Frame, pane_title: str) -> DetailScreen:

@@ -1,0 +1,54 @@
+"""What each pane shows at one moment, as plain data: the pane list, and the frame the poll worker builds
+(:func:`widgets.panedata.build`) for the UI thread to show. Light to import (no views, no pricing)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from dashboard.models import Snapshot
+from dashboard.views.columns import Column, Row
+from dashboard.views.items import Item
+
+PANES: tuple[tuple[str, str, str], ...] = (
+    ("overview", "Overview", "1"),
+    ("jobs", "BigQuery jobs", "2"),
+    ("slots", "Slots & reservations", "3"),
+    ("dataproc", "Dataproc", "4"),
+    ("dataflow", "Dataflow", "5"),
+    ("cost", "Cost", "6"),
+)
+"""Pane id, title and key, in tab order."""
+
+
+@dataclass(frozen=True)
+class TableData:
+    """One table: its columns, its rows (keyed), and the items behind the rows by key."""
+
+    columns: tuple[Column, ...]
+    rows: list[Row]
+    items: Mapping[str, Item] = field(default_factory=dict)
+    kind: str = ""
+    """What a row is: ``job``, ``reservation``, ``cluster``, ``dataflow``."""
+
+
+@dataclass(frozen=True)
+class PaneData:
+    """One pane: a heading with its source's status, an optional table, and what shows below it."""
+
+    heading: Text
+    table: TableData | None = None
+    body: RenderableType | None = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Every pane at one moment."""
+
+    snapshot: Snapshot
+    now: datetime
+    panes: Mapping[str, PaneData]
