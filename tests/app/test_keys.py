@@ -360,3 +360,31 @@ async def test_theme_from_the_palette_is_remembered(make_app: MakeApp, state_dir
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot, again)
         assert again.theme == "nord"
+
+
+async def test_a_refresh_keeps_the_scroll_position_and_a_click_opens_a_row(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2", "pagedown", "pagedown", "down")
+        await pilot.pause()
+        jobs = table(app, "jobs")
+        key, scroll = jobs.cursor_key, jobs.scroll_y
+        line = jobs.cursor_row - scroll
+        assert scroll > 0
+        await pilot.press("r")  # nothing new: nothing moves
+        await pilot.pause()
+        assert jobs.cursor_key == key
+        assert jobs.scroll_y == scroll
+        await pilot.press("right_square_bracket")  # new jobs above: the cursor's row stays on its line
+        await pilot.pause()
+        assert jobs.cursor_key == key
+        assert jobs.cursor_row - jobs.scroll_y == line
+        await pilot.press("4")
+        await pilot.pause()
+        clusters = table(app, "dataproc")
+        await pilot.click(clusters, offset=(3, 2))  # the second row, under the header
+        await pilot.pause(0.3)
+        screen = current(app)
+        assert isinstance(screen, DetailScreen)
+        assert screen.key == clusters.view[1].key
