@@ -5,6 +5,7 @@ finished ones newest first. Holds 100,000 jobs: rows are formatted only when dra
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from dashboard.pricing import PriceTable, default_prices
 from dashboard.views import fmt
 from dashboard.views import jobs as jobs_view
 from dashboard.views.collect import reservation_editions
+from dashboard.views.columns import Row
 from dashboard.views.states import state_look
 from dashboard.views.status import pane_heading
 from widgets.table import VirtualTable
@@ -33,6 +35,18 @@ def job_key(job: Job) -> str:
 
 def _finished_at(job: Job) -> datetime:
     return job.ended or job.started or job.created or _NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedJobs:
+    """What :meth:`JobsPane.prepare` makes off the UI thread for :meth:`JobsPane.show`."""
+
+    rows: list[Job]
+    """Running and pending jobs first, then the finished ones, newest first."""
+    format: Callable[[Job], Row]
+    sort_keys: dict[str, Callable[[Job], Any]]
+    heading: Text
+    running: int
 
 
 class JobsTable(VirtualTable[Job]):
@@ -85,6 +99,7 @@ class JobsPane(Vertical):
         self._costs: dict[int, tuple[Job, float | None]] = {}
         self._editions: dict[str, str] | None = None
         self._dated = False
+        self._shown_running = 0
         self._active_count = 0
         self._heading = Text()
 
@@ -94,21 +109,31 @@ class JobsPane(Vertical):
         yield self.table
 
     def update(self, snapshot: Snapshot, now: datetime) -> None:
-        """Show ``snapshot``'s jobs at ``now``; the cursor stays on its job and the scroll where it was.
+        """Show ``snapshot``'s jobs at ``now``: :meth:`prepare` then :meth:`show` (call those two
+        separately to order the jobs off the UI thread)."""
+        self.show(self.prepare(snapshot, now))
 
-        Cheap when the jobs did not change (the store hands back the same tuple): only the running jobs
-        are ordered again and rows are formatted anew when drawn.
-        """
+    def prepare(self, snapshot: Snapshot, now: datetime) -> PreparedJobs:
+        """The jobs in the pane's order, their row builder and sort keys. Touches no widget: safe in a
+        worker thread (one at a time). Cheap when the jobs did not change (the store hands back the same
+        tuple): only the running jobs are ordered again."""
         if self._prices is None:
             self._prices = default_prices()
         if snapshot.jobs is not self._jobs:
             self._dated = fmt.needs_dates(*window(snapshot))
-        self.table.set_rows(
-            self.ordered(snapshot.jobs, now),
+        return PreparedJobs(
+            rows=self.ordered(snapshot.jobs, now),
             format=jobs_view.row_builder(snapshot, now, self._prices, dated=self._dated),
             sort_keys=self._sort_keys(snapshot, now),
+            heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
+            running=self._active_count,
         )
-        self._heading = pane_heading("BigQuery jobs", snapshot, "jobs", now)
+
+    def show(self, prepared: PreparedJobs) -> None:
+        """Show prepared jobs (UI thread); the cursor stays on its job and the scroll where it was."""
+        self.table.set_rows(prepared.rows, format=prepared.format, sort_keys=prepared.sort_keys)
+        self._heading = prepared.heading
+        self._shown_running = prepared.running
         self.show_status()
         if self.is_mounted:
             self.run_worker(self._warm, thread=True, exclusive=True, group="jobs-warm")
@@ -159,7 +184,7 @@ class JobsPane(Vertical):
         """The status line: heading and data age, counts, and the filter with its note."""
         text = self._heading.copy()
         total = len(self.table.rows)
-        text.append(f"  {fmt.count(self._active_count)} running · {fmt.count(total)} jobs", style="dim")
+        text.append(f"  {fmt.count(self._shown_running)} running · {fmt.count(total)} jobs", style="dim")
         if self.table.filter_text:
             shown = len(self.table.view)
             text.append(f"  filter {self.table.filter_text!r}: {fmt.count(shown)} shown", style="yellow")

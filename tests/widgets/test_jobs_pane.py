@@ -3,6 +3,7 @@ across polls, sorting on the jobs themselves, filtering and selection by the job
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
@@ -100,3 +101,16 @@ async def test_sort_by_cost_and_filter_by_job_id() -> None:
         assert "1 shown" in str(pane.query_one(".jobs-status", Static).render())
         pane.set_filter("!" + target.job_id)
         assert len(pane.table.view) == len(snapshot.jobs) - 1
+
+
+async def test_prepare_off_the_ui_thread_then_show() -> None:
+    snapshot = _snapshot(LATER)
+    app = PaneApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        pane = app.query_one(JobsPane)
+        prepared = await asyncio.to_thread(pane.prepare, snapshot, LATER)
+        assert len(prepared.rows) == len(snapshot.jobs)
+        pane.show(prepared)
+        await pilot.pause()
+        assert list(pane.table.view) == prepared.rows
+        assert f"{prepared.running} running" in str(pane.query_one(".jobs-status", Static).render())
