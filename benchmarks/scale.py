@@ -143,8 +143,12 @@ async def bench_table(table: Table, snapshot: Snapshot, later: Snapshot) -> None
         for what, fn in (("$ estimate", cold_cost), ("search text", cold_search)):
             took = _timed(partial(_each, fn, snapshot.jobs))
             table.add(f"{what} of every job", _ms(took), "once per job, off the UI thread", "(warm-up)")
-        took = _timed(lambda: pane.update(later, later.at))
-        table.add("jobs pane refresh", _ms(took), "the next snapshot, cursor kept", "budget < 100 ms")
+        began = time.perf_counter()
+        prepared = pane.prepare(later, later.at)
+        prepare = time.perf_counter() - began
+        show = _timed(partial(pane.show, prepared))
+        detail = f"prepare {_ms(prepare)} (off the UI thread) + show {_ms(show)}; cursor kept"
+        table.add("jobs pane refresh", _ms(prepare + show), detail, "budget < 100 ms")
         await app.workers.wait_for_complete()
         for column, reverse in (("cost_usd", True), ("duration_s", True), ("job_id", False)):
             times = []
