@@ -4,6 +4,7 @@ region qualifier, which BigQuery cannot take as a parameter, is spliced in after
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from dashboard.errors import UsageError
 
@@ -102,3 +103,23 @@ def billing_table(table: str) -> str:
 def billing_export_sql(table: str) -> str:
     """The billing export query for one export table (``[billing] export_table``)."""
     return BILLING_EXPORT_SQL.format(table=billing_table(table))
+
+
+BILLING_PARTITION_MARGIN = timedelta(days=3)
+"""How far before the month's first day the export's ingestion-time partitions are read: rows of the month's
+first hours can land in the previous month's last partitions."""
+
+
+def billing_export_params(now: datetime) -> dict[str, tuple[str, str | datetime]]:
+    """The billing export query's parameters at ``now`` (UTC): ``{name: (BigQuery type, value)}``.
+
+    ``invoice_month`` is now's month (``YYYYMM``); ``hourly_since`` today's midnight, so today's rows come
+    per hour; ``partition_since`` the month's first day less :data:`BILLING_PARTITION_MARGIN`.
+    """
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    first = today.replace(day=1)
+    return {
+        "invoice_month": ("STRING", f"{now:%Y%m}"),
+        "hourly_since": ("TIMESTAMP", today),
+        "partition_since": ("TIMESTAMP", first - BILLING_PARTITION_MARGIN),
+    }

@@ -22,7 +22,7 @@ from dashboard.errors import SourceError
 from dashboard.models import BillingData, BillingRow, Cluster, DataprocData, Job, NodeGroup, Snapshot
 from dashboard.parsers import parse_poll
 from dashboard.pricing import load_prices
-from dashboard.queries import BILLING_EXPORT_COLUMNS, billing_export_sql, billing_table
+from dashboard.queries import BILLING_EXPORT_COLUMNS, billing_export_params, billing_export_sql, billing_table
 from dashboard.recording import format as fmt
 from dashboard.store import Store
 
@@ -196,6 +196,12 @@ def test_the_sql_takes_user_values_as_parameters() -> None:
     assert all(column in sql for column in BILLING_EXPORT_COLUMNS)
     with pytest.raises(Exception, match="not a billing export table"):
         billing_table("proj.ds.t`; DROP TABLE x; --")
+    # at 9:00 on 1 December: December's invoice, today per hour, partitions from 28 November
+    assert billing_export_params(datetime(2026, 12, 1, 9, tzinfo=UTC)) == {
+        "invoice_month": ("STRING", "202612"),
+        "hourly_since": ("TIMESTAMP", datetime(2026, 12, 1, tzinfo=UTC)),
+        "partition_since": ("TIMESTAMP", datetime(2026, 11, 28, tzinfo=UTC)),
+    }
 
 
 # ---------------------------------------------------------------- the check, the month, budgets
