@@ -166,6 +166,22 @@ class DashboardApp(App[int]):
         self._frame = frame
         self._update_header()
         self._update_pane(self.query_one(TabbedContent).active)
+        self._update_detail(frame)
+
+    def _update_detail(self, frame: Frame) -> None:
+        """An open detail screen follows its thing (found again by its exact key)."""
+        from widgets.detail.open import detail_body
+        from widgets.detail.screens import DetailScreen
+
+        screen = self.screen
+        if not isinstance(screen, DetailScreen) or not screen.pane_id:
+            return
+        pane = self.query_one(f"#pane-{screen.pane_id}")
+        found = pane.item(screen.key) if isinstance(pane, TablePane) else None
+        if found is None:
+            screen.update_body(None, gone_since=f"{frame.now:%H:%M:%S}")
+        else:
+            screen.update_body(detail_body(found[1], frame))
 
     def _update_pane(self, pane_id: str) -> None:
         if self._frame is None or not pane_id:
@@ -227,7 +243,12 @@ class DashboardApp(App[int]):
             self.open_raw(event.kind, event.key, (title, event.key))
             return
         if self._frame is not None:
-            self.push_screen(detail_screen(event.kind, event.item, self._frame, title))
+            pane_id = event.pane.pane_id
+            self.push_screen(
+                detail_screen(
+                    event.item, self._frame, kind=event.kind, key=event.key, pane_id=pane_id, pane_title=title
+                )
+            )
 
     def open_raw(self, kind: str, key: str, trail: tuple[str, ...]) -> None:
         """Show the raw API payload of an item, read off the UI thread."""

@@ -388,3 +388,22 @@ async def test_a_refresh_keeps_the_scroll_position_and_a_click_opens_a_row(make_
         screen = current(app)
         assert isinstance(screen, DetailScreen)
         assert screen.key == clusters.view[1].key
+
+
+async def test_a_detail_screen_follows_its_cluster_until_it_is_gone(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("4")
+        table(app, "dataproc").move_cursor(key="acme-analytics/us-central1/reporting-tmp")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "RUNNING" in screen_text(app)
+        await pilot.press(*["right_square_bracket"] * 12)  # 07:31: DELETING
+        await pilot.pause()
+        assert "DELETING" in screen_text(app)
+        await pilot.press(*["right_square_bracket"] * 4)  # 07:33: no longer listed
+        await pilot.pause()
+        text = screen_text(app)
+        assert "reporting-tmp  gone since 07:33:00" in text
+        assert "DELETING" in text  # the last state seen stays on screen

@@ -2,42 +2,45 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+
 from dashboard.views.items import ClusterItem, DataflowItem, Item, JobItem, ReservationItem
 from widgets.detail.content import cluster_detail, dataflow_detail, job_detail, reservation_detail
 from widgets.detail.screens import DetailScreen
 from widgets.frame import Frame
 
 
-def detail_screen(kind: str, item: Item, frame: Frame, pane_title: str) -> DetailScreen:
-    """The detail screen of ``item`` (a row of kind ``kind``) at the frame's moment."""
+def detail_body(item: Item, frame: Frame) -> RenderableType:
+    """What the detail screen of ``item`` shows at the frame's moment."""
     snapshot, now = frame.snapshot, frame.now
     if isinstance(item, JobItem):
-        return DetailScreen(
-            (pane_title, item.job_id),
-            job_detail(item, snapshot, now),
-            kind=kind,
-            key=item.key,
-            copy_text=item.query,
-        )
+        return job_detail(item, snapshot, now)
     if isinstance(item, ReservationItem):
-        return DetailScreen(
-            (pane_title, item.reservation_id),
-            reservation_detail(item, snapshot, now),
-            kind=kind,
-            key=item.reservation_key,
-        )
+        return reservation_detail(item, snapshot, now)
     if isinstance(item, ClusterItem):
-        return DetailScreen(
-            (pane_title, item.name),
-            cluster_detail(item, snapshot, now),
-            kind=kind,
-            key=f"{item.project}/{item.region}/{item.name}",
-        )
+        return cluster_detail(item, snapshot, now)
     if isinstance(item, DataflowItem):
-        return DetailScreen(
-            (pane_title, item.name),
-            dataflow_detail(item, snapshot, now),
-            kind=kind,
-            key=f"{item.project}/{item.location}/{item.job_id}",
-        )
+        return dataflow_detail(item, snapshot, now)
     raise TypeError(f"no detail screen for {type(item).__name__}")
+
+
+def detail_screen(
+    item: Item, frame: Frame, *, kind: str, key: str, pane_id: str, pane_title: str
+) -> DetailScreen:
+    """The detail screen of ``item``, the row ``key`` of kind ``kind`` in pane ``pane_id``."""
+    if isinstance(item, JobItem):
+        name, copy_text = item.job_id, item.query
+    elif isinstance(item, ReservationItem):
+        name, copy_text = item.reservation_id, None
+    elif isinstance(item, ClusterItem | DataflowItem):
+        name, copy_text = item.name, None
+    else:
+        raise TypeError(f"no detail screen for {type(item).__name__}")
+    return DetailScreen(
+        (pane_title, name),
+        detail_body(item, frame),
+        kind=kind,
+        key=key,
+        pane_id=pane_id,
+        copy_text=copy_text,
+    )

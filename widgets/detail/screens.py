@@ -57,12 +57,16 @@ class DetailScreen(Screen[None]):
         *,
         kind: str,
         key: str,
+        pane_id: str = "",
         copy_text: str | None = None,
     ) -> None:
         super().__init__()
         self.trail = trail
         self.kind = kind
         self.key = key
+        self.pane_id = pane_id
+        self.gone_since: str | None = None
+        """When the thing stopped being listed (a deleted cluster), or None."""
         self.copy_text = copy_text
         self._body = body
 
@@ -72,6 +76,19 @@ class DetailScreen(Screen[None]):
         with VerticalScroll():
             yield Static(self._body, markup=False, id="detail-body")
         yield Footer()
+
+    def update_body(self, body: RenderableType | None, *, gone_since: str | None = None) -> None:
+        """Show the latest state of the thing (keeping the scroll position); or, once it is no longer
+        listed, keep the last state shown and say so in the breadcrumbs."""
+        if body is not None:
+            self.gone_since = None
+            self.query_one("#detail-body", Static).update(body)
+            self.query_one(".crumbs", Static).update(crumbs(self.trail))
+        elif gone_since is not None and self.gone_since is None:
+            self.gone_since = gone_since
+            text = crumbs(self.trail)
+            text.append(f"  gone since {gone_since}", style="bold yellow")
+            self.query_one(".crumbs", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``c`` only where there is something to copy."""
