@@ -1,7 +1,9 @@
 """The gcpdash command line.
 
-``gcpdash [--demo | --replay PATH | --check] [--once] [--format text|json|markdown] [--at TIME] [--speed N]
-[--width N] [--config FILE] [--project P]... [--region R]... [--location L]... [--version]``
+``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
+[--at TIME] [--speed N] [--width N] [--config FILE] [--project P]... [--region R]... [--location L]...
+[--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE] [--drop-labels] [--no-redact]
+[--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``); the
 configuration is defaults < config file < ``GCPDASH_*`` environment < flags (docs/configuration.md).
@@ -58,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check credentials, access per source and polling cost, then exit",
     )
+    source.add_argument(
+        "--record", metavar="PATH", type=Path, help="record the live project into a new directory, headless"
+    )
     live = parser.add_argument_group("live mode (neither --demo nor --replay)")
     live.add_argument(
         "--config", metavar="FILE", type=Path, help="config file (default: the user config dir)"
@@ -67,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument(
         "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"
     )
+    rec = parser.add_argument_group("recording (--record; docs/recording.md)")
+    rec.add_argument("--duration", metavar="D", help="stop after D (30m, 90s, 2h; default: Ctrl-C)")
+    rec.add_argument("--polls", metavar="N", type=int, help="stop after N polls of each source")
+    rec.add_argument(
+        "--map-project", metavar="REAL=DEMO", action="append", help="write project REAL as DEMO (repeatable)"
+    )
+    rec.add_argument(
+        "--query-text", choices=("keep", "truncate", "drop"), help="job SQL: keep (default), truncate, drop"
+    )
+    rec.add_argument("--drop-labels", action="store_true", help="drop job and resource labels")
+    rec.add_argument("--no-redact", action="store_true", help="keep emails as received (redacted by default)")
     parser.add_argument("--once", action="store_true", help="print one snapshot and exit")
     parser.add_argument(
         "--format", choices=FORMATS, default=None, help="output of --once: text (default), json or markdown"
@@ -120,6 +136,13 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError(f"--speed {args.speed:g}: must be more than 0")
     if args.width is not None and args.width < 40:
         raise UsageError(f"--width {args.width}: give at least 40 columns")
+    recording = (args.duration, args.polls, args.map_project, args.query_text)
+    if args.record is None and (any(v is not None for v in recording) or args.drop_labels or args.no_redact):
+        raise UsageError(
+            "--duration, --polls, --map-project, --query-text, --drop-labels and --no-redact need --record"
+        )
+    if args.record is not None and (args.once or args.format is not None):
+        raise UsageError("--record writes a recording, it shows nothing; drop --once and --format")
     recorded = args.demo or args.replay is not None
     if recorded and (args.config or args.project or args.region or args.location):
         raise UsageError(
@@ -208,6 +231,10 @@ def run(args: argparse.Namespace) -> int:
         from dashboard.backends.gcp.check import run_check
 
         return run_check(live_config(args), config_path=args.config)
+    if args.record is not None:
+        from dashboard.recording.recorder import run_record
+
+        return run_record(live_config(args), args)
     if not args.demo and args.replay is None:
         config = live_config(args)
         if args.once:
