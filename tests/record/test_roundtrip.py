@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from contract.serve import Servers
 
 from dashboard.backends.fixture import FixtureBackend
 from dashboard.backends.gcp.live import LiveBackend
@@ -23,7 +24,6 @@ from dashboard.recording.recorder import Recorder, make_manifest
 from dashboard.recording.redact import Redactor
 from dashboard.recording.writer import RecordingWriter
 from dashboard.store import Store
-from contract.serve import Servers
 
 pytestmark = pytest.mark.timeout(120)
 
