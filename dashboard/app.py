@@ -333,6 +333,23 @@ class DashboardApp(App[int]):
         self.state.theme = name
         ui_state.save(self.state, self._state_path)
 
+    def export_view_to(self, fmt: str) -> None:
+        """Ask for a path, then export the current view there."""
+        from widgets.detail.screens import PathPrompt
+        from widgets.export import default_name
+
+        pane_id = self.query_one(TabbedContent).active
+        moment = self._frame.now if self._frame else datetime.now().astimezone()
+
+        def done(path: str | None) -> None:
+            if path:
+                self.export_view(fmt, Path(path).expanduser())
+
+        prompt = PathPrompt(
+            f"Export the {pane_id} view as {fmt.upper()} to:", default_name(pane_id, moment, fmt)
+        )
+        self.push_screen(prompt, done)
+
     def export_view(self, fmt: str, path: Path | None = None) -> Path | None:
         """Write the current table's rows (as filtered and sorted) to CSV or JSON; a toast names the file."""
         from widgets.export import export_rows

@@ -32,6 +32,9 @@ class Commandable(Protocol):
     def export_view(self, fmt: str) -> None:
         """Export the current view."""
 
+    def export_view_to(self, fmt: str) -> None:
+        """Export the current view to a path asked for."""
+
 
 def commands(app: Commandable) -> Iterator[tuple[str, Callable[[], object], str]]:
     """Every command: its name, what it does, and a line of help."""
@@ -44,6 +47,11 @@ def commands(app: Commandable) -> Iterator[tuple[str, Callable[[], object], str]
             f"Export view as {fmt.upper()}",
             partial(app.export_view, fmt),
             "the rows of the current table, as filtered and sorted, to a file here",
+        )
+        yield (
+            f"Export view as {fmt.upper()} to…",
+            partial(app.export_view_to, fmt),
+            "the same, to a path you type",
         )
     for name in sorted(app.available_themes):
         yield f"Theme: {name}", partial(app.set_theme, name), "change the colours"

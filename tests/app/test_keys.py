@@ -407,3 +407,19 @@ async def test_a_detail_screen_follows_its_cluster_until_it_is_gone(make_app: Ma
         text = screen_text(app)
         assert "reporting-tmp  gone since 07:33:00" in text
         assert "DELETING" in text  # the last state seen stays on screen
+
+
+async def test_export_to_a_chosen_path(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        app.export_view_to("json")
+        await pilot.pause(0.3)
+        field = app.screen.query_one("#path-input", Input)
+        assert field.value == "gcpdash-dataflow-20261126-072500.json"
+        field.value = str(tmp_path / "flows.json")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        names = [r["name"] for r in json.loads((tmp_path / "flows.json").read_text(encoding="utf-8"))]
+        assert "clickstream-enrich" in names

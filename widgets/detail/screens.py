@@ -13,9 +13,9 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
 
 from dashboard.views.fmt import visible
 
@@ -192,3 +192,34 @@ class HelpScreen(Screen[None]):
     def action_back(self) -> None:
         """Back."""
         self.dismiss()
+
+
+class PathPrompt(ModalScreen[str | None]):
+    """Asks for a file name; ``enter`` returns it, ``esc`` gives up."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    DEFAULT_CSS = """
+    PathPrompt { align: center middle; }
+    PathPrompt > Vertical { width: 80; height: auto; padding: 1 2; background: $panel; }
+    """
+
+    def __init__(self, title: str, default: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        """The question and the input."""
+        with Vertical():
+            yield Static(self.title_text, markup=False)
+            yield Input(value=self.default, id="path-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """The path as typed (empty: cancelled)."""
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        """No export."""
+        self.dismiss(None)
