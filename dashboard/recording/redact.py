@@ -4,9 +4,10 @@ Every string of every exchange is walked (request, response, error message, REST
 dictionary keys included):
 
 - emails (people, service accounts, ``user:``/``serviceAccount:`` principals, emails in SQL, error
-  messages and label values) become stable pseudonyms such as ``user-1a2b3c4d@redacted.example``, keyed
-  by an HMAC with a random per-recording salt that is kept in memory only: the same person is the same
-  pseudonym throughout one recording, and nothing in the recording leads back to them;
+  messages and label values) and ``principal://`` identities become stable pseudonyms such as
+  ``user-1a2b3c4d5e@redacted.example``, keyed by an HMAC with a random per-recording salt that is kept
+  in memory only: the same person is the same pseudonym throughout one recording, and nothing in the
+  recording leads back to them;
 - project ids given with ``--map-project real=demo`` are replaced wherever they appear (resource names,
   paths, parameters, request bodies, job references, SQL text, labels).
 
@@ -36,8 +37,10 @@ TRUNCATE_AT = 200
 """Characters of query text kept with ``--query-text truncate``."""
 PSEUDONYM_DOMAIN = "redacted.example"
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 """An email address (the local part as Google accepts it, a dotted domain)."""
+PRINCIPAL_URI = re.compile(r"principal(?:Set)?://[^\s\"',;)]+")
+"""A workforce or workload identity principal (``principal://iam.googleapis.com/…/subject/alice``)."""
 
 
 class Redactor:
@@ -118,6 +121,8 @@ class Redactor:
         """One string with emails and mapped project ids replaced."""
         if self.emails and "@" in value:
             value = EMAIL.sub(self._email_sub, value)
+        if self.emails and "principal" in value:
+            value = PRINCIPAL_URI.sub(self._principal_sub, value)
         if self._project_re is not None:
             value = self._project_re.sub(self._project_sub, value)
         return value
@@ -164,6 +169,13 @@ class Redactor:
         if email.endswith("@" + PSEUDONYM_DOMAIN):
             return email
         return self.pseudonym(email)
+
+    def _principal_sub(self, match: re.Match[str]) -> str:
+        uri = match.group(0)
+        if uri.startswith(f"principal://{PSEUDONYM_DOMAIN}/"):
+            return uri
+        digest = hmac.new(self._salt, uri.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
+        return f"principal://{PSEUDONYM_DOMAIN}/subject/{digest}"
 
     def _project_sub(self, match: re.Match[str]) -> str:
         return self.projects[match.group(0)]
