@@ -46,24 +46,6 @@ def fit(columns: Sequence[Column], shown: Sequence[int], natural: Sequence[int],
     return grid.fit_widths(columns, shown, [natural[i] for i in shown], width)
 
 
-def _fitted(text: Text, width: int, justify: str, last: bool) -> Text:
-    """``text`` cut with an ellipsis or padded to ``width`` cells."""
-    length = text.cell_len
-    if length > width:
-        text = text.copy()
-        text.truncate(width, overflow="ellipsis")
-        length = text.cell_len
-    pad = width - length
-    if pad <= 0:
-        return text
-    if justify == "right":
-        return Text.assemble(" " * pad, text)
-    if justify == "center":
-        left = pad // 2
-        return Text.assemble(" " * left, text, "" if last else " " * (pad - left))
-    return text if last else Text.assemble(text, " " * pad)
-
-
 def line(
     columns: Sequence[Column],
     shown: Sequence[int],
@@ -78,7 +60,7 @@ def line(
     for k, i in enumerate(shown):
         if k:
             out.append(gap)
-        out.append_text(_fitted(cells[i], widths[k], columns[i].justify, k == last))
+        out.append_text(grid.fit_cell(cells[i], widths[k], columns[i].justify, k == last))
     return out
 
 

@@ -63,8 +63,9 @@ def fit_widths(
     return out
 
 
-def _cell(text: Text, width: int, justify: str, last: bool) -> Text:
-    """``text`` cut (with an ellipsis) or padded to ``width`` cells."""
+def fit_cell(text: Text, width: int, justify: str, last: bool) -> Text:
+    """``text`` cut (with an ellipsis) or padded to ``width`` cells; the last cell of a line is not padded.
+    Shared by the report's tables and the app's virtual table, so both lay out a cell the same way."""
     length = text.cell_len
     if length > width:
         text = text.copy()
@@ -93,7 +94,7 @@ def lines(
         for k, (i, cell) in enumerate(zip(shown, cells, strict=True)):
             if k:
                 out.append(gap)
-            out.append_text(_cell(cell, widths[k], columns[i].justify, k == last))
+            out.append_text(fit_cell(cell, widths[k], columns[i].justify, k == last))
         return out
 
     header = line([Text(columns[i].header) for i in shown], style="bold")
