@@ -4,8 +4,7 @@ redaction off, and with redaction on once the live snapshot is put through the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +24,11 @@ from dashboard.recording.redact import Redactor
 from dashboard.recording.writer import RecordingWriter
 from dashboard.store import Store
 
+from .conftest import MAPPING, T0, StepClock
+
 pytestmark = pytest.mark.timeout(120)
 
-T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CYCLES = 4
-MAPPING = {"acme-analytics": "demo-analytics", "acme-etl": "demo-etl", "acme-admin": "demo-admin"}
-
-
-class StepClock:
-    def __init__(self) -> None:
-        self.at = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    with Servers() as running:
-        yield running
 
 
 def record_live(servers: Servers, tmp_path: Path, redactor: Redactor) -> tuple[list[Snapshot], Path, Store]:
