@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -21,18 +21,14 @@ from textual.command import Provider
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from dashboard import ui_state
-from dashboard.session import WINDOWS, Session, collect, poll_stop, rebuild
-from dashboard.store import Store
+from dashboard.session import WINDOWS, Session, collect, open_recording, poll_stop, rebuild
 from widgets.frame import PANES, Frame
 from widgets.panes import JobsTablePane, StaticPane, TablePane
 from widgets.table import VirtualTable
 
-__all__ = ["DashboardApp", "Session", "run_app"]
+__all__ = ["DashboardApp", "Session", "open_recording", "run_app"]
 
 TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow")
-DEMO_START = timedelta(minutes=85)
-"""``--demo`` opens at 07:25 of the 06:00-09:00 recording: jobs run and finish, ``reporting-tmp`` is
-deleted at 07:30, ``daily-sales-rollup`` runs until 07:55, ``clickstream-enrich`` already lags."""
 
 
 def _commands() -> type[Provider]:
@@ -367,37 +363,6 @@ class DashboardApp(App[int]):
             return None
         self.notify(f"Exported {len(rows)} rows to {written}", title="Export")
         return written
-
-
-def open_recording(
-    recording: Path, mode: str, speed: float = 1.0, *, at: datetime | None = None, paused: bool = False
-) -> Session:
-    """A session replaying ``recording`` from ``at`` (by default its start; ``--demo`` starts
-    :data:`DEMO_START` into it), its clock running at ``speed`` unless ``paused``."""
-    from dashboard.backends.fixture import FixtureBackend
-    from dashboard.clock import ReplayClock
-    from dashboard.recording.reader import read_recording
-
-    rec = read_recording(recording)
-    store_mode: Literal["demo", "replay"] = "demo" if mode == "demo" else "replay"
-    clock = ReplayClock(rec.manifest.recorded_at, speed=speed, paused=paused)
-    backend = FixtureBackend(rec, clock, mode=store_mode, eager=False)
-    intervals = backend.intervals()
-
-    def make_store(window: timedelta) -> Store:
-        return Store(
-            window=window,
-            mode=store_mode,
-            projects=tuple(rec.manifest.projects),
-            regions=tuple(rec.manifest.regions),
-            intervals=intervals,
-        )
-
-    session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)
-    if at is None:
-        at = min(backend.start + DEMO_START, backend.end) if mode == "demo" else backend.start
-    rebuild(session, at)
-    return session
 
 
 def run_app(*, recording: Path, mode: str, speed: float = 1.0) -> int:

@@ -11,11 +11,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
 
 from dashboard.backends.base import Backend
 from dashboard.clock import Clock, ReplayClock
 from dashboard.models import SOURCES, Snapshot, SourceName
 from dashboard.store import Store
+
+DEMO_START = timedelta(minutes=85)
+"""``--demo`` opens at 07:25 of the 06:00-09:00 recording: jobs run and finish, ``reporting-tmp`` is
+deleted at 07:30, ``daily-sales-rollup`` runs until 07:55, ``clickstream-enrich`` already lags."""
 
 WINDOWS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -86,3 +92,34 @@ def poll_stop(session: Session, direction: int) -> datetime | None:
         return times[index] if index < len(times) else None
     index = bisect_left(times, now) - 1
     return times[index] if index >= 0 else None
+
+
+def open_recording(
+    recording: Path, mode: str, speed: float = 1.0, *, at: datetime | None = None, paused: bool = False
+) -> Session:
+    """A session replaying ``recording`` from ``at`` (by default its start; ``--demo`` starts
+    :data:`DEMO_START` into it), its clock running at ``speed`` unless ``paused``."""
+    from dashboard.backends.fixture import FixtureBackend
+    from dashboard.clock import ReplayClock
+    from dashboard.recording.reader import read_recording
+
+    rec = read_recording(recording)
+    store_mode: Literal["demo", "replay"] = "demo" if mode == "demo" else "replay"
+    clock = ReplayClock(rec.manifest.recorded_at, speed=speed, paused=paused)
+    backend = FixtureBackend(rec, clock, mode=store_mode, eager=False)
+    intervals = backend.intervals()
+
+    def make_store(window: timedelta) -> Store:
+        return Store(
+            window=window,
+            mode=store_mode,
+            projects=tuple(rec.manifest.projects),
+            regions=tuple(rec.manifest.regions),
+            intervals=intervals,
+        )
+
+    session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)
+    if at is None:
+        at = min(backend.start + DEMO_START, backend.end) if mode == "demo" else backend.start
+    rebuild(session, at)
+    return session
