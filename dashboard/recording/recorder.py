@@ -264,13 +264,19 @@ def record(
 
     err = err or sys.stderr
     backend = LiveBackend(config)
-    stop = threading.Event()
-    restore = _on_signals(stop.set) if install_signals else {}
+    stop, hurry = threading.Event(), threading.Event()
+
+    def on_signal() -> None:
+        if stop.is_set():
+            hurry.set()
+        stop.set()
+
+    restore = _on_signals(on_signal) if install_signals else {}
     try:
         preflight(backend)
         writer = RecordingWriter(path, make_manifest(backend, redactor, backend.clock.now()))
         recorder = Recorder(backend, writer, redactor)
-        print(f"gcpdash: recording into {path} (Ctrl-C to stop)", file=err, flush=True)
+        print(f"gcpdash: recording into {path} (Ctrl-C to stop, twice not to wait)", file=err, flush=True)
         started = time.monotonic()
         threads = recorder.run(stop, polls=polls)
         shown = started
@@ -286,8 +292,10 @@ def record(
             stop.wait(0.2)
         stop.set()
         deadline = time.monotonic() + config.timeouts.retry_deadline + config.timeouts.call
-        for thread in threads:  # the poll in flight finishes; a dead endpoint is not waited for long
-            thread.join(max(0.0, deadline - time.monotonic()))
+        # the polls in flight finish and are written, unless that takes too long or a second signal says
+        # not to wait: then they are left out, whole (no poll is ever written in part)
+        while any(t.is_alive() for t in threads) and time.monotonic() < deadline and not hurry.is_set():
+            hurry.wait(0.1)
         recorder.close(backend.clock.now())
         elapsed = time.monotonic() - started
         print(
