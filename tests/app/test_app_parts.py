@@ -134,3 +134,13 @@ def test_job_detail_shows_hostile_sql_literally() -> None:
         assert visible(line)[:60] in shown
     assert "[" in markup.query
     assert isinstance(sql_syntax("SELECT 1").highlight("SELECT 1"), Text)
+
+
+def test_the_demo_opens_where_things_happen() -> None:
+    session = open_recording(demo_path(), "demo", paused=True)
+    snapshot, now = collect(session)
+    assert now == datetime(2026, 11, 26, 7, 25, tzinfo=UTC)  # 85 minutes in
+    assert any(c.name == "reporting-tmp" for c in snapshot.dataproc.clusters)  # deleted at 07:30
+    assert any(j.state == "RUNNING" for j in snapshot.jobs)
+    replay = open_recording(demo_path(), "replay", paused=True)
+    assert collect(replay)[1] == datetime(2026, 11, 26, 6, 0, tzinfo=UTC)

@@ -13,9 +13,11 @@ from textual.command import CommandPalette
 from textual.widgets import Input, TabbedContent
 
 from dashboard.app import DashboardApp
+from dashboard.backends.base import Poll
 from widgets.detail.screens import DetailScreen, HelpScreen, RawScreen
 from widgets.table import VirtualTable
 
+from .conftest import AT
 from .helpers import screen_text, settle
 
 pytestmark = pytest.mark.timeout(90)
@@ -423,3 +425,21 @@ async def test_export_to_a_chosen_path(make_app: MakeApp, tmp_path: Path) -> Non
         await pilot.pause(0.3)
         names = [r["name"] for r in json.loads((tmp_path / "flows.json").read_text(encoding="utf-8"))]
         assert "clickstream-enrich" in names
+
+
+async def test_a_failing_source_shows_its_reason_in_its_pane_only(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app._session is not None
+        reason = "403 PERMISSION_DENIED: needs roles/dataproc.viewer"
+        app._session.store.apply(Poll(source="dataproc", t=AT, error=reason, error_code="PERMISSION_DENIED"))
+        await pilot.press("4", "r")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        heading = next(line for line in lines if line.startswith("Dataproc"))
+        assert "needs roles/dataproc.viewer" in heading
+        assert len(table(app, "dataproc").view) == 4  # the last good listing stays
+        await pilot.press("5")
+        await pilot.pause()
+        assert any(line.startswith("Dataflow  OK") for line in screen_text(app).splitlines())
