@@ -172,7 +172,7 @@ class FixtureBackend:
                 continue  # Monitoring series name things too, but are not the thing
             item = _find_item(exchange.response, ident)
             if item is not None:
-                return item
+                return _named_row(exchange.response, item)
         return None
 
     def close(self) -> None:
@@ -274,6 +274,18 @@ def _find_item(payload: object, ident: str) -> dict[str, Any] | None:
             if found is not None:
                 return found
     return None
+
+
+def _named_row(response: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """A BigQuery result row (``{"f": [{"v": ...}]}``) with its schema's column names; anything else as is."""
+    fields = response.get("schema", {}).get("fields") if isinstance(response.get("schema"), dict) else None
+    cells = item.get("f")
+    if not isinstance(fields, list) or not isinstance(cells, list) or len(fields) != len(cells):
+        return item
+    return {
+        str(f.get("name", i)): c.get("v") if isinstance(c, dict) else c
+        for i, (f, c) in enumerate(zip(fields, cells, strict=True))
+    }
 
 
 def _span(recording: Recording) -> tuple[datetime, datetime]:

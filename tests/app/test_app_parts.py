@@ -112,6 +112,10 @@ def test_raw_payloads_by_exact_key() -> None:
     assert reservation["name"].endswith("/reservations/adhoc")
     assert backend.raw("cluster", "acme-analytics/us-central1/no-such-cluster") is None
     assert backend.raw("unknown", "x") is None
+    row = backend.raw("job", "acme-etl:US.script_job_d0cc4176edf107f128a871560af1d562")
+    assert row is not None  # a history row, its cells named by the result's schema
+    assert row["job_id"] == "script_job_d0cc4176edf107f128a871560af1d562"
+    assert row["statement_type"] == "SCRIPT"
 
 
 def test_job_detail_shows_hostile_sql_literally() -> None:
