@@ -146,15 +146,18 @@ class DashboardApp(App[int]):
         session = self._session
         if session is None:
             return
+        jobs = self.query_one("#pane-jobs", JobsTablePane).jobs
         async with self._busy:
 
             def work() -> Frame:
+                from dataclasses import replace
+
                 from widgets.panedata import build
 
                 if before is not None:
                     before(session)
                 snapshot, now = collect(session)
-                return build(snapshot, now)
+                return replace(build(snapshot, now), jobs=jobs.prepare(snapshot, now))
 
             self._show(await asyncio.to_thread(work))
 

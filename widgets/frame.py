@@ -52,3 +52,5 @@ class Frame:
     snapshot: Snapshot
     now: datetime
     panes: Mapping[str, PaneData]
+    jobs: object | None = None
+    """The jobs pane's rows prepared off the UI thread (:class:`widgets.jobs.PreparedJobs`), if any."""

@@ -28,7 +28,7 @@ from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
 from widgets.frame import Frame, PaneData
-from widgets.jobs import JobsPane
+from widgets.jobs import JobsPane, PreparedJobs
 from widgets.rowops import row_text, sort_value
 from widgets.table import VirtualTable
 
@@ -296,7 +296,10 @@ class JobsTablePane(TablePane):
             yield Static("", markup=False)
 
     def _fill(self, frame: Frame) -> None:
-        self.jobs.update(frame.snapshot, frame.now)
+        if isinstance(frame.jobs, PreparedJobs):
+            self.jobs.show(frame.jobs)  # ordered and keyed off the UI thread
+        else:
+            self.jobs.update(frame.snapshot, frame.now)
 
     def set_filter(self, text: str) -> None:
         """Filter the jobs (the status line shows the filter)."""
