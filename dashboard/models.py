@@ -19,9 +19,10 @@ Cloud Billing export) is optional: it runs only when an export table is configur
 
 SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
-SourceState = Literal["loading", "ok", "stale", "error"]
+SourceState = Literal["loading", "ok", "stale", "error", "off"]
 """``loading``: nothing read yet; ``ok``: the last poll succeeded; ``stale``: the last poll failed but older
-data is shown; ``error``: the source failed and there is no data at all."""
+data is shown; ``error``: the source failed and there is no data at all; ``off``: the source is not read
+at all (e.g. billing without ``[billing] export_table``), the reason says why."""
 
 
 class Model(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False, gc=False):
@@ -351,8 +352,22 @@ class BillingRow(Model, frozen=True):
         return self.gross + self.credits
 
 
+class ApiBudget(Model, frozen=True):
+    """A budget of the billing account, from the Cloud Billing Budget API (``ListBudgets``)."""
+
+    name: str
+    """Its display name (else its resource name)."""
+    amount_usd: float | None = None
+    """Per month; None when it follows last period's spend or is not in USD."""
+    services: tuple[str, ...] = ()
+    """The filter's ``services/ID`` names; empty means every service."""
+    thresholds_pct: tuple[float, ...] = ()
+    """Alert thresholds, in percent of the amount."""
+
+
 class BillingData(Model, frozen=True):
-    """What one poll of the billing source (a query of the billing export) returned."""
+    """What one poll of the billing source (a query of the billing export, and the Budget API's
+    ``ListBudgets`` when a billing account is configured) returned."""
 
     rows: tuple[BillingRow, ...] = ()
     """Oldest first: a row per service per day of the invoice month, per hour for the most recent hours."""
@@ -361,6 +376,11 @@ class BillingData(Model, frozen=True):
     exported_through: datetime | None = None
     """The newest ``export_time`` among the rows: cost after it may not be in the export yet."""
     warnings: tuple[str, ...] = ()
+    budgets: tuple[ApiBudget, ...] = ()
+    """The billing account's budgets from the Budget API; empty when none was read."""
+    exported: bool = True
+    """False when this poll did not query the billing export (only budgets were read): ``rows`` says
+    nothing about spend."""
 
 
 SourceData = JobsData | ReservationsData | DataprocData | DataflowData | BillingData
