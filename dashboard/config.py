@@ -93,6 +93,8 @@ class BillingConfig(Section, frozen=True):
     """The Cloud Billing export table, ``project.dataset.gcp_billing_export_v1_XXXXXX_XXXXXX_XXXXXX``."""
     billing_account: str | None = None
     """``XXXXXX-XXXXXX-XXXXXX``: read budgets from the Budget API."""
+    location: str = "US"
+    """The BigQuery location of the export dataset, where the export query runs."""
 
 
 class Budget(Section, frozen=True):

@@ -13,6 +13,7 @@ from dashboard.backends.fixture import FixtureBackend
 from dashboard.clock import ReplayClock
 from dashboard.models import Snapshot
 from dashboard.recording.reader import gc_paused, read_recording
+from dashboard.sources import replay_off
 from dashboard.store import Store
 
 
@@ -46,6 +47,7 @@ def load_snapshot(
         projects=tuple(manifest.projects),
         regions=tuple(manifest.regions),
         intervals=backend.intervals(),
+        off=replay_off(backend.sources()),
     )
     with gc_paused():
         for source in backend.sources():

@@ -3,9 +3,13 @@ polled, and when its data counts as stale."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Final
 
 from dashboard.models import SourceName
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
 
 DEFAULT_INTERVALS: Final[dict[SourceName, float]] = {
     "jobs": 10.0,
@@ -22,6 +26,26 @@ replaces the previous one."""
 
 STALE_AFTER_INTERVALS: Final = 3.0
 """Data older than this many intervals is shown as stale even when no poll failed."""
+
+
+BILLING_OFF: Final = "not configured: set [billing] export_table (and billing_account for budgets)"
+"""Why the billing source is off live."""
+BILLING_NOT_RECORDED: Final = "not in this recording (it was made without [billing] export_table)"
+"""Why the billing source is off in a replay of a recording without ``billing.jsonl``."""
+
+
+def live_off(config: Config) -> dict[SourceName, str]:
+    """The sources a live run does not read at all, with why: billing without an export table or a
+    billing account."""
+    billing = config.billing
+    if billing.export_table or billing.billing_account:
+        return {}
+    return {"billing": BILLING_OFF}
+
+
+def replay_off(recorded: Iterable[SourceName]) -> dict[SourceName, str]:
+    """The optional sources a recording has no log for (billing), with why."""
+    return {} if "billing" in set(recorded) else {"billing": BILLING_NOT_RECORDED}
 
 
 def span(seconds: float) -> str:

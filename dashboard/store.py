@@ -12,7 +12,7 @@ import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Final, Literal
 
 import msgspec
 
@@ -43,6 +43,13 @@ class _Health:
     reason: str | None = None
     """Why the last poll failed; None when it succeeded."""
     warnings: tuple[str, ...] = ()
+    off: str | None = None
+    """Why the source is not read at all (``off``); None when it is."""
+
+
+OFF: Final = "OFF"
+"""The ``error_code`` of a poll that says its source is not read at all (e.g. billing without an export
+table): the source shows as ``off`` with the poll's reason, not as failed."""
 
 
 class Store:
@@ -60,6 +67,7 @@ class Store:
         regions: tuple[str, ...] = (),
         intervals: Mapping[SourceName, float] | None = None,
         series_window: timedelta = SERIES_WINDOW,
+        off: Mapping[SourceName, str] | None = None,
     ) -> None:
         """Start empty: every source loading.
 
@@ -71,6 +79,8 @@ class Store:
             intervals: Seconds between polls per source, overriding :data:`DEFAULT_INTERVALS`; data older
                 than three intervals is stale.
             series_window: How much of each Monitoring series to keep; polls bring only new points.
+            off: Sources that will not be read at all, with why (``not configured: set [billing]
+                export_table``): shown as ``off`` rather than loading, until a poll of one arrives.
         """
         self._series_window = series_window
         self._window = window
@@ -79,6 +89,8 @@ class Store:
         self._regions = tuple(regions)
         self._intervals: dict[SourceName, float] = {**DEFAULT_INTERVALS, **(intervals or {})}
         self._health: dict[SourceName, _Health] = {source: _Health() for source in SOURCES}
+        for source, reason in (off or {}).items():
+            self._health[source].off = reason
         self._jobs: dict[str, Job] = {}
         self._by_created: list[tuple[datetime, str]] = []
         """A heap of (creation time, key) to trim the window cheaply; entries of changed jobs go stale."""
@@ -96,6 +108,11 @@ class Store:
         """Seconds between polls, per source, as the store ages data."""
         return dict(self._intervals)
 
+    @property
+    def off(self) -> dict[SourceName, str]:
+        """The sources shown as off (not read at all), with why."""
+        return {source: h.off for source, h in self._health.items() if h.off is not None}
+
     def apply(self, poll: Poll) -> None:
         """Take in one poll of one source.
 
@@ -106,6 +123,10 @@ class Store:
             TypeError: The poll's data is not its source's kind of data.
         """
         health = self._health[poll.source]
+        if poll.error_code == OFF:
+            health.off = poll.error or "not read"
+            return
+        health.off = None
         health.checked_at = poll.t
         if poll.error is not None or poll.data is None:
             health.reason = poll.error or "the poll returned no data"
@@ -205,6 +226,8 @@ class Store:
 
     def _status(self, source: SourceName, now: datetime) -> SourceStatus:
         health = self._health[source]
+        if health.off is not None and health.updated_at is None:
+            return SourceStatus(source=source, state="off", reason=health.off, checked_at=health.checked_at)
         if health.checked_at is None:
             return SourceStatus(source=source)
         if health.updated_at is None:

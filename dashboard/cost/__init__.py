@@ -108,6 +108,7 @@ __all__ = [
     "project_modes",
     "reservation_usd_per_hour",
     "series_index",
+    "snapshot_budgets",
     "window",
 ]
 
@@ -173,6 +174,22 @@ def config_budgets(config: Config) -> tuple[BudgetSpec, ...]:
     )
 
 
+def snapshot_budgets(snapshot: Snapshot) -> tuple[BudgetSpec, ...]:
+    """The Budget API budgets the snapshot's billing data holds, as budget specs."""
+    if snapshot.billing is None:
+        return ()
+    return tuple(
+        BudgetSpec(
+            name=b.name,
+            amount_usd=b.amount_usd,
+            services=b.services,
+            source="budget-api",
+            thresholds_pct=b.thresholds_pct,
+        )
+        for b in snapshot.billing.budgets
+    )
+
+
 def estimate(
     snapshot: Snapshot,
     prices: PriceTable | None = None,
@@ -180,7 +197,7 @@ def estimate(
     config: Config | None = None,
     modes: Mapping[str, str] | None = None,
     budgets: Sequence[BudgetSpec] = (),
-    api_budgets: Sequence[BudgetSpec] = (),
+    api_budgets: Sequence[BudgetSpec] | None = None,
 ) -> CostEstimate:
     """The cost of everything in ``snapshot``.
 
@@ -190,8 +207,11 @@ def estimate(
         config: Supplies price overrides, ``[cost] project_modes`` and ``[[budgets]]`` when given.
         modes: Per project ``on-demand`` or ``editions``, over what assignments say (and over ``config``).
         budgets: Budgets besides the config's.
-        api_budgets: Budgets read from the Budget API by the live backend (:func:`parse_budget`).
+        api_budgets: Budgets read from the Budget API (:func:`parse_budget`); by default those of the
+            snapshot's billing data (the billing source's ``ListBudgets``).
     """
+    if api_budgets is None:
+        api_budgets = snapshot_budgets(snapshot)
     if prices is None:
         prices = prices_from_config(config) if config is not None else default_prices()
     overrides = dict(config.cost.project_modes) if config is not None else {}
@@ -225,7 +245,8 @@ def estimate(
         all_notes.append("reservations without a known edition are priced as Enterprise")
     if any(s.service == "dataflow" and s.unpriced for s in services):
         all_notes.append("Dataflow jobs without Monitoring totals are left out of the spend")
-    billing = summarize(snapshot.billing, inputs, start, SPEND) if snapshot.billing is not None else None
+    bill = snapshot.billing
+    billing = summarize(bill, inputs, start, SPEND) if bill is not None and bill.exported else None
     month = outlook(inputs, {s.service: s.burn_rate_usd_per_hour for s in services}, SPEND, start, billing)
     specs = [*(config_budgets(config) if config is not None else ()), *budgets, *api_budgets]
     return CostEstimate(

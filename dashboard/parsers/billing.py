@@ -3,7 +3,9 @@
 The poll is one query of the Cloud Billing export (``dashboard.queries.BILLING_EXPORT_SQL``, labelled
 ``gcpdash-query: billing-export``): its ``jobs.query`` and, for further pages, ``jobs.getQueryResults``.
 The query is the source's primary call: its failure fails the poll. A later page that fails only adds a
-warning (the rows read so far are kept).
+warning (the rows read so far are kept). When a billing account is configured the poll also holds the Budget
+API's ``ListBudgets`` pages: secondary after the export query (a failure is a warning), primary when the
+poll is only budgets (no export table configured).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from dashboard.models import BillingData, BillingRow
+from dashboard.models import ApiBudget, BillingData, BillingRow
 from dashboard.parsers.bqrows import RowDecoder
 from dashboard.parsers.common import Garbage, items
 from dashboard.parsers.poll import PollContext, request_of
@@ -49,7 +51,14 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
     result = _Result()
     month: str | None = None
     asked = False
+    budgets: list[ApiBudget] = []
     for ex in exchanges:
+        if ex.method == fmt.BUDGETS_LIST_BUDGETS:
+            if asked:
+                ctx.secondary(ex, "budgets not read", _read_budgets, budgets, ctx)
+            else:
+                ctx.primary(ex, _read_budgets, budgets, ctx)
+            continue
         if ex.method == fmt.BQ_JOBS_QUERY:
             if not is_billing_query(ex):
                 continue
@@ -60,8 +69,37 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
             ctx.secondary(ex, "billing export incomplete, later rows missing", _read_page, result)
     rows = sorted(result.rows, key=lambda r: (r.start, r.hours, r.service))
     return BillingData(
-        rows=tuple(rows), invoice_month=month, exported_through=result.exported, warnings=ctx.warnings
+        rows=tuple(rows),
+        invoice_month=month,
+        exported_through=result.exported,
+        warnings=ctx.warnings,
+        budgets=tuple(budgets),
+        exported=asked,
     )
+
+
+def _read_budgets(response: dict[str, Any], out: list[ApiBudget], ctx: PollContext) -> None:
+    """One ``ListBudgetsResponse`` page: each budget through :func:`dashboard.cost.parse_budget`; one that is
+    not a budget is left out with a warning."""
+    from dashboard.cost.budget import parse_budget
+
+    for payload in items(response, "budgets"):
+        if not isinstance(payload, dict):
+            ctx.warn(f"a budget is {type(payload).__name__}, expected an object")
+            continue
+        try:
+            spec = parse_budget(payload)
+        except (ValueError, TypeError, AttributeError) as exc:
+            ctx.warn(f"budget left out: {exc}")
+            continue
+        out.append(
+            ApiBudget(
+                name=spec.name,
+                amount_usd=spec.amount_usd,
+                services=spec.services,
+                thresholds_pct=spec.thresholds_pct,
+            )
+        )
 
 
 def _invoice_month(ex: Exchange) -> str | None:

@@ -28,6 +28,7 @@ DATAPROC_LIST_CLUSTERS = "google.cloud.dataproc.v1.ClusterController/ListCluster
 DATAPROC_LIST_BATCHES = "google.cloud.dataproc.v1.BatchController/ListBatches"
 DATAFLOW_AGGREGATED_LIST_JOBS = "google.dataflow.v1beta3.JobsV1Beta3/AggregatedListJobs"
 DATAFLOW_LIST_JOBS = "google.dataflow.v1beta3.JobsV1Beta3/ListJobs"
+BUDGETS_LIST_BUDGETS = "google.cloud.billing.budgets.v1.BudgetService/ListBudgets"
 
 QUERY_LABEL = "gcpdash-query"
 """Label key on every query gcpdash runs; its value names the query, so a replay can tell them apart."""

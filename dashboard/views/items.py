@@ -30,7 +30,7 @@ class SourceItem(Item, frozen=True, kw_only=True):
     """How one source is doing."""
 
     state: str
-    """loading, ok, stale or error."""
+    """loading, ok, stale, error or off (not read at all; the reason says why)."""
     reason: str | None = None
     updated_at: UtcTime | None = None
     age_s: Seconds | None = None

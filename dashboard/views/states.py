@@ -64,6 +64,7 @@ _SOURCE = {
     "loading": StateLook("LOADING", "yellow", 2),
     "stale": StateLook("STALE", "yellow", 1),
     "error": StateLook("ERROR", "bold red", 0),
+    "off": StateLook("OFF", "dim", 3),
 }
 
 

@@ -37,6 +37,11 @@ def _look(item: SourceItem) -> Text:
     return Text(look.label, style=look.style)
 
 
+def _reason_style(item: SourceItem) -> str:
+    """Red for a failure; dim for a source that is off (not read at all)."""
+    return "dim" if item.state == "off" else "red"
+
+
 def rows(sources: dict[str, SourceItem]) -> list[Row]:
     """One row per source."""
     return [
@@ -47,7 +52,7 @@ def rows(sources: dict[str, SourceItem]) -> list[Row]:
                 _look(item),
                 fmt.duration(item.age_s),
                 fmt.when(item.updated_at),
-                line(item.reason, 200, style="red") if item.reason else None,
+                line(item.reason, 200, style=_reason_style(item)) if item.reason else None,
                 "; ".join(fmt.one_line(w, 120) for w in item.warnings) or None,
             ],
         )
@@ -70,7 +75,8 @@ def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
         text.append(f" · data {fmt.duration(age)} old", style="dim")
     if status.reason:
         text.append(" · ")
-        text.append_text(cell(fmt.one_line(status.reason, 200), style="red"))
+        style = "dim" if status.state == "off" else "red"
+        text.append_text(cell(fmt.one_line(status.reason, 200), style=style))
     return text
 
 

@@ -190,4 +190,6 @@ def test_polls_come_no_faster_than_the_interval(fake: FakeRest) -> None:
     assert backend.poll("jobs") == []  # [intervals] jobs = 10
     clock.at = T0 + timedelta(seconds=10)
     assert len(backend.poll("jobs")) == 1
-    assert backend.poll("billing") == []  # not read live
+    (off,) = backend.poll("billing")  # no [billing] export_table: off, said once per interval
+    assert (off.error_code, off.data) == ("OFF", None)
+    assert backend.poll("billing") == []

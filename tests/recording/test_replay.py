@@ -52,8 +52,12 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "reservations": "loading",
         "dataproc": "ok",
         "dataflow": "loading",
-        "billing": "loading",
+        "billing": "off",  # no billing.jsonl: not in this recording
     }
+    assert (
+        snap.statuses["billing"].reason
+        == "not in this recording (it was made without [billing] export_table)"
+    )
 
 
 def test_snapshot_at_a_moment(recording: Path) -> None:
@@ -69,7 +73,10 @@ def test_snapshot_at_a_moment(recording: Path) -> None:
 
 def test_snapshot_before_the_first_poll(recording: Path) -> None:
     snap, _ = load_snapshot(recording, at=at(-1))
-    assert {st.state for st in snap.statuses.values()} == {"loading"}
+    assert {s: st.state for s, st in snap.statuses.items() if s != "billing"} == dict.fromkeys(
+        ("jobs", "reservations", "dataproc", "dataflow"), "loading"
+    )
+    assert snap.statuses["billing"].state == "off"
     assert snap.jobs == ()
 
 

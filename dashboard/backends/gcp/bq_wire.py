@@ -106,10 +106,11 @@ def method_id(http_method: str, path: str) -> str:
 class Capture:
     """The exchanges of the calls made while it is active (``with Capture(...)``), in this thread."""
 
-    def __init__(self, poll: int, t: datetime) -> None:
-        """Start capturing for poll number ``poll`` started at ``t``."""
+    def __init__(self, poll: int, t: datetime, source: str = SOURCE) -> None:
+        """Start capturing for poll number ``poll`` of ``source`` (``jobs``, ``billing``) started at ``t``."""
         self.poll = poll
         self.t = t
+        self.source = source
         self.exchanges: list[Exchange] = []
         self._previous: Capture | None = None
         self._pending: tuple[str, str, Any] | None = None
@@ -154,7 +155,7 @@ class Capture:
             v=1,
             poll=self.poll,
             t=self.t,
-            source=SOURCE,
+            source=self.source,
             api="rest",
             method=method_id(http_method, url.path),
             request=body,
@@ -205,7 +206,7 @@ class Capture:
                 v=1,
                 poll=self.poll,
                 t=self.t,
-                source=SOURCE,
+                source=self.source,
                 api="rest",
                 method=method,
                 request=body,

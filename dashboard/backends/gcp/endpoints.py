@@ -12,13 +12,14 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Final, Literal
 
-GrpcService = Literal["reservation", "dataproc", "dataflow", "monitoring"]
+GrpcService = Literal["reservation", "dataproc", "dataflow", "monitoring", "budgets"]
 
 DEFAULT_HOSTS: Final[dict[GrpcService, str]] = {
     "reservation": "bigqueryreservation.googleapis.com:443",
     "dataproc": "{region}-dataproc.googleapis.com:443",
     "dataflow": "dataflow.googleapis.com:443",
     "monitoring": "monitoring.googleapis.com:443",
+    "budgets": "billingbudgets.googleapis.com:443",
 }
 """Google's own endpoint per service; ``{region}`` is filled in for Dataproc."""
 
@@ -62,7 +63,7 @@ def grpc_target(service: GrpcService, override: str | None = None, region: str |
     """The endpoint of ``service``, for ``region`` when the service is regional.
 
     Args:
-        service: ``reservation``, ``dataproc``, ``dataflow`` or ``monitoring``.
+        service: ``reservation``, ``dataproc``, ``dataflow``, ``monitoring`` or ``budgets``.
         override: The ``[endpoints]`` setting, e.g. ``127.0.0.1:9060`` or
             ``{region}-dataproc.p.example.com:443``; None for Google's endpoint. A scheme
             (``http://``, ``grpc://``) is accepted and dropped; a missing port means 443.

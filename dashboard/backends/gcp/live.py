@@ -21,8 +21,9 @@ from dashboard.config import Config
 from dashboard.errors import GcpdashError, SourceError, UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange
+from dashboard.sources import live_off
 
-LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow")
+LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
 
 class LiveBackend:
@@ -59,8 +60,10 @@ class LiveBackend:
         self._inflight: dict[SourceName, Future[list[Poll]]] = {}
 
     def sources(self) -> tuple[SourceName, ...]:
-        """The sources read live."""
-        return LIVE_SOURCES
+        """The sources read live: billing only when ``[billing]`` names an export table or a billing
+        account (:func:`~dashboard.sources.live_off`)."""
+        off = live_off(self.config)
+        return tuple(source for source in LIVE_SOURCES if source not in off)
 
     def fetch(self, source: SourceName, t: datetime) -> list[Exchange]:
         """Read ``source`` once: its exchanges, as a recording holds them.
@@ -82,9 +85,9 @@ class LiveBackend:
     def poll(self, source: SourceName, *, force: bool = False) -> list[Poll]:
         """Read ``source`` now: one Poll, with data or with the reason there is none.
 
-        Returns no poll for a source not read live (``billing``), and none while the source's interval
-        since its last poll has not passed (``force`` reads anyway), so a caller may ask as often as it
-        likes without costing API calls.
+        Returns no poll while the source's interval since its last poll has not passed (``force`` reads
+        anyway), so a caller may ask as often as it likes without costing API calls. An unconfigured
+        billing source's poll says so with ``error_code`` ``OFF`` (:data:`dashboard.store.OFF`).
         """
         if source not in self._locks:
             return []
@@ -154,6 +157,10 @@ class LiveBackend:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self.ctx.close()
+        if "billing.budgets" in self.ctx.state:
+            from dashboard.backends.gcp.billing import close
+
+            close(self.ctx)
 
 
 _RAW_SOURCES: dict[str, SourceName] = {

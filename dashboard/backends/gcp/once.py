@@ -17,6 +17,7 @@ from dashboard.clock import Clock, SystemClock
 from dashboard.config import Config
 from dashboard.errors import GcpdashError, SourceError
 from dashboard.models import Snapshot, SourceName
+from dashboard.sources import live_off
 from dashboard.store import Store
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ def live_store(backend: LiveBackend, window: timedelta = timedelta(hours=24)) ->
             "reservations": intervals.reservations,
             "dataproc": intervals.dataproc,
             "dataflow": intervals.dataflow,
+            "billing": intervals.billing,
         },
+        off=live_off(config),
     )
 
 

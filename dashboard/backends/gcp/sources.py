@@ -53,6 +53,10 @@ def fetcher(source: str) -> Fetch:
         from dashboard.backends.gcp.bigquery import fetch_jobs
 
         return fetch_jobs
+    if source == "billing":
+        from dashboard.backends.gcp.billing import fetch_billing
+
+        return fetch_billing
     name = GRPC_FETCHERS.get(source)
     found = _grpc_attribute(name) if name else None
     if not callable(found):
