@@ -144,10 +144,8 @@ def _check(args: argparse.Namespace) -> None:
     if args.record is not None and (args.once or args.format is not None):
         raise UsageError("--record writes a recording, it shows nothing; drop --once and --format")
     recorded = args.demo or args.replay is not None
-    if recorded and (args.config or args.project or args.region or args.location):
-        raise UsageError(
-            "--config, --project, --region and --location are for live mode; drop --demo/--replay"
-        )
+    if recorded and (args.project or args.region or args.location):
+        raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
     if not recorded and args.at is not None:
         raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
 
@@ -184,14 +182,17 @@ def _write(text: str | bytes) -> None:
     out.flush()
 
 
-def run_once(path: Path, mode: str, *, fmt: str, at: datetime | None, width: int | None) -> int:
-    """Print one snapshot of a recording in ``fmt``."""
+def run_once(
+    path: Path, mode: str, *, fmt: str, at: datetime | None, width: int | None, config: Config | None = None
+) -> int:
+    """Print one snapshot of a recording in ``fmt``; ``config`` (``--config``) supplies ``[prices]``
+    overrides, ``[cost]`` modes and ``[[budgets]]``."""
     from dashboard.replay import load_snapshot
 
     snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay")
     for warning in warnings:
         print(f"gcpdash: warning: {_show(warning)}", file=sys.stderr)
-    print_snapshot(snapshot, fmt=fmt, width=width)
+    print_snapshot(snapshot, fmt=fmt, width=width, config=config)
     return EXIT_OK
 
 
@@ -200,27 +201,28 @@ def run_live_once(config: Config, *, fmt: str, width: int | None) -> int:
     from dashboard.backends.gcp.once import live_snapshot
 
     snapshot, polls = live_snapshot(config)
-    print_snapshot(snapshot, fmt=fmt, width=width)
+    print_snapshot(snapshot, fmt=fmt, width=width, config=config)
     if polls and all(poll.data is None for poll in polls):
         reason = next((poll.error for poll in polls if poll.error), "no source answered")
         return _fail(f"nothing could be read: {reason}")
     return EXIT_OK
 
 
-def print_snapshot(snapshot: Snapshot, *, fmt: str, width: int | None) -> None:
-    """Write ``snapshot`` to stdout as ``fmt`` (text, json or markdown)."""
+def print_snapshot(snapshot: Snapshot, *, fmt: str, width: int | None, config: Config | None = None) -> None:
+    """Write ``snapshot`` to stdout as ``fmt`` (text, json or markdown), costed with ``config``'s prices,
+    modes and budgets when given."""
     if fmt == "json":
         from dashboard.report.json_report import render_json
 
-        _write(render_json(snapshot))
+        _write(render_json(snapshot, config=config))
     elif fmt == "markdown":
         from dashboard.report.markdown import render_markdown
 
-        _write(render_markdown(snapshot))
+        _write(render_markdown(snapshot, config=config))
     else:
         from dashboard.report.text import console_for, print_report
 
-        print_report(snapshot, console_for(sys.stdout, width=width))
+        print_report(snapshot, console_for(sys.stdout, width=width), config=config)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -244,7 +246,10 @@ def run(args: argparse.Namespace) -> int:
         return run_live_app(config)
     path, mode = _recording(args)
     if args.once:
-        return run_once(path, mode, fmt=args.format or "text", at=at, width=args.width)
+        from dashboard.config import load_config
+
+        costed = load_config(args.config) if args.config is not None else None
+        return run_once(path, mode, fmt=args.format or "text", at=at, width=args.width, config=costed)
     from dashboard.app import run_app
 
     return run_app(recording=path, mode=mode, speed=args.speed)
