@@ -1,4 +1,5 @@
-"""An in-process fake of Google's gRPC APIs (Reservation, Dataproc, Dataflow, Monitoring) for contract tests.
+"""An in-process fake of Google's gRPC APIs (Reservation, Dataproc, Dataflow, Monitoring, Budgets) for
+contract tests.
 
 It serves the responses of a recording (keyed by method, the request without its page token and time
 interval, and the page token), records every request with its metadata, and injects faults per method:
@@ -37,6 +38,7 @@ LIST_FIELDS = {
     fmt.DATAFLOW_AGGREGATED_LIST_JOBS: "jobs",
     fmt.DATAFLOW_LIST_JOBS: "jobs",
     fmt.MON_LIST_TIME_SERIES: "timeSeries",
+    fmt.BUDGETS_LIST_BUDGETS: "budgets",
 }
 """Per served method, the repeated field a page holds (used to split a recorded page in two)."""
 
@@ -48,6 +50,7 @@ def rpc_classes() -> dict[str, tuple[Any, Any]]:
     from google.cloud import bigquery_reservation_v1 as res
     from google.cloud import dataflow_v1beta3 as flow
     from google.cloud import dataproc_v1, monitoring_v3
+    from google.cloud.billing import budgets_v1
 
     return {
         fmt.RES_LIST_RESERVATIONS: (res.ListReservationsRequest, res.ListReservationsResponse),
@@ -58,6 +61,7 @@ def rpc_classes() -> dict[str, tuple[Any, Any]]:
         fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
         fmt.DATAFLOW_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
         fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
+        fmt.BUDGETS_LIST_BUDGETS: (budgets_v1.ListBudgetsRequest, budgets_v1.ListBudgetsResponse),
     }
 
 
