@@ -35,6 +35,7 @@ BQ_DATA_VIEWER: Final = "roles/bigquery.dataViewer"
 DATAPROC_VIEWER: Final = "roles/dataproc.viewer"
 DATAFLOW_VIEWER: Final = "roles/dataflow.viewer"
 MONITORING_VIEWER: Final = "roles/monitoring.viewer"
+BILLING_VIEWER: Final = "roles/billing.viewer"
 
 _HISTORY = (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET)
 
@@ -114,6 +115,14 @@ SOURCE_ROLES: Final[MappingProxyType[SourceName, tuple[Grant, ...]]] = MappingPr
                 "the project that runs the billing query",
                 "run the billing export query (bigquery.jobs.create)",
                 (fmt.BQ_JOBS_QUERY,),
+            ),
+            Grant(
+                BILLING_VIEWER,
+                "the billing account ([billing] billing_account)",
+                "list the billing account's budgets (billing.budgets.list); without it only the config's "
+                "[[budgets]] are shown",
+                (fmt.BUDGETS_LIST_BUDGETS,),
+                required=False,
             ),
         ),
     }
