@@ -206,3 +206,22 @@ def test_a_recorder_killed_mid_recording_still_replays(config: Path, tmp_path: P
     assert cut.returncode == 0, cut.stderr
     assert re.search(r"jobs\.jsonl:\d+: last line is incomplete .*skipped", cut.stderr), cut.stderr
     assert lines > 2
+
+
+def test_recording_is_headless(config: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from dashboard.cli import main\n"
+        f"rc = main(['--record', {str(tmp_path / 'rec')!r}, '--config', {str(config)!r}, '--polls', '1'])\n"
+        "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "0 []", result.stdout + result.stderr
