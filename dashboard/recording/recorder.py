@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dashboard import __version__
-from dashboard.errors import UsageError
+from dashboard.errors import GcpdashError, UsageError
 from dashboard.recording.format import FORMAT_NAME, FORMAT_VERSION, Exchange, Manifest
 from dashboard.recording.redact import Redactor, SchemaMemo, schema_memo
 from dashboard.recording.writer import RecordingWriter
@@ -110,6 +110,8 @@ class Recorder:
         self.progress = Progress()
         self._lock = threading.Lock()
         self._closed = False
+        self.failure: str | None = None
+        """Why recording stopped early (a write failed), if it did."""
         self._memos: dict[str, SchemaMemo] = {source: schema_memo() for source in backend.sources()}
 
     def poll(self, source: SourceName) -> list[Poll]:
@@ -145,7 +147,10 @@ class Recorder:
         """Stop writing (after the poll being written) and close the recording with ``ended_at``."""
         with self._lock:
             self._closed = True
-            self.writer.close(ended_at=ended_at)
+            try:
+                self.writer.close(ended_at=ended_at)
+            except OSError as exc:  # a log that cannot take its last bytes: the rest is written already
+                self.failure = self.failure or f"cannot close the recording: {exc.strerror or exc}"
             self.progress.bytes = _size(self.writer.path)
 
     def run(
@@ -175,7 +180,12 @@ class Recorder:
         done = 0
         due = time.monotonic()
         while not stop.is_set():
-            self.poll(source)
+            try:
+                self.poll(source)
+            except OSError as exc:  # the disk, not the cloud: nothing more can be recorded
+                self.failure = f"cannot write the recording: {exc.strerror or exc}"
+                stop.set()
+                return
             done += 1
             if polls is not None and done >= polls:
                 return
@@ -256,7 +266,7 @@ def record(
         install_signals: Stop cleanly on SIGINT and SIGTERM (only from the main thread).
 
     Raises:
-        GcpdashError: No credentials or no project (nothing is created then).
+        GcpdashError: No credentials or no project (nothing is created then), or a write failed.
         RecordingError: ``path`` already holds a recording.
     """
     from dashboard.backends.gcp.live import LiveBackend
@@ -303,6 +313,8 @@ def record(
             file=err,
             flush=True,
         )
+        if recorder.failure is not None:
+            raise GcpdashError(f"{recorder.failure} ({path}; what was written before still replays)")
         print(f"gcpdash: replay it with gcpdash --replay {path}", file=err, flush=True)
         return recorder.progress
     finally:

@@ -89,3 +89,17 @@ def test_errors_are_recorded_as_the_api_said_them(servers: Servers, tmp_path: Pa
     assert snapshot.statuses["dataproc"].reason
     assert snapshot.statuses["jobs"].reason
     assert snapshot.dataflow.jobs
+
+
+@pytest.mark.timeout(60)
+def test_a_failed_write_stops_recording_with_one_line(servers: Servers, tmp_path: Path) -> None:
+    from dashboard.errors import GcpdashError
+
+    config_path = tmp_path / "fake.toml"
+    config_path.write_text(servers.config(timeout=2.0, deadline=2.0), encoding="utf-8")
+    rec = tmp_path / "rec"
+    rec.mkdir()
+    (rec / "dataproc.jsonl").symlink_to("/dev/full")  # a disk that is full
+    with pytest.raises(GcpdashError, match="cannot write the recording: No space left on device"):
+        record(load_config(config_path, env={}), rec, Redactor(), err=io.StringIO(), install_signals=False)
+    assert (rec / "manifest.json").exists()
