@@ -18,6 +18,7 @@ from dashboard.models import Snapshot
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, encode_exchange
 from dashboard.recording.reader import demo_path, read_recording
 from dashboard.replay import load_snapshot
+from dashboard.sources import replay_off
 from dashboard.store import Store
 
 from .recbuild import at, failed, jobs_list, list_clusters
@@ -122,6 +123,7 @@ def _replayed_poll_by_poll(path: Path, moment: datetime) -> Snapshot:
         projects=tuple(rec.manifest.projects),
         regions=tuple(rec.manifest.regions),
         intervals=backend.intervals(),
+        off=replay_off(backend.sources()),
     )
     for source in backend.sources():
         for poll in backend.poll(source):
