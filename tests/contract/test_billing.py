@@ -120,6 +120,8 @@ def test_the_exchanges_are_kept_as_the_demo_holds_them_and_parse_the_same(fake: 
     assert (first.http_method, first.path, first.status) == ("POST", demo["path"], 200)
     assert first.response == demo["response"]
     assert set(demo["request"]) - {"requestId", "jobCreationMode"} <= set(first.request)  # varies by client
+    same = ("labels", "maximumBytesBilled", "queryParameters", "location", "query", "useLegacySql")
+    assert {k: first.request[k] for k in same} == {k: demo["request"][k] for k in same}
     assert isinstance(poll.data, BillingData)
     recorded = read_recording(DEMO.parent).polls["billing"][0]
     want = parse_poll("billing", recorded.exchanges)
