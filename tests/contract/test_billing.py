@@ -212,3 +212,19 @@ def test_the_reports_json_says_off(fake: FakeRest) -> None:
     document = build_document(store.snapshot(T0))
     assert document.sources["billing"].state == "off"
     assert document.sources["jobs"].state == "loading"
+
+
+def test_check_says_billing_is_off_or_what_its_query_costs(fake: FakeRest) -> None:
+    from dashboard.backends.base import Poll
+    from dashboard.backends.gcp.check import report_lines
+
+    off = report_lines(bq_config(fake.url), "anonymous", ("acme-analytics",), [], "no file")
+    assert any(line.startswith("billing: off: not configured: set [billing] export_table") for line in off)
+    assert not any("billing export queries" in line for line in off)
+    config = billing_config(fake.url, export_table=TABLE)
+    denied = Poll(source="billing", t=T0, error="403 accessDenied", error_code="403 accessDenied")
+    on = report_lines(config, "anonymous", ("acme-analytics",), [denied], "no file")
+    assert not any(line.startswith("billing: off") for line in on)
+    assert "billing: NOT readable: 403 accessDenied" in on
+    assert any("roles/bigquery.dataViewer" in line for line in on)
+    assert any(line.strip().startswith("and 720 billing export queries (every 3600s)") for line in on)

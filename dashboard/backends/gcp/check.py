@@ -18,6 +18,7 @@ from dashboard.backends.base import Poll
 from dashboard.config import Config, default_path
 from dashboard.errors import EXIT_FAILURE, EXIT_OK, EXIT_WARN, SourceError
 from dashboard.iam import roles_for
+from dashboard.sources import live_off
 
 MONTH_SECONDS = 30 * 86400
 TIB = 1024**4
@@ -107,6 +108,8 @@ def report_lines(
             for grant in roles_for(poll.source):
                 need = "needs" if grant.required else "optional"
                 lines.append(f"  - {need} {grant.role} on {grant.scope}: {grant.purpose}")
+    for source, reason in live_off(config).items():
+        lines.append(f"{source}: off: {reason}")
     cost = polling_cost(config, len(projects))
     intervals = config.intervals
     lines += [
@@ -118,6 +121,13 @@ def report_lines(
         f"  at least {cost.bytes_billed / 1024**3:,.1f} GiB billed (10 MiB minimum per query) = "
         f"${cost.usd:,.2f} on demand, before the free 1 TiB a month",
     ]
+    if config.billing.export_table:
+        per_month = MONTH_SECONDS / max(intervals.billing, 1.0)
+        lines.append(
+            f"  and {per_month:,.0f} billing export queries (every {intervals.billing:g}s), each billed for "
+            f"the month's partitions of the export table it reads, at most "
+            f"{config.gcp.maximum_bytes_billed / 1024**3:,.1f} GiB each ([gcp] maximum_bytes_billed)"
+        )
     return lines
 
 
