@@ -228,3 +228,20 @@ def test_check_says_billing_is_off_or_what_its_query_costs(fake: FakeRest) -> No
     assert "billing: NOT readable: 403 accessDenied" in on
     assert any("roles/bigquery.dataViewer" in line for line in on)
     assert any(line.strip().startswith("and 720 billing export queries (every 3600s)") for line in on)
+
+
+def test_the_store_shows_off_until_billing_data_arrives() -> None:
+    from dashboard.backends.base import Poll
+    from dashboard.store import Store
+
+    store = Store(off={"billing": "not configured: set [billing] export_table"})
+    assert store.off == {"billing": "not configured: set [billing] export_table"}
+    status = store.snapshot(T0).statuses["billing"]
+    assert (status.state, status.reason) == ("off", "not configured: set [billing] export_table")
+    store.apply(Poll(source="billing", t=T0, data=BillingData()))
+    assert store.off == {}
+    assert store.snapshot(T0).statuses["billing"].state == "ok"
+    fresh = Store()
+    fresh.apply(Poll(source="billing", t=T0, error="not configured", error_code=OFF))
+    assert fresh.snapshot(T0).statuses["billing"].state == "off"
+    assert fresh.snapshot(T0).statuses["jobs"].state == "loading"
