@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,43 @@ def test_a_recording_without_billing_says_billing_is_off(tmp_path: Path) -> None
     assert billing["state"] == "off"
     assert "not in this recording" in billing["reason"]
     assert document["sources"]["jobs"]["state"] in ("ok", "stale")
+
+
+def test_live_once_reads_the_billing_export_and_budgets_from_the_fakes(tmp_path: Path) -> None:
+    from dashboard.recording import format as fmt
+    from dashboard.recording.format import Exchange
+
+    from .fake_rest import load
+    from .serve import Servers, demo_exchanges
+
+    budgets = Exchange(
+        v=1,
+        poll=1,
+        t=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        source="billing",
+        api="grpc",
+        method=fmt.BUDGETS_LIST_BUDGETS,
+        request={"parent": "billingAccounts/01A2B3-C4D5E6-F7A8B9"},
+        response={
+            "budgets": [
+                {
+                    "displayName": "Data platform",
+                    "amount": {"specifiedAmount": {"currencyCode": "USD", "units": "40000"}},
+                }
+            ]
+        },
+    )
+    with Servers() as servers:
+        servers.rest.recorded.query.update(load(DEMO / "billing.jsonl").query)
+        servers.grpc.serve([*demo_exchanges(), budgets])
+        table = "acme-admin.billing_export.gcp_billing_export_v1_01A2B3_C4D5E6_F7A8B9"
+        text = servers.config().replace("[auth]", f'budgets = "{servers.grpc.address}"\n\n[auth]', 1)
+        text += f'\n[billing]\nexport_table = "{table}"\nbilling_account = "01A2B3-C4D5E6-F7A8B9"\n'
+        config = tmp_path / "fake.toml"
+        config.write_text(text, encoding="utf-8")
+        document = once_json("--config", str(config))
+    billing = document["sources"]["billing"]
+    assert billing["state"] == "ok", billing
+    assert document["cost"]["billing"] is not None
+    assert {b["name"]: b["source"] for b in document["cost"]["budgets"]} == {"Data platform": "budget-api"}
+    assert document["sources"]["jobs"]["state"] == "ok"
