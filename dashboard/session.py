@@ -102,6 +102,7 @@ def open_recording(
     from dashboard.backends.fixture import FixtureBackend
     from dashboard.clock import ReplayClock
     from dashboard.recording.reader import read_recording
+    from dashboard.sources import replay_off
 
     rec = read_recording(recording)
     store_mode: Literal["demo", "replay"] = "demo" if mode == "demo" else "replay"
@@ -116,6 +117,7 @@ def open_recording(
             projects=tuple(rec.manifest.projects),
             regions=tuple(rec.manifest.regions),
             intervals=intervals,
+            off=replay_off(backend.sources()),
         )
 
     session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)

@@ -55,6 +55,7 @@ async def test_the_app_plays_a_recording(recorded: Path) -> None:
         assert "demo-analytics, demo-etl" in text.splitlines()[0]
         for source in ("jobs", "reservations", "dataproc", "dataflow"):
             assert re.search(rf"{source}\s+OK", text), text
+        assert re.search(r"billing\s+OFF", text), text  # not recorded: off, not loading forever
         await pilot.press("2")
         await pilot.pause(0.2)
         jobs = screen_text(app)
