@@ -114,6 +114,24 @@ class CostConfig(Section, frozen=True):
     """Per project, ``on-demand`` or ``editions``; by default it comes from reservation assignments."""
 
 
+class InsightsConfig(Section, frozen=True):
+    """``[insights]``: switch rules off and change their thresholds (docs/insights.md lists them)."""
+
+    disabled: list[str] = []
+    """Rule ids not to run, e.g. ``["bigquery.unlabelled_spend"]``."""
+    thresholds: dict[str, float] = {}
+    """Threshold overrides by ``<rule>.<name>``, e.g. ``"dataproc.idle_cluster.minutes" = 60``."""
+
+
+class AlertsConfig(Section, frozen=True):
+    """``[alerts]``: the conditions ``gcpdash --once`` exits non-zero on, besides ``--fail-on``."""
+
+    warning: list[str] = []
+    """Expressions that exit 1 when true, e.g. ``"cost.burn_rate_usd_per_hour > 50"``."""
+    critical: list[str] = []
+    """Expressions that exit 2 when true, e.g. ``"insights.critical > 0"``."""
+
+
 class AppConfig(Section, frozen=True):
     """``[app]``: the interactive app."""
 
@@ -135,6 +153,8 @@ class Config(Section, frozen=True):
     prices: dict[str, float] = {}
     """Price overrides by key of ``dashboard/data/prices.toml``, e.g. a negotiated discount."""
     cost: CostConfig = CostConfig()
+    insights: InsightsConfig = InsightsConfig()
+    alerts: AlertsConfig = AlertsConfig()
     app: AppConfig = AppConfig()
     source: str | None = None
     """Where the file came from (None: no file)."""

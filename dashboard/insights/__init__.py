@@ -1,0 +1,182 @@
+"""Insights: waste and risk found in a snapshot, each with its severity, the resource it is about, the
+evidence, the money at stake and a suggested fix.
+
+Every rule is a pure function of a :class:`Context` (the snapshot, its cost estimate and the settings)
+that returns the insights it finds. :func:`evaluate` runs every enabled rule and orders what they found:
+critical first, then by money at stake.
+
+Rules are registered with :func:`rule`; each lives in the module of its service
+(``dashboard/insights/<service>.py``) and is documented in docs/insights.md with its thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Literal
+
+import msgspec
+
+from dashboard.cost import CostEstimate
+from dashboard.errors import UsageError
+from dashboard.models import Snapshot, SourceName
+
+if TYPE_CHECKING:
+    from dashboard.config import Config
+
+Severity = Literal["info", "warning", "critical"]
+"""How bad: ``critical`` needs action now (money burning, data late), ``warning`` is waste or risk worth
+fixing, ``info`` is worth knowing."""
+
+SEVERITY_RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
+
+
+class Insight(msgspec.Struct, frozen=True, kw_only=True):
+    """One finding."""
+
+    rule: str
+    """The rule's id, e.g. ``dataproc.idle_cluster`` (the key of its switch and thresholds in config)."""
+    severity: Severity
+    title: str
+    """One line, e.g. ``Cluster reporting-tmp idle for 47 min with no idle-delete TTL``."""
+    source: SourceName
+    """The pane the resource is shown in."""
+    resource: str
+    """The affected resource, as the pane names it (job id, reservation, cluster, Dataflow job, ...)."""
+    resource_key: str = ""
+    """The exact key of the resource's row in its pane (for a drill-down); empty when there is none."""
+    evidence: str
+    """What was measured, with numbers, e.g. ``0 YARN apps since 06:38; 4 x n2-standard-8``."""
+    usd_per_hour: float | None = None
+    """Money at stake per hour (an estimate from list prices), when it can be put in money."""
+    usd_per_month: float | None = None
+    """Money at stake per month (30 days), when it can be put in money."""
+    fix: str
+    """What to do about it."""
+
+    @property
+    def key(self) -> str:
+        """Identifies the finding across snapshots: the same rule on the same resource."""
+        return f"{self.rule}:{self.resource}"
+
+
+class InsightSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """The rules' switches and thresholds, from the config's ``[insights]``."""
+
+    disabled: frozenset[str] = frozenset()
+    thresholds: Mapping[str, float] = {}
+    """Overrides of :data:`DEFAULT_THRESHOLDS` by key (``<rule>.<name>``)."""
+
+    def threshold(self, key: str) -> float:
+        """A threshold: the override if any, else its default."""
+        value = self.thresholds.get(key)
+        return DEFAULT_THRESHOLDS[key] if value is None else value
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True):
+    """What a rule looks at."""
+
+    snapshot: Snapshot
+    cost: CostEstimate
+    settings: InsightSettings
+
+
+RuleFn = Callable[[Context], Iterable[Insight]]
+
+RULES: dict[str, RuleFn] = {}
+"""Every rule by id, in registration order."""
+
+DEFAULT_THRESHOLDS: dict[str, float] = {}
+"""Every threshold by key ``<rule>.<name>``, with its default."""
+
+
+def rule(rule_id: str, **thresholds: float) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule under ``rule_id`` with its thresholds' defaults (keys ``<rule_id>.<name>``)."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[rule_id] = fn
+        for name, value in thresholds.items():
+            DEFAULT_THRESHOLDS[f"{rule_id}.{name}"] = value
+        return fn
+
+    return register
+
+
+def _load_rules() -> None:
+    """Import the modules that register the rules."""
+    import importlib
+
+    for module in ("bigquery", "reservations", "dataproc", "dataflow", "budget"):
+        try:
+            importlib.import_module(f"dashboard.insights.{module}")
+        except ModuleNotFoundError as exc:  # a rule module not written yet
+            if exc.name != f"dashboard.insights.{module}":
+                raise
+
+
+def settings_from(
+    disabled: Iterable[str] = (), thresholds: Mapping[str, float] | None = None
+) -> InsightSettings:
+    """Settings from the config's values, checked against the known rules and thresholds.
+
+    Raises:
+        UsageError: A rule or threshold name that does not exist (a typo must not silently do nothing).
+    """
+    _load_rules()
+    unknown = sorted(set(disabled) - set(RULES))
+    if unknown:
+        known = ", ".join(RULES)
+        raise UsageError(f"[insights] disabled: unknown rule(s) {', '.join(unknown)}; known: {known}")
+    thresholds = dict(thresholds or {})
+    unknown = sorted(set(thresholds) - set(DEFAULT_THRESHOLDS))
+    if unknown:
+        known = ", ".join(DEFAULT_THRESHOLDS)
+        raise UsageError(f"[insights.thresholds]: unknown key(s) {', '.join(unknown)}; known: {known}")
+    return InsightSettings(disabled=frozenset(disabled), thresholds=thresholds)
+
+
+def evaluate(
+    snapshot: Snapshot, cost: CostEstimate, settings: InsightSettings | None = None
+) -> tuple[Insight, ...]:
+    """Every enabled rule's findings: critical first, then the most money at stake, then by rule and
+    resource (a stable order)."""
+    _load_rules()
+    context = Context(snapshot=snapshot, cost=cost, settings=settings or InsightSettings())
+    enabled = [fn for rule_id, fn in RULES.items() if rule_id not in context.settings.disabled]
+    found = [insight for fn in enabled for insight in fn(context)]
+    return tuple(
+        sorted(
+            found,
+            key=lambda i: (SEVERITY_RANK[i.severity], -(i.usd_per_hour or 0.0), i.rule, i.resource),
+        )
+    )
+
+
+def counts(insights: Iterable[Insight]) -> dict[str, int]:
+    """How many insights of each severity (every severity present, 0 when none)."""
+    result = dict.fromkeys(SEVERITY_RANK, 0)
+    for insight in insights:
+        result[insight.severity] += 1
+    return result
+
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "RULES",
+    "SEVERITY_RANK",
+    "Context",
+    "Insight",
+    "InsightSettings",
+    "Severity",
+    "config_settings",
+    "counts",
+    "evaluate",
+    "rule",
+    "settings_from",
+]
+
+
+def config_settings(config: Config | None) -> InsightSettings:
+    """Settings from the config's ``[insights]`` section (defaults without a config)."""
+    if config is None:
+        return settings_from()
+    return settings_from(config.insights.disabled, config.insights.thresholds)
