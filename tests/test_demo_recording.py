@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery, bigquery_reservation_v1, dataflow_v1beta3, dataproc_v1, monitoring_v3
+from google.cloud.billing import budgets_v1
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
 
@@ -44,6 +45,7 @@ if str(ROOT / "fixtures") not in sys.path:
 from demogen.hostile import HOSTILE_JOB_IDS, HOSTILE_PLACES, HOSTILE_STRINGS, INIT_ACTION, LONG_QUERY  # noqa: E402
 
 GRPC: dict[str, tuple[Any, Any]] = {
+    fmt.BUDGETS_LIST_BUDGETS: (budgets_v1.ListBudgetsRequest, budgets_v1.ListBudgetsResponse),
     fmt.RES_LIST_RESERVATIONS: (
         bigquery_reservation_v1.ListReservationsRequest,
         bigquery_reservation_v1.ListReservationsResponse,
@@ -243,7 +245,8 @@ def test_billing_export_queries_are_what_the_library_sends_and_rows_decode_with_
     from demogen.source_billing import EXPORT_TABLE
 
     polls = by_method("billing", fmt.BQ_JOBS_QUERY)
-    assert len(polls) == len(exchanges("billing")) == 3
+    assert len(polls) == 3
+    assert [e["method"] for e in exchanges("billing")] == [fmt.BQ_JOBS_QUERY, fmt.BUDGETS_LIST_BUDGETS] * 3
     seen_through = []
     for e in polls:
         body, t = e["request"], datetime.fromisoformat(e["t"])
@@ -312,6 +315,26 @@ def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
     assert services["other"].billing_services == ("Cloud Storage",)
     assert [d.day.day for d in bill.days] == list(range(1, 27))
     assert [d.complete for d in bill.days] == [True] * 25 + [False]
+
+
+def test_budget_story_the_platform_budget_is_forecast_to_be_exceeded() -> None:
+    from dashboard.cost import estimate
+    from dashboard.replay import load_snapshot
+
+    snapshot, _ = load_snapshot(DEMO, mode="demo")
+    cost = estimate(snapshot)
+    month = cost.month
+    assert month is not None
+    budgets = {b.name: b for b in cost.budgets}
+    assert set(budgets) == {"Data platform - monthly", "BigQuery analysis"}
+    platform, analysis = budgets["Data platform - monthly"], budgets["BigQuery analysis"]
+    assert (platform.source, platform.amount_usd, analysis.amount_usd) == ("budget-api", 35_000, 8_000)
+    # the platform budget covers every service: its forecast is the month's; BigQuery analysis only on-demand
+    assert platform.forecast_usd == pytest.approx(sum(s.forecast_usd for s in month.services))
+    on_demand = next(s for s in month.services if s.service == "bigquery_on_demand")
+    assert analysis.forecast_usd == pytest.approx(on_demand.forecast_usd)
+    assert platform.over and platform.forecast_usd > 35_000
+    assert not analysis.over and analysis.forecast_usd < 8_000
 
 
 # ---------------------------------------------------------------- determinism
