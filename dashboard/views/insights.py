@@ -1,0 +1,250 @@
+"""The insights view: what is wrong, how bad, what it costs and what to do, as a table for the app's pane,
+as blocks for the text report, and as a short list for the overview.
+
+Everything an insight says may carry cloud text (a cluster's name in its title, a label in its evidence):
+it goes into :class:`rich.text.Text` through :func:`dashboard.views.fmt.visible` or ``safe_line``, never
+through Rich's markup parser. Money at stake is always labelled an estimate (list prices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from dashboard.insights import SEVERITY_RANK, Insight, counts
+from dashboard.models import SourceName
+from dashboard.views import fmt
+from dashboard.views.columns import Column, Row, line, table
+
+SEVERITY_STYLE: dict[str, str] = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+"""How each severity is shown."""
+
+SEVERITY_LABEL: dict[str, str] = {"critical": "CRITICAL", "warning": "WARNING", "info": "INFO"}
+
+PANE_OF_SOURCE: dict[SourceName, str] = {
+    "jobs": "jobs",
+    "reservations": "slots",
+    "dataproc": "dataproc",
+    "dataflow": "dataflow",
+    "billing": "cost",
+}
+"""The app pane an insight's resource is shown in, by the insight's source."""
+
+WHERE: dict[SourceName, str] = {
+    "jobs": "BigQuery",
+    "reservations": "Slots",
+    "dataproc": "Dataproc",
+    "dataflow": "Dataflow",
+    "billing": "Cost",
+}
+"""The short name of an insight's source, for the WHERE column."""
+
+COLUMNS = (
+    Column("SEVERITY", "severity"),
+    Column("WHERE", "source"),
+    Column("RESOURCE", "resource", min_width=14, max_width=40, shrink=True),
+    Column("$/H EST", "usd_per_hour", justify="right"),
+    Column("$/MONTH EST", "usd_per_month", justify="right"),
+    Column("INSIGHT", "title", max_width=90, shrink=True),
+    Column("RULE", "rule", max_width=32, shrink=True, wide=True),
+)
+"""The insights table: severity, where, what, the money at stake (estimates), the finding, the rule."""
+
+
+def severity_text(severity: str, *, short: bool = False) -> Text:
+    """The severity in its style (``CRITICAL`` in bold red); ``short`` gives ``CRIT``/``WARN``/``INFO``."""
+    label = SEVERITY_LABEL.get(severity, severity.upper())
+    return Text(label[:4] if short else label, style=SEVERITY_STYLE.get(severity, ""))
+
+
+def month_text(usd_per_month: float | None) -> str:
+    """Dollars per month (``$1,234/month``); a dash when unknown."""
+    text = fmt.money(usd_per_month)
+    return text if text == fmt.DASH else f"{text}/month"
+
+
+def at_stake(insight: Insight) -> Text:
+    """The money at stake as one phrase, labelled an estimate: ``$4.20/h · $3,024/month est.``; a dim
+    ``no $ estimate`` when the rule cannot put it in money."""
+    parts = []
+    if insight.usd_per_hour is not None:
+        parts.append(fmt.rate(insight.usd_per_hour))
+    if insight.usd_per_month is not None:
+        parts.append(month_text(insight.usd_per_month))
+    if not parts:
+        return Text("no $ estimate", style="dim")
+    return Text.assemble((" · ".join(parts), "bold"), (" est.", "dim"))
+
+
+def insight_row(insight: Insight) -> Row:
+    """One insight as a table row, keyed by :attr:`Insight.key` (rule and resource)."""
+    return Row.of(
+        insight.key,
+        [
+            severity_text(insight.severity),
+            WHERE.get(insight.source, insight.source),
+            line(insight.resource, 200),
+            fmt.rate(insight.usd_per_hour) if insight.usd_per_hour is not None else None,
+            month_text(insight.usd_per_month) if insight.usd_per_month is not None else None,
+            line(insight.title, 300),
+            insight.rule,
+        ],
+    )
+
+
+def rows(insights: Iterable[Insight]) -> list[Row]:
+    """Rows in the order given (:func:`dashboard.insights.evaluate` gives critical first, then $)."""
+    return [insight_row(i) for i in insights]
+
+
+def ordered(insights: Iterable[Insight]) -> list[Insight]:
+    """Critical first, then the most money at stake per hour (then per month), then rule and resource."""
+    return sorted(
+        insights,
+        key=lambda i: (
+            SEVERITY_RANK.get(i.severity, 9),
+            -(i.usd_per_hour or 0.0),
+            -(i.usd_per_month or 0.0),
+            i.rule,
+            i.resource,
+        ),
+    )
+
+
+def summary(found: Iterable[Insight] | Mapping[str, int]) -> Text:
+    """Counts per severity, each in its style: ``2 critical · 3 warning · 1 info`` (``none`` when none)."""
+    by = dict(found) if isinstance(found, Mapping) else counts(found)
+    if not any(by.values()):
+        return Text("no insight", style="green")
+    text = Text()
+    for severity in SEVERITY_RANK:
+        if text:
+            text.append(" · ", style="dim")
+        n = by.get(severity, 0)
+        text.append(f"{n} {severity}", style=SEVERITY_STYLE[severity] if n else "dim")
+    return text
+
+
+def detail(insight: Insight) -> RenderableType:
+    """One insight in full: severity, title, where, money at stake, evidence and fix (wrapped)."""
+    head = Text.assemble(
+        severity_text(insight.severity),
+        "  ",
+        (fmt.visible(insight.title), "bold"),
+    )
+    facts = Text.assemble(
+        ("Resource  ", "dim"),
+        fmt.visible(insight.resource),
+        ("  in ", "dim"),
+        WHERE.get(insight.source, insight.source),
+        ("  rule ", "dim"),
+        fmt.visible(insight.rule),
+    )
+    stake = Text.assemble(("At stake  ", "dim"), at_stake(insight))
+    evidence = Text.assemble(("Evidence  ", "dim"), fmt.visible(insight.evidence))
+    fix = Text.assemble(("Fix       ", "dim"), (fmt.visible(insight.fix), "green"))
+    return Group(head, facts, stake, evidence, fix)
+
+
+def render(
+    insights: Sequence[Insight], *, title: str = "Insights", empty: str = "nothing to report"
+) -> RenderableType:
+    """Every insight as a block (for the text report and the app's detail): a heading with the counts per
+    severity, then per insight its severity, title, resource, money at stake, evidence and fix."""
+    head = Text.assemble((title, "bold underline"), "  ", summary(insights))
+    if not insights:
+        return Group(head, Text(empty, style="dim"))
+    blocks: list[RenderableType] = [head]
+    for insight in insights:
+        blocks.append(Text(""))
+        blocks.append(_block(insight))
+    return Group(*blocks)
+
+
+def _block(insight: Insight) -> RenderableType:
+    head = Text.assemble(
+        severity_text(insight.severity),
+        "  ",
+        (fmt.visible(insight.title), "bold"),
+    )
+    where = Text.assemble(
+        fmt.visible(insight.resource),
+        (f"  ({WHERE.get(insight.source, insight.source)}, {fmt.visible(insight.rule)})", "dim"),
+        "  ",
+        at_stake(insight),
+    )
+    body = Group(
+        where,
+        Text.assemble(("evidence: ", "dim"), fmt.visible(insight.evidence)),
+        Text.assemble(("fix: ", "dim"), (fmt.visible(insight.fix), "green")),
+    )
+    return Group(head, Padding(body, (0, 0, 0, 2), expand=False))
+
+
+def table_view(insights: Sequence[Insight], *, wide: bool | None = None) -> RenderableType:
+    """The insights as a table (the app pane's rows), with the counts in the title."""
+    title = f"Insights ({len(insights)})"
+    return table(COLUMNS, rows(insights), title=title, wide=wide, empty="no insight")
+
+
+TOP_COLUMNS = (
+    Column("SEVERITY", "severity"),
+    Column("INSIGHT", "title", max_width=90, shrink=True),
+    Column("AT STAKE (EST.)", "at_stake", justify="right"),
+)
+
+
+def top(insights: Sequence[Insight], n: int = 5) -> RenderableType:
+    """The overview's part: the counts per severity and the first ``n`` insights (already ordered)."""
+    shown = list(insights)[:n]
+    more = len(insights) - len(shown)
+    head = Text.assemble(("Insights ", "bold"), summary(insights))
+    if more > 0:
+        head.append(f"  (top {len(shown)}; key 7 lists all)", style="dim")
+    elif insights:
+        head.append("  (key 7 for evidence and fix)", style="dim")
+    if not shown:
+        return head
+    top_rows = [
+        Row.of(
+            i.key,
+            [
+                severity_text(i.severity, short=True),
+                line(i.title, 300),
+                Text(_stake_short(i)),
+            ],
+        )
+        for i in shown
+    ]
+    return Group(head, table(TOP_COLUMNS, top_rows))
+
+
+def _stake_short(insight: Insight) -> str:
+    if insight.usd_per_hour is not None:
+        return fmt.rate(insight.usd_per_hour)
+    if insight.usd_per_month is not None:
+        return month_text(insight.usd_per_month)
+    return fmt.DASH
+
+
+__all__ = [
+    "COLUMNS",
+    "PANE_OF_SOURCE",
+    "SEVERITY_STYLE",
+    "TOP_COLUMNS",
+    "WHERE",
+    "at_stake",
+    "detail",
+    "insight_row",
+    "month_text",
+    "ordered",
+    "render",
+    "rows",
+    "severity_text",
+    "summary",
+    "table_view",
+    "top",
+]
