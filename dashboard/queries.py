@@ -48,8 +48,9 @@ LIMIT @max_rows"""
 
 
 def region_qualifier(location: str) -> str:
-    """``US`` → ``us``, ``europe-west4`` → ``europe-west4``; anything else is refused."""
-    region = location.strip().lower()
+    """``US`` → ``us``, ``europe-west4`` → ``europe-west4``, ``region-us`` → ``us`` (the qualifier as
+    people paste it from SQL); anything else is refused."""
+    region = location.strip().lower().removeprefix("region-")
     if not _REGION.match(region):
         raise UsageError(f"not a BigQuery location: {location!r} (expected e.g. US, EU, europe-west4)")
     return region

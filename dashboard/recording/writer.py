@@ -95,10 +95,16 @@ class RecordingWriter:
                 return
             self._closed = True
             files, self._files = self._files, {}
-        for file in files.values():
-            file.close()
+        failures: list[OSError] = []
+        for file in files.values():  # each on its own: one failing close must not leave the others open
+            try:
+                file.close()
+            except OSError as exc:
+                failures.append(exc)
         if ended_at is not None:
             self._write_manifest(msgspec.structs.replace(self._manifest, ended_at=ended_at))
+        if failures:
+            raise failures[0]
 
     def __enter__(self) -> Self:
         return self

@@ -108,3 +108,13 @@ def test_unknown_keys_and_wrong_types_name_the_file(tmp_path: Path) -> None:
 def test_a_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         load_config(tmp_path / "nope.toml", env={})
+
+
+@pytest.mark.parametrize(
+    ("given", "qualifier"), [("US", "us"), ("region-us", "us"), ("Region-EUROPE-west4", "europe-west4")]
+)
+def test_a_location_pasted_with_its_sql_qualifier_is_read_as_the_location(given: str, qualifier: str) -> None:
+    from dashboard.queries import jobs_history_sql, region_qualifier
+
+    assert region_qualifier(given) == qualifier
+    assert f"`region-{qualifier}`.INFORMATION_SCHEMA" in jobs_history_sql(given)
