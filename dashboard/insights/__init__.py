@@ -12,13 +12,14 @@ Rules are registered with :func:`rule`; each lives in the module of its service
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import msgspec
 
 from dashboard.cost import CostEstimate
 from dashboard.errors import UsageError
 from dashboard.models import Snapshot, SourceName
+from dashboard.pricing import PriceTable, default_prices, load_prices
 
 if TYPE_CHECKING:
     from dashboard.config import Config
@@ -49,7 +50,7 @@ class Insight(msgspec.Struct, frozen=True, kw_only=True):
     usd_per_hour: float | None = None
     """Money at stake per hour (an estimate from list prices), when it can be put in money."""
     usd_per_month: float | None = None
-    """Money at stake per month (30 days), when it can be put in money."""
+    """Money at stake per month (730 hours, as Google's monthly prices), when it can be put in money."""
     fix: str
     """What to do about it."""
 
@@ -72,12 +73,29 @@ class InsightSettings(msgspec.Struct, frozen=True, kw_only=True):
         return DEFAULT_THRESHOLDS[key] if value is None else value
 
 
+T = TypeVar("T")
+
+
 class Context(msgspec.Struct, frozen=True, kw_only=True):
     """What a rule looks at."""
 
     snapshot: Snapshot
     cost: CostEstimate
     settings: InsightSettings
+    prices: PriceTable = msgspec.field(default_factory=default_prices)
+    """The price table the estimate used (the shipped one with the estimate's overrides)."""
+    memo: dict[str, Any] = {}
+    """What several rules derive from the snapshot, computed once per evaluation (see :meth:`shared`)."""
+
+    def shared(self, name: str, make: Callable[[Context], T]) -> T:
+        """``make(self)``, computed once per context and kept under ``name``."""
+        if name not in self.memo:
+            self.memo[name] = make(self)
+        return self.memo[name]  # type: ignore[no-any-return]
+
+    def threshold(self, rule_id: str, name: str) -> float:
+        """The threshold ``<rule_id>.<name>``: the config's override, else its default."""
+        return self.settings.threshold(f"{rule_id}.{name}")
 
 
 RuleFn = Callable[[Context], Iterable[Insight]]
@@ -135,12 +153,28 @@ def settings_from(
 
 
 def evaluate(
-    snapshot: Snapshot, cost: CostEstimate, settings: InsightSettings | None = None
+    snapshot: Snapshot,
+    cost: CostEstimate,
+    settings: InsightSettings | None = None,
+    *,
+    prices: PriceTable | None = None,
 ) -> tuple[Insight, ...]:
     """Every enabled rule's findings: critical first, then the most money at stake, then by rule and
-    resource (a stable order)."""
+    resource (a stable order).
+
+    Args:
+        snapshot: What gcpdash knows now.
+        cost: Its cost estimate.
+        settings: Switches and thresholds (defaults without).
+        prices: The price table ``cost`` was computed with; by default the shipped table with the
+            estimate's ``price_overrides``, which is the same table.
+    """
     _load_rules()
-    context = Context(snapshot=snapshot, cost=cost, settings=settings or InsightSettings())
+    if prices is None:
+        prices = load_prices(overrides=cost.price_overrides) if cost.price_overrides else default_prices()
+    context = Context(
+        snapshot=snapshot, cost=cost, settings=settings or InsightSettings(), prices=prices, memo={}
+    )
     enabled = [fn for rule_id, fn in RULES.items() if rule_id not in context.settings.disabled]
     found = [insight for fn in enabled for insight in fn(context)]
     return tuple(
