@@ -1,0 +1,140 @@
+"""Reservation rules: a baseline that sits idle most of the time, and autoscale pinned at its maximum.
+
+Both read the reservation's slot-use series (one point a minute, the slots allocated) over the last minutes
+up to its newest point; the series is found as the Slots pane finds it
+(:func:`dashboard.views.collect.reservation_series`). Slots are priced at the edition's pay-as-you-go
+$/slot-hour (:func:`dashboard.cost.edition_key`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import timedelta
+
+from dashboard.cost import edition_key
+from dashboard.cost.bigquery import AUTOSCALE_STEP
+from dashboard.insights import Context, Insight, rule
+from dashboard.insights.common import clock, per_month, span_minutes
+from dashboard.models import Reservation, Sample, Snapshot
+from dashboard.views.collect import reservation_series
+from dashboard.views.fmt import count, money
+
+IDLE = "reservations.idle_baseline"
+PINNED = "reservations.autoscale_at_max"
+
+
+def recent_use(reservation: Reservation, snapshot: Snapshot, minutes: float) -> tuple[Sample, ...]:
+    """The reservation's slot use within ``minutes`` of its newest point (empty without a series)."""
+    series = reservation_series(reservation, snapshot.reservations.slot_usage)
+    if series is None or not series.points:
+        return ()
+    start = series.points[-1].t - timedelta(minutes=minutes)
+    return tuple(p for p in series.points if p.t >= start)
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+@rule(IDLE, minutes=60.0, idle_pct=25.0, share_pct=50.0)
+def idle_baseline(ctx: Context) -> Iterator[Insight]:
+    """A reservation that used less than ``idle_pct`` % of its baseline in at least ``share_pct`` % of the
+    minutes of the last ``minutes``. At stake: the baseline slots left idle on average x $/slot-hour."""
+    minutes = ctx.threshold(IDLE, "minutes")
+    idle_pct = ctx.threshold(IDLE, "idle_pct")
+    share_pct = ctx.threshold(IDLE, "share_pct")
+    for r in ctx.snapshot.reservations.reservations:
+        baseline = r.slot_capacity
+        points = recent_use(r, ctx.snapshot, minutes)
+        if baseline <= 0 or len(points) < 2 or span_minutes(points) < minutes / 2:
+            continue
+        used = [p.value for p in points]
+        idle = sum(v < baseline * idle_pct / 100 for v in used)
+        share = idle / len(used) * 100
+        if share < share_pct:
+            continue
+        idle_slots = sum(max(0.0, baseline - v) for v in used) / len(used)
+        price = ctx.prices.value(edition_key(r.edition))
+        usd = idle_slots * price
+        typical = quantile(used, 0.5)
+        suggested = min(baseline, math.ceil(typical / AUTOSCALE_STEP) * AUTOSCALE_STEP)
+        autoscale = (
+            f"autoscale (up to +{count(r.autoscale_max_slots)})" if r.autoscale_max_slots else "autoscale"
+        )
+        name = r.reservation_id
+        yield Insight(
+            rule=IDLE,
+            severity="warning",
+            title=f"Reservation {name}: baseline of {count(baseline)} slots idle most of the time",
+            source="reservations",
+            resource=name,
+            resource_key=r.reservation_key,
+            evidence=(
+                f"under {idle_pct:g}% of its {count(baseline)}-slot baseline in {idle} of {len(used)} "
+                f"minutes ({share:.0f}%) since {clock(points[0].t)}; {idle_slots:,.0f} baseline slots idle "
+                f"on average x {money(price)}/slot-hour ({r.edition}); half the minutes used "
+                f"{typical:,.0f} slots or fewer"
+            ),
+            usd_per_hour=usd,
+            usd_per_month=per_month(usd),
+            fix=(
+                f"Lower the baseline towards {count(suggested)} slots and let {autoscale} cover the peaks "
+                f"(bq update --reservation --project_id={r.project} --location={r.location} "
+                f"--slots={suggested} {name}), or assign more projects to it"
+            ),
+        )
+
+
+@rule(PINNED, minutes=60.0, at_max_pct=95.0, share_pct=20.0)
+def autoscale_at_max(ctx: Context) -> Iterator[Insight]:
+    """A reservation with autoscale that used at least ``at_max_pct`` % of its ceiling (baseline + autoscale
+    maximum) in at least ``share_pct`` % of the minutes of the last ``minutes``: jobs wait for slots.
+    At stake: what the reservation costs per hour at its ceiling."""
+    minutes = ctx.threshold(PINNED, "minutes")
+    at_max_pct = ctx.threshold(PINNED, "at_max_pct")
+    share_pct = ctx.threshold(PINNED, "share_pct")
+    snapshot = ctx.snapshot
+    for r in snapshot.reservations.reservations:
+        ceiling = r.capacity_max
+        points = recent_use(r, snapshot, minutes)
+        if r.autoscale_max_slots <= 0 or len(points) < 2 or span_minutes(points) < minutes / 2:
+            continue
+        at_max = [p for p in points if p.value >= ceiling * at_max_pct / 100]
+        share = len(at_max) / len(points) * 100
+        if share < share_pct:
+            continue
+        assigned = {
+            a.assignee.removeprefix("projects/")
+            for a in snapshot.reservations.assignments
+            if a.state == "ACTIVE" and a.reservation_id in (r.reservation_id, r.name)
+        }
+        pending = sum(
+            j.status == "pending" and (j.reservation == r.reservation_key or j.project in assigned)
+            for j in snapshot.jobs
+        )
+        price = ctx.prices.value(edition_key(r.edition))
+        usd = ceiling * price
+        yield Insight(
+            rule=PINNED,
+            severity="warning",
+            title=f"Reservation {r.reservation_id}: autoscale at its maximum, jobs wait for slots",
+            source="reservations",
+            resource=r.reservation_id,
+            resource_key=r.reservation_key,
+            evidence=(
+                f"at {at_max_pct:g}%+ of its ceiling of {count(ceiling)} slots ({count(r.slot_capacity)} "
+                f"baseline + {count(r.autoscale_max_slots)} autoscale) in {len(at_max)} of {len(points)} "
+                f"minutes ({share:.0f}%) since {clock(points[0].t)}, last at {clock(at_max[-1].t)}; "
+                f"{pending} job(s) pending now; at the ceiling it costs {money(usd)}/h ({r.edition})"
+            ),
+            usd_per_hour=usd,
+            usd_per_month=None,
+            fix=(
+                f"Raise the autoscale maximum if the queueing hurts (bq update --reservation "
+                f"--project_id={r.project} --location={r.location} --autoscale_max_slots=N "
+                f"{r.reservation_id}), or move batch work (backfills) to quieter hours or another reservation"
+            ),
+        )
