@@ -1,16 +1,17 @@
 """The gcpdash command line.
 
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
-[--at TIME] [--speed N] [--width N] [--config FILE] [--project P]... [--region R]... [--location L]...
-[--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE] [--drop-labels] [--no-redact]
-[--version]``
+[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
+[--location L]... [--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE]
+[--drop-labels] [--no-redact] [--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``); the
 configuration is defaults < config file < ``GCPDASH_*`` environment < flags (docs/configuration.md).
 
-Exit codes: 0 done; 1 (``--check``) some source cannot be read; 3 gcpdash could not do its job (bad flags,
-a missing or corrupt recording, an unknown recording version, live: nothing could be read), with one line
-on stderr saying why and what to do, never a traceback.
+Exit codes: 0 done; 1 (``--check``) some source cannot be read, (``--once``) a warning condition of
+``--fail-on`` or ``[alerts]`` holds; 2 (``--once``) a critical one holds; 3 gcpdash could not do its job
+(bad flags, a missing or corrupt recording, an unknown recording version, live: nothing could be read),
+with one line on stderr saying why and what to do, never a traceback.
 
 Imports are lazy: ``--once`` on a recording loads only the reader, the parsers, the store and the one report
 module its format needs; never Textual nor Google's clients.
@@ -29,6 +30,9 @@ from dashboard import __version__
 from dashboard.errors import EXIT_FAILURE, EXIT_OK, GcpdashError, RecordingError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dashboard.alerts import Condition
     from dashboard.config import Config
     from dashboard.models import Snapshot
 
@@ -49,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gcpdash",
         description="A terminal dashboard for a Google Cloud data platform: BigQuery jobs, slot "
         "reservations, Dataproc, Dataflow and what they cost.",
-        epilog="Exit codes: 0 done, 3 gcpdash could not do its job (the message says why).",
+        epilog="Exit codes: 0 done, 1 a warning --fail-on/[alerts] condition holds, 2 a critical one holds, "
+        "3 gcpdash could not do its job (the message says why).",
         allow_abbrev=False,
     )
     source = parser.add_mutually_exclusive_group()
@@ -93,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --once: the moment to show, ISO 8601 (default: the recording's end)",
     )
     parser.add_argument(
+        "--fail-on",
+        metavar="EXPR",
+        action="append",
+        help="with --once: exit 1 when 'METRIC OP NUMBER' holds, 2 when written 'critical: ...' "
+        "(repeatable; e.g. 'cost.burn_rate_usd_per_hour > 50'; docs/alerts.md)",
+    )
+    parser.add_argument(
         "--speed",
         metavar="N",
         type=float,
@@ -132,6 +144,8 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("--format needs --once (the app has no output format); add --once")
     if args.at is not None and not args.once:
         raise UsageError("--at needs --once; the app starts at the recording's beginning")
+    if args.fail_on and not args.once:
+        raise UsageError("--fail-on needs --once: it sets the exit code of one snapshot; add --once")
     if args.speed <= 0:
         raise UsageError(f"--speed {args.speed:g}: must be more than 0")
     if args.width is not None and args.width < 40:
@@ -183,46 +197,73 @@ def _write(text: str | bytes) -> None:
 
 
 def run_once(
-    path: Path, mode: str, *, fmt: str, at: datetime | None, width: int | None, config: Config | None = None
+    path: Path,
+    mode: str,
+    *,
+    fmt: str,
+    at: datetime | None,
+    width: int | None,
+    config: Config | None = None,
+    fail_on: Sequence[str] = (),
 ) -> int:
     """Print one snapshot of a recording in ``fmt``; ``config`` (``--config``) supplies ``[prices]``
-    overrides, ``[cost]`` modes and ``[[budgets]]``."""
+    overrides, ``[cost]`` modes, ``[[budgets]]``, ``[insights]`` and ``[alerts]``. Returns the alerts'
+    exit code (0, 1 or 2)."""
+    from dashboard.alerts import conditions
     from dashboard.replay import load_snapshot
 
+    checks = conditions(fail_on, config)
     snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay")
     for warning in warnings:
         print(f"gcpdash: warning: {_show(warning)}", file=sys.stderr)
-    print_snapshot(snapshot, fmt=fmt, width=width, config=config)
-    return EXIT_OK
+    return print_snapshot(snapshot, fmt=fmt, width=width, config=config, checks=checks)
 
 
-def run_live_once(config: Config, *, fmt: str, width: int | None) -> int:
-    """Read every source once, live, and print the snapshot; exit 3 when nothing at all could be read."""
+def run_live_once(config: Config, *, fmt: str, width: int | None, fail_on: Sequence[str] = ()) -> int:
+    """Read every source once, live, and print the snapshot; exit 3 when nothing at all could be read, else
+    the alerts' exit code."""
+    from dashboard.alerts import conditions
     from dashboard.backends.gcp.once import live_snapshot
 
+    checks = conditions(fail_on, config)
     snapshot, polls = live_snapshot(config)
-    print_snapshot(snapshot, fmt=fmt, width=width, config=config)
+    code = print_snapshot(snapshot, fmt=fmt, width=width, config=config, checks=checks)
     if polls and all(poll.data is None for poll in polls):
         reason = next((poll.error for poll in polls if poll.error), "no source answered")
         return _fail(f"nothing could be read: {reason}")
-    return EXIT_OK
+    return code
 
 
-def print_snapshot(snapshot: Snapshot, *, fmt: str, width: int | None, config: Config | None = None) -> None:
+def print_snapshot(
+    snapshot: Snapshot,
+    *,
+    fmt: str,
+    width: int | None,
+    config: Config | None = None,
+    checks: Sequence[Condition] = (),
+) -> int:
     """Write ``snapshot`` to stdout as ``fmt`` (text, json or markdown), costed with ``config``'s prices,
-    modes and budgets when given."""
+    modes and budgets when given, with its insights and the alert ``checks``; one line on stderr per
+    condition that fired. Returns the alerts' exit code (0, 1 or 2)."""
+    from dashboard.alerts import exit_code, stderr_lines
+    from dashboard.report.assess import assess
+
+    assessment = assess(snapshot, config=config, conditions=checks)
     if fmt == "json":
         from dashboard.report.json_report import render_json
 
-        _write(render_json(snapshot, config=config))
+        _write(render_json(snapshot, config=config, assessment=assessment))
     elif fmt == "markdown":
         from dashboard.report.markdown import render_markdown
 
-        _write(render_markdown(snapshot, config=config))
+        _write(render_markdown(snapshot, config=config, assessment=assessment))
     else:
         from dashboard.report.text import console_for, print_report
 
-        print_report(snapshot, console_for(sys.stdout, width=width), config=config)
+        print_report(snapshot, console_for(sys.stdout, width=width), config=config, assessment=assessment)
+    for line in stderr_lines(assessment.alerts):
+        print(_show(line), file=sys.stderr)
+    return exit_code(assessment.alerts)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -240,7 +281,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.demo and args.replay is None:
         config = live_config(args)
         if args.once:
-            return run_live_once(config, fmt=args.format or "text", width=args.width)
+            return run_live_once(
+                config, fmt=args.format or "text", width=args.width, fail_on=args.fail_on or ()
+            )
         from dashboard.backends.gcp.once import run_live_app
 
         return run_live_app(config)
@@ -249,7 +292,15 @@ def run(args: argparse.Namespace) -> int:
         from dashboard.config import load_config
 
         costed = load_config(args.config) if args.config is not None else None
-        return run_once(path, mode, fmt=args.format or "text", at=at, width=args.width, config=costed)
+        return run_once(
+            path,
+            mode,
+            fmt=args.format or "text",
+            at=at,
+            width=args.width,
+            config=costed,
+            fail_on=args.fail_on or (),
+        )
     from dashboard.app import run_app
 
     return run_app(recording=path, mode=mode, speed=args.speed)

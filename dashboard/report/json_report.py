@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import msgspec
 
 from dashboard import __version__
-from dashboard.cost import CostEstimate, estimate, prices_from_config
+from dashboard.alerts import AlertResult
+from dashboard.cost import CostEstimate
+from dashboard.insights import Insight, counts
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.report.assess import Assessment, assess
 from dashboard.views import collect
 from dashboard.views.items import (
     DataflowSection,
@@ -65,6 +68,14 @@ class SnapshotDocument(msgspec.Struct, frozen=True, kw_only=True):
     dataproc: DataprocSection
     dataflow: DataflowSection
     cost: CostEstimate
+    insights: tuple[Insight, ...] = ()
+    """What is wrong and what it costs: critical first, then the most money at stake (estimates)."""
+    insight_counts: dict[str, int] = {}
+    """Insights per severity: ``critical``, ``warning``, ``info`` (each present, 0 when none)."""
+    metrics: dict[str, float | None] = {}
+    """Every alert metric's value by name (docs/alerts.md); null when it has none."""
+    alerts: tuple[AlertResult, ...] = ()
+    """The ``--fail-on`` and ``[alerts]`` conditions, checked; empty when none was given."""
 
 
 def build_document(
@@ -74,13 +85,16 @@ def build_document(
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
     config: Config | None = None,
+    assessment: Assessment | None = None,
 ) -> SnapshotDocument:
     """The document for ``snapshot`` (its own time is ``now`` for ages and durations); ``config`` brings
-    price overrides, project modes and budgets to the cost."""
+    price overrides, project modes, budgets and insight settings; ``assessment`` (cost, insights and
+    alerts of ``snapshot``) is made here when not given."""
     now = snapshot.at
-    if prices is None and config is not None:
-        prices = prices_from_config(config)
-    cost = estimate(snapshot, prices, config=config)
+    if assessment is None:
+        assessment = assess(snapshot, config=config, prices=prices)
+    prices = assessment.prices
+    cost = assessment.cost
     reservations = collect.reservations_section(snapshot, prices)
     return SnapshotDocument(
         schema=SCHEMA,
@@ -98,6 +112,10 @@ def build_document(
         dataproc=collect.dataproc_section(snapshot, now, prices),
         dataflow=collect.dataflow_section(snapshot, now, prices),
         cost=cost,
+        insights=assessment.insights,
+        insight_counts=counts(assessment.insights),
+        metrics=assessment.metrics,
+        alerts=assessment.alerts,
     )
 
 
@@ -126,9 +144,13 @@ def render_json(
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
     config: Config | None = None,
+    assessment: Assessment | None = None,
 ) -> bytes:
     """``--once --format json``."""
-    return encode(build_document(snapshot, prices=prices, recent_limit=recent_limit, config=config))
+    document = build_document(
+        snapshot, prices=prices, recent_limit=recent_limit, config=config, assessment=assessment
+    )
+    return encode(document)
 
 
 def json_schema() -> dict[str, Any]:

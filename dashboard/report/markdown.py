@@ -12,9 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dashboard.cost import CostEstimate, estimate, prices_from_config
+from dashboard.alerts import AlertResult
+from dashboard.cost import CostEstimate
+from dashboard.insights import Insight
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.report import alerts_view
+from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
@@ -22,6 +26,7 @@ from dashboard.views import collect, fmt
 from dashboard.views import cost as cost_view
 from dashboard.views import dataflow as dataflow_view
 from dashboard.views import dataproc as dataproc_view
+from dashboard.views import insights as insights_view
 from dashboard.views import jobs as jobs_view
 from dashboard.views import overview as overview_view
 from dashboard.views import reservations as reservations_view
@@ -70,12 +75,16 @@ def render_markdown(
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
     config: Config | None = None,
+    assessment: Assessment | None = None,
 ) -> str:
-    """``--once --format markdown``: every pane as headed tables."""
+    """``--once --format markdown``: the alerts (when conditions were given), the insights, then every pane
+    as headed tables. ``assessment`` (cost, insights and alerts of ``snapshot``) is made here when not
+    given."""
     now = snapshot.at
-    if prices is None and config is not None:
-        prices = prices_from_config(config)
-    cost = estimate(snapshot, prices, config=config)
+    if assessment is None:
+        assessment = assess(snapshot, config=config, prices=prices)
+    prices = assessment.prices
+    cost = assessment.cost
     reservations = collect.reservations_section(snapshot, prices)
     overview = collect.overview_section(snapshot, cost, reservations)
     jobs = collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit)
@@ -92,6 +101,7 @@ def render_markdown(
         f"{md_escape(fmt.money(overview.window_spend_usd))} in the window "
         f"{md_escape(cost_view.window_label(cost))} · price table {md_escape(cost.price_version)}",
         "",
+        *_alerts(assessment.alerts),
         *_section("Overview"),
         md_escape(cost_view.summary_line(cost).plain),
         "",
@@ -102,6 +112,7 @@ def render_markdown(
         "",
         *md_table(overview_view.RUNNING_COLUMNS, overview_view.running_rows(overview)),
         "",
+        *_insights(assessment.insights),
         *_section("Sources"),
         *md_table(status_view.COLUMNS, status_view.rows(collect.sources_section(snapshot, now))),
         "",
@@ -182,3 +193,33 @@ def _cost(cost: CostEstimate) -> list[str]:
     if cost.billing is None:
         out += ["_No billed figures: set \\[billing\\] export\\_table to check the estimate._", ""]
     return [*out, *(f"- {md_escape(note)}" for note in cost.notes)]
+
+
+def _alerts(results: Sequence[AlertResult]) -> list[str]:
+    """The Alerts section: which conditions fired and on what value; nothing when none was given."""
+    if not results:
+        return []
+    return [
+        *_section("Alerts", alerts_view.summary(results)),
+        *md_table(alerts_view.COLUMNS, alerts_view.rows(results)),
+        "",
+    ]
+
+
+def _insights(insights: Sequence[Insight]) -> list[str]:
+    """The Insights section: per insight its severity and title, then resource and rule, the money at stake
+    (an estimate), the evidence and the fix, every piece of cloud text escaped."""
+    summary = insights_view.summary(insights).plain
+    out = _section("Insights", f"{summary}; money at stake is estimated from list prices")
+    for insight in insights:
+        where = insights_view.WHERE.get(insight.source, insight.source)
+        out += [
+            f"- **{md_escape(insights_view.SEVERITY_LABEL.get(insight.severity, insight.severity))}** "
+            f"{md_escape(insight.title)}",
+            f"  - resource: {md_escape(insight.resource)} "
+            f"({md_escape(where)}; rule {md_escape(insight.rule)})",
+            f"  - at stake (estimate): {md_escape(insights_view.at_stake(insight).plain)}",
+            f"  - evidence: {md_escape(insight.evidence)}",
+            f"  - fix: {md_escape(insight.fix)}",
+        ]
+    return [*out, ""]

@@ -7,13 +7,15 @@ from typing import IO, TYPE_CHECKING
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from dashboard.cost import estimate, prices_from_config
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.report import alerts_view
+from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
 from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
+from dashboard.views import insights as insights_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.fmt import visible
 
@@ -24,12 +26,19 @@ def renderables(
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
     config: Config | None = None,
+    assessment: Assessment | None = None,
 ) -> list[RenderableType]:
-    """The report's parts: a header, then overview, jobs, slots, Dataproc, Dataflow, cost and sources."""
+    """The report's parts: a header, the alerts (when conditions were given), then overview, insights,
+    jobs, slots, Dataproc, Dataflow, cost and sources.
+
+    ``assessment`` is what :func:`dashboard.report.assess.assess` made of ``snapshot`` (with ``config``
+    and ``prices``); it is made here when not given.
+    """
     now = snapshot.at
-    if prices is None and config is not None:
-        prices = prices_from_config(config)
-    estimated = estimate(snapshot, prices, config=config)
+    if assessment is None:
+        assessment = assess(snapshot, config=config, prices=prices)
+    prices = assessment.prices
+    estimated = assessment.cost
     slots = collect.reservations_section(snapshot, prices)
     header = Text.assemble(
         ("gcpdash", "bold"),
@@ -45,9 +54,11 @@ def renderables(
     )
     parts: list[RenderableType] = [
         header,
+        *([alerts_view.render(assessment.alerts)] if assessment.alerts else []),
         overview.render_overview(
             collect.overview_section(snapshot, estimated, slots), estimated, snapshot, now
         ),
+        insights_view.render(assessment.insights, title="Insights (money at stake: estimates)"),
         jobs.render_section(
             collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit), snapshot, now
         ),
@@ -88,9 +99,13 @@ def print_report(
     prices: PriceTable | None = None,
     recent_limit: int = RECENT_JOBS,
     config: Config | None = None,
+    assessment: Assessment | None = None,
 ) -> None:
     """Print every pane, a blank line between them."""
-    for i, part in enumerate(renderables(snapshot, prices=prices, recent_limit=recent_limit, config=config)):
+    parts = renderables(
+        snapshot, prices=prices, recent_limit=recent_limit, config=config, assessment=assessment
+    )
+    for i, part in enumerate(parts):
         if i > 1:
             console.print()
         console.print(part)

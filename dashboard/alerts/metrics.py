@@ -1,0 +1,127 @@
+"""The metrics an alert can test: a closed namespace of dotted names, each computed from a snapshot, its
+cost estimate and its insights. docs/alerts.md lists them; the unit is in the name.
+
+A metric without a value (no budget has an amount, no running Dataflow job reports lag, no billing export
+for month-to-date) is ``None``: a condition on it is not true, and the report says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from dashboard.cost import SERVICES, CostEstimate, series_index
+from dashboard.insights import Insight, counts
+from dashboard.models import Snapshot
+from dashboard.views.collect import DF_LAG, DF_WATERMARK_AGE
+
+STATIC: dict[str, str] = {
+    "cost.burn_rate_usd_per_hour": "estimated spend per hour now, every service",
+    "cost.today_usd": "estimated spend today (UTC) so far",
+    "cost.window_spend_usd": "estimated spend within the snapshot's window",
+    "cost.month_to_date_usd": "this month so far: billed plus estimate (no value without a billing export)",
+    "cost.month_forecast_usd": "this month's forecast at month end",
+    "budgets.max_forecast_pct": "the highest month-end forecast of a budget, in % of its amount",
+    "budgets.max_spent_pct": "the highest month-to-date spend of a budget, in % of its amount",
+    "budgets.over": "budgets whose month-end forecast exceeds their amount",
+    "insights.critical": "critical insights",
+    "insights.warning": "warning insights",
+    "insights.info": "info insights",
+    "insights.total": "insights of any severity",
+    "jobs.running": "BigQuery jobs running",
+    "jobs.pending": "BigQuery jobs pending",
+    "jobs.failed": "BigQuery jobs failed within the window",
+    "jobs.total": "BigQuery jobs within the window",
+    "dataproc.clusters_running": "Dataproc clusters RUNNING",
+    "dataproc.clusters_error": "Dataproc clusters in ERROR",
+    "dataflow.jobs_running": "Dataflow jobs JOB_STATE_RUNNING",
+    "dataflow.jobs_failed": "Dataflow jobs JOB_STATE_FAILED",
+    "dataflow.max_system_lag_seconds": "the highest system lag of a Dataflow job not yet finished",
+    "dataflow.max_watermark_age_seconds": "the highest data watermark age of a Dataflow job not yet finished",
+    "sources.stale": "sources whose data is stale or that fail (state stale or error)",
+}
+"""Every metric that does not depend on the services or rules, with what it counts or measures."""
+
+
+def service_metric(service: str) -> str:
+    """``cost.<service>.burn_rate_usd_per_hour``."""
+    return f"cost.{service}.burn_rate_usd_per_hour"
+
+
+def rule_metric(rule_id: str) -> str:
+    """``insights.rule.<rule_id>``: how many findings that rule has."""
+    return f"insights.rule.{rule_id}"
+
+
+def known_rules() -> tuple[str, ...]:
+    """The ids of every insight rule (their modules loaded)."""
+    from dashboard.insights import RULES, settings_from
+
+    settings_from()  # imports the rule modules, which register their rules
+    return tuple(RULES)
+
+
+def metric_names(rules: Iterable[str] | None = None) -> dict[str, str]:
+    """Every metric name with its description: the static ones, one burn rate per service of
+    :data:`dashboard.cost.SERVICES`, and one count per insight rule."""
+    names = dict(STATIC)
+    for service in SERVICES:
+        names[service_metric(service)] = f"estimated {service} spend per hour now"
+    for rule_id in known_rules() if rules is None else rules:
+        names[rule_metric(rule_id)] = f"findings of the insight rule {rule_id}"
+    return names
+
+
+def _max(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def values(
+    snapshot: Snapshot, cost: CostEstimate, insights: Sequence[Insight], rules: Iterable[str] | None = None
+) -> dict[str, float | None]:
+    """Every metric's value now, by name (the keys of :func:`metric_names`)."""
+    month = cost.month
+    found = counts(insights)
+    out: dict[str, float | None] = {
+        "cost.burn_rate_usd_per_hour": cost.burn_rate_usd_per_hour,
+        "cost.today_usd": cost.today_usd,
+        "cost.window_spend_usd": cost.window_spend_usd,
+        "cost.month_to_date_usd": None if month is None else month.mtd_usd,
+        "cost.month_forecast_usd": None if month is None else month.forecast_usd,
+        "budgets.max_forecast_pct": _max(b.forecast_pct for b in cost.budgets),
+        "budgets.max_spent_pct": _max(b.spent_pct for b in cost.budgets),
+        "budgets.over": sum(b.over for b in cost.budgets),
+        "insights.critical": found["critical"],
+        "insights.warning": found["warning"],
+        "insights.info": found["info"],
+        "insights.total": len(insights),
+        "jobs.running": sum(j.status == "running" for j in snapshot.jobs),
+        "jobs.pending": sum(j.status == "pending" for j in snapshot.jobs),
+        "jobs.failed": sum(j.status == "failed" for j in snapshot.jobs),
+        "jobs.total": len(snapshot.jobs),
+        "dataproc.clusters_running": sum(c.state == "RUNNING" for c in snapshot.dataproc.clusters),
+        "dataproc.clusters_error": sum(c.state == "ERROR" for c in snapshot.dataproc.clusters),
+        "dataflow.jobs_running": sum(j.state == "JOB_STATE_RUNNING" for j in snapshot.dataflow.jobs),
+        "dataflow.jobs_failed": sum(j.state == "JOB_STATE_FAILED" for j in snapshot.dataflow.jobs),
+        "sources.stale": sum(s.state in ("stale", "error") for s in snapshot.statuses.values()),
+    }
+    index = series_index(snapshot.dataflow.series)
+    live = [j.job_id for j in snapshot.dataflow.jobs if not j.is_terminal]
+    for name, metric in (
+        ("dataflow.max_system_lag_seconds", DF_LAG),
+        ("dataflow.max_watermark_age_seconds", DF_WATERMARK_AGE),
+    ):
+        series = (index.get((metric, job_id)) for job_id in live)
+        out[name] = _max(None if s is None else s.last for s in series)
+    by_service = {s.service: s.burn_rate_usd_per_hour for s in cost.services}
+    for service in SERVICES:
+        out[service_metric(service)] = by_service.get(service, 0.0)
+    per_rule: dict[str, int] = {}
+    for insight in insights:
+        per_rule[insight.rule] = per_rule.get(insight.rule, 0) + 1
+    for rule_id in known_rules() if rules is None else rules:
+        out[rule_metric(rule_id)] = per_rule.get(rule_id, 0)
+    return out
+
+
+__all__ = ["STATIC", "known_rules", "metric_names", "rule_metric", "service_metric", "values"]

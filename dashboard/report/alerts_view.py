@@ -1,0 +1,68 @@
+"""The Alerts section of the ``--once`` reports: each condition given, whether it fired, and the value
+it was checked against (the text report prints the table, Markdown lays out the same rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from dashboard.alerts import AlertResult, exit_code, number
+from dashboard.views.columns import Column, Row, heading, table
+
+COLUMNS = (
+    Column("", "status"),
+    Column("SEVERITY", "severity"),
+    Column("CONDITION", "expr", max_width=70, shrink=True),
+    Column("VALUE", "value", justify="right"),
+    Column("FROM", "origin", max_width=60, shrink=True),
+)
+"""Fired or not, the severity it has when it fires, the condition, the metric's value, where it was
+written."""
+
+SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow"}
+
+
+def alert_row(result: AlertResult) -> Row:
+    """One condition: ``FIRED`` in its severity's style, or a dim ``ok`` (``n/a``: the metric has no
+    value, so the condition cannot be true)."""
+    style = SEVERITY_STYLE.get(result.severity, "")
+    if result.fired:
+        status = Text("FIRED", style=style)
+    else:
+        status = Text("n/a" if result.value is None else "ok", style="dim")
+    return Row.of(
+        result.expr,
+        [
+            status,
+            Text(result.severity, style=style if result.fired else "dim"),
+            result.expr,
+            number(result.value),
+            Text(result.origin, style="dim"),
+        ],
+    )
+
+
+def rows(results: Iterable[AlertResult]) -> list[Row]:
+    """Fired conditions first (critical before warning), then the others, each group in the order given."""
+    ordered = sorted(results, key=lambda r: (not r.fired, r.severity != "critical"))
+    return [alert_row(r) for r in ordered]
+
+
+def summary(results: Sequence[AlertResult]) -> str:
+    """``2 of 3 fired: 1 critical, 1 warning; exit 2`` or ``none of 3 fired; exit 0``."""
+    fired = [r for r in results if r.fired]
+    code = exit_code(results)
+    if not fired:
+        return f"none of {len(results)} fired; exit {code}"
+    by = [f"{sum(r.severity == s for r in fired)} {s}" for s in ("critical", "warning")]
+    return f"{len(fired)} of {len(results)} fired: {', '.join(by)}; exit {code}"
+
+
+def render(results: Sequence[AlertResult]) -> RenderableType:
+    """The section: a heading with the summary, then the table."""
+    return Group(heading("Alerts", summary(results)), table(COLUMNS, rows(results)))
+
+
+__all__ = ["COLUMNS", "alert_row", "render", "rows", "summary"]
