@@ -1,0 +1,281 @@
+"""BigQuery rules: failures above their usual level, the costliest queries and principals, identical queries
+run again and again, and on-demand spend nobody labelled.
+
+Costs are the cost package's, computed once for all these rules (:mod:`dashboard.insights.jobcosts`): a
+job's cost is bytes billed at the on-demand price, or the slot-hours a reservation job used at its
+edition's price (an attribution); a principal's is the sum of its jobs', as the Jobs pane shows it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+from dashboard.insights import Context, Insight, rule
+from dashboard.insights.common import clock, per_month
+from dashboard.insights.jobcosts import Costed, job_costs, spenders
+from dashboard.insights.sql import is_select, normalize
+from dashboard.models import Job
+from dashboard.views.fmt import money, one_line, tib
+
+FAILURES = "bigquery.failure_spike"
+COSTLY_QUERY = "bigquery.costly_query"
+COSTLY_PRINCIPAL = "bigquery.costly_principal"
+REPEATED = "bigquery.repeated_query"
+UNLABELLED = "bigquery.unlabelled_spend"
+
+REASON_FIX: dict[str, str] = {
+    "accessDenied": "accessDenied: check recent IAM changes on the datasets and the principals' roles",
+    "resourcesExceeded": "resourcesExceeded: the queries need more memory than a slot has; split them, "
+    "drop ORDER BY without LIMIT, pre-aggregate",
+    "notFound": "notFound: a table or dataset was dropped or renamed",
+    "invalidQuery": "invalidQuery: a schema change or a bad deploy of the SQL",
+    "quotaExceeded": "quotaExceeded: a quota was hit (concurrent queries, DML per table)",
+    "rateLimitExceeded": "rateLimitExceeded: too many requests at once; add backoff",
+}
+"""What to look at for the commonest failure reasons."""
+
+
+def window_hours(ctx: Context) -> float:
+    """The hours the snapshot's data covers (at least a minute, to rate spend per hour)."""
+    return max(ctx.cost.window_hours, 1 / 60)
+
+
+def who(principal: str | None) -> str:
+    """A principal as evidence names it."""
+    return principal or "(unknown)"
+
+
+def cost_phrase(job: Job, on_demand: bool) -> str:
+    """What a job's cost is made of: ``5.000 TiB billed on demand`` or ``12.5 slot-hours in prod``."""
+    if on_demand:
+        return f"{tib(job.bytes_billed)} TiB billed on demand"
+    slot_hours = (job.slot_ms or 0) / 3.6e6
+    return f"{slot_hours:,.1f} slot-hours in {job.reservation} (attributed)"
+
+
+@rule(FAILURES, minutes=30.0, min_jobs=20.0, ratio=2.0, min_rate_pct=5.0, critical_pct=25.0)
+def failure_spike(ctx: Context) -> Iterator[Insight]:
+    """Per project: the share of jobs that failed in the last ``minutes`` (at least ``min_jobs`` ended)
+    is at least ``min_rate_pct`` % and ``ratio`` times its share over the rest of the window (which needs
+    ``min_jobs`` too); critical from ``critical_pct`` %."""
+    minutes = ctx.threshold(FAILURES, "minutes")
+    min_jobs = ctx.threshold(FAILURES, "min_jobs")
+    ratio = ctx.threshold(FAILURES, "ratio")
+    min_rate = ctx.threshold(FAILURES, "min_rate_pct")
+    critical = ctx.threshold(FAILURES, "critical_pct")
+    cut = ctx.snapshot.at - timedelta(minutes=minutes)
+    # per project: jobs ended recently, before, and failed before; the recent failures themselves
+    recent: Counter[str] = Counter()
+    before: Counter[str] = Counter()
+    failed_before: Counter[str] = Counter()
+    failed: dict[str, list[Job]] = {}
+    for job in ctx.snapshot.jobs:
+        ended = job.ended
+        if ended is None or job.state != "DONE" or job.statement_type == "SCRIPT":
+            continue
+        project = job.project
+        if ended >= cut:
+            recent[project] += 1
+            if job.error_reason is not None:
+                failed.setdefault(project, []).append(job)
+        else:
+            before[project] += 1
+            if job.error_reason is not None:
+                failed_before[project] += 1
+    for project, jobs in sorted(failed.items()):
+        ended_n, before_n = recent[project], before[project]
+        if ended_n < min_jobs or before_n < min_jobs:
+            continue
+        rate, usual = len(jobs) / ended_n * 100, failed_before[project] / before_n * 100
+        if rate < min_rate or rate < ratio * usual:
+            continue
+        jobs.sort(key=lambda j: j.ended or cut)
+        reasons = Counter(j.error_reason or "?" for j in jobs).most_common()
+        principals = Counter(who(j.principal) for j in jobs).most_common(2)
+        hints = [REASON_FIX[r] for r, _ in reasons if r in REASON_FIX][:2]
+        yield Insight(
+            rule=FAILURES,
+            severity="critical" if rate >= critical else "warning",
+            title=f"{project}: {rate:.0f}% of BigQuery jobs failed in the last {minutes:g} min "
+            f"(usually {usual:.1f}%)",
+            source="jobs",
+            resource=project,
+            resource_key=jobs[-1].key,
+            evidence=(
+                f"{len(jobs)} of {ended_n} jobs ended since {clock(cut)} failed ({rate:.1f}%) vs "
+                f"{failed_before[project]} of {before_n} before ({usual:.1f}%); "
+                + ", ".join(f"{r} x {n}" for r, n in reasons[:3])
+                + "; most from "
+                + ", ".join(f"{p} ({n})" for p, n in principals)
+            ),
+            fix="Open the failed jobs (newest first) and their errors; "
+            + ("; ".join(hints) or "see the errors"),
+        )
+
+
+@rule(COSTLY_QUERY, usd=10.0, warning_usd=100.0, top=5.0)
+def costly_query(ctx: Context) -> Iterator[Insight]:
+    """The ``top`` costliest jobs of the window that cost at least ``usd`` each (info; a warning from
+    ``warning_usd``). The job's cost is a one-off, stated in the title and evidence, not a rate."""
+    floor = ctx.threshold(COSTLY_QUERY, "usd")
+    warn = ctx.threshold(COSTLY_QUERY, "warning_usd")
+    top = int(ctx.threshold(COSTLY_QUERY, "top"))
+    costs = job_costs(ctx)
+    costly = [
+        Costed(job, usd, on_demand)
+        for job, usd, on_demand in zip(costs.jobs, costs.usd, costs.on_demand, strict=True)
+        if usd is not None and usd >= floor
+    ]
+    costly.sort(key=lambda c: (-(c.usd or 0.0), c.job.key))
+    for job, spent, on_demand in costly[: max(0, top)]:
+        usd = spent or 0.0
+        sql = one_line(normalize(job.query or ""), 100)
+        yield Insight(
+            rule=COSTLY_QUERY,
+            severity="warning" if usd >= warn else "info",
+            title=f"Query by {who(job.principal)} cost {money(usd)}",
+            source="jobs",
+            resource=job.job_id,
+            resource_key=job.key,
+            evidence=(
+                f"{money(usd)}: {cost_phrase(job, on_demand)}; ended {clock(job.ended)} in {job.project}"
+                + (f"; {sql}" if sql else "")
+            ),
+            fix=(
+                "Scan less: filter on the partitioning column, cluster the tables it filters on, select only "
+                "the columns needed (not *), and cap it with maximum_bytes_billed"
+            ),
+        )
+
+
+@rule(COSTLY_PRINCIPAL, usd=50.0, warning_usd=500.0, top=5.0)
+def costly_principal(ctx: Context) -> Iterator[Insight]:
+    """The ``top`` principals whose jobs cost at least ``usd`` in the window (info; a warning from
+    ``warning_usd``). At stake: their spend at the window's average rate."""
+    floor = ctx.threshold(COSTLY_PRINCIPAL, "usd")
+    warn = ctx.threshold(COSTLY_PRINCIPAL, "warning_usd")
+    top = int(ctx.threshold(COSTLY_PRINCIPAL, "top"))
+    hours = window_hours(ctx)
+    for spender in [s for s in spenders(ctx) if s.usd >= floor][: max(0, top)]:
+        rate = spender.usd / hours
+        yield Insight(
+            rule=COSTLY_PRINCIPAL,
+            severity="warning" if spender.usd >= warn else "info",
+            title=f"{spender.principal} spent {money(spender.usd)} on BigQuery in {hours:.1f} h",
+            source="jobs",
+            resource=spender.principal,
+            evidence=(
+                f"{spender.jobs} jobs since {clock(ctx.cost.window_start)}: {tib(spender.bytes_billed)} TiB "
+                f"billed, {spender.slot_ms / 3.6e6:,.1f} slot-hours (bytes billed on demand plus "
+                f"reservation jobs' slot-hours, attributed); {money(rate)}/h at this rate"
+            ),
+            usd_per_hour=rate,
+            usd_per_month=per_month(rate),
+            fix="Look at this principal's costliest queries (Jobs pane, by principal) and whether they "
+            "need to scan that much; a scheduled query may run more often than needed",
+        )
+
+
+@rule(REPEATED, min_runs=5.0, min_usd=5.0, warning_usd=50.0)
+def repeated_query(ctx: Context) -> Iterator[Insight]:
+    """The same SELECT (its text with comments and spacing normalized) run at least ``min_runs`` times in
+    the window without a cache hit, costing at least ``min_usd`` together (info; a warning from
+    ``warning_usd``). At stake: those runs' cost at the window's average rate."""
+    min_runs = ctx.threshold(REPEATED, "min_runs")
+    floor = ctx.threshold(REPEATED, "min_usd")
+    warn = ctx.threshold(REPEATED, "warning_usd")
+    costs = job_costs(ctx)
+    jobs, usds = costs.jobs, costs.usd
+    by_text: dict[str, list[int]] = {}  # query text -> indexes of its runs
+    for i, job in enumerate(jobs):
+        text = job.query
+        if text and job.cache_hit is not True and usds[i] is not None:
+            seen = by_text.get(text)
+            if seen is None:
+                by_text[text] = [i]
+            else:
+                seen.append(i)
+    groups: dict[str, list[int]] = {}
+    for text, indexes in by_text.items():
+        if jobs[indexes[0]].statement_type not in (None, "SELECT"):
+            continue
+        normal = normalize(text)
+        if is_select(normal):
+            groups.setdefault(normal, []).extend(indexes)
+    hours = window_hours(ctx)
+    for normal, indexes in groups.items():
+        usd = sum(usds[i] or 0.0 for i in indexes)
+        if len(indexes) < min_runs or usd < floor:
+            continue
+        runs = sorted((jobs[i] for i in indexes), key=lambda j: j.ended or j.created or ctx.snapshot.at)
+        first, newest = runs[0], runs[-1]
+        principals = Counter(who(j.principal) for j in runs).most_common(2)
+        rate = usd / hours
+        yield Insight(
+            rule=REPEATED,
+            severity="warning" if usd >= warn else "info",
+            title=f"The same query ran {len(runs)} times without a cache hit: {money(usd)}",
+            source="jobs",
+            resource=one_line(normal, 60),
+            resource_key=newest.key,
+            evidence=(
+                f"{len(runs)} runs since {clock(first.ended or first.created)}, last "
+                f"{clock(newest.ended or newest.created)}, none served from cache; {money(usd)} together "
+                f"({money(rate)}/h); by " + ", ".join(f"{p} ({n})" for p, n in principals)
+            ),
+            usd_per_hour=rate,
+            usd_per_month=per_month(rate),
+            fix=(
+                "Keep the result instead of recomputing it: a scheduled table or materialized view, or let "
+                "the cache serve it (no CURRENT_TIMESTAMP()/RAND(), no destination table, use_query_cache on)"
+            ),
+        )
+
+
+@rule(UNLABELLED, share_pct=50.0, min_usd=10.0)
+def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
+    """Per project: at least ``share_pct`` % of its on-demand spend in the window, and at least
+    ``min_usd``, came from jobs without any label. At stake: that spend at the window's average rate."""
+    share_pct = ctx.threshold(UNLABELLED, "share_pct")
+    floor = ctx.threshold(UNLABELLED, "min_usd")
+    total: dict[str, float] = {}
+    bare: dict[str, list[Costed]] = {}
+    costs = job_costs(ctx)
+    for job, usd, on_demand in zip(costs.jobs, costs.usd, costs.on_demand, strict=True):
+        if not on_demand or not usd:
+            continue
+        project = job.project
+        total[project] = total.get(project, 0.0) + usd
+        if not job.labels:
+            bare.setdefault(project, []).append(Costed(job, usd, on_demand))
+    hours = window_hours(ctx)
+    for project, jobs in sorted(bare.items()):
+        usd = sum(c.usd or 0.0 for c in jobs)
+        share = usd / total[project] * 100
+        if usd < floor or share < share_pct:
+            continue
+        by_who: dict[str, float] = {}
+        for c in jobs:
+            by_who[who(c.job.principal)] = by_who.get(who(c.job.principal), 0.0) + (c.usd or 0.0)
+        top = sorted(by_who.items(), key=lambda pu: (-pu[1], pu[0]))[:2]
+        rate = usd / hours
+        yield Insight(
+            rule=UNLABELLED,
+            severity="warning",
+            title=f"{project}: {share:.0f}% of on-demand spend carries no label",
+            source="jobs",
+            resource=project,
+            evidence=(
+                f"{money(usd)} of {money(total[project])} on demand since {clock(ctx.cost.window_start)} "
+                f"({len(jobs)} jobs) had no label; most from "
+                + ", ".join(f"{p} ({money(u)})" for p, u in top)
+            ),
+            usd_per_hour=rate,
+            usd_per_month=per_month(rate),
+            fix=(
+                "Label jobs so spend can be attributed: job labels in the client (job_config.labels, "
+                "bq query --label team:NAME), dbt's query-comment job labels, a label per scheduled query"
+            ),
+        )
