@@ -35,15 +35,18 @@ def natural_width(column: Column, cell_len: int) -> int:
     width = max(cell_len, len(column.header) + 2)  # room for the sort mark
     if column.max_width is not None:
         width = min(width, column.max_width)
-    if column.min_width is not None:
+    if column.min_width is not None and not column.shrink:  # a shrink column's floor, not its padding
         width = max(width, column.min_width)
     return width
 
 
-def fit(columns: Sequence[Column], shown: Sequence[int], natural: Sequence[int], width: int) -> list[int]:
-    """The shown columns' widths for a line of ``width`` cells: ``shrink`` columns give way first
-    (:func:`dashboard.views.grid.fit_widths`); what still does not fit scrolls horizontally."""
-    return grid.fit_widths(columns, shown, [natural[i] for i in shown], width)
+def fit(
+    columns: Sequence[Column], shown: Sequence[int], natural: Sequence[int], width: int
+) -> tuple[list[int], list[int]]:
+    """The columns kept for a line of ``width`` cells and their widths: columns of a ``drop`` priority
+    give way when even the narrowest layout does not fit, then ``shrink`` columns narrow
+    (:func:`dashboard.views.grid.fit_columns`); what still does not fit scrolls horizontally."""
+    return grid.fit_columns(columns, shown, [natural[i] for i in shown], width)
 
 
 def line(
@@ -60,7 +63,8 @@ def line(
     for k, i in enumerate(shown):
         if k:
             out.append(gap)
-        out.append_text(grid.fit_cell(cells[i], widths[k], columns[i].justify, k == last))
+        column = columns[i]
+        out.append_text(grid.fit_cell(cells[i], widths[k], column.justify, k == last, column.cut))
     return out
 
 
@@ -109,8 +113,8 @@ class ColumnLayout:
         cache = self._cache
         natural = tuple(self.natural)
         if cache is None or cache[0] != width or cache[1] != natural:
-            shown = shown_columns(self.columns, width)
-            cache = (width, natural, shown, fit(self.columns, shown, natural, width))
+            shown, widths = fit(self.columns, shown_columns(self.columns, width), natural, width)
+            cache = (width, natural, shown, widths)
             self._cache = cache
         return cache[2], cache[3]
 

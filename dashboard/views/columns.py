@@ -22,6 +22,7 @@ from dashboard.views import grid
 from dashboard.views.fmt import DASH, safe_line, visible
 
 Justify = Literal["left", "center", "right"]
+Cut = Literal["end", "middle", "start"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class Column:
     """Stable id, e.g. for a DataTable column key or a sort key."""
     justify: Justify = "left"
     min_width: int | None = None
+    """The narrowest the column is; for a ``shrink`` column, the narrowest it shrinks to (its cells are
+    not padded to it)."""
     max_width: int | None = None
     shrink: bool = False
     """Gives up width first when the table is too wide; its cells are cut with an ellipsis."""
@@ -40,6 +43,13 @@ class Column:
     """Its cells wrap onto further lines (explanations), instead of being cut."""
     wide: bool = False
     """Shown only in wide mode (k9s's ``wide`` attribute): consoles of :data:`WIDE_AT` columns or more."""
+    drop: int = 0
+    """Hidden when the line does not fit with every ``shrink`` column at its floor: the highest ``drop``
+    gives way first; 0: never hidden (see :func:`dashboard.views.grid.fit_columns`)."""
+    cut: Cut = "end"
+    """Where a cell too long for its column loses text: ``end`` (``airflow_load…``), ``middle``
+    (``script_job_4f…bba2a_2``: ids whose head and tail both tell them apart) or ``start`` (``…▅▆█``: a
+    sparkline keeps its latest points)."""
 
 
 WIDE_AT = 200
@@ -137,7 +147,7 @@ class PaneTable:
             yield self.build(len(shown) == len(self.columns))
             return
         width = options.max_width
-        widths = grid.fit_widths(
+        shown, widths = grid.fit_columns(
             self.columns, shown, grid.natural_widths(self.columns, self.rows, shown), width
         )
         if self.title:

@@ -22,21 +22,23 @@ LAG_WARN_S = 300.0
 """System lag from which a streaming job is shown falling behind (yellow), and twice that red."""
 
 COLUMNS = (
-    Column("JOB", "name", max_width=28, shrink=True),
-    Column("PROJECT", "project", max_width=22, shrink=True),
-    Column("REGION", "location"),
+    Column("JOB", "name", min_width=18, max_width=28, shrink=True),
+    Column("PROJECT", "project", max_width=22, shrink=True, drop=6),
+    Column("REGION", "location", drop=5),
     Column("TYPE", "job_type"),
     Column("STATE", "status"),
-    Column("AGE", "age_s", justify="right"),
-    Column("VCPUS", "vcpus", justify="right"),
+    Column("AGE", "age_s", justify="right", drop=4),
+    Column("VCPUS", "vcpus", justify="right", drop=3),
     Column("SYSTEM LAG", "system_lag_s", justify="right"),
     Column("FRESHNESS", "data_freshness_s", justify="right"),
-    Column("ELEM/S", "throughput_eps", justify="right"),
+    Column("ELEM/S", "throughput_eps", justify="right", drop=1),
     Column("$ SO FAR", "usd_so_far", justify="right"),
-    Column("$/H EST", "usd_per_hour", justify="right"),
-    Column("LAG, LAST HOUR", "lag", min_width=10),
-    Column("JOB ID", "job_id", max_width=44, shrink=True, wide=True),
+    Column("$/H EST", "usd_per_hour", justify="right", drop=2),
+    Column("LAG, LAST HOUR", "lag", min_width=16, shrink=True, cut="start"),
+    Column("JOB ID", "job_id", max_width=44, shrink=True, wide=True, cut="middle"),
 )
+"""The Dataflow table's columns. Narrow, the lag chart keeps its latest points and the project, region,
+age, vCPUs, $/h and throughput give way in that order."""
 
 
 def lag_style(seconds: float | None) -> str:

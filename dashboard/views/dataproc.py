@@ -18,18 +18,18 @@ from dashboard.views.status import pane_heading
 
 COLUMNS = (
     Column("CLUSTER", "name", max_width=28, shrink=True),
-    Column("PROJECT", "project", max_width=22, shrink=True),
-    Column("REGION", "region"),
+    Column("PROJECT", "project", max_width=22, shrink=True, drop=7),
+    Column("REGION", "region", drop=2),
     Column("STATE", "status"),
-    Column("AGE", "age_s", justify="right"),
+    Column("AGE", "age_s", justify="right", drop=4),
     Column("NODES", "nodes"),
     Column("VCPUS", "vcpus", justify="right"),
-    Column("YARN APPS", "yarn_apps_running", justify="right"),
+    Column("YARN APPS", "yarn_apps_running", justify="right", drop=5),
     Column("YARN MEM", "yarn_memory_pct", justify="right"),
     Column("IDLE SINCE", "idle_since"),
-    Column("IDLE TTL", "idle_delete_ttl_s", justify="right"),
+    Column("IDLE TTL", "idle_delete_ttl_s", justify="right", drop=3),
     Column("$/H EST", "usd_per_hour", justify="right"),
-    Column("DETAIL", "detail", max_width=60, shrink=True),
+    Column("DETAIL", "detail", min_width=20, max_width=60, shrink=True, drop=6),
 )
 
 _ROLE_LETTER = {"master": "m", "worker": "w", "secondary": "s"}

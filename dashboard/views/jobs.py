@@ -22,20 +22,22 @@ from dashboard.views.status import pane_heading
 
 COLUMNS = (
     Column("STATE", "status", min_width=7),
-    Column("JOB", "job_id", max_width=30, shrink=True),
-    Column("PRINCIPAL", "principal", max_width=30, shrink=True),
+    Column("JOB", "job_id", min_width=20, max_width=30, shrink=True, cut="middle"),
+    Column("PRINCIPAL", "principal", min_width=16, max_width=30, shrink=True),
     Column("PROJECT", "project", max_width=22, shrink=True, wide=True),
-    Column("TYPE", "type", max_width=14),
-    Column("TIME", "time"),
+    Column("TYPE", "type", max_width=14, drop=3),
+    Column("TIME", "time", drop=2),
     Column("DURATION", "duration_s", justify="right"),
     Column("BILLED", "bytes_billed", justify="right"),
     Column("SLOT TIME", "slot_ms", justify="right"),
     Column("$ EST", "cost_usd", justify="right"),
-    Column("CACHE", "cache_hit"),
+    Column("CACHE", "cache_hit", drop=5),
     Column("RESERVATION", "reservation", max_width=24, shrink=True, wide=True),
-    Column("ERROR", "error", max_width=60, shrink=True),
-    Column("QUERY", "query_summary", max_width=100, shrink=True),
+    Column("ERROR", "error", min_width=12, max_width=60, shrink=True, drop=4),
+    Column("QUERY", "query_summary", min_width=12, max_width=100, shrink=True, drop=1),
 )
+"""The job table's columns. Narrow (120 cells) it keeps the state, id, principal, duration, bytes, slot time,
+cost and the start of the query; the cache, error, type and time columns give way in that order."""
 
 PRINCIPAL_COLUMNS = (
     Column("PRINCIPAL", "principal", max_width=50, shrink=True),

@@ -20,13 +20,13 @@ SPARK_WIDTH = 30
 
 COLUMNS = (
     Column("RESERVATION", "reservation_id", max_width=28, shrink=True),
-    Column("LOCATION", "location"),
-    Column("EDITION", "edition"),
+    Column("LOCATION", "location", drop=2),
+    Column("EDITION", "edition", drop=1),
     Column("BASELINE", "baseline_slots", justify="right"),
     Column("AUTOSCALE", "autoscale", justify="right"),
     Column("USED NOW", "slots_used", justify="right"),
     Column("UTIL", "utilisation_pct", justify="right"),
-    Column("USE, LAST HOUR", "usage", min_width=12),
+    Column("USE, LAST HOUR", "usage", min_width=16, shrink=True, cut="start"),
     Column("$/H EST", "usd_per_hour", justify="right"),
     Column("ADMIN PROJECT", "project", max_width=24, shrink=True, wide=True),
 )
