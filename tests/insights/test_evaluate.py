@@ -117,3 +117,12 @@ def test_unknown_rules_or_thresholds_are_an_error() -> None:
         settings_from(disabled=["dataproc.idle_clusters"])
     with pytest.raises(UsageError, match=r"unknown key\(s\) dataproc.idle_cluster.hours"):
         settings_from(thresholds={"dataproc.idle_cluster.hours": 1.0})
+
+
+def test_docs_list_every_rule_and_threshold_with_its_default() -> None:
+    settings_from()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "insights.md").read_text(encoding="utf-8")
+    for rule_id in RULES:
+        assert f"**`{rule_id}`**" in text
+    for key, default in DEFAULT_THRESHOLDS.items():
+        assert f"| `{key}` | {default:g} |" in text
