@@ -8,6 +8,7 @@ edition's price (an attribution); a principal's is the sum of its jobs', as the 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
@@ -35,6 +36,11 @@ REASON_FIX: dict[str, str] = {
     "rateLimitExceeded": "rateLimitExceeded: too many requests at once; add backoff",
 }
 """What to look at for the commonest failure reasons."""
+
+
+def query_id(normal: str) -> str:
+    """A short stable id of a normalized query: two queries that begin alike stay two resources."""
+    return hashlib.sha256(normal.encode()).hexdigest()[:8]
 
 
 def window_hours(ctx: Context) -> float:
@@ -218,7 +224,7 @@ def repeated_query(ctx: Context) -> Iterator[Insight]:
             severity="warning" if usd >= warn else "info",
             title=f"The same query ran {len(runs)} times without a cache hit: {money(usd)}",
             source="jobs",
-            resource=one_line(normal, 60),
+            resource=f"{one_line(normal, 60)} #{query_id(normal)}",
             resource_key=newest.key,
             evidence=(
                 f"{len(runs)} runs since {clock(first.ended or first.created)}, last "

@@ -6,6 +6,7 @@ so the window is 08:00-09:00: one hour, and a window's spend is also its $/h.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 import pytest
@@ -173,7 +174,8 @@ def test_the_same_select_run_again_and_again() -> None:
     assert found.severity == "info"
     assert found.title == "The same query ran 6 times without a cache hit: $6.00"
     assert found.usd_per_hour == pytest.approx(6.0)
-    assert found.resource == SQL
+    # the query, and an id that tells apart queries that begin alike
+    assert found.resource == f"{SQL} #{hashlib.sha256(SQL.encode()).hexdigest()[:8]}"
     assert found.resource_key == jobs[5].key  # the newest run
     assert found.evidence.startswith("6 runs since 08:10, last 08:35, none served from cache; $6.00 together")
 
