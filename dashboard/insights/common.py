@@ -24,12 +24,13 @@ def per_month(usd_per_hour: float | None) -> float | None:
     return None if usd_per_hour is None else usd_per_hour * HOURS_PER_MONTH
 
 
-def last_minutes(series: MetricSeries | None, now: datetime, minutes: float) -> tuple[Sample, ...]:
-    """The points of ``series`` within the ``minutes`` before ``now`` (inclusive), oldest first."""
-    if series is None:
+def last_minutes(series: MetricSeries | None, minutes: float) -> tuple[Sample, ...]:
+    """The points of ``series`` within ``minutes`` of its newest point, oldest first (Monitoring's newest
+    minute is a few minutes behind the snapshot: a trend is read up to the data, not up to now)."""
+    if series is None or not series.points:
         return ()
-    start = now - timedelta(minutes=minutes)
-    return tuple(p for p in series.points if start <= p.t <= now)
+    start = series.points[-1].t - timedelta(minutes=minutes)
+    return tuple(p for p in series.points if p.t >= start)
 
 
 def span_minutes(points: Sequence[Sample]) -> float:

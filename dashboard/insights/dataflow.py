@@ -14,7 +14,7 @@ from statistics import median
 
 from dashboard.cost import dataflow_job_cost, series_index
 from dashboard.insights import Context, Insight, rule
-from dashboard.insights.common import clock, per_month, slope_per_minute, span_minutes
+from dashboard.insights.common import clock, last_minutes, per_month, slope_per_minute, span_minutes
 from dashboard.models import DataflowJob, MetricSeries, Sample
 from dashboard.views.collect import DF_LAG, DF_THROUGHPUT, DF_WATERMARK_AGE
 from dashboard.views.fmt import duration, money
@@ -33,11 +33,7 @@ def row_key(job: DataflowJob) -> str:
 
 def recent(index: Index, metric: str, job: DataflowJob, minutes: float) -> tuple[Sample, ...]:
     """The points of a job's series within ``minutes`` of its newest point."""
-    series = index.get((metric, job.job_id))
-    if series is None or not series.points:
-        return ()
-    start = series.points[-1].t - timedelta(minutes=minutes)
-    return tuple(p for p in series.points if p.t >= start)
+    return last_minutes(index.get((metric, job.job_id)), minutes)
 
 
 def _rate(ctx: Context, job: DataflowJob, index: Index) -> float | None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import timedelta
 
 from dashboard.cost import edition_key
 from dashboard.cost.bigquery import AUTOSCALE_STEP
 from dashboard.insights import Context, Insight, rule
-from dashboard.insights.common import clock, per_month, span_minutes
+from dashboard.insights.common import clock, last_minutes, per_month, span_minutes
 from dashboard.models import Reservation, Sample, Snapshot
 from dashboard.views.collect import reservation_series
 from dashboard.views.fmt import count, money
@@ -26,11 +25,7 @@ PINNED = "reservations.autoscale_at_max"
 
 def recent_use(reservation: Reservation, snapshot: Snapshot, minutes: float) -> tuple[Sample, ...]:
     """The reservation's slot use within ``minutes`` of its newest point (empty without a series)."""
-    series = reservation_series(reservation, snapshot.reservations.slot_usage)
-    if series is None or not series.points:
-        return ()
-    start = series.points[-1].t - timedelta(minutes=minutes)
-    return tuple(p for p in series.points if p.t >= start)
+    return last_minutes(reservation_series(reservation, snapshot.reservations.slot_usage), minutes)
 
 
 def quantile(values: list[float], q: float) -> float:
