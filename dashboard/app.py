@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -23,12 +23,17 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from dashboard import ui_state
 from dashboard.session import WINDOWS, Session, collect, open_recording, poll_stop, rebuild
 from widgets.frame import PANES, Frame
+from widgets.insights import InsightsPane
 from widgets.panes import JobsTablePane, StaticPane, TablePane
 from widgets.table import VirtualTable
 
+if TYPE_CHECKING:
+    from dashboard.config import Config
+    from dashboard.insights import InsightSettings
+
 __all__ = ["DashboardApp", "Session", "open_recording", "run_app"]
 
-TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow")
+TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
 
 
 def _commands() -> type[Provider]:
@@ -43,7 +48,7 @@ class DashboardApp(App[int]):
 
     | Key | Action |
     | --- | --- |
-    | `1`-`6` | show a pane |
+    | `1`-`7` | show a pane (7: insights; a new critical one pops up a toast) |
     | `?` | help |
     | `:` | command palette |
     | `p` | pause / resume polling |
@@ -85,6 +90,8 @@ class DashboardApp(App[int]):
         subtitle: str = "",
         poll_every: float | None = 1.0,
         state_path: Path | None = None,
+        config: Config | None = None,
+        insight_settings: InsightSettings | None = None,
     ) -> None:
         """The app, not yet running.
 
@@ -93,6 +100,8 @@ class DashboardApp(App[int]):
             subtitle: What runs (``demo: fixtures/demo``), shown in the header.
             poll_every: Seconds between polls; None polls only on ``r`` and replay steps (tests).
             state_path: Where the sort, theme and window are remembered (default: the user state dir).
+            config: Prices, cost modes and budgets for the estimate (``--config``), when given.
+            insight_settings: The insight rules' switches and thresholds (default: all on, defaults).
         """
         super().__init__()
         self._open_session = open_session
@@ -103,6 +112,8 @@ class DashboardApp(App[int]):
         self.polling = True
         self.sub_title = subtitle
         self._state_path = state_path
+        self._config = config
+        self._insight_settings = insight_settings
         self.state = ui_state.load(state_path)
         if self.state.theme:
             self.theme = self.state.theme
@@ -115,6 +126,8 @@ class DashboardApp(App[int]):
                 with TabPane(f"{key} {title}", id=pane_id):
                     if pane_id == "jobs":
                         yield JobsTablePane(pane_id, id=f"pane-{pane_id}")
+                    elif pane_id == "insights":
+                        yield InsightsPane(pane_id, id=f"pane-{pane_id}")
                     elif pane_id in TABLE_PANES:
                         yield TablePane(pane_id, id=f"pane-{pane_id}")
                     else:
@@ -157,12 +170,17 @@ class DashboardApp(App[int]):
                 if before is not None:
                     before(session)
                 snapshot, now = collect(session)
-                return replace(build(snapshot, now), jobs=jobs.prepare(snapshot, now))
+                frame = build(snapshot, now, config=self._config, settings=self._insight_settings)
+                return replace(frame, jobs=jobs.prepare(snapshot, now))
 
             self._show(await asyncio.to_thread(work))
 
     def _show(self, frame: Frame) -> None:
-        self._frame = frame
+        from widgets.insights import critical_toasts
+
+        previous, self._frame = self._frame, frame
+        for message in critical_toasts(previous.insights if previous else None, frame.insights):
+            self.notify(message, title="Critical insight", severity="error", timeout=10, markup=False)
         self._update_header()
         self._update_pane(self.query_one(TabbedContent).active)
         self._update_detail(frame)
@@ -249,6 +267,19 @@ class DashboardApp(App[int]):
                 )
             )
 
+    def on_insights_pane_jump(self, event: InsightsPane.Jump) -> None:
+        """Go to an insight's resource: its pane, the cursor on its row found by its exact key."""
+        from widgets.insights import show_row
+
+        self.query_one(TabbedContent).active = event.pane_id
+        self._update_pane(event.pane_id)
+        pane = self.query_one(f"#pane-{event.pane_id}")
+        if isinstance(pane, TablePane) and event.key:
+            if not show_row(pane, event.key):
+                self.notify(f"{event.insight.resource} is not listed now", severity="warning", markup=False)
+            elif event.raw:
+                pane.action_raw()
+
     def open_raw(self, kind: str, key: str, trail: tuple[str, ...]) -> None:
         """Show the raw API payload of an item, read off the UI thread."""
         from dashboard.backends.base import SupportsRaw
@@ -267,7 +298,7 @@ class DashboardApp(App[int]):
     # ---------------------------------------------------------------- actions
 
     def action_show(self, number: int) -> None:
-        """Switch to pane ``number`` (1-6)."""
+        """Switch to pane ``number`` (1-7)."""
         self.query_one(TabbedContent).active = PANES[number - 1][0]
 
     def action_help(self) -> None:
@@ -368,8 +399,23 @@ class DashboardApp(App[int]):
         return written
 
 
-def run_app(*, recording: Path, mode: str, speed: float = 1.0) -> int:
-    """Run the app on a recording (``--demo`` or ``--replay``) until the user quits."""
-    app = DashboardApp(lambda: open_recording(recording, mode, speed), subtitle=f"{mode}: {recording}")
+def run_app(*, recording: Path, mode: str, speed: float = 1.0, config: Config | None = None) -> int:
+    """Run the app on a recording (``--demo`` or ``--replay``) until the user quits; ``config``
+    (``--config``) supplies prices, budgets and the insight rules' settings.
+
+    Raises:
+        UsageError: An ``[insights]`` rule or threshold that does not exist.
+    """
+    settings = None
+    if config is not None:
+        from dashboard.insights import config_settings
+
+        settings = config_settings(config)
+    app = DashboardApp(
+        lambda: open_recording(recording, mode, speed),
+        subtitle=f"{mode}: {recording}",
+        config=config,
+        insight_settings=settings,
+    )
     result = app.run()
     return result or 0

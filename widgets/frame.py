@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -14,6 +15,9 @@ from dashboard.models import Snapshot
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
 
+if TYPE_CHECKING:
+    from dashboard.insights import Insight
+
 PANES: tuple[tuple[str, str, str], ...] = (
     ("overview", "Overview", "1"),
     ("jobs", "BigQuery jobs", "2"),
@@ -21,6 +25,7 @@ PANES: tuple[tuple[str, str, str], ...] = (
     ("dataproc", "Dataproc", "4"),
     ("dataflow", "Dataflow", "5"),
     ("cost", "Cost", "6"),
+    ("insights", "Insights", "7"),
 )
 """Pane id, title and key, in tab order."""
 
@@ -54,3 +59,5 @@ class Frame:
     panes: Mapping[str, PaneData]
     jobs: object | None = None
     """The jobs pane's rows prepared off the UI thread (:class:`widgets.jobs.PreparedJobs`), if any."""
+    insights: tuple[Insight, ...] = ()
+    """What the rules found in the snapshot, critical first then by money at stake."""

@@ -9,16 +9,19 @@ the row shows (never by matching text).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
 
-from dashboard.cost import estimate
+from dashboard.cost import estimate, prices_from_config
+from dashboard.insights import Insight, InsightSettings, evaluate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable, default_prices
 from dashboard.views import cost as cost_view
 from dashboard.views import dataflow as dataflow_view
 from dashboard.views import dataproc as dataproc_view
+from dashboard.views import insights as insights_view
 from dashboard.views import overview as overview_view
 from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import (
@@ -31,19 +34,41 @@ from dashboard.views.columns import table
 from dashboard.views.status import pane_heading
 from widgets.frame import PANES, Frame, PaneData, TableData
 
+if TYPE_CHECKING:
+    from dashboard.config import Config
+
 __all__ = ["PANES", "Frame", "PaneData", "TableData", "build"]
 
 
-def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> Frame:
-    """Every pane's data from ``snapshot`` at ``now``."""
-    prices = prices or default_prices()
-    cost = estimate(snapshot, prices)
+def build(
+    snapshot: Snapshot,
+    now: datetime,
+    prices: PriceTable | None = None,
+    *,
+    config: Config | None = None,
+    settings: InsightSettings | None = None,
+) -> Frame:
+    """Every pane's data from ``snapshot`` at ``now``.
+
+    Args:
+        snapshot: What gcpdash knows now.
+        now: The moment shown (the replay clock's in a replay).
+        prices: The price table (default: ``config``'s, else the shipped one).
+        config: Supplies ``[prices]``, ``[cost]`` and ``[[budgets]]`` to the estimate, when given.
+        settings: The insight rules' switches and thresholds (``[insights]``; default: every rule on
+            with its default thresholds).
+    """
+    if prices is None:
+        prices = default_prices() if config is None else prices_from_config(config)
+    cost = estimate(snapshot, prices, config=config)
+    insights = evaluate(snapshot, cost, settings, prices=prices)
     panes: dict[str, PaneData] = {}
 
     reservations = reservations_section(snapshot, prices)
     overview = overview_section(snapshot, cost, reservations)
     panes["overview"] = PaneData(
-        heading=Text(""), body=overview_view.render_overview(overview, cost, snapshot, now)
+        heading=Text(""),
+        body=overview_view.render_overview(overview, cost, snapshot, now, insights),
     )
 
     # the jobs pane (widgets.jobs.JobsPane) formats its own rows, only those on screen
@@ -103,4 +128,17 @@ def build(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -
     )
 
     panes["cost"] = PaneData(heading=Text(""), body=cost_view.render_estimate(cost))
-    return Frame(snapshot, now, panes)
+    panes["insights"] = PaneData(
+        heading=insights_heading(insights, now),
+        table=TableData(insights_view.COLUMNS, insights_view.rows(insights), {}, "insight"),
+    )
+    return Frame(snapshot, now, panes, insights=insights)
+
+
+def insights_heading(insights: tuple[Insight, ...], now: datetime) -> Text:
+    """The Insights pane's heading: the count per severity and the moment the rules looked at."""
+    text = Text("Insights", style="bold underline")
+    text.append("  ")
+    text.append_text(insights_view.summary(insights))
+    text.append(f"  at {now:%H:%M:%S} · $ at stake: list-price estimates · enter: go to it", style="dim")
+    return text

@@ -45,9 +45,9 @@ WHERE: dict[SourceName, str] = {
 COLUMNS = (
     Column("SEVERITY", "severity"),
     Column("WHERE", "source"),
-    Column("RESOURCE", "resource", min_width=14, max_width=40, shrink=True),
+    Column("RESOURCE", "resource", min_width=14, max_width=24, shrink=True),
     Column("$/H EST", "usd_per_hour", justify="right"),
-    Column("$/MONTH EST", "usd_per_month", justify="right"),
+    Column("$/MO EST", "usd_per_month", justify="right"),
     Column("INSIGHT", "title", max_width=90, shrink=True),
     Column("RULE", "rule", max_width=32, shrink=True, wide=True),
 )
@@ -88,7 +88,7 @@ def insight_row(insight: Insight) -> Row:
             WHERE.get(insight.source, insight.source),
             line(insight.resource, 200),
             fmt.rate(insight.usd_per_hour) if insight.usd_per_hour is not None else None,
-            month_text(insight.usd_per_month) if insight.usd_per_month is not None else None,
+            fmt.money(insight.usd_per_month) if insight.usd_per_month is not None else None,
             line(insight.title, 300),
             insight.rule,
         ],

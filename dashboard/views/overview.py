@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,8 +15,10 @@ from dashboard.pricing import PriceTable
 
 if TYPE_CHECKING:
     from dashboard.config import Config
+    from dashboard.insights import Insight
 from dashboard.views import cost as cost_view
 from dashboard.views import fmt, status
+from dashboard.views import insights as insights_view
 from dashboard.views.collect import overview_section, sources_section
 from dashboard.views.columns import Column, Row, heading, table
 from dashboard.views.fmt import visible
@@ -159,10 +162,19 @@ def budget_lines(cost: CostEstimate) -> list[Text]:
     ]
 
 
+TOP_INSIGHTS = 5
+"""How many insights the overview lists (the Insights pane has them all)."""
+
+
 def render_overview(
-    overview: Overview, cost: CostEstimate, snapshot: Snapshot, now: datetime
+    overview: Overview,
+    cost: CostEstimate,
+    snapshot: Snapshot,
+    now: datetime,
+    insights: Sequence[Insight] | None = None,
 ) -> RenderableType:
-    """The pane from already collected data."""
+    """The pane from already collected data; with ``insights`` (the app's), the first
+    :data:`TOP_INSIGHTS` of them and the count per severity under the burn rate."""
     burn = Text.assemble(
         ("Burn rate ", "bold"),
         (fmt.rate(overview.burn_rate_usd_per_hour), "bold yellow"),
@@ -176,11 +188,15 @@ def render_overview(
     if bill is not None and bill.checks:
         checks = [Text(""), table(CHECK_COLUMNS, check_rows(cost), title=check_title(cost))]
     budgets = budget_lines(cost)
+    top: list[RenderableType] = []
+    if insights is not None:
+        top = [Text(""), insights_view.top(insights, TOP_INSIGHTS)]
     return Group(
         heading("Overview", f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC"),
         burn,
         month,
         *budgets,
+        *top,
         *checks,
         Text(""),
         table(BURN_COLUMNS, burn_rows(overview), title="Burn rate per service (estimate)"),

@@ -156,7 +156,8 @@ class RawScreen(Screen[None]):
 
 
 HELP = """\
-Panes         1-6 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost
+Panes         1-7 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost,
+              Insights (enter goes to the resource; a new critical insight pops up a toast)
               tab / shift+tab moves the focus
 Tables        up/down/pgup/pgdn/home/end move · enter or click opens · y raw API payload
               / filter: text, or a regex (e.g. ^etl|nightly); ! in front keeps what does NOT match

@@ -1,0 +1,227 @@
+"""The Insights pane (key 7), the overview's top insights and the toast of a new critical insight, driven
+with Pilot on the demo recording."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import TabbedContent
+
+from dashboard.app import DashboardApp
+from dashboard.insights import RULES, Context, Insight, rule, settings_from
+from widgets.detail.screens import DetailScreen
+from widgets.insights import InsightsPane
+from widgets.table import VirtualTable
+
+from .conftest import AT
+from .helpers import screen_text, settle
+
+pytestmark = pytest.mark.timeout(90)
+
+MakeApp = Callable[..., DashboardApp]
+SIZE = (160, 45)
+
+ML_FEATURES = "acme-etl/europe-west1/ml-features"
+"""The demo's Dataproc cluster in ERROR (its VMs still bill): a critical insight at 07:25."""
+ERROR_INSIGHT = "dataproc.error_cluster:ml-features"
+
+LATE = AT + timedelta(minutes=2)
+LATE_RULE = "test.late_critical"
+
+
+def table(app: DashboardApp, pane_id: str) -> VirtualTable[Any]:
+    """The table of a pane."""
+    return app.query_one(f"#pane-{pane_id}").query(VirtualTable).first()
+
+
+def active(app: DashboardApp) -> str:
+    """The pane shown (not narrowed by earlier checks)."""
+    return app.query_one(TabbedContent).active
+
+
+def current(app: DashboardApp) -> object:
+    """The current screen (not narrowed by earlier checks)."""
+    return app.screen
+
+
+def toasts(app: DashboardApp) -> list[tuple[str, str, str]]:
+    """Every toast so far: (title, message, severity)."""
+    return [(n.title, n.message, n.severity) for n in app._notifications]
+
+
+@pytest.fixture
+def late_rule() -> Iterator[None]:
+    """A rule that finds one critical insight once the demo's clock passes :data:`LATE`."""
+    settings_from()  # the real rules first
+
+    @rule(LATE_RULE)
+    def late(context: Context) -> list[Insight]:
+        if context.snapshot.at < LATE:
+            return []
+        return [
+            Insight(
+                rule=LATE_RULE,
+                severity="critical",
+                title="Cluster [bold]etl-nightly[/] is late",
+                source="dataproc",
+                resource="etl-nightly",
+                resource_key="acme-etl/us-central1/etl-nightly",
+                evidence="the clock passed 07:27",
+                usd_per_hour=1.5,
+                fix="none",
+            )
+        ]
+
+    try:
+        yield
+    finally:
+        RULES.pop(LATE_RULE, None)
+
+
+async def test_key_7_lists_insights_critical_first_with_evidence_below(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await pilot.pause()
+        assert active(app) == "insights"
+        insights = table(app, "insights")
+        keys = [row.key for row in insights.view]
+        assert ERROR_INSIGHT in keys
+        severities = [row.cells[0].plain for row in insights.view]
+        rank = {"CRITICAL": 0, "WARNING": 1, "INFO": 2}
+        assert severities == sorted(severities, key=rank.__getitem__)
+        assert severities[0] == "CRITICAL"
+        # among the critical ones, the most $/h first: ml-features (in ERROR, 1m + 6w billing) leads
+        assert keys[0] == ERROR_INSIGHT
+        text = screen_text(app)
+        assert "Insights" in text
+        assert "ml-features" in text
+        # the evidence and fix of the row under the cursor, below the table
+        pane = app.query_one("#pane-insights", InsightsPane)
+        first = pane.insights[keys[0]]
+        assert f"Evidence  {first.evidence[:30]}" in text
+        assert f"Fix       {first.fix[:30]}" in text
+        await pilot.press("down")
+        await pilot.pause()
+        assert insights.cursor_key == keys[1]
+        second = pane.insights[keys[1]]
+        assert second.title[:30] in screen_text(app)
+
+
+async def test_enter_goes_to_the_resource_row_by_exact_key(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        # a filter on the Dataproc pane that hides ml-features is cleared by the jump
+        await pilot.press("4")
+        await pilot.pause()
+        dataproc = table(app, "dataproc")
+        dataproc.set_filter("reporting")
+        await pilot.pause()
+        assert ML_FEATURES not in [row.key for row in dataproc.view]
+        await pilot.press("7")
+        await pilot.pause()
+        table(app, "insights").move_cursor(key=ERROR_INSIGHT)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert active(app) == "dataproc"
+        assert dataproc.filter_text == ""
+        assert dataproc.cursor_key == ML_FEATURES
+        assert app.focused is dataproc
+        # enter again opens the cluster's detail screen
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = current(app)
+        assert isinstance(screen, DetailScreen)
+        assert screen.key == ML_FEATURES
+        await pilot.press("escape")
+        await pilot.pause()
+        assert active(app) == "dataproc"
+
+
+async def test_every_insight_with_a_key_finds_its_row(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app._frame is not None
+        found = [i for i in app._frame.insights if i.resource_key]
+        assert found
+        for insight in found:
+            await pilot.press("7")
+            await pilot.pause()
+            table(app, "insights").move_cursor(key=insight.key)
+            await pilot.press("enter")
+            await pilot.pause()
+            pane_id = {"reservations": "slots", "billing": "cost"}.get(insight.source, insight.source)
+            assert active(app) == pane_id, insight.key
+            if pane_id != "cost":  # the Cost pane has no table: the jump shows the pane
+                assert table(app, pane_id).cursor_key == insight.resource_key, insight.key
+
+
+async def test_overview_lists_the_top_insights_with_counts(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app._frame is not None
+        found = app._frame.insights
+        critical = sum(1 for i in found if i.severity == "critical")
+        warning = sum(1 for i in found if i.severity == "warning")
+        text = screen_text(app)
+        assert f"Insights {critical} critical · {warning} warning" in text
+        assert critical >= 2  # ml-features in ERROR, adhoc-spark idle with no TTL
+        assert "Cluster ml-features" in text
+        lines = [line for line in text.splitlines() if "CRIT " in line]
+        assert len(lines) == min(critical, 5)
+
+
+async def test_a_new_critical_insight_toasts_once(make_app: MakeApp, late_rule: None) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        # the first frame: one summary toast for the criticals already there
+        first = toasts(app)
+        assert len(first) == 1
+        title, message, severity = first[0]
+        assert title == "Critical insight"
+        assert severity == "error"
+        assert "critical insights" in message
+        for _ in range(30):
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert app._frame is not None
+            if app._frame.now >= LATE:
+                break
+        assert app._frame is not None
+        assert app._frame.now >= LATE
+        late = [t for t in toasts(app) if "etl-nightly" in t[1]]
+        assert len(late) == 1
+        # markup in a title is text: the brackets stay
+        assert late[0][1].startswith("Cluster [bold]etl-nightly[/] is late (Dataproc; $1.50/h est.)")
+        assert late[0][2] == "error"
+        # still critical on the next poll: no second toast
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert len([t for t in toasts(app) if "etl-nightly" in t[1]]) == 1
+
+
+async def test_insights_sort_and_filter_like_every_table(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await pilot.pause()
+        insights = table(app, "insights")
+        total = len(insights.view)
+        # S: reverse sort by the first column (severity): the least severe first
+        await pilot.press("S")
+        await pilot.pause()
+        assert insights.view[-1].cells[0].plain == "CRITICAL"
+        assert insights.view[0].cells[0].plain != "CRITICAL"
+        await pilot.press("slash", *"ml-features", "enter")
+        await pilot.pause()
+        assert 0 < len(insights.view) < total
+        assert all("ml-features" in row.cells[2].plain for row in insights.view)
