@@ -302,8 +302,10 @@ def run(args: argparse.Namespace) -> int:
             fail_on=args.fail_on or (),
         )
     from dashboard.app import run_app
+    from dashboard.config import load_config
 
-    return run_app(recording=path, mode=mode, speed=args.speed)
+    app_config = load_config(args.config) if args.config is not None else None
+    return run_app(recording=path, mode=mode, speed=args.speed, config=app_config)
 
 
 def main(argv: list[str] | None = None) -> int:
