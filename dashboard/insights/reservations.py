@@ -115,7 +115,10 @@ def autoscale_at_max(ctx: Context) -> Iterator[Insight]:
         yield Insight(
             rule=PINNED,
             severity="warning",
-            title=f"Reservation {r.reservation_id}: autoscale at its maximum, jobs wait for slots",
+            title=(
+                f"Reservation {r.reservation_id}: autoscale at its maximum {share:.0f}% of the time"
+                + (f", {pending} job(s) waiting" if pending else "; jobs queue when it is")
+            ),
             source="reservations",
             resource=r.reservation_id,
             resource_key=r.reservation_key,

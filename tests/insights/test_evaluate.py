@@ -126,3 +126,18 @@ def test_docs_list_every_rule_and_threshold_with_its_default() -> None:
         assert f"**`{rule_id}`**" in text
     for key, default in DEFAULT_THRESHOLDS.items():
         assert f"| `{key}` | {default:g} |" in text
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "rule", "resource"),
+    [
+        (7, 50, "bigquery.failure_spike", "acme-analytics"),  # the 07:20-07:40 IAM change
+        (8, 10, "reservations.autoscale_at_max", "prod"),  # the 07:44 backfill
+    ],
+)
+def test_the_demo_shows_its_incidents_when_they_happen(
+    hour: int, minute: int, rule: str, resource: str
+) -> None:
+    snapshot = demo(datetime(2026, 11, 26, hour, minute, tzinfo=UTC))
+    found = evaluate(snapshot, cost.estimate(snapshot))
+    assert (rule, resource) in {(i.rule, i.resource) for i in found}

@@ -83,6 +83,7 @@ def test_autoscale_pinned_at_its_maximum_with_jobs_waiting() -> None:
     assert found.usd_per_hour == pytest.approx(1000 * 0.05)  # the ceiling at $0.05/slot-hour
     assert "in 15 of 61 minutes (25%) since 08:00, last at 08:54" in found.evidence
     assert "2 job(s) pending now" in found.evidence
+    assert found.title == "Reservation prod: autoscale at its maximum 25% of the time, 2 job(s) waiting"
 
 
 def test_autoscale_rarely_at_its_maximum_or_without_autoscale_is_not_reported() -> None:
