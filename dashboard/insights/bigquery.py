@@ -172,6 +172,7 @@ def costly_principal(ctx: Context) -> Iterator[Insight]:
             title=f"{spender.principal} spent {money(spender.usd)} on BigQuery in {hours:.1f} h",
             source="jobs",
             resource=spender.principal,
+            resource_key=spender.principal,  # its row in the Jobs pane's by-principal view
             evidence=(
                 f"{spender.jobs} jobs since {clock(ctx.cost.window_start)}: {tib(spender.bytes_billed)} TiB "
                 f"billed, {spender.slot_ms / 3.6e6:,.1f} slot-hours (bytes billed on demand plus "
@@ -273,6 +274,7 @@ def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
             title=f"{project}: {share:.0f}% of on-demand spend carries no label",
             source="jobs",
             resource=project,
+            resource_key=max(jobs, key=lambda c: c.usd or 0.0).job.key,  # the costliest of them
             evidence=(
                 f"{money(usd)} of {money(total[project])} on demand since {clock(ctx.cost.window_start)} "
                 f"({len(jobs)} jobs) had no label; most from "

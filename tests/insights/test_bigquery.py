@@ -143,6 +143,7 @@ def test_the_costliest_principals() -> None:
     (found,) = run(snap(*jobs), COSTLY_PRINCIPAL)
     assert found.severity == "info"
     assert found.resource == "ana@x"
+    assert found.resource_key == "ana@x"  # the row of the by-principal view
     assert found.title == "ana@x spent $70.00 on BigQuery in 1.0 h"
     assert found.usd_per_hour == pytest.approx(70.0)  # over the one-hour window
     assert found.usd_per_month == pytest.approx(70.0 * 730)
@@ -211,6 +212,7 @@ def test_a_large_share_of_on_demand_spend_without_labels() -> None:
     (found,) = run(snap(*jobs), UNLABELLED)
     # p: $15 of $20 (75 % >= 50 %, $15 >= $10)
     assert found.resource == "p"
+    assert found.resource_key == jobs[1].key  # the costliest unlabelled job
     assert found.title == "p: 75% of on-demand spend carries no label"
     assert found.usd_per_hour == pytest.approx(15.0)
     assert found.evidence == (
