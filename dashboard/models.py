@@ -267,7 +267,8 @@ class DataflowJob(Model, frozen=True):
     created: datetime | None = None
     started: datetime | None = None
     sdk: str | None = None
-    streaming_engine: bool = False
+    streaming_engine: bool | None = None
+    """Whether it runs on Streaming Engine; None when not known (job listings carry no ``environment``)."""
     labels: dict[str, str] = {}
 
     @property

@@ -2,8 +2,8 @@
 
 Per project the poll lists jobs of every region (``AggregatedListJobs``, primary: its failure fails the
 poll), then reads each Dataflow metric from Monitoring grouped by ``metric.label.job_id`` (secondary).
-List responses carry job summaries: ``environment`` is usually absent, so Streaming Engine is read
-leniently from whatever says so.
+List responses carry job summaries (``JOB_VIEW_SUMMARY``): no ``environment``, so whether a job runs on
+Streaming Engine is unknown (None) unless a job carries one, which is read leniently.
 """
 
 from __future__ import annotations
@@ -68,10 +68,11 @@ def _sdk(metadata: Any) -> str | None:
     return " ".join(parts) or None
 
 
-def _streaming_engine(environment: Any) -> bool:
-    """Whether a job's ``environment`` says it runs on Streaming Engine; False when it says nothing."""
+def _streaming_engine(environment: Any) -> bool | None:
+    """Whether a job's ``environment`` says it runs on Streaming Engine: None without an environment (a
+    job summary, as listings return), else False unless something in it says so."""
     if not isinstance(environment, dict):
-        return False
+        return None
     if environment.get("useStreamingEngineResourceBasedBilling") is True:
         return True
     if environment.get("streamingMode") in STREAMING_ENGINE_MODES:

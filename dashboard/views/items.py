@@ -230,7 +230,8 @@ class DataflowItem(Item, frozen=True, kw_only=True):
     usd_per_hour: UsdPerHour | None = None
     lag: tuple[Sample, ...] = ()
     """System lag per minute, oldest first, ``[time, seconds]``."""
-    streaming_engine: bool = False
+    streaming_engine: bool | None = None
+    """Whether it runs on Streaming Engine; null when not known (job listings carry no environment)."""
     sdk: str | None = None
     labels: dict[str, str] = {}
 

@@ -70,7 +70,7 @@ def test_a_failed_batch_job_without_environment() -> None:
         "JOB_TYPE_BATCH",
         "JOB_STATE_FAILED",
         True,
-        False,
+        None,  # a summary without an environment cannot say
     )
     assert job.started is None
     assert job.sdk == "Apache Beam Python 3.11 SDK 2.61.0"
@@ -88,6 +88,10 @@ def test_streaming_engine_is_read_leniently() -> None:
     assert dataflow_job_from_json(options).streaming_engine is True
     billing = {"id": "j", "environment": {"useStreamingEngineResourceBasedBilling": True}}
     assert dataflow_job_from_json(billing).streaming_engine is True
+    # a job summary, as AggregatedListJobs returns it, has no environment: unknown, not "no"
+    summary = {"id": "j", "type": "JOB_TYPE_STREAMING", "jobMetadata": {"sdkVersion": {"version": "2.61.0"}}}
+    assert dataflow_job_from_json(summary).streaming_engine is None
+    assert dataflow_job_from_json({"id": "j", "environment": {}}).streaming_engine is False
     assert (
         dataflow_job_from_json({"id": "j", "environment": {"experiments": ["shuffle_mode=service"]}}).sdk
         is None

@@ -271,6 +271,16 @@ def cluster_detail(item: ClusterItem, snapshot: Snapshot, now: datetime) -> Rend
 # ---------------------------------------------------------------- Dataflow job
 
 
+def streaming_engine_label(item: DataflowItem) -> Text:
+    """``yes`` or ``no`` when the job says; ``unknown`` when it does not (job listings carry no
+    environment), or a dim dash for a batch job, which Streaming Engine does not run."""
+    if item.streaming_engine is not None:
+        return Text("yes" if item.streaming_engine else "no")
+    if item.job_type == "BATCH":
+        return Text("— (batch)", style="dim")
+    return Text("unknown (job listings do not say)", style="dim")
+
+
 def dataflow_detail(item: DataflowItem, snapshot: Snapshot, now: datetime) -> RenderableType:
     """A Dataflow job: lag and freshness, throughput and vCPUs over time, $ so far."""
     series = snapshot.dataflow.series
@@ -294,7 +304,7 @@ def dataflow_detail(item: DataflowItem, snapshot: Snapshot, now: datetime) -> Re
                 ("Elements/s", fmt.number(item.throughput_eps, 1)),
                 ("$ so far", fmt.money(item.usd_so_far)),
                 ("$/h (estimate)", fmt.rate(item.usd_per_hour)),
-                ("Streaming Engine", "yes" if item.streaming_engine else "no"),
+                ("Streaming Engine", streaming_engine_label(item)),
                 ("SDK", item.sdk),
                 ("Labels", _labels(item.labels)),
             ]
