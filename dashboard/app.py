@@ -30,6 +30,7 @@ from widgets.table import VirtualTable
 if TYPE_CHECKING:
     from dashboard.config import Config
     from dashboard.insights import InsightSettings
+    from widgets.panedata import Rules
 
 __all__ = ["DashboardApp", "Session", "open_recording", "run_app"]
 
@@ -41,6 +42,10 @@ def _commands() -> type[Provider]:
     from widgets.commands import DashboardCommands
 
     return DashboardCommands
+
+
+REPLAY_ACTIONS = frozenset({"toggle_replay", "speed", "step"})
+"""The actions of the replay keys, offered only when the session replays a recording."""
 
 
 class DashboardApp(App[int]):
@@ -114,6 +119,7 @@ class DashboardApp(App[int]):
         self._state_path = state_path
         self._config = config
         self._insight_settings = insight_settings
+        self._rules: Rules | None = None
         self.state = ui_state.load(state_path)
         if self.state.theme:
             self.theme = self.state.theme
@@ -141,6 +147,7 @@ class DashboardApp(App[int]):
     async def _start(self) -> None:
         """Open the session off the UI thread, restore the window, then poll."""
         self._session = await asyncio.to_thread(self._open_session)
+        self.refresh_bindings()  # the replay keys show only now that it is known whether it replays
         window = WINDOWS.get(self.state.window or "")
         if window is not None and window != self._session.window:
             await asyncio.to_thread(rebuild, self._session, None, window)
@@ -165,12 +172,13 @@ class DashboardApp(App[int]):
             def work() -> Frame:
                 from dataclasses import replace
 
-                from widgets.panedata import build
+                from widgets.panedata import Rules, build
 
                 if before is not None:
                     before(session)
                 snapshot, now = collect(session)
-                frame = build(snapshot, now, config=self._config, settings=self._insight_settings)
+                self._rules = self._rules or Rules(self._insight_settings)
+                frame = build(snapshot, now, config=self._config, rules=self._rules)
                 return replace(frame, jobs=jobs.prepare(snapshot, now))
 
             self._show(await asyncio.to_thread(work))
@@ -316,6 +324,13 @@ class DashboardApp(App[int]):
     async def action_refresh(self) -> None:
         """Poll now."""
         await self.poll_now()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The replay keys (space, ``+``, ``-``, ``[``, ``]``) only when the session replays a recording:
+        live (or before the session is open) they are left out of the footer and do nothing."""
+        if action in REPLAY_ACTIONS:
+            return self._session is not None and self._session.replay is not None
+        return True
 
     def action_toggle_replay(self) -> None:
         """Pause or resume the replay clock."""
