@@ -218,7 +218,7 @@ def _insights(insights: Sequence[Insight]) -> list[str]:
             f"{md_escape(insight.title)}",
             f"  - resource: {md_escape(insight.resource)} "
             f"({md_escape(where)}; rule {md_escape(insight.rule)})",
-            f"  - at stake (estimate): {md_escape(insights_view.at_stake(insight).plain)}",
+            f"  - at stake: {md_escape(insights_view.at_stake(insight).plain)}",
             f"  - evidence: {md_escape(insight.evidence)}",
             f"  - fix: {md_escape(insight.fix)}",
         ]

@@ -96,11 +96,11 @@ def test_markdown_report_escapes_insights_and_lists_alerts() -> None:
     )
     assert "- **CRITICAL** Cluster \\[bold red\\]boom\\[/\\] in ERROR still bills its VMs\n" in out
     assert "  - resource: ml-\\[bold red\\]boom\\[/\\]\\|x (Dataproc; rule dataproc.error\\_cluster)\n" in out
-    assert "  - at stake (estimate): \\$7.50/h · \\$5,475/month est.\n" in out
+    assert "  - at stake: \\$7.50/h · \\$5,475/month est.\n" in out
     assert "  - evidence: ERROR since 04:12; \\\\x1b\\[31mno rows" in out
     assert "  - fix: Delete it: \\`gcloud dataproc clusters delete ml-features\\`\n" in out
     assert "- **WARNING** Batch job customer-360-backfill failed at 08:00\n" in out
-    assert "  - at stake (estimate): no \\$ estimate\n" in out
+    assert "  - at stake: no \\$ estimate\n" in out
     for raw in RAW_CONTROLS:
         assert raw not in out
 
