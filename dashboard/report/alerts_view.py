@@ -1,5 +1,5 @@
 """The Alerts section of the ``--once`` reports: each condition given, whether it fired, and the value
-it was checked against (the text report prints the table, Markdown lays out the same rows)."""
+it was checked against: a line each in the text report (wrapped, never cut), a table in Markdown."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from dashboard.alerts import AlertResult, exit_code, number
-from dashboard.views.columns import Column, Row, heading, table
+from dashboard.views.columns import Column, Row, heading
 
 COLUMNS = (
     Column("", "status"),
     Column("SEVERITY", "severity"),
-    Column("CONDITION", "expr", max_width=70, shrink=True),
+    Column("CONDITION", "expr"),
     Column("VALUE", "value", justify="right"),
-    Column("FROM", "origin", max_width=60, shrink=True),
+    Column("FROM", "origin"),
 )
-"""Fired or not, the severity it has when it fires, the condition, the metric's value, where it was
-written."""
+"""The Markdown table: fired or not, the severity it has when it fires, the condition, the metric's value,
+where it was written."""
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow"}
 
@@ -61,8 +61,27 @@ def summary(results: Sequence[AlertResult]) -> str:
 
 
 def render(results: Sequence[AlertResult]) -> RenderableType:
-    """The section: a heading with the summary, then the table."""
-    return Group(heading("Alerts", summary(results)), table(COLUMNS, rows(results)))
+    """The text section: a heading with the summary, then one line per condition (as :func:`rows` orders
+    them) that wraps rather than cuts on a narrow console: ``FIRED  critical  insights.critical > 0
+    (value 5; --fail-on)``."""
+    lines: list[Text] = [heading("Alerts", summary(results))]
+    for row in rows(results):
+        status, severity, expr, value, origin = row.cells
+        lines.append(
+            Text.assemble(
+                status,
+                " " * (7 - len(status)),
+                severity,
+                " " * (10 - len(severity)),
+                expr,
+                ("  (value ", "dim"),
+                value,
+                ("; ", "dim"),
+                origin,
+                (")", "dim"),
+            )
+        )
+    return Group(*lines)
 
 
 __all__ = ["COLUMNS", "alert_row", "render", "rows", "summary"]

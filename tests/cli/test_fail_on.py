@@ -57,8 +57,8 @@ def test_a_warning_exits_1_and_says_why_on_stderr() -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr == "gcpdash: warning: dataproc.clusters_error >= 1 (value 1)\n"
     assert "Alerts  1 of 2 fired: 0 critical, 1 warning; exit 1" in result.stdout
-    assert re.search(r"FIRED\s+warning\s+dataproc\.clusters_error >= 1\s+1\s+--fail-on", result.stdout)
-    assert re.search(r"ok\s+warning\s+budgets\.over > 1\s+1\s+--fail-on", result.stdout)
+    assert "\nFIRED  warning   dataproc.clusters_error >= 1  (value 1; --fail-on)\n" in result.stdout
+    assert "\nok     warning   budgets.over > 1  (value 1; --fail-on)\n" in result.stdout
 
 
 def test_a_critical_one_exits_2_and_comes_first_on_stderr() -> None:

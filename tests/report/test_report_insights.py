@@ -60,8 +60,8 @@ def test_text_report_has_alerts_at_the_top_and_every_insight_literally() -> None
     out = buffer.getvalue()
     lines = out.splitlines()
     assert lines[1].startswith("Alerts  1 of 2 fired: 1 critical, 0 warning; exit 2")
-    assert lines[3].split() == ["FIRED", "critical", "insights.critical", ">", "0", "1", "--fail-on"]
-    assert lines[4].split() == ["ok", "warning", "jobs.running", ">", "5", "2", "--fail-on"]
+    assert lines[2] == "FIRED  critical  insights.critical > 0  (value 1; --fail-on)"
+    assert lines[3] == "ok     warning   jobs.running > 5  (value 2; --fail-on)"
     assert (
         out.index("Alerts")
         < out.index("Overview")
