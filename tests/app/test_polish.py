@@ -1,19 +1,27 @@
-"""The footer offers the replay keys only when replaying, and a Dataflow job's Streaming Engine reads
-``unknown`` when its listing cannot say (as every live listing is)."""
+"""The footer offers the replay keys only when replaying, a Dataflow job's Streaming Engine reads
+``unknown`` when its listing cannot say (as no live listing can), and ``?`` and the README list every key
+the app binds."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from dashboard.app import DashboardApp
-from dashboard.session import Session
+from dashboard.session import WINDOWS, Session
 from dashboard.views.items import DataflowItem
 from widgets.detail.content import streaming_engine_label
-from widgets.detail.screens import DetailScreen
+from widgets.detail.screens import HELP, DetailScreen, HelpScreen, RawScreen
+from widgets.frame import PANES
+from widgets.insights import InsightsPane
+from widgets.panes import TablePane
+from widgets.table import VirtualTable
 
 from .conftest import AT, demo_session
 from .helpers import screen_text, settle
@@ -115,3 +123,82 @@ async def test_a_streaming_jobs_detail_says_unknown_not_no(make_app: MakeApp) ->
         assert "clickstream-enrich" in text.splitlines()[0]
         line = next(x for x in text.splitlines() if "Streaming Engine" in x)
         assert line.split("Streaming Engine", 1)[1].strip().startswith("unknown")
+
+
+# ---------------------------------------------------------------- ? and the README list the same keys
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOWN_AS = {
+    "question_mark": "?",
+    "colon": ":",
+    "slash": "/",
+    "escape": "esc",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+    "plus": "+",
+    "minus": "-",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+"""How a key is written in the help and the README."""
+
+
+def readme_keys() -> str:
+    """The README's Keys section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Keys\n", 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+def bound_keys() -> set[str]:
+    """Every key bound in the app, its screens and its panes, as the help writes it (the pane keys are
+    written as a range, 1-7)."""
+    owners = (DashboardApp, TablePane, InsightsPane, VirtualTable, DetailScreen, RawScreen, HelpScreen)
+    out = set()
+    for owner in owners:
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            for key in binding.key.split(","):
+                if key.isdigit() or key == "equals_sign":  # 1-7 as a range; = is + unshifted
+                    continue
+                out.add(SHOWN_AS.get(key, key))
+    return out
+
+
+def test_the_help_and_the_readme_list_every_key() -> None:
+    readme = readme_keys()
+    keys = bound_keys()
+    assert {
+        "q",
+        "?",
+        ":",
+        "p",
+        "r",
+        "space",
+        "+",
+        "-",
+        "[",
+        "]",
+        "/",
+        "s",
+        "S",
+        "enter",
+        "y",
+        "c",
+        "esc",
+    } <= keys
+    for key in keys:
+        assert f"`{key}`" in readme, key
+        assert re.search(rf"(^|[\s(/·]){re.escape(key)}($|[\s)/·,])", HELP, re.M), key
+    last = len(PANES)
+    assert f"1-{last}" in HELP
+    assert f"`1`–`{last}`" in readme
+    for _, title, _ in PANES:
+        assert title in HELP
+        assert title in readme
+    for command in ("Go to", "Window: last", "Export view as", "Theme"):
+        assert command in HELP
+        assert command in readme
+    for label in WINDOWS:
+        assert label in HELP
+        assert label in readme

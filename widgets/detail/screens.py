@@ -159,15 +159,20 @@ HELP = """\
 Panes         1-7 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost,
               Insights (enter goes to the resource; a new critical insight pops up a toast)
               tab / shift+tab moves the focus
-Tables        up/down/pgup/pgdn/home/end move · enter or click opens · y raw API payload
+Tables        up/down/pgup/pgdn/home/end move, the mouse wheel scrolls · enter or click opens
+              y the raw API payload of the row
               / filter: text, or a regex (e.g. ^etl|nightly); ! in front keeps what does NOT match
-              esc clears the filter · s sorts by the next column · S reverses · click a header sorts
+              enter keeps the filter and goes back to the table · esc clears it
+              s sorts by the next column · S reverses · click a header sorts (again: reversed)
               (the sort is remembered across restarts)
-Details       esc back · c copy the SQL · y raw payload
+Details       esc back (the top line shows where you are) · c copy the SQL · y raw payload
+Raw payload   c copy the JSON · esc back
 Polling       p pause / resume polling · r refresh now
 Replay        space pause / play the recording · + / - speed · [ / ] step a poll back / forward
-Anywhere      : command palette (jump to a pane, window 1h/6h/24h/7d, theme, export CSV/JSON)
-              ? this help · q quit
+              (--demo and --replay only)
+Anywhere      : command palette: Go to a pane, Window: last 1h/6h/24h/7d, Export view as CSV/JSON
+              (here, or to a path you type), Theme
+              ? this help (esc, ? or q closes it) · q quit · click a key in the footer to press it
 """
 
 
