@@ -31,9 +31,9 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
 }
 """The comparisons, longest first (the scanner tries them in this order)."""
 
-_PREFIX = re.compile(r"\s*([A-Za-z_]\w*)\s*:")
-_METRIC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*")
-_NUMBER = re.compile(r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d+)?")
+_PREFIX = re.compile(r"\s*([A-Za-z_]\w*)\s*:", re.ASCII)
+_METRIC = re.compile(r"[A-Za-z_]\w*(?:\.\w+)*", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d+)?", re.ASCII)
 _WORD = re.compile(r"\S+")
 
 

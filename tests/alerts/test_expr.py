@@ -95,6 +95,8 @@ def test_operators(op: str, value: float, holds: bool) -> None:
         ("jobs.running > 50%", 16, "expected a plain number"),
         ("jobs.running > nan", 16, "found 'nan'"),
         ("jobs.running > 1.2.3", 16, "expected a plain number"),
+        ("jobs.running > \u0665", 16, "expected a plain number"),  # an Arabic-Indic 5: float() would take it
+        ("jobs.running > 5\u0665", 16, "expected a plain number"),
         ("", 1, "expected a metric name"),
         ("> 5", 1, "expected a metric name"),
         ("crit: jobs.running > 0", 1, "'crit' is not a severity; write critical: or warning:"),
