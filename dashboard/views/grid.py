@@ -131,11 +131,12 @@ def cut_text(text: Text, width: int, cut: str = "end") -> Text:
         out.truncate(width, overflow="ellipsis")
         return out
     room = width - 1
-    if cut == "start":
-        return Text.assemble(ELLIPSIS, text[len(text.plain) - room :], end=text.end)
-    tail = room * 2 // 5
-    head = room - tail
-    return Text.assemble(text[:head], ELLIPSIS, text[len(text.plain) - tail :], end=text.end)
+    plain = text.plain
+    head = 0 if cut == "start" else room - room * 2 // 5
+    tail = room - head
+    if not text.spans:  # the common cell, one style: cut the string (a third of the time of slicing Text)
+        return Text(plain[:head] + ELLIPSIS + plain[len(plain) - tail :], style=text.style, end=text.end)
+    return Text.assemble(text[:head], ELLIPSIS, text[len(plain) - tail :], end=text.end)
 
 
 def lines(
