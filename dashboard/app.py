@@ -283,8 +283,9 @@ class DashboardApp(App[int]):
         self._update_pane(event.pane_id)
         pane = self.query_one(f"#pane-{event.pane_id}")
         if isinstance(pane, TablePane) and event.key:
-            if not show_row(pane, event.key):
-                self.notify(f"{event.insight.resource} is not listed now", severity="warning", markup=False)
+            note = show_row(pane, event.insight)
+            if note is not None:
+                self.notify(note, severity="warning", markup=False)
             elif event.raw:
                 pane.action_raw()
 

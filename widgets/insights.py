@@ -14,6 +14,7 @@ k9s and htop users do not want a storm of toasts when the app opens, nor the sam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -200,18 +201,27 @@ class InsightsPane(TablePane):
             self.post_message(self.Jump(self, insight, raw))
 
 
-def show_row(pane: TablePane, key: str) -> bool:
-    """Put ``pane``'s cursor on the row of exactly ``key``, clearing a filter that hides it.
+def principal_filter(principal: str) -> str:
+    """A jobs filter that keeps exactly the jobs of ``principal``: the whole principal field between the
+    tabs that separate a job's search fields (:func:`dashboard.views.jobs.search_text`), not a substring
+    of the SQL or of another principal."""
+    return r"\t" + re.escape(principal.lower()) + r"\t"
+
+
+def show_row(pane: TablePane, insight: Insight) -> str | None:
+    """Put ``pane``'s cursor on the row of exactly ``insight.resource_key``, clearing a filter that hides
+    it; a principal (BigQuery spend by person) filters the jobs pane to exactly that principal's jobs.
 
     Returns:
-        Whether the row is there.
+        What to tell the user when the row is not simply there (None when the cursor is on it).
     """
-    table = pane.table
-    if not key:
-        return False
+    table, key = pane.table, insight.resource_key
     if table.model.find(key, table.cursor_row) is None and table.filter_text:
         pane.set_filter("")
-    if table.model.find(key, table.cursor_row) is None:
-        return False
-    table.move_cursor(key=key)
-    return True
+    if table.model.find(key, table.cursor_row) is not None:
+        table.move_cursor(key=key)
+        return None
+    if insight.source == "jobs" and "@" in key and ":" not in key:
+        pane.set_filter(principal_filter(key))
+        return f"The jobs of {safe_line(key, 80)} (esc clears the filter)"
+    return f"{safe_line(insight.resource, 80)} is not listed now"

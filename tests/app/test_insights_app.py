@@ -4,19 +4,21 @@ with Pilot on the demo recording."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from textual.widgets import TabbedContent
 
 from dashboard.app import DashboardApp
-from dashboard.insights import RULES, Context, Insight, rule, settings_from
+from dashboard.cost import estimate
+from dashboard.insights import RULES, Context, Insight, evaluate, rule, settings_from
+from dashboard.session import collect, poll_stop
 from widgets.detail.screens import DetailScreen
 from widgets.insights import InsightsPane
 from widgets.table import VirtualTable
 
-from .conftest import AT
+from .conftest import AT, demo_session
 from .helpers import screen_text, settle
 
 pytestmark = pytest.mark.timeout(90)
@@ -158,8 +160,17 @@ async def test_every_insight_with_a_key_finds_its_row(make_app: MakeApp) -> None
             await pilot.pause()
             pane_id = {"reservations": "slots", "billing": "cost"}.get(insight.source, insight.source)
             assert active(app) == pane_id, insight.key
-            if pane_id != "cost":  # the Cost pane has no table: the jump shows the pane
-                assert table(app, pane_id).cursor_key == insight.resource_key, insight.key
+            if pane_id == "cost":  # the Cost pane has no table: the jump shows the pane
+                continue
+            shown = table(app, pane_id)
+            if "@" in insight.resource_key:  # a principal: exactly its jobs
+                assert shown.view, insight.key
+                assert all(job.principal == insight.resource_key for job in shown.view)
+                assert len(shown.view) == sum(
+                    1 for j in app._frame.snapshot.jobs if j.principal == insight.resource_key
+                )
+            else:
+                assert shown.cursor_key == insight.resource_key, insight.key
 
 
 async def test_overview_lists_the_top_insights_with_counts(make_app: MakeApp) -> None:
@@ -225,3 +236,41 @@ async def test_insights_sort_and_filter_like_every_table(make_app: MakeApp) -> N
         await pilot.pause()
         assert 0 < len(insights.view) < total
         assert all("ml-features" in row.cells[2].plain for row in insights.view)
+
+
+def first_new_critical() -> tuple[datetime, datetime, Insight]:
+    """The demo's first poll after :data:`AT` that brings a critical insight the poll before did not have:
+    the poll before, that poll, and the insight (found with the library, poll by poll)."""
+    session = demo_session(AT)
+    snapshot, before = collect(session)
+    known = {i.key for i in evaluate(snapshot, estimate(snapshot)) if i.severity == "critical"}
+    while (target := poll_stop(session, 1)) is not None:
+        session.clock.seek(target)
+        snapshot, now = collect(session)
+        critical = [i for i in evaluate(snapshot, estimate(snapshot)) if i.severity == "critical"]
+        new = [i for i in critical if i.key not in known]
+        if new:
+            return before, now, new[0]
+        known, before = {i.key for i in critical}, now
+    raise AssertionError("the demo never brings a new critical insight after 07:25")
+
+
+async def test_stepping_the_demo_toasts_its_new_critical_insight(make_app: MakeApp) -> None:
+    before, moment, insight = first_new_critical()
+    app = make_app(before)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app._frame is not None
+        assert insight.key not in {i.key for i in app._frame.insights if i.severity == "critical"}
+        seen = len(toasts(app))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app._frame.now == moment
+        new = toasts(app)[seen:]
+        assert [t for t in new if t[1].startswith(insight.title[:40])], (insight.title, new)
+        assert all(t[2] == "error" for t in new)
+        # the Insights pane lists it among the critical ones
+        await pilot.press("7")
+        await pilot.pause()
+        rows = table(app, "insights").view
+        assert any(r.key == insight.key and r.cells[0].plain == "CRITICAL" for r in rows)
