@@ -110,11 +110,20 @@ def run_live_app(config: Config) -> int:
     """Run the interactive app on the live backend until the user quits (``gcpdash`` without a recording).
 
     Raises:
-        GcpdashError: No credentials or no project (checked before the app starts).
+        GcpdashError: No credentials or no project (checked before the app starts); an ``[insights]``
+            rule or threshold that does not exist.
     """
+    from dashboard.insights import config_settings
+
+    settings = config_settings(config)
     projects = preflight(LiveBackend(config))
     from dashboard.app import DashboardApp
 
-    app = DashboardApp(lambda: open_live_session(config), subtitle=f"live: {', '.join(projects)}")
+    app = DashboardApp(
+        lambda: open_live_session(config),
+        subtitle=f"live: {', '.join(projects)}",
+        config=config,
+        insight_settings=settings,
+    )
     result = app.run()
     return result or 0
