@@ -1,8 +1,13 @@
 """The fixture backend: replays a recording on a clock, through the same parsers the live backend uses.
 
-Every recorded poll is parsed once, up front. ``poll(source)`` then hands out each poll whose recorded time
-the clock has reached, once. To step back in time, seek the clock back, call :meth:`FixtureBackend.reset`
-and feed the polls into a fresh store.
+Every recorded poll is parsed once (up front, or when first due) and kept, so stepping back is quick.
+``poll(source)`` then hands out each poll whose recorded time the clock has reached, once. To step back in
+time, seek the clock back, call :meth:`FixtureBackend.reset` and feed the polls into a fresh store.
+
+Kept polls of the jobs source repeat most jobs: history reads overlap (the same finished job in several
+polls) and ``jobs.list`` lists a running job every poll. A job equal to the version the backend last
+parsed is replaced by that version, and a changed one shares its unchanged id, times and counters with
+it, so the kept polls of a 100,000-job recording cost 20 MB rather than 80.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import msgspec
 from dashboard.backends.base import Poll
 from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
-from dashboard.models import SourceData, SourceName
+from dashboard.models import Job, JobsData, SourceData, SourceName
 from dashboard.recording.format import Exchange
 from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
 from dashboard.series import SERIES_WINDOW
@@ -83,6 +88,8 @@ class FixtureBackend:
             for source, polls in recording.polls.items()
         }
         self._next: dict[SourceName, int] = dict.fromkeys(self._polls, 0)
+        self._versions: dict[str, Job] = {}
+        """The last parsed version of each job, by job id (see :func:`_share_versions`)."""
         self._lock = threading.Lock()
         self._times = tuple(sorted({p.t for polls in recording.polls.values() for p in polls}))
         self.start, self.end = _span(recording)
@@ -200,7 +207,10 @@ class FixtureBackend:
             if poll is None:
                 raw = recorded[index]
                 assert raw is not None  # exchanges are dropped only once parsed
-                poll = parsed[index] = _parsed(source, raw, self._parse)
+                poll = _parsed(source, raw, self._parse)
+                if isinstance(poll.data, JobsData):
+                    poll = msgspec.structs.replace(poll, data=_share_versions(poll.data, self._versions))
+                parsed[index] = poll
                 recorded[index] = None
             out.append(poll)
         return out
@@ -223,6 +233,30 @@ def _parsed(source: SourceName, recorded: RecordedPoll, parse: Parser) -> Poll:
             number=recorded.number,
         )
     return Poll(source=source, t=recorded.t, data=data, number=recorded.number)
+
+
+_SHARED_FIELDS = ("job_id", "created", "started", "ended", "bytes_processed", "bytes_billed", "slot_ms")
+"""Fields of a job that a new version shares with the last one when equal (the parsers already share
+names, SQL and labels)."""
+
+
+def _share_versions(data: JobsData, versions: dict[str, Job]) -> JobsData:
+    """``data`` with each job that equals its last parsed version replaced by it, and each changed job
+    sharing the unchanged values of :data:`_SHARED_FIELDS`; ``versions`` (by job id) remembers the last
+    version of each."""
+    jobs: list[Job] = []
+    for parsed in data.jobs:
+        job = parsed
+        old = versions.get(job.job_id)
+        if old is not None and old.project == job.project and old.location == job.location:
+            if old == job:
+                jobs.append(old)
+                continue
+            shared = {f: v for f in _SHARED_FIELDS if (v := getattr(old, f)) == getattr(job, f)}
+            job = msgspec.structs.replace(job, **shared)
+        versions[job.job_id] = job
+        jobs.append(job)
+    return msgspec.structs.replace(data, jobs=tuple(jobs))
 
 
 _RAW_SOURCES: dict[str, SourceName] = {

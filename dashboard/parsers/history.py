@@ -16,6 +16,8 @@ from dashboard.models import Job
 from dashboard.parsers.bigquery import job_from_history
 from dashboard.parsers.bqrows import RowDecoder
 from dashboard.parsers.common import Garbage, parse_bool, parse_bq_timestamp
+from dashboard.parsers.share import NO_LABELS, name, opt_name, text
+from dashboard.parsers.share import labels as shared_labels
 from dashboard.queries import JOBS_HISTORY_COLUMNS
 
 HISTORY_TYPES: dict[str, tuple[str, ...]] = {
@@ -82,6 +84,7 @@ class HistoryReader:
         Raises:
             Garbage, KeyError, TypeError, ValueError: Rows that do not follow the schema.
         """
+        location = opt_name(location)
         if self._fallback is not None:
             return [job_from_history(row, location) for row in self._fallback.rows(rows)]
         pick = itemgetter(*self._pos)
@@ -129,11 +132,13 @@ class HistoryReader:
                 error_reason, error_message = cells[e_reason]["v"], cells[e_message]["v"]
             else:
                 error_reason = error_message = None
-            labels: dict[str, str] = {}
+            labels = NO_LABELS
             if labels_cell:
+                labels = {}
                 for item in labels_cell:
                     cells = item["v"]["f"]
                     labels[cells[l_key]["v"]] = cells[l_value]["v"] or ""
+                labels = shared_labels(labels)
             if dest is not None:
                 cells = dest["f"]
                 d_p, d_d, d_t = cells[d_project]["v"], cells[d_dataset]["v"], cells[d_table]["v"]
@@ -145,29 +150,29 @@ class HistoryReader:
                 destination = None
             append(
                 Job(
-                    project=project,
+                    project=name(project),
                     job_id=job_id,
                     location=location,
-                    job_type=job_type or "UNKNOWN",
-                    state=state or "UNKNOWN",
-                    statement_type=statement_type,
-                    principal=user,
+                    job_type=name(job_type) if job_type else "UNKNOWN",
+                    state=name(state) if state else "UNKNOWN",
+                    statement_type=opt_name(statement_type),
+                    principal=opt_name(user),
                     created=None if created is None else ts(created),
                     started=None if started is None else ts(started),
                     ended=None if ended is None else ts(ended),
-                    priority=priority,
+                    priority=opt_name(priority),
                     bytes_processed=None if processed is None else to_int(processed),
                     bytes_billed=None if billed is None else to_int(billed),
                     slot_ms=None if slot_ms is None else to_int(slot_ms),
                     cache_hit=cache,
-                    reservation=reservation,
-                    edition=edition,
-                    error_reason=error_reason,
-                    error_message=error_message,
-                    query=query,
+                    reservation=opt_name(reservation),
+                    edition=opt_name(edition),
+                    error_reason=opt_name(error_reason),
+                    error_message=text(error_message),
+                    query=text(query),
                     labels=labels,
-                    parent_job_id=parent,
-                    destination_table=destination,
+                    parent_job_id=text(parent),
+                    destination_table=text(destination),
                     origin="history",
                 )
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -9,13 +10,14 @@ from datetime import timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from dashboard.backends.base import Backend, Poll
 from dashboard.backends.fixture import FixtureBackend, create
 from dashboard.clock import ReplayClock
 from dashboard.errors import RecordingError, UsageError
-from dashboard.models import DataprocData, SourceData, SourceName
+from dashboard.models import DataprocData, JobsData, SourceData, SourceName
 from dashboard.parsers import parse_poll
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, Exchange
 from dashboard.recording.reader import demo_path, read_recording
@@ -207,3 +209,27 @@ def test_create_without_a_path_replays_the_demo() -> None:
 def test_registered_as_an_entry_point() -> None:
     (point,) = [p for p in entry_points(group="gcpdash.backends") if p.name == "fixture"]
     assert point.load() is create
+
+
+def test_kept_job_polls_share_repeated_jobs_and_unchanged_values(write_recording: Write) -> None:
+    first = jobs_list(1, 10, ["j1", "j2"])
+    assert first.response is not None
+    again = msgspec.structs.replace(first, poll=2, t=at(40))  # both jobs listed again, unchanged
+    changed = copy.deepcopy(first.response)
+    changed["jobs"][0]["user_email"] = "bo@example.com"  # j1 changed; its id and times did not
+    path = write_recording([first, again, msgspec.structs.replace(first, poll=3, t=at(70), response=changed)])
+    backend, clock = _backend(path)
+    clock.seek(at(70))
+    polls = backend.poll("jobs")
+    jobs = [p.data.jobs for p in polls if isinstance(p.data, JobsData)]
+    assert len(jobs) == 3
+    assert jobs[1][0] is jobs[0][0]
+    assert jobs[1][1] is jobs[0][1]
+    j1_before, j1_after = jobs[1][0], jobs[2][0]
+    assert j1_after.principal == "bo@example.com"
+    assert j1_before.principal == "ana@example.com"
+    assert j1_after.job_id is j1_before.job_id
+    assert j1_after.created is j1_before.created
+    assert j1_after.started is j1_before.started
+    assert j1_after.created == at(5)
+    assert jobs[2][1] is jobs[0][1]

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.errors import RecordingError
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, MANIFEST, encode_exchange
-from dashboard.recording.reader import read_recording
+from dashboard.recording.reader import RecordedPoll, read_recording
 
 from .recbuild import T0, at, failed, jobs_list, list_clusters, manifest
 
@@ -248,3 +248,44 @@ def test_manifest_ignores_fields_it_does_not_know(tmp_path: Path) -> None:
     rec = read_recording(path)
     assert rec.manifest.recorded_at == T0
     assert rec.polls == {}
+
+
+def test_polls_are_read_from_the_log_when_asked_for_not_kept(write_recording: Write) -> None:
+    path = _sample(write_recording)
+    rec = read_recording(path)
+    poll = rec.polls["jobs"][1]
+    assert poll.exchanges == (jobs_list(2, 30, ["a", "c"]),)
+    assert len(poll.exchanges) == 1
+    assert poll.exchanges[-1] == jobs_list(2, 30, ["a", "c"])
+    assert next(iter(poll.exchanges)) is not next(iter(poll.exchanges))  # decoded each time, not kept
+    first = rec.polls["jobs"][0].exchanges
+    assert first[1:] == (jobs_list(1, 0, ["b"], project="p2"),)
+    with pytest.raises(IndexError):
+        first[2]
+    lines = _lines(path / "jobs.jsonl")
+    assert len(lines) == 3
+    doubled = lines[2].replace(b'"v":1', b'"v":1 ', 1)  # same line, one byte longer: offsets move
+    (path / "jobs.jsonl").write_bytes(b"".join(lines[:2]) + b"garbage" + doubled)
+    with pytest.raises(RecordingError, match=r"jobs\.jsonl:3: invalid JSON"):
+        tuple(poll.exchanges)
+
+
+def test_a_payload_of_the_wrong_type_is_named_when_its_poll_is_read(write_recording: Write) -> None:
+    path = _sample(write_recording)
+    raw = msgspec.json.decode(_lines(path / "jobs.jsonl")[2])
+    raw["response"] = [raw["response"]]
+    _replace_line(path / "jobs.jsonl", 2, msgspec.json.encode(raw) + b"\n")
+    rec = read_recording(path)  # the header of every line is sound
+    assert rec.polls["jobs"][0].exchanges[0].method == "bigquery.jobs.list"
+    with pytest.raises(RecordingError, match=r"jobs\.jsonl:3: not a valid exchange: .*\$\.response"):
+        tuple(rec.polls["jobs"][1].exchanges)
+
+
+def test_a_poll_made_from_exchanges_keeps_them() -> None:
+    exchanges = (jobs_list(1, 0, ["a"]),)
+    poll = RecordedPoll(1, at(0), exchanges)
+    number, t, kept = poll
+    assert (number, t, kept) == (1, at(0), exchanges)
+    assert poll.exchanges is poll.exchanges
+    assert poll == RecordedPoll(1, at(0), list(exchanges))
+    assert poll != RecordedPoll(2, at(0), exchanges)
