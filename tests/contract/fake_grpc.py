@@ -276,7 +276,7 @@ def poll_exchanges(source: str, number: int) -> tuple[Exchange, ...]:
     """The demo recording's poll ``number`` of ``source``."""
     for poll in demo_polls(source):
         if poll.number == number:
-            return poll.exchanges
+            return tuple(poll.exchanges)
     raise KeyError(f"the demo has no poll {number} of {source}")
 
 
