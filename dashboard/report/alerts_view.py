@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from dashboard.alerts import AlertResult, exit_code, number
+from dashboard.alerts import AlertResult, because, exit_code, number
 from dashboard.views.columns import Column, Row, heading
+from dashboard.views.fmt import visible
 
 COLUMNS = (
     Column("", "status"),
@@ -44,10 +45,14 @@ def alert_row(result: AlertResult) -> Row:
     )
 
 
-def rows(results: Iterable[AlertResult]) -> list[Row]:
+def ordered(results: Iterable[AlertResult]) -> list[AlertResult]:
     """Fired conditions first (critical before warning), then the others, each group in the order given."""
-    ordered = sorted(results, key=lambda r: (not r.fired, r.severity != "critical"))
-    return [alert_row(r) for r in ordered]
+    return sorted(results, key=lambda r: (not r.fired, r.severity != "critical"))
+
+
+def rows(results: Iterable[AlertResult]) -> list[Row]:
+    """The table's rows, :func:`ordered`."""
+    return [alert_row(r) for r in ordered(results)]
 
 
 def summary(results: Sequence[AlertResult]) -> str:
@@ -61,12 +66,14 @@ def summary(results: Sequence[AlertResult]) -> str:
 
 
 def render(results: Sequence[AlertResult]) -> RenderableType:
-    """The text section: a heading with the summary, then one line per condition (as :func:`rows` orders
-    them) that wraps rather than cuts on a narrow console: ``FIRED  critical  insights.critical > 0
-    (value 5; --fail-on)``."""
+    """The text section: a heading with the summary, then one line per condition (:func:`ordered`) that
+    wraps rather than cuts on a narrow console: ``FIRED  critical  insights.critical > 0  (value 1:
+    dataproc.error_cluster:ml-features; --fail-on)``. A fired condition on an ``insights.*`` metric names
+    the first insights it counts (cloud text, made visible)."""
     lines: list[Text] = [heading("Alerts", summary(results))]
-    for row in rows(results):
-        status, severity, expr, value, origin = row.cells
+    for result in ordered(results):
+        status, severity, expr, _value, origin = alert_row(result).cells
+        why = because(result) if result.fired else f"value {number(result.value)}"
         lines.append(
             Text.assemble(
                 status,
@@ -74,8 +81,8 @@ def render(results: Sequence[AlertResult]) -> RenderableType:
                 severity,
                 " " * (10 - len(severity)),
                 expr,
-                ("  (value ", "dim"),
-                value,
+                ("  (", "dim"),
+                visible(why),
                 ("; ", "dim"),
                 origin,
                 (")", "dim"),
@@ -84,4 +91,4 @@ def render(results: Sequence[AlertResult]) -> RenderableType:
     return Group(*lines)
 
 
-__all__ = ["COLUMNS", "alert_row", "render", "rows", "summary"]
+__all__ = ["COLUMNS", "alert_row", "ordered", "render", "rows", "summary"]

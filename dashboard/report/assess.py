@@ -59,7 +59,7 @@ def assess(
         cost=cost,
         insights=insights,
         metrics=values,
-        alerts=check(conditions, values),
+        alerts=check(conditions, values, insights),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from views.factory import AT, snapshot
 
-from dashboard.alerts import check, conditions, exit_code, number, stderr_lines
+from dashboard.alerts import because, check, conditions, exit_code, number, stderr_lines
 from dashboard.alerts.metrics import metric_names, values
 from dashboard.cost import CostEstimate, ServiceCost
 from dashboard.cost.budget import BudgetStatus
@@ -188,8 +188,35 @@ def test_exit_codes_and_stderr_lines() -> None:
     ]
 
 
+def test_a_condition_on_insights_names_them() -> None:
+    got = values(snapshot(), cost_estimate(), INSIGHTS)
+    checks = conditions(
+        ["insights.rule.dataproc.idle_cluster > 1", "critical: insights.total >= 5", "jobs.running > 0"]
+    )
+    by_rule, total, jobs = check(checks, got, INSIGHTS)
+    assert by_rule.findings == ("dataproc.idle_cluster:adhoc-spark", "dataproc.idle_cluster:etl-nightly")
+    assert total.findings == tuple(i.key for i in INSIGHTS)
+    assert jobs.findings == ()
+    assert because(by_rule) == "value 2: dataproc.idle_cluster:adhoc-spark, dataproc.idle_cluster:etl-nightly"
+    assert because(total) == (
+        "value 5: dataproc.error_cluster:ml-features, dataproc.idle_cluster:adhoc-spark, "
+        "dataproc.idle_cluster:etl-nightly +2 more"
+    )
+    assert because(jobs) == "value 2"
+    assert stderr_lines((jobs, total))[0].startswith("gcpdash: critical: insights.total >= 5 (value 5: ")
+
+
 @pytest.mark.parametrize(
-    ("value", "shown"), [(None, "n/a"), (2, "2"), (2.0, "2"), (54.5600077, "54.56"), (0.00412, "0.00412")]
+    ("value", "shown"),
+    [
+        (None, "n/a"),
+        (2, "2"),
+        (2.0, "2"),
+        (54.5600077, "54.56"),
+        (0.00412, "0.00412"),
+        (float("inf"), "inf"),
+        (float("nan"), "nan"),
+    ],
 )
 def test_number(value: float | None, shown: str) -> None:
     assert number(value) == shown

@@ -16,7 +16,12 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import msgspec
 import pytest
+from views.factory import ESC, MARKUP, RAW_CONTROLS, RTL, snapshot
+
+from dashboard.alerts import conditions
+from dashboard.cli import print_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "dashboard" / "data" / "snapshot.schema.json").read_text(encoding="utf-8"))
@@ -73,7 +78,9 @@ def test_a_critical_one_exits_2_and_comes_first_on_stderr() -> None:
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert lines[:2] == ["gcpdash: critical: budgets.over > 0 (value 1)", lines[1]]
-    assert re.fullmatch(r"gcpdash: critical: insights\.critical > 0 \(value [1-9]\d*\)", lines[1])
+    # the first insights it counts, by rule and resource: ml-features in ERROR is the costliest critical one
+    assert re.fullmatch(r"gcpdash: critical: insights\.critical > 0 \(value [1-9]\d*: .+\)", lines[1])
+    assert "dataproc.error_cluster:ml-features" in lines[1]
     assert lines[2:] == ["gcpdash: warning: dataflow.jobs_failed > 0 (value 1)"]
 
 
@@ -128,6 +135,7 @@ def test_json_has_the_alerts_and_still_validates() -> None:
             "value": 1,
             "fired": True,
             "origin": "--fail-on",
+            "findings": [],
         },
         {
             "expr": "jobs.total < 0",
@@ -138,6 +146,7 @@ def test_json_has_the_alerts_and_still_validates() -> None:
             "value": doc["jobs"]["total"],
             "fired": False,
             "origin": "--fail-on",
+            "findings": [],
         },
     ]
     assert doc["metrics"]["dataproc.clusters_error"] == 1
@@ -190,3 +199,26 @@ def test_replay_too() -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "gcpdash: critical: dataflow.jobs_failed >= 1 (value 1)\n"
+
+
+def test_the_stderr_line_shows_cloud_text_safely(capsys: pytest.CaptureFixture[str]) -> None:
+    base = snapshot()
+    hostile = f"ml-{MARKUP}{ESC}[2J{RTL}"
+    clusters = tuple(
+        msgspec.structs.replace(c, name=hostile) if c.state == "ERROR" else c for c in base.dataproc.clusters
+    )
+    code = print_snapshot(
+        msgspec.structs.replace(base, dataproc=msgspec.structs.replace(base.dataproc, clusters=clusters)),
+        fmt="json",
+        width=None,
+        checks=conditions(["critical: insights.rule.dataproc.error_cluster > 0"]),
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    for raw in RAW_CONTROLS:
+        assert raw not in err
+    assert err == (
+        "gcpdash: critical: insights.rule.dataproc.error_cluster > 0 "
+        f"(value 1: dataproc.error_cluster:ml-{MARKUP}\\x1b[2J\\u202e)\n"
+    )

@@ -51,7 +51,9 @@ def assessment(with_alerts: bool = True) -> Assessment:
     found = (HOSTILE, PLAIN)
     checks = conditions(["critical: insights.critical > 0", "jobs.running > 5"]) if with_alerts else ()
     metrics = {**base.metrics, "insights.critical": 1, "jobs.running": 2}
-    return msgspec.structs.replace(base, insights=found, metrics=metrics, alerts=check(checks, metrics))
+    return msgspec.structs.replace(
+        base, insights=found, metrics=metrics, alerts=check(checks, metrics, found)
+    )
 
 
 def test_text_report_has_alerts_at_the_top_and_every_insight_literally() -> None:
@@ -60,7 +62,10 @@ def test_text_report_has_alerts_at_the_top_and_every_insight_literally() -> None
     out = buffer.getvalue()
     lines = out.splitlines()
     assert lines[1].startswith("Alerts  1 of 2 fired: 1 critical, 0 warning; exit 2")
-    assert lines[2] == "FIRED  critical  insights.critical > 0  (value 1; --fail-on)"
+    fired = (
+        f"FIRED  critical  insights.critical > 0  (value 1: dataproc.error_cluster:ml-{MARKUP}|x; --fail-on)"
+    )
+    assert lines[2] == fired
     assert lines[3] == "ok     warning   jobs.running > 5  (value 2; --fail-on)"
     assert (
         out.index("Alerts")
@@ -134,9 +139,9 @@ def test_json_keeps_insight_text_exactly_and_validates() -> None:
         "fix": "Delete it: `gcloud dataproc clusters delete ml-features`",
     }
     assert doc["insights"][1]["usd_per_hour"] is None
-    assert [(a["expr"], a["fired"], a["value"]) for a in doc["alerts"]] == [
-        ("insights.critical > 0", True, 1),
-        ("jobs.running > 5", False, 2),
+    assert [(a["expr"], a["fired"], a["value"], a["findings"]) for a in doc["alerts"]] == [
+        ("insights.critical > 0", True, 1, [f"dataproc.error_cluster:ml-{MARKUP}|x"]),
+        ("jobs.running > 5", False, 2, []),
     ]
     assert doc["metrics"]["jobs.running"] == 2
 
