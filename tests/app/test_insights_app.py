@@ -14,7 +14,7 @@ from dashboard.app import DashboardApp
 from dashboard.cost import estimate
 from dashboard.insights import RULES, Context, Insight, evaluate, rule, settings_from
 from dashboard.session import collect, poll_stop
-from widgets.detail.screens import DetailScreen
+from widgets.detail.screens import DetailScreen, RawScreen
 from widgets.insights import InsightsPane
 from widgets.table import VirtualTable
 
@@ -274,3 +274,66 @@ async def test_stepping_the_demo_toasts_its_new_critical_insight(make_app: MakeA
         await pilot.pause()
         rows = table(app, "insights").view
         assert any(r.key == insight.key and r.cells[0].plain == "CRITICAL" for r in rows)
+
+
+async def test_y_goes_to_the_resource_and_shows_its_raw_payload(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await pilot.pause()
+        table(app, "insights").move_cursor(key=ERROR_INSIGHT)
+        await pilot.press("y")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(current(app), RawScreen):
+                break
+        screen = current(app)
+        assert isinstance(screen, RawScreen)
+        assert "ml-features" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert active(app) == "dataproc"
+        assert table(app, "dataproc").cursor_key == ML_FEATURES
+
+
+@pytest.fixture
+def gone_rule() -> Iterator[None]:
+    """A rule about a cluster the Dataproc pane does not list."""
+    settings_from()
+
+    @rule("test.gone")
+    def gone(context: Context) -> list[Insight]:
+        return [
+            Insight(
+                rule="test.gone",
+                severity="warning",
+                title="Cluster gone-cluster was deleted",
+                source="dataproc",
+                resource="gone-cluster",
+                resource_key="acme-etl/us-central1/gone-cluster",
+                evidence="-",
+                fix="-",
+            )
+        ]
+
+    try:
+        yield
+    finally:
+        RULES.pop("test.gone", None)
+
+
+async def test_enter_on_a_resource_not_listed_says_so(make_app: MakeApp, gone_rule: None) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("7")
+        await pilot.pause()
+        table(app, "insights").move_cursor(key="test.gone:gone-cluster")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert active(app) == "dataproc"
+        dataproc = table(app, "dataproc")
+        assert dataproc.view  # the pane is shown, no row picked for a cluster it does not list
+        assert dataproc.cursor_key != "acme-etl/us-central1/gone-cluster"
+        assert ("", "gone-cluster is not listed now", "warning") in toasts(app)
