@@ -232,6 +232,16 @@ async def test_insights_sort_and_filter_like_every_table(make_app: MakeApp) -> N
         await pilot.pause()
         assert insights.view[-1].cells[0].plain == "CRITICAL"
         assert insights.view[0].cells[0].plain != "CRITICAL"
+        # money by value, unknown last, whichever the direction
+        for column, index in (("usd_per_hour", 3), ("usd_per_month", 4)):
+            insights.sort_by(column, True)
+            await pilot.pause()
+            cells = [row.cells[index].plain for row in insights.view]
+            known = [float(c.strip("$/h").replace(",", "")) for c in cells if c != "—"]
+            assert known == sorted(known, reverse=True)
+            assert len(known) >= 3
+            assert cells[len(known) :] == ["—"] * (len(cells) - len(known))
+        insights.sort_by(None)
         await pilot.press("slash", *"ml-features", "enter")
         await pilot.pause()
         assert 0 < len(insights.view) < total
