@@ -46,6 +46,10 @@ def _commands() -> type[Provider]:
 
 REPLAY_ACTIONS = frozenset({"toggle_replay", "speed", "step"})
 """The actions of the replay keys, offered only when the session replays a recording."""
+SPEED = Binding.Group("Speed", compact=True)
+STEP = Binding.Group("Step", compact=True)
+"""The replay keys in the footer as ``+- Speed`` and ``[] Step`` (a poll back or forward): it fits 120
+cells."""
 
 
 class DashboardApp(App[int]):
@@ -75,10 +79,15 @@ class DashboardApp(App[int]):
         Binding("p", "toggle_polling", "Pause polling", id="app.poll_pause"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("space", "toggle_replay", "Play/Pause", id="app.replay_pause"),
-        Binding("plus,equals_sign", "speed(2)", "Faster", key_display="+", id="app.faster"),
-        Binding("minus", "speed(0.5)", "Slower", key_display="-", id="app.slower"),
-        Binding("left_square_bracket", "step(-1)", "Poll back", key_display="[", id="app.step_back"),
-        Binding("right_square_bracket", "step(1)", "Poll fwd", key_display="]", id="app.step_forward"),
+        *(
+            Binding(key, action, title, key_display=shown, id=f"app.{name}", group=group)
+            for key, action, title, shown, name, group in (
+                ("plus,equals_sign", "speed(2)", "Faster", "+", "faster", SPEED),
+                ("minus", "speed(0.5)", "Slower", "-", "slower", SPEED),
+                ("left_square_bracket", "step(-1)", "Poll back", "[", "step_back", STEP),
+                ("right_square_bracket", "step(1)", "Poll fwd", "]", "step_forward", STEP),
+            )
+        ),
     ]
     CSS = """
     Screen { overflow: hidden; }

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.timeout(90)
 
 MakeApp = Callable[..., DashboardApp]
 SIZE = (200, 50)
-REPLAY_TITLES = ("Play/Pause", "Faster", "Slower", "Poll back", "Poll fwd")
+REPLAY_TITLES = ("Play/Pause", "+- Speed", "[] Step")
 
 
 class StillClock:
