@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 
 from dashboard.insights import SEVERITY_RANK, Insight, counts
@@ -181,7 +181,24 @@ def _block(insight: Insight) -> RenderableType:
         Text.assemble(("evidence: ", "dim"), fmt.visible(insight.evidence)),
         Text.assemble(("fix: ", "dim"), (fmt.visible(insight.fix), "green")),
     )
-    return Group(head, Padding(body, (0, 0, 0, 2), expand=False))
+    return Group(head, Indented(body))
+
+
+class Indented:
+    """A renderable indented by ``indent`` spaces, its lines not padded to the width (a text report
+    keeps no trailing blanks)."""
+
+    def __init__(self, renderable: RenderableType, indent: int = 2) -> None:
+        self.renderable = renderable
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The lines, wrapped at the width less the indent."""
+        inner = options.update_width(max(1, options.max_width - self.indent))
+        for row in console.render_lines(self.renderable, inner, pad=False):
+            yield Segment(" " * self.indent)
+            yield from row
+            yield Segment.line()
 
 
 def table_view(insights: Sequence[Insight], *, wide: bool | None = None) -> RenderableType:

@@ -90,6 +90,7 @@ def test_report_blocks_show_everything_with_money_as_estimate() -> None:
     assert "etl-nightly  (Dataproc, dataproc.idle_cluster)  $12.50/h est." in out
     assert "evidence: 0 YARN apps since 06:38" in out
     assert "fix: Delete it" in out
+    assert "\n  fix: Delete it\n" in out  # indented, not padded to the width with blanks
     assert "INFO  Worth knowing" in out
     assert out.index("CRITICAL") < out.index("INFO  Worth")
     assert "no $ estimate" in out
