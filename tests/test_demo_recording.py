@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery, bigquery_reservation_v1, dataflow_v1beta3, dataproc_v1, monitoring_v3
-from google.cloud.billing import budgets_v1
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
+from google.cloud.billing import budgets_v1
 
 from dashboard.queries import (
     BILLING_EXPORT_COLUMNS,
@@ -333,8 +333,10 @@ def test_budget_story_the_platform_budget_is_forecast_to_be_exceeded() -> None:
     assert platform.forecast_usd == pytest.approx(sum(s.forecast_usd for s in month.services))
     on_demand = next(s for s in month.services if s.service == "bigquery_on_demand")
     assert analysis.forecast_usd == pytest.approx(on_demand.forecast_usd)
-    assert platform.over and platform.forecast_usd > 35_000
-    assert not analysis.over and analysis.forecast_usd < 8_000
+    assert platform.over
+    assert platform.forecast_usd > 35_000
+    assert not analysis.over
+    assert analysis.forecast_usd < 8_000
 
 
 # ---------------------------------------------------------------- determinism
