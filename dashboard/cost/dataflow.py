@@ -68,7 +68,9 @@ def dataflow_job_cost(
         so_far += (last(DF_MEMORY_TIME) or 0.0) / 3600 * memory_price
         so_far += (last(DF_PD_TIME) or 0.0) / 3600 * prices.value(DATAFLOW_PD)
         if job.is_streaming:
-            if job.streaming_engine:
+            # Streaming Engine data: a listing does not say whether a job uses Streaming Engine (None), but
+            # the metric only grows for jobs that do, so it is charged unless the job is known not to
+            if job.streaming_engine is not False:
                 so_far += (last(DF_STREAMING) or 0.0) / GIB * prices.value(DATAFLOW_STREAMING_ENGINE)
         else:
             so_far += (last(DF_SHUFFLE) or 0.0) / GIB * prices.value(DATAFLOW_SHUFFLE)

@@ -380,6 +380,18 @@ def test_streaming_and_batch_dataflow_jobs(prices: PriceTable) -> None:
     assert df.unpriced == 0
 
 
+@pytest.mark.parametrize(("engine", "streamed_usd"), [(True, 1.00), (None, 1.00), (False, 0.0)])
+def test_streaming_engine_data_is_charged_unless_the_job_is_known_not_to_use_it(
+    prices: PriceTable, engine: bool | None, streamed_usd: float
+) -> None:
+    # a job listing carries no environment: Streaming Engine is then unknown (None), and the 50 GiB the
+    # metric counts are Streaming Engine data (the metric only grows for such jobs): 50 x $0.02
+    snap = dataflow_snapshot()
+    stream = msgspec.structs.replace(snap.dataflow.jobs[0], streaming_engine=engine)
+    so_far, _ = cost.dataflow_job_cost(stream, cost.series_index(snap.dataflow.series), prices)
+    assert so_far == pytest.approx(1.12 + 0.24 + 0.04 + streamed_usd)
+
+
 # ---------------------------------------------------------------- labels
 
 
