@@ -23,9 +23,11 @@ from dashboard.views.collect import reservation_editions
 from dashboard.views.columns import Row
 from dashboard.views.states import state_look
 from dashboard.views.status import pane_heading
+from widgets._table_model import IdentityCache
 from widgets.table import VirtualTable
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
+_UNKNOWN: Any = object()
 
 
 def job_key(job: Job) -> str:
@@ -96,7 +98,7 @@ class JobsPane(Vertical):
         self._jobs: tuple[Job, ...] | None = None
         self._done: list[Job] = []
         """The finished jobs, newest first."""
-        self._costs: dict[int, tuple[Job, float | None]] = {}
+        self._costs: IdentityCache[float | None] = IdentityCache()
         self._editions: dict[str, str] | None = None
         self._dated = False
         self._shown_running = 0
@@ -143,17 +145,16 @@ class JobsPane(Vertical):
         keys = jobs_view.sort_keys(snapshot, now, self._prices)
         editions = reservation_editions(snapshot)
         if editions != self._editions or len(self._costs) > 2 * len(snapshot.jobs) + 1024:
-            self._costs = {}
+            self._costs = IdentityCache()
             self._editions = editions
         cost, memo = keys["cost_usd"], self._costs
 
         def cached_cost(job: Job) -> float | None:
-            hit = memo.get(id(job))
-            if hit is not None and hit[0] is job:
-                return hit[1]
+            hit = memo.get(job, _UNKNOWN)
+            if hit is not _UNKNOWN:
+                return hit
             value: float | None = cost(job)
-            memo[id(job)] = (job, value)
-            return value
+            return memo.put(job, value)
 
         keys["cost_usd"] = cached_cost
         return keys

@@ -7,7 +7,9 @@ time, seek the clock back, call :meth:`FixtureBackend.reset` and feed the polls 
 Kept polls of the jobs source repeat most jobs: history reads overlap (the same finished job in several
 polls) and ``jobs.list`` lists a running job every poll. A job equal to the version the backend last
 parsed is replaced by that version, and a changed one shares its unchanged id, times and counters with
-it, so the kept polls of a 100,000-job recording cost 20 MB rather than 80.
+it. Still, every version of a running job is its own object, so the jobs polls are kept only until they
+hold :data:`KEEP_JOB_VERSIONS` jobs; later ones are parsed from the recording again when a step back
+needs them (a recording of 100,000 jobs holds 240,000 versions: keeping them all cost 35 MB more).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
 """``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
 
 
+KEEP_JOB_VERSIONS = 50_000
+"""How many jobs (versions included) the kept jobs polls may hold together; the demo has about 6,000."""
+
 _LOOKBACK = SERIES_WINDOW + timedelta(minutes=15)
 """How far before a listing :meth:`FixtureBackend.catch_up` reaches for Monitoring points: the store's
 series window, plus a margin because points arrive minutes after their time."""
@@ -56,7 +61,7 @@ class FixtureBackend:
         parse: Parser | None = None,
         eager: bool = True,
     ) -> None:
-        """Parse every recorded poll. The backend keeps the parsed polls, not the recording's exchanges.
+        """Parse every recorded poll (a large recording's later jobs polls: when due).
 
         Args:
             recording: What to replay.
@@ -76,7 +81,7 @@ class FixtureBackend:
         self.clock = clock
         self.mode: Literal["demo", "replay"] = mode
         self._sources = recording.sources
-        self._recorded: dict[SourceName, list[RecordedPoll | None]] = {
+        self._recorded: dict[SourceName, list[RecordedPoll]] = {
             source: list(polls) for source, polls in recording.polls.items()
         }
         self._polls: dict[SourceName, list[Poll | None]] = {
@@ -90,13 +95,18 @@ class FixtureBackend:
         self._next: dict[SourceName, int] = dict.fromkeys(self._polls, 0)
         self._versions: dict[str, Job] = {}
         """The last parsed version of each job, by job id (see :func:`_share_versions`)."""
+        self._keep_jobs = KEEP_JOB_VERSIONS
+        """How many more job versions kept jobs polls may hold."""
         self._lock = threading.Lock()
         self._times = tuple(sorted({p.t for polls in recording.polls.values() for p in polls}))
         self.start, self.end = _span(recording)
         if eager:
             with gc_paused():
                 for source, polls in self._polls.items():
-                    self._parse_range(source, range(len(polls)))
+                    for index in range(len(polls)):
+                        if source == "jobs" and self._keep_jobs <= 0:
+                            break  # parsed when due
+                        self._parse_range(source, range(index, index + 1))
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources the recording has a log for."""
@@ -198,20 +208,22 @@ class FixtureBackend:
         return first, last
 
     def _parse_range(self, source: SourceName, indices: range) -> list[Poll]:
-        """The polls at ``indices``, each parsed once; its exchanges are dropped once parsed."""
+        """The polls at ``indices``, each parsed once and kept (jobs polls: while they fit the budget)."""
         parsed = self._polls[source]
         recorded = self._recorded[source]
         out: list[Poll] = []
         for index in indices:
             poll = parsed[index]
             if poll is None:
-                raw = recorded[index]
-                assert raw is not None  # exchanges are dropped only once parsed
-                poll = _parsed(source, raw, self._parse)
-                if isinstance(poll.data, JobsData):
+                poll = _parsed(source, recorded[index], self._parse)
+                if not isinstance(poll.data, JobsData):
+                    parsed[index] = poll
+                elif self._keep_jobs > 0:
                     poll = msgspec.structs.replace(poll, data=_share_versions(poll.data, self._versions))
-                parsed[index] = poll
-                recorded[index] = None
+                    self._keep_jobs -= len(poll.data.jobs)  # type: ignore[union-attr]
+                    parsed[index] = poll
+                    if self._keep_jobs <= 0:
+                        self._versions = {}  # no later poll is kept: nothing left to share with
             out.append(poll)
         return out
 
