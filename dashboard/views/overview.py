@@ -175,14 +175,7 @@ def render_overview(
 ) -> RenderableType:
     """The pane from already collected data; with ``insights`` (the app's), the first
     :data:`TOP_INSIGHTS` of them and the count per severity under the burn rate."""
-    burn = Text.assemble(
-        ("Burn rate ", "bold"),
-        (fmt.rate(overview.burn_rate_usd_per_hour), "bold yellow"),
-        ("  estimate", "dim"),
-        f" · {fmt.money(overview.window_spend_usd)} in the window · ",
-        (f"price table {overview.price_version}", "dim"),
-    )
-    month = cost_view.summary_line(cost)
+    month = cost_view.summary_line(cost)  # burn rate, today, month to date, forecast
     checks: list[RenderableType] = []
     bill = cost.billing
     if bill is not None and bill.checks:
@@ -192,8 +185,10 @@ def render_overview(
     if insights is not None:
         top = [Text(""), insights_view.top(insights, TOP_INSIGHTS)]
     return Group(
-        heading("Overview", f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC"),
-        burn,
+        heading(
+            "Overview",
+            f"{snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC · price table {overview.price_version}",
+        ),
         month,
         *budgets,
         *top,
