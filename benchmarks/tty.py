@@ -26,7 +26,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _tmux(*args: str) -> str:
-    out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    out = subprocess.run(["tmux", "-L", "gcpdash-bench", *args], capture_output=True, text=True, check=False)
     return out.stdout
 
 
