@@ -49,6 +49,8 @@ class PreparedJobs:
     sort_keys: dict[str, Callable[[Job], Any]]
     heading: Text
     running: int
+    fresh: bool = True
+    """Jobs the pane has not seen (or a new $ estimate): the warm-up runs again after showing them."""
 
 
 class JobsTable(VirtualTable[Job]):
@@ -65,6 +67,11 @@ class JobsTable(VirtualTable[Job]):
             id=id,
             classes=classes,
         )
+
+
+def _same(basis: tuple[object, ...], last: tuple[object, ...]) -> bool:
+    """Whether the jobs (by identity) and the rest (by value) are what the last preparation used."""
+    return basis[0] is last[0] and basis[1:] == last[1:]
 
 
 def _unformatted(job: Job) -> Any:
@@ -104,6 +111,9 @@ class JobsPane(Vertical):
         self._shown_running = 0
         self._active_count = 0
         self._heading = Text()
+        self._prepared: tuple[tuple[object, ...], PreparedJobs] | None = None
+        """The last prepared jobs and what they were prepared from (jobs, moment, status, editions)."""
+        self._shown: PreparedJobs | None = None
 
     def compose(self) -> ComposeResult:
         """Status line, table."""
@@ -121,29 +131,43 @@ class JobsPane(Vertical):
         tuple): only the running jobs are ordered again."""
         if self._prices is None:
             self._prices = default_prices()
+        editions = reservation_editions(snapshot)
+        basis = (snapshot.jobs, now, snapshot.statuses.get("jobs"), editions)
+        last = self._prepared
+        if last is not None and _same(basis, last[0]):
+            return last[1]  # nothing changed (a paused replay, a poll of another source)
+        fresh = snapshot.jobs is not self._jobs or editions != self._editions
         if snapshot.jobs is not self._jobs:
             self._dated = fmt.needs_dates(*window(snapshot))
-        return PreparedJobs(
+        prepared = PreparedJobs(
             rows=self.ordered(snapshot.jobs, now),
             format=jobs_view.row_builder(snapshot, now, self._prices, dated=self._dated),
-            sort_keys=self._sort_keys(snapshot, now),
+            sort_keys=self._sort_keys(snapshot, now, editions),
             heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
             running=self._active_count,
+            fresh=fresh,
         )
+        self._prepared = (basis, prepared)
+        return prepared
 
     def show(self, prepared: PreparedJobs) -> None:
-        """Show prepared jobs (UI thread); the cursor stays on its job and the scroll where it was."""
+        """Show prepared jobs (UI thread); the cursor stays on its job and the scroll where it was.
+        Showing the same prepared jobs again costs nothing."""
+        if prepared is self._shown:
+            return
+        self._shown = prepared
         self.table.set_rows(prepared.rows, format=prepared.format, sort_keys=prepared.sort_keys)
         self._heading = prepared.heading
         self._shown_running = prepared.running
         self.show_status()
-        if self.is_mounted:
+        if prepared.fresh and self.is_mounted:
             self.run_worker(self._warm, thread=True, exclusive=True, group="jobs-warm")
 
-    def _sort_keys(self, snapshot: Snapshot, now: datetime) -> dict[str, Callable[[Job], Any]]:
+    def _sort_keys(
+        self, snapshot: Snapshot, now: datetime, editions: dict[str, str]
+    ) -> dict[str, Callable[[Job], Any]]:
         """The view's sort keys, the $ estimate kept per job (it changes only with the editions)."""
         keys = jobs_view.sort_keys(snapshot, now, self._prices)
-        editions = reservation_editions(snapshot)
         if editions != self._editions or len(self._costs) > 2 * len(snapshot.jobs) + 1024:
             self._costs = IdentityCache()
             self._editions = editions

@@ -4,8 +4,9 @@ across polls, sorting on the jobs themselves, filtering and selection by the job
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import msgspec
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -114,3 +115,27 @@ async def test_prepare_off_the_ui_thread_then_show() -> None:
         await pilot.pause()
         assert list(pane.table.view) == prepared.rows
         assert f"{prepared.running} running" in str(pane.query_one(".jobs-status", Static).render())
+
+
+async def test_nothing_changed_nothing_done_a_later_moment_prepares_again() -> None:
+    snapshot = _snapshot(LATER)
+    app = PaneApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        pane = app.query_one(JobsPane)
+        first = pane.prepare(snapshot, LATER)
+        assert first.fresh
+        pane.show(first)
+        await app.workers.wait_for_complete()
+        again = msgspec.structs.replace(snapshot)  # the next poll's snapshot: a new one, the same jobs
+        assert pane.prepare(again, LATER) is first
+        rows = pane.table.rows
+        pane.show(first)
+        assert pane.table.rows is rows  # shown already: not set again
+        later = LATER + timedelta(seconds=30)
+        moved = pane.prepare(again, later)
+        assert moved is not first
+        assert not moved.fresh  # the same jobs: no warm-up again
+        assert {j.key for j in moved.rows} == {j.key for j in first.rows}
+        pane.show(moved)
+        await pilot.pause()
+        assert pane.table.rows is moved.rows
