@@ -31,27 +31,11 @@ from dashboard.models import (
 )
 from dashboard.pricing import PriceTable, load_prices
 
+from .prices import PRICES
+
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 TIB = 2**40
 GIB = 2**30
-PRICES = {
-    "bigquery.on_demand.per_tib": 5.0,
-    "bigquery.editions.enterprise.payg": 0.05,
-    "bigquery.editions.enterprise.1yr": 0.04,
-    "bigquery.editions.standard.payg": 0.02,
-    "dataproc.premium.per_vcpu_hour": 0.01,
-    "gce.n2.vcpu_hour": 0.03,
-    "gce.n2.ram_gib_hour": 0.004,
-    "dataproc_serverless.dcu_hour.standard": 0.06,
-    "dataproc_serverless.shuffle_storage_gib_month": 0.04,
-    "dataflow.batch.vcpu_hour": 0.05,
-    "dataflow.streaming.vcpu_hour": 0.07,
-    "dataflow.memory_gib_hour": 0.004,
-    "dataflow.pd_standard_gib_hour": 0.0001,
-    "dataflow.shuffle_gib.batch": 0.01,
-    "dataflow.streaming_engine_gib": 0.02,
-    "dataflow.worker_memory_gib_per_vcpu": 4.0,
-}
 
 
 def t(hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:

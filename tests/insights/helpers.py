@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from cost.prices import PRICES
+
 from dashboard import cost
 from dashboard.insights import Insight, InsightSettings, evaluate, settings_from
 from dashboard.models import MetricSeries, Sample, Snapshot
@@ -15,21 +17,6 @@ from dashboard.pricing import PriceTable, load_prices
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 TIB = 2**40
-PRICES = {
-    "bigquery.on_demand.per_tib": 5.0,
-    "bigquery.editions.enterprise.payg": 0.05,
-    "bigquery.editions.standard.payg": 0.02,
-    "dataproc.premium.per_vcpu_hour": 0.01,
-    "gce.n2.vcpu_hour": 0.03,
-    "gce.n2.ram_gib_hour": 0.004,
-    "dataflow.batch.vcpu_hour": 0.05,
-    "dataflow.streaming.vcpu_hour": 0.07,
-    "dataflow.memory_gib_hour": 0.004,
-    "dataflow.pd_standard_gib_hour": 0.0001,
-    "dataflow.shuffle_gib.batch": 0.01,
-    "dataflow.streaming_engine_gib": 0.02,
-    "dataflow.worker_memory_gib_per_vcpu": 4.0,
-}
 
 
 def t(hours: float = 0, minutes: float = 0, seconds: float = 0) -> datetime:
