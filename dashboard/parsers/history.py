@@ -9,6 +9,7 @@ general way instead: :mod:`dashboard.parsers.bqrows` into dicts, then
 
 from __future__ import annotations
 
+import sys
 from operator import itemgetter
 from typing import Any
 
@@ -16,7 +17,7 @@ from dashboard.models import Job
 from dashboard.parsers.bigquery import job_from_history
 from dashboard.parsers.bqrows import RowDecoder
 from dashboard.parsers.common import Garbage, parse_bool, parse_bq_timestamp
-from dashboard.parsers.share import NO_LABELS, name, opt_name, text
+from dashboard.parsers.share import NO_LABELS, opt_name, text
 from dashboard.parsers.share import labels as shared_labels
 from dashboard.queries import JOBS_HISTORY_COLUMNS
 
@@ -95,6 +96,7 @@ class HistoryReader:
         out: list[Job] = []
         append = out.append
         ts = parse_bq_timestamp
+        intern = sys.intern  # cells of these columns are strings or null
         to_int = int
         for row in rows:
             f = row["f"]
@@ -150,24 +152,24 @@ class HistoryReader:
                 destination = None
             append(
                 Job(
-                    project=name(project),
+                    project=intern(project),
                     job_id=job_id,
                     location=location,
-                    job_type=name(job_type) if job_type else "UNKNOWN",
-                    state=name(state) if state else "UNKNOWN",
-                    statement_type=opt_name(statement_type),
-                    principal=opt_name(user),
+                    job_type=intern(job_type) if job_type else "UNKNOWN",
+                    state=intern(state) if state else "UNKNOWN",
+                    statement_type=None if statement_type is None else intern(statement_type),
+                    principal=None if user is None else intern(user),
                     created=None if created is None else ts(created),
                     started=None if started is None else ts(started),
                     ended=None if ended is None else ts(ended),
-                    priority=opt_name(priority),
+                    priority=None if priority is None else intern(priority),
                     bytes_processed=None if processed is None else to_int(processed),
                     bytes_billed=None if billed is None else to_int(billed),
                     slot_ms=None if slot_ms is None else to_int(slot_ms),
                     cache_hit=cache,
-                    reservation=opt_name(reservation),
-                    edition=opt_name(edition),
-                    error_reason=opt_name(error_reason),
+                    reservation=None if reservation is None else intern(reservation),
+                    edition=None if edition is None else intern(edition),
+                    error_reason=None if error_reason is None else intern(error_reason),
                     error_message=text(error_message),
                     query=text(query),
                     labels=labels,

@@ -78,6 +78,10 @@ class RecordedPoll:
         return f"RecordedPoll(number={self.number}, t={self.t.isoformat()}, exchanges=<{where}>)"
 
 
+_SPACE = b" \t\r\x0b\x0c"
+"""Bytes that may start a blank line (only such a line is copied to check it is all blank)."""
+
+
 class PollExchanges(Sequence[Exchange]):
     """The exchanges of one poll, decoded from its lines in the log as they are iterated, never kept:
     a parser reading them in order holds one page's payload at a time. Indexing decodes up to the index.
@@ -90,35 +94,39 @@ class PollExchanges(Sequence[Exchange]):
         self._span = span
 
     def __iter__(self) -> Iterator[Exchange]:
-        """Read and decode the lines one at a time.
+        """Read the poll's lines (one read: the bytes only) and decode them one at a time.
 
         Raises:
             RecordingError: The log cannot be read, or a line does not decode (the file changed since).
         """
         span = self._span
         where = str(span.path)
-        decode = EXCHANGE_DECODER.decode
+        size = span.end - span.start
         try:
-            fh = span.path.open("rb")
+            with span.path.open("rb") as fh:
+                fh.seek(span.start)
+                blob = fh.read(size)
         except OSError as exc:
             raise RecordingError(f"cannot read: {exc.strerror or exc}", path=where) from exc
-        with fh:
-            fh.seek(span.start)
-            left = span.end - span.start
-            lineno = span.line - 1
-            while left > 0:
-                line = fh.readline(left)
-                if not line:
-                    raise RecordingError("the log is shorter than when it was read", path=where, line=lineno)
-                left -= len(line)
-                lineno += 1
-                if line.isspace():
-                    continue
+        if len(blob) != size:
+            raise RecordingError("the log is shorter than when it was read", path=where, line=span.line)
+        decode = EXCHANGE_DECODER.decode
+        view = memoryview(blob)
+        find = blob.find
+        lineno = span.line
+        start = 0
+        while start < size:
+            end = find(b"\n", start)
+            if end < 0:
+                end = size
+            if end > start and (blob[start] not in _SPACE or not blob[start:end].isspace()):
                 try:
-                    exchange = decode(line)
+                    exchange = decode(view[start:end])
                 except msgspec.DecodeError as exc:
                     raise line_error(exc, where, lineno) from exc
                 yield exchange
+            start = end + 1
+            lineno += 1
 
     def __len__(self) -> int:
         """How many exchanges the poll has."""
