@@ -132,7 +132,7 @@ class InsightsPane(TablePane):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Go to resource", id="insights.open"),
+        Binding("enter", "open", "Go to", priority=True, id="insights.open"),
     ]
 
     DEFAULT_CSS = """

@@ -100,6 +100,10 @@ def rows_table(columns: Sequence[Column], *, id: str | None = None) -> VirtualTa
     )
 
 
+SORT = Binding.Group("Sort", compact=True)
+"""``s`` and ``S`` in the footer as ``sS Sort``, so the footer of a table pane fits 120 cells."""
+
+
 class TablePane(Vertical):
     """A pane around one table of things one can open.
 
@@ -112,12 +116,16 @@ class TablePane(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", priority=True, id="pane.open"),
         Binding("slash", "filter", "Filter", key_display="/", id="pane.filter"),
-        Binding("s", "cycle_sort", "Sort", id="pane.sort"),
-        Binding("S", "reverse_sort", "Reverse", key_display="S", id="pane.reverse"),
-        Binding("enter", "open", "Open", id="pane.open"),
-        Binding("y", "raw", "Raw", id="pane.raw"),
+        Binding("s", "cycle_sort", "Sort", id="pane.sort", group=SORT),
+        Binding("S", "reverse_sort", "Reverse", key_display="S", id="pane.reverse", group=SORT),
+        Binding("y", "raw", "Raw", show=False, id="pane.raw"),
     ]
+    """``enter`` is a priority binding so that the footer shows it (the table's own ``enter`` is hidden
+    and would otherwise stand for the key); it applies only while the table has the focus, so ``enter``
+    in the filter line still keeps the filter. ``y`` is left out of the footer (``?`` lists it) so that
+    the footer, replay keys included, fits 120 cells."""
 
     DEFAULT_CSS = """
     TablePane { height: 1fr; }
@@ -233,6 +241,12 @@ class TablePane(Vertical):
             self.set_filter("")
             self.remove_class("-filtering")
             self.table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``enter`` opens the row only from the table (in the filter line it keeps the filter)."""
+        if action == "open":
+            return self.table.has_focus
+        return True
 
     def action_filter(self) -> None:
         """Open the filter line."""

@@ -44,14 +44,19 @@ WHERE: dict[SourceName, str] = {
 
 COLUMNS = (
     Column("SEVERITY", "severity"),
-    Column("WHERE", "source"),
-    Column("RESOURCE", "resource", min_width=14, max_width=24, shrink=True),
+    Column("WHERE", "source", drop=1),
+    Column("RESOURCE", "resource", min_width=14, max_width=28, shrink=True, cut="middle"),
     Column("$/H EST", "usd_per_hour", justify="right"),
-    Column("$/MO EST", "usd_per_month", justify="right"),
-    Column("INSIGHT", "title", max_width=90, shrink=True),
+    Column("$/MO EST", "usd_per_month", justify="right", drop=2),
+    Column("INSIGHT", "title", min_width=30, max_width=90, shrink=True),
     Column("RULE", "rule", max_width=32, shrink=True, wide=True),
 )
-"""The insights table: severity, where, what, the money at stake (estimates), the finding, the rule."""
+"""The insights table: severity, where, what, the money at stake (estimates), the finding, the rule.
+
+A resource is cut in the middle, so two job ids that share their head (``bquxjob_2fc6…1a2166f4cb3``)
+still read apart; 28 cells show a BigQuery job id whole. Below about 86 cells, where the finding would
+get less than 30 cells, the monthly estimate gives way first (the hourly one says the same), then WHERE
+(the finding names the resource)."""
 
 
 def severity_text(severity: str, *, short: bool = False) -> Text:
