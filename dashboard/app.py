@@ -3,7 +3,12 @@
 Polling, parsing, merging, snapshotting and building every pane's rows run in a worker thread
 (``asyncio.to_thread``); the UI thread only hands prepared rows to the widgets. Panes, screens, commands
 and the remembered state live in their own modules (``widgets/``, ``dashboard/session.py``,
-``dashboard/ui_state.py``).
+``dashboard/ui_state.py``); the replay keys in ``widgets/replay.py``, the drill-downs in
+``widgets/navigate.py``, the start from the command line in ``dashboard/launch.py``.
+
+The first frame comes first: this module imports only what it draws (the header, the tab bar, a
+``Loading…`` line per pane, the footer). Once it is on the screen a worker imports the panes and mounts
+them while another thread opens the session; then the first poll shows data.
 """
 
 from __future__ import annotations
@@ -14,25 +19,39 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import Provider
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from dashboard import ui_state
-from dashboard.session import WINDOWS, Session, collect, open_recording, poll_stop, rebuild
-from widgets.frame import PANES, Frame
-from widgets.insights import InsightsPane
-from widgets.panes import JobsTablePane, StaticPane, TablePane
-from widgets.table import VirtualTable
+from dashboard.launch import run_app
+from widgets import replay
+from widgets.frame import PANES
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from dashboard.config import Config
     from dashboard.insights import InsightSettings
+    from dashboard.session import Session, open_recording
+    from widgets.frame import Frame
+    from widgets.insights import InsightsPane
     from widgets.panedata import Rules
+    from widgets.panes import TablePane
+    from widgets.table import VirtualTable
 
 __all__ = ["DashboardApp", "Session", "open_recording", "run_app"]
+
+
+def __getattr__(name: str) -> object:
+    """``Session`` and ``open_recording``, imported when asked for (not before the first frame)."""
+    if name in ("Session", "open_recording"):
+        from dashboard import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
 
@@ -44,12 +63,25 @@ def _commands() -> type[Provider]:
     return DashboardCommands
 
 
-REPLAY_ACTIONS = frozenset({"toggle_replay", "speed", "step"})
-"""The actions of the replay keys, offered only when the session replays a recording."""
-SPEED = Binding.Group("Speed", compact=True)
-STEP = Binding.Group("Step", compact=True)
-"""The replay keys in the footer as ``+- Speed`` and ``[] Step`` (a poll back or forward): it fits 120
-cells."""
+def _import_panes() -> None:
+    """Import the panes and what the first poll builds with (run in a thread after the first frame)."""
+    import widgets.insights
+    import widgets.panedata
+    import widgets.panes  # noqa: F401
+
+
+def _pane(pane_id: str) -> Widget:
+    """The widget of pane ``pane_id`` (once :func:`_import_panes` ran)."""
+    from widgets.insights import InsightsPane
+    from widgets.panes import JobsTablePane, StaticPane, TablePane
+
+    if pane_id == "jobs":
+        return JobsTablePane(pane_id, id=f"pane-{pane_id}")
+    if pane_id == "insights":
+        return InsightsPane(pane_id, id=f"pane-{pane_id}")
+    if pane_id in TABLE_PANES:
+        return TablePane(pane_id, id=f"pane-{pane_id}")
+    return StaticPane(pane_id, id=f"pane-{pane_id}")
 
 
 class DashboardApp(App[int]):
@@ -78,16 +110,7 @@ class DashboardApp(App[int]):
         Binding("colon", "command_palette", "Palette", key_display=":", id="app.palette"),
         Binding("p", "toggle_polling", "Pause polling", id="app.poll_pause"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
-        Binding("space", "toggle_replay", "Play/Pause", id="app.replay_pause"),
-        *(
-            Binding(key, action, title, key_display=shown, id=f"app.{name}", group=group)
-            for key, action, title, shown, name, group in (
-                ("plus,equals_sign", "speed(2)", "Faster", "+", "faster", SPEED),
-                ("minus", "speed(0.5)", "Slower", "-", "slower", SPEED),
-                ("left_square_bracket", "step(-1)", "Poll back", "[", "step_back", STEP),
-                ("right_square_bracket", "step(1)", "Poll fwd", "]", "step_forward", STEP),
-            )
-        ),
+        *replay.BINDINGS,
     ]
     CSS = """
     Screen { overflow: hidden; }
@@ -95,6 +118,7 @@ class DashboardApp(App[int]):
     TabbedContent { height: 1fr; }
     TabbedContent > ContentSwitcher { height: 1fr; }
     TabPane { height: 1fr; padding: 0; }
+    .pane-loading { width: 100%; }
     """
 
     def __init__(
@@ -129,40 +153,49 @@ class DashboardApp(App[int]):
         self._config = config
         self._insight_settings = insight_settings
         self._rules: Rules | None = None
+        self._panes_mounted = False
         self.state = ui_state.load(state_path)
         if self.state.theme:
             self.theme = self.state.theme
 
     def compose(self) -> ComposeResult:
-        """Header line, one tab per pane, footer."""
+        """Header line, one tab per pane (``Loading…`` until the panes are mounted), footer."""
         yield Static("gcpdash  loading…", id="header", markup=False)
         with TabbedContent(initial="overview"):
             for pane_id, title, key in PANES:
                 with TabPane(f"{key} {title}", id=pane_id):
-                    if pane_id == "jobs":
-                        yield JobsTablePane(pane_id, id=f"pane-{pane_id}")
-                    elif pane_id == "insights":
-                        yield InsightsPane(pane_id, id=f"pane-{pane_id}")
-                    elif pane_id in TABLE_PANES:
-                        yield TablePane(pane_id, id=f"pane-{pane_id}")
-                    else:
-                        yield StaticPane(pane_id, id=f"pane-{pane_id}")
+                    yield Static("Loading…", classes="pane-loading", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        """Paint at once; open the session and poll in a worker (decoding a recording takes a moment)."""
-        self.run_worker(self._start(), name="start", group="start")
+        """Paint the first frame; then (after it is on the screen) open the session in a worker."""
+        self.call_after_refresh(self.run_worker, self._start(), name="start", group="start")
 
     async def _start(self) -> None:
-        """Open the session off the UI thread, restore the window, then poll."""
-        self._session = await asyncio.to_thread(self._open_session)
+        """Open the session off the UI thread while the panes are imported and mounted, restore the
+        window, then poll."""
+        from dashboard.session import WINDOWS, rebuild
+
+        opening = asyncio.ensure_future(asyncio.to_thread(self._open_session))
+        await asyncio.to_thread(_import_panes)
+        await self._mount_panes()
+        self._session = session = await opening
         self.refresh_bindings()  # the replay keys show only now that it is known whether it replays
         window = WINDOWS.get(self.state.window or "")
-        if window is not None and window != self._session.window:
-            await asyncio.to_thread(rebuild, self._session, None, window)
+        if window is not None and window != session.window:
+            await asyncio.to_thread(rebuild, session, None, window)
         await self.poll_now()
         if self._poll_every is not None:
             self.set_interval(self._poll_every, self._tick)
+
+    async def _mount_panes(self) -> None:
+        """Put each pane in its tab in place of its ``Loading…`` line."""
+        with self.batch_update():
+            for pane_id, _, _ in PANES:
+                tab = self.query_one(f"#{pane_id}", TabPane)
+                await tab.query_children(".pane-loading").remove()
+                await tab.mount(_pane(pane_id))
+        self._panes_mounted = True
 
     # ---------------------------------------------------------------- polling
 
@@ -172,6 +205,8 @@ class DashboardApp(App[int]):
 
     async def poll_now(self, before: Callable[[Session], None] | None = None) -> None:
         """Poll, snapshot and build the panes off the UI thread (``before`` runs first, in the thread)."""
+        from widgets.panes import JobsTablePane
+
         session = self._session
         if session is None:
             return
@@ -181,6 +216,7 @@ class DashboardApp(App[int]):
             def work() -> Frame:
                 from dataclasses import replace
 
+                from dashboard.session import collect
                 from widgets.panedata import Rules, build
 
                 if before is not None:
@@ -194,69 +230,51 @@ class DashboardApp(App[int]):
 
     def _show(self, frame: Frame) -> None:
         from widgets.insights import critical_toasts
+        from widgets.navigate import follow_detail
 
         previous, self._frame = self._frame, frame
         for message in critical_toasts(previous.insights if previous else None, frame.insights):
             self.notify(message, title="Critical insight", severity="error", timeout=10, markup=False)
-        self._update_header()
-        self._update_pane(self.query_one(TabbedContent).active)
-        self._update_detail(frame)
+        self.update_header()
+        self.update_pane(self.query_one(TabbedContent).active)
+        follow_detail(self, frame)
 
-    def _update_detail(self, frame: Frame) -> None:
-        """An open detail screen follows its thing (found again by its exact key)."""
-        from widgets.detail.open import detail_body
-        from widgets.detail.screens import DetailScreen
-
-        screen = self.screen
-        if not isinstance(screen, DetailScreen) or not screen.pane_id:
+    def update_pane(self, pane_id: str) -> None:
+        """Draw pane ``pane_id`` from the latest frame (once there is one and the panes are mounted)."""
+        if self._frame is None or not pane_id or not self._panes_mounted:
             return
-        pane = self.query_one(f"#pane-{screen.pane_id}")
-        found = pane.item(screen.key) if isinstance(pane, TablePane) else None
-        if found is None:
-            screen.update_body(None, gone_since=f"{frame.now:%H:%M:%S}")
-        else:
-            screen.update_body(detail_body(found[1], frame))
+        from widgets.panes import StaticPane, TablePane
 
-    def _update_pane(self, pane_id: str) -> None:
-        if self._frame is None or not pane_id:
-            return
         pane = self.query_one(f"#pane-{pane_id}")
         if isinstance(pane, TablePane | StaticPane):
             pane.update(self._frame, self.state.sorts.get(pane_id))
 
-    def _update_header(self) -> None:
+    def update_header(self) -> None:
+        """Show the projects, regions, window, replay clock and polling state of the latest frame."""
         frame, session = self._frame, self._session
         if frame is None or session is None:
             return
-        snap = frame.snapshot
-        window = next((k for k, v in WINDOWS.items() if v == session.window), str(session.window))
-        text = Text.assemble(
-            ("gcpdash", "bold"),
-            "  ",
-            (", ".join(snap.projects) or "no project", "cyan"),
-            "  ",
-            (", ".join(snap.regions) or "no region", "cyan"),
-            f"  window {window}",
-        )
-        clock = session.replay
-        if clock is not None:
-            text.append(f"  {snap.mode} {frame.now:%Y-%m-%d %H:%M:%S} UTC ", style="bold")
-            text.append("paused" if clock.paused else f"x{clock.speed:g}", style="yellow")
-        if not self.polling:
-            text.append("  polling paused", style="bold yellow")
-        self.query_one("#header", Static).update(text)
+        from widgets.header import header_text
+
+        self.query_one("#header", Static).update(header_text(frame, session, polling=self.polling))
 
     # ---------------------------------------------------------------- events
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
+        if not self._panes_mounted:
+            return
+        from widgets.panes import TablePane
+
         pane_id = event.pane.id or ""
-        self._update_pane(pane_id)
+        self.update_pane(pane_id)
         pane = self.query_one(f"#pane-{pane_id}")
         (pane.table if isinstance(pane, TablePane) else pane).focus()
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         """Remember a table's sort across restarts."""
+        from widgets.panes import TablePane
+
         pane = next((n for n in event.table.ancestors if isinstance(n, TablePane)), None)
         if pane is None:
             return
@@ -270,48 +288,21 @@ class DashboardApp(App[int]):
 
     def on_table_pane_opened(self, event: TablePane.Opened) -> None:
         """Open a row's detail screen (or its raw payload), by the row's exact key."""
-        from widgets.detail.open import detail_screen
+        from widgets.navigate import open_row
 
-        title = {p: t for p, t, _ in PANES}[event.pane.pane_id]
-        if event.raw:
-            self.open_raw(event.kind, event.key, (title, event.key))
-            return
-        if self._frame is not None:
-            pane_id = event.pane.pane_id
-            self.push_screen(
-                detail_screen(
-                    event.item, self._frame, kind=event.kind, key=event.key, pane_id=pane_id, pane_title=title
-                )
-            )
+        open_row(self, event)
 
     def on_insights_pane_jump(self, event: InsightsPane.Jump) -> None:
         """Go to an insight's resource: its pane, the cursor on its row found by its exact key."""
-        from widgets.insights import show_row
+        from widgets.navigate import jump
 
-        self.query_one(TabbedContent).active = event.pane_id
-        self._update_pane(event.pane_id)
-        pane = self.query_one(f"#pane-{event.pane_id}")
-        if isinstance(pane, TablePane) and event.key:
-            note = show_row(pane, event.insight)
-            if note is not None:
-                self.notify(note, severity="warning", markup=False)
-            elif event.raw:
-                pane.action_raw()
+        jump(self, event)
 
     def open_raw(self, kind: str, key: str, trail: tuple[str, ...]) -> None:
         """Show the raw API payload of an item, read off the UI thread."""
-        from dashboard.backends.base import SupportsRaw
-        from widgets.detail.screens import RawScreen
+        from widgets.navigate import open_raw
 
-        backend: object = self._session.backend if self._session else None
-
-        async def fetch() -> None:
-            payload = None
-            if isinstance(backend, SupportsRaw):
-                payload = await asyncio.to_thread(backend.raw, kind, key)
-            await self.push_screen(RawScreen(trail, payload))
-
-        self.run_worker(fetch(), exclusive=True, group="raw")
+        open_raw(self, kind, key, trail)
 
     # ---------------------------------------------------------------- actions
 
@@ -328,7 +319,7 @@ class DashboardApp(App[int]):
     def action_toggle_polling(self) -> None:
         """Pause or resume polling (the replay clock runs on)."""
         self.polling = not self.polling
-        self._update_header()
+        self.update_header()
         self.notify("Polling paused" if not self.polling else "Polling resumed")
 
     async def action_refresh(self) -> None:
@@ -338,45 +329,28 @@ class DashboardApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The replay keys (space, ``+``, ``-``, ``[``, ``]``) only when the session replays a recording:
         live (or before the session is open) they are left out of the footer and do nothing."""
-        if action in REPLAY_ACTIONS:
+        if action in replay.REPLAY_ACTIONS:
             return self._session is not None and self._session.replay is not None
         return True
 
     def action_toggle_replay(self) -> None:
         """Pause or resume the replay clock."""
-        clock = self._session.replay if self._session else None
-        if clock is not None:
-            clock.resume() if clock.paused else clock.pause()
-            self._update_header()
+        replay.toggle(self)
 
     def action_speed(self, factor: float) -> None:
         """Replay faster or slower (x0.25 to x3600)."""
-        clock = self._session.replay if self._session else None
-        if clock is not None:
-            clock.set_speed(min(3600.0, max(0.25, clock.speed * factor)))
-            self._update_header()
+        replay.change_speed(self, factor)
 
     async def action_step(self, direction: int) -> None:
         """Pause the replay and step to the next or previous poll."""
-        session = self._session
-        clock = session.replay if session else None
-        if session is None or clock is None:
-            return
-        clock.pause()
-        target = poll_stop(session, direction)
-        if target is None:
-            self.notify("No poll that way", severity="warning")
-            return
-        if direction > 0:
-            clock.seek(target)
-            await self.poll_now()
-        else:
-            await self.poll_now(lambda s: rebuild(s, target))
+        await replay.step(self, direction)
 
     # ---------------------------------------------------------------- palette commands
 
     def set_window(self, label: str) -> None:
         """Show the last ``label`` (``1h``, ``6h``, ``24h``, ``7d``); remembered across restarts."""
+        from dashboard.session import WINDOWS, rebuild
+
         window = WINDOWS[label]
         self.state.window = label
         ui_state.save(self.state, self._state_path)
@@ -408,6 +382,7 @@ class DashboardApp(App[int]):
     def export_view(self, fmt: str, path: Path | None = None) -> Path | None:
         """Write the current table's rows (as filtered and sorted) to CSV or JSON; a toast names the file."""
         from widgets.export import export_rows
+        from widgets.panes import TablePane
 
         pane_id = self.query_one(TabbedContent).active
         if pane_id not in TABLE_PANES:
@@ -422,25 +397,3 @@ class DashboardApp(App[int]):
             return None
         self.notify(f"Exported {len(rows)} rows to {written}", title="Export")
         return written
-
-
-def run_app(*, recording: Path, mode: str, speed: float = 1.0, config: Config | None = None) -> int:
-    """Run the app on a recording (``--demo`` or ``--replay``) until the user quits; ``config``
-    (``--config``) supplies prices, budgets and the insight rules' settings.
-
-    Raises:
-        UsageError: An ``[insights]`` rule or threshold that does not exist.
-    """
-    settings = None
-    if config is not None:
-        from dashboard.insights import config_settings
-
-        settings = config_settings(config)
-    app = DashboardApp(
-        lambda: open_recording(recording, mode, speed),
-        subtitle=f"{mode}: {recording}",
-        config=config,
-        insight_settings=settings,
-    )
-    result = app.run()
-    return result or 0

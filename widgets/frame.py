@@ -1,5 +1,6 @@
 """What each pane shows at one moment, as plain data: the pane list, and the frame the poll worker builds
-(:func:`widgets.panedata.build`) for the UI thread to show. Light to import (no views, no pricing)."""
+(:func:`widgets.panedata.build`) for the UI thread to show. Light to import (nothing but the standard
+library at run time): the app needs :data:`PANES` for its first frame."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
-from rich.text import Text
-
-from dashboard.models import Snapshot
-from dashboard.views.columns import Column, Row
-from dashboard.views.items import Item
-
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
     from dashboard.insights import Insight
+    from dashboard.models import Snapshot
+    from dashboard.views.columns import Column, Row
+    from dashboard.views.items import Item
 
 PANES: tuple[tuple[str, str, str], ...] = (
     ("overview", "Overview", "1"),
