@@ -92,8 +92,12 @@ class Store:
         for source, reason in (off or {}).items():
             self._health[source].off = reason
         self._jobs: dict[str, Job] = {}
+        """The jobs by job id (the job's own string: no key string per job, 10 MB at 100,000 jobs), or
+        by full key (:attr:`Job.key`) for a job whose id another project or location holds already."""
+        self._long: set[str] = set()
+        """Job ids that more than one job has had: looked up by full key unless the id's holder matches."""
         self._by_created: list[tuple[datetime, str]] = []
-        """A heap of (creation time, key) to trim the window cheaply; entries of changed jobs go stale."""
+        """A heap of (creation time, slot) to trim the window cheaply; entries of changed jobs go stale."""
         self._running: frozenset[str] = frozenset()
         """The keys jobs.list last said were running: never trimmed."""
         self._jobs_view: tuple[Job, ...] | None = ()
@@ -186,8 +190,9 @@ class Store:
         jobs = self._jobs
         heap = self._by_created
         changed = False
+        slot_of = self._slot
         for job in data.jobs:
-            key = job.key
+            key = slot_of(job)
             old = jobs.get(key)
             if old is not None:
                 if old == job or (_final(old) and not _final(job)):
@@ -203,6 +208,17 @@ class Store:
         if changed:
             self._jobs_view = None
 
+    def _slot(self, job: Job) -> str:
+        """Where ``job`` is (or goes) in :attr:`_jobs`: its id, unless that id is another job's."""
+        job_id = job.job_id
+        old = self._jobs.get(job_id)
+        if old is not None and old.project == job.project and old.location == job.location:
+            return job_id
+        if old is not None or job_id in self._long:
+            self._long.add(job_id)
+            return job.key
+        return job_id
+
     def _trim(self, cutoff: datetime) -> None:
         """Forget jobs created before ``cutoff``, except those still listed as running."""
         heap = self._by_created
@@ -214,7 +230,7 @@ class Store:
             job = jobs.get(key)
             if job is None or job.created != created:
                 continue  # already gone, or re-created later under a newer entry
-            if key in self._running:
+            if job.key in self._running:
                 keep.append(entry)
                 continue
             del jobs[key]

@@ -13,7 +13,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from dashboard.backends import fixture
 from dashboard.backends.base import Backend, Poll
 from dashboard.backends.fixture import FixtureBackend, create
 from dashboard.clock import ReplayClock
@@ -234,26 +233,3 @@ def test_kept_job_polls_share_repeated_jobs_and_unchanged_values(write_recording
     assert j1_after.started is j1_before.started
     assert j1_after.created == at(5)
     assert jobs[2][1] is jobs[0][1]
-
-
-def test_jobs_polls_past_the_budget_are_parsed_again_when_needed(
-    write_recording: Write, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fixture, "KEEP_JOB_VERSIONS", 3)
-    path = write_recording([jobs_list(1, 10, ["j1", "j2"]), jobs_list(2, 40, ["j1", "j2"]), jobs_list(3, 70)])
-    parsed: list[int] = []
-
-    def spy(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
-        parsed.append(exchanges[0].poll)
-        return parse_poll(source, exchanges)
-
-    backend = FixtureBackend(read_recording(path), ReplayClock(at(70), paused=True), parse=spy, eager=False)
-    first = backend.poll("jobs")
-    assert _numbers(first) == [1, 2, 3]
-    assert parsed == [1, 2, 3]  # 2 + 2 jobs: the budget of 3 ends with poll 2, poll 3 is not kept
-    backend.reset()
-    again = backend.poll("jobs")
-    assert parsed == [1, 2, 3, 3]
-    assert again[:2] == first[:2]
-    assert again[0] is first[0]
-    assert again[2] == first[2]

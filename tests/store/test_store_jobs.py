@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from dashboard.backends.base import Poll
 from dashboard.models import Job, JobsData
 from dashboard.store import Store
@@ -119,3 +121,33 @@ def test_a_failed_jobs_poll_keeps_the_jobs() -> None:
     snap = store.snapshot(at(20))
     assert [j.job_id for j in snap.jobs] == ["a"]
     assert snap.statuses["jobs"].state == "stale"
+
+
+def test_the_same_job_id_in_two_projects_or_locations_is_two_jobs() -> None:
+    store = Store(window=timedelta(minutes=10))
+    first = job("daily", slot_ms=1, created=0)
+    other = Job(project="p2", location="US", job_id="daily", state="RUNNING", created=at(300), slot_ms=2)
+    elsewhere = Job(project="p1", location="EU", job_id="daily", state="RUNNING", created=at(300), slot_ms=3)
+    store.apply(Poll(source="jobs", t=at(310), data=JobsData(jobs=(first, other, elsewhere))))
+    assert {j.key: j.slot_ms for j in store.snapshot(at(310)).jobs} == {
+        "p1:US.daily": 1,
+        "p2:US.daily": 2,
+        "p1:EU.daily": 3,
+    }
+    newer_other = msgspec.structs.replace(other, slot_ms=20)
+    store.apply(Poll(source="jobs", t=at(320), data=JobsData(jobs=(newer_other,))))
+    assert {j.key: j.slot_ms for j in store.snapshot(at(320)).jobs} == {
+        "p1:US.daily": 1,
+        "p2:US.daily": 20,
+        "p1:EU.daily": 3,
+    }
+    # 11 minutes in, the first (created at 0) leaves the window; the others stay, one entry each
+    assert {j.key for j in store.snapshot(at(660)).jobs} == {"p2:US.daily", "p1:EU.daily"}
+    again = msgspec.structs.replace(elsewhere, slot_ms=30)
+    returning = job("daily", slot_ms=10, created=600)
+    store.apply(Poll(source="jobs", t=at(670), data=JobsData(jobs=(again, returning))))
+    assert sorted((j.key, j.slot_ms) for j in store.snapshot(at(670)).jobs) == [
+        ("p1:EU.daily", 30),
+        ("p1:US.daily", 10),
+        ("p2:US.daily", 20),
+    ]
