@@ -141,3 +141,44 @@ def test_table_view_has_the_wide_rule_column_only_when_wide() -> None:
     assert "Insights (1)" in narrow
     assert "RULE" not in narrow
     assert "RULE" in wide
+
+
+def test_job_ids_sharing_their_head_stay_apart_when_cut() -> None:
+    first, second = "bquxjob_5e7fe80a_1a21712edfa", "bquxjob_5e7fe80a_1a21712fa6d"  # 28 characters
+    found = [
+        make("info", first, rule="bigquery.costly_query", title="Query cost $18.75"),
+        make("info", second, rule="bigquery.costly_query", title="Query cost $31.25"),
+    ]
+    whole = render(view.table_view(found, wide=False), width=200)
+    assert first in whole
+    assert second in whole
+    # 8 + 8 + 28 + 7 + 8 + 17 cells and 5 gaps of 2 make 86: at 80 the resource, the widest column
+    # that may shrink, gives up 6 cells and is cut in the middle, keeping both ids' distinct tails
+    cut = [line for line in render(view.table_view(found, wide=False), width=80).splitlines() if "…" in line]
+    assert len(cut) == 2
+    assert "bquxjob_" in cut[0]
+    assert "bquxjob_" in cut[1]
+    assert "edfa" in cut[0]
+    assert "fa6d" in cut[1]
+    assert first not in cut[0]
+
+
+def test_the_monthly_estimate_then_where_give_way_when_narrow() -> None:
+    title = "Cluster reporting-tmp idle since 06:38, no TTL"
+    assert len(title) > 30  # the finding keeps its floor of 30 cells
+    found = [make("warning", usd_per_hour=1, usd_per_month=720, title=title)]
+
+    def header(width: int) -> str:
+        return render(view.table_view(found, wide=False), width=width).splitlines()[1]
+
+    # the narrowest layout: 8 + 8 + 14 + 7 + 8 + 30 cells and 5 gaps of 2 = 85
+    assert "$/MO EST" in header(120)
+    assert "WHERE" in header(120)
+    # at 80 the monthly estimate goes: 8 + 8 + 14 + 7 + 30 + 4 gaps of 2 = 75 fits
+    assert "$/MO EST" not in header(80)
+    assert "WHERE" in header(80)
+    assert "$/H EST" in header(80)
+    # at 70 WHERE goes too: 8 + 14 + 7 + 30 + 3 gaps of 2 = 65 fits
+    assert "WHERE" not in header(70)
+    assert "$/H EST" in header(70)
+    assert "INSIGHT" in header(70)
