@@ -4,33 +4,35 @@ Polling, parsing, merging, snapshotting and building every pane's rows run in a 
 (``asyncio.to_thread``); the UI thread only hands prepared rows to the widgets. Panes, screens, commands
 and the remembered state live in their own modules (``widgets/``, ``dashboard/session.py``,
 ``dashboard/ui_state.py``); the replay keys in ``widgets/replay.py``, the drill-downs in
-``widgets/navigate.py``, the start from the command line in ``dashboard/launch.py``.
+``widgets/navigate.py``, the palette's commands in ``widgets/palette.py``, the start from the command
+line in ``dashboard/launch.py``.
 
 The first frame comes first: this module imports only what it draws (the header, the tab bar, a
-``Loading…`` line per pane, the footer). Once it is on the screen a worker imports the panes and mounts
-them while another thread opens the session; then the first poll shows data.
+``Loading…`` line per pane, the footer). Once it is on the screen, a thread opens the session while
+another imports the panes (``widgets/paneset.py``) and the pane shown is mounted; the first poll's data
+is drawn in it at once, then the other panes are mounted, and only then is the frame the app's
+(``_frame``): from there on every pane is in place.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from dashboard import ui_state
 from dashboard.launch import run_app
-from widgets import replay
+from widgets import palette, replay
 from widgets.frame import PANES
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.widget import Widget
 
     from dashboard.config import Config
     from dashboard.insights import InsightSettings
@@ -53,35 +55,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
-
-
 def _commands() -> type[Provider]:
     """The palette's commands, imported when the palette first opens."""
     from widgets.commands import DashboardCommands
 
     return DashboardCommands
-
-
-def _import_panes() -> None:
-    """Import the panes and what the first poll builds with (run in a thread after the first frame)."""
-    import widgets.insights
-    import widgets.panedata
-    import widgets.panes  # noqa: F401
-
-
-def _pane(pane_id: str) -> Widget:
-    """The widget of pane ``pane_id`` (once :func:`_import_panes` ran)."""
-    from widgets.insights import InsightsPane
-    from widgets.panes import JobsTablePane, StaticPane, TablePane
-
-    if pane_id == "jobs":
-        return JobsTablePane(pane_id, id=f"pane-{pane_id}")
-    if pane_id == "insights":
-        return InsightsPane(pane_id, id=f"pane-{pane_id}")
-    if pane_id in TABLE_PANES:
-        return TablePane(pane_id, id=f"pane-{pane_id}")
-    return StaticPane(pane_id, id=f"pane-{pane_id}")
 
 
 class DashboardApp(App[int]):
@@ -153,7 +131,12 @@ class DashboardApp(App[int]):
         self._config = config
         self._insight_settings = insight_settings
         self._rules: Rules | None = None
-        self._panes_mounted = False
+        self._panes: dict[str, Widget] = {}
+        """Each pane's widget by pane id, made after the first frame."""
+        self._mounted: set[str] = set()
+        """The panes in their tabs (the others show ``Loading…``)."""
+        self._focus_pending: str | None = None
+        """A pane chosen before it was mounted: it gets the focus once it is."""
         self.state = ui_state.load(state_path)
         if self.state.theme:
             self.theme = self.state.theme
@@ -172,13 +155,15 @@ class DashboardApp(App[int]):
         self.call_after_refresh(self.run_worker, self._start(), name="start", group="start")
 
     async def _start(self) -> None:
-        """Open the session off the UI thread while the panes are imported and mounted, restore the
-        window, then poll."""
+        """Open the session off the UI thread while the panes are imported and the one shown is mounted,
+        restore the window, then poll (the first poll mounts the other panes)."""
         from dashboard.session import WINDOWS, rebuild
+        from widgets.paneset import import_panes, make_panes
 
         opening = asyncio.ensure_future(asyncio.to_thread(self._open_session))
-        await asyncio.to_thread(_import_panes)
-        await self._mount_panes()
+        await asyncio.to_thread(import_panes)
+        self._panes = make_panes()
+        await self._mount_panes([self.query_one(TabbedContent).active])
         self._session = session = await opening
         self.refresh_bindings()  # the replay keys show only now that it is known whether it replays
         window = WINDOWS.get(self.state.window or "")
@@ -188,14 +173,30 @@ class DashboardApp(App[int]):
         if self._poll_every is not None:
             self.set_interval(self._poll_every, self._tick)
 
-    async def _mount_panes(self) -> None:
-        """Put each pane in its tab in place of its ``Loading…`` line."""
-        with self.batch_update():
-            for pane_id, _, _ in PANES:
-                tab = self.query_one(f"#{pane_id}", TabPane)
-                await tab.query_children(".pane-loading").remove()
-                await tab.mount(_pane(pane_id))
-        self._panes_mounted = True
+    async def _mount_panes(self, pane_ids: Iterable[str]) -> None:
+        """Put these panes in their tabs in place of their ``Loading…`` line; a pane chosen meanwhile
+        gets the focus."""
+        from widgets.paneset import focus_target
+
+        for pane_id in pane_ids:
+            if pane_id in self._mounted:
+                continue
+            tab = self.query_one(f"#{pane_id}", TabPane)
+            await tab.query_children(".pane-loading").remove()
+            await tab.mount(self._panes[pane_id])
+            self._mounted.add(pane_id)
+        pending = self._focus_pending
+        if pending in self._mounted:
+            self._focus_pending = None
+            if pending == self.query_one(TabbedContent).active:
+                self.update_pane(pending)
+                focus_target(self._panes[pending]).focus()
+
+    async def _painted(self) -> None:
+        """Wait until the screen is refreshed: what was just drawn is on the terminal."""
+        done = asyncio.Event()
+        if self.call_after_refresh(done.set):
+            await done.wait()
 
     # ---------------------------------------------------------------- polling
 
@@ -208,9 +209,10 @@ class DashboardApp(App[int]):
         from widgets.panes import JobsTablePane
 
         session = self._session
-        if session is None:
+        jobs_pane = self._panes.get("jobs")
+        if session is None or not isinstance(jobs_pane, JobsTablePane):
             return
-        jobs = self.query_one("#pane-jobs", JobsTablePane).jobs
+        jobs = jobs_pane.jobs
         async with self._busy:
 
             def work() -> Frame:
@@ -226,9 +228,20 @@ class DashboardApp(App[int]):
                 frame = build(snapshot, now, config=self._config, rules=self._rules)
                 return replace(frame, jobs=jobs.prepare(snapshot, now))
 
-            self._show(await asyncio.to_thread(work))
+            frame = await asyncio.to_thread(work)
+            drawn = ""
+            if len(self._mounted) < len(self._panes):  # the first poll: its data on screen at once
+                drawn = self.query_one(TabbedContent).active
+                await self._mount_panes([drawn])
+                self.update_header(frame)
+                self.update_pane(drawn, frame)
+                await self._painted()
+                await self._mount_panes(self._panes)
+            self._show(frame, drawn=drawn)
 
-    def _show(self, frame: Frame) -> None:
+    def _show(self, frame: Frame, *, drawn: str = "") -> None:
+        """Make ``frame`` the app's: toasts, header, the pane shown (unless it is ``drawn`` already), an
+        open detail screen."""
         from widgets.insights import critical_toasts
         from widgets.navigate import follow_detail
 
@@ -236,22 +249,26 @@ class DashboardApp(App[int]):
         for message in critical_toasts(previous.insights if previous else None, frame.insights):
             self.notify(message, title="Critical insight", severity="error", timeout=10, markup=False)
         self.update_header()
-        self.update_pane(self.query_one(TabbedContent).active)
+        active = self.query_one(TabbedContent).active
+        if active != drawn:
+            self.update_pane(active)
         follow_detail(self, frame)
 
-    def update_pane(self, pane_id: str) -> None:
-        """Draw pane ``pane_id`` from the latest frame (once there is one and the panes are mounted)."""
-        if self._frame is None or not pane_id or not self._panes_mounted:
+    def update_pane(self, pane_id: str, frame: Frame | None = None) -> None:
+        """Draw pane ``pane_id`` from ``frame`` (default: the latest), once it is mounted."""
+        frame = frame or self._frame
+        if frame is None or pane_id not in self._mounted:
             return
         from widgets.panes import StaticPane, TablePane
 
-        pane = self.query_one(f"#pane-{pane_id}")
+        pane = self._panes[pane_id]
         if isinstance(pane, TablePane | StaticPane):
-            pane.update(self._frame, self.state.sorts.get(pane_id))
+            pane.update(frame, self.state.sorts.get(pane_id))
 
-    def update_header(self) -> None:
-        """Show the projects, regions, window, replay clock and polling state of the latest frame."""
-        frame, session = self._frame, self._session
+    def update_header(self, frame: Frame | None = None) -> None:
+        """Show the projects, regions, window, replay clock and polling state of ``frame`` (default: the
+        latest)."""
+        frame, session = frame or self._frame, self._session
         if frame is None or session is None:
             return
         from widgets.header import header_text
@@ -262,14 +279,14 @@ class DashboardApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
-        if not self._panes_mounted:
-            return
-        from widgets.panes import TablePane
+        from widgets.paneset import focus_target
 
         pane_id = event.pane.id or ""
+        if pane_id not in self._mounted:  # chosen while loading (or the first tab): focused once mounted
+            self._focus_pending = pane_id
+            return
         self.update_pane(pane_id)
-        pane = self.query_one(f"#pane-{pane_id}")
-        (pane.table if isinstance(pane, TablePane) else pane).focus()
+        focus_target(self._panes[pane_id]).focus()
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         """Remember a table's sort across restarts."""
@@ -349,51 +366,16 @@ class DashboardApp(App[int]):
 
     def set_window(self, label: str) -> None:
         """Show the last ``label`` (``1h``, ``6h``, ``24h``, ``7d``); remembered across restarts."""
-        from dashboard.session import WINDOWS, rebuild
-
-        window = WINDOWS[label]
-        self.state.window = label
-        ui_state.save(self.state, self._state_path)
-        self.run_worker(self.poll_now(lambda s: rebuild(s, None, window)), group="window")
+        palette.set_window(self, label)
 
     def set_theme(self, name: str) -> None:
         """Change the theme; remembered across restarts."""
-        self.theme = name
-        self.state.theme = name
-        ui_state.save(self.state, self._state_path)
+        palette.set_theme(self, name)
 
     def export_view_to(self, fmt: str) -> None:
         """Ask for a path, then export the current view there."""
-        from widgets.detail.screens import PathPrompt
-        from widgets.export import default_name
-
-        pane_id = self.query_one(TabbedContent).active
-        moment = self._frame.now if self._frame else datetime.now().astimezone()
-
-        def done(path: str | None) -> None:
-            if path:
-                self.export_view(fmt, Path(path).expanduser())
-
-        prompt = PathPrompt(
-            f"Export the {pane_id} view as {fmt.upper()} to:", default_name(pane_id, moment, fmt)
-        )
-        self.push_screen(prompt, done)
+        palette.export_view_to(self, fmt)
 
     def export_view(self, fmt: str, path: Path | None = None) -> Path | None:
         """Write the current table's rows (as filtered and sorted) to CSV or JSON; a toast names the file."""
-        from widgets.export import export_rows
-        from widgets.panes import TablePane
-
-        pane_id = self.query_one(TabbedContent).active
-        if pane_id not in TABLE_PANES:
-            self.notify("Nothing to export here: open a pane with a table", severity="warning")
-            return None
-        columns, rows = self.query_one(f"#pane-{pane_id}", TablePane).export_rows()
-        moment = self._frame.now if self._frame else datetime.now().astimezone()
-        try:
-            written = export_rows(columns, rows, fmt=fmt, pane_id=pane_id, moment=moment, path=path)
-        except OSError as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
-            return None
-        self.notify(f"Exported {len(rows)} rows to {written}", title="Export")
-        return written
+        return palette.export_view(self, fmt, path)

@@ -1,0 +1,47 @@
+"""The app's panes, made after its first frame: the first frame shows a ``Loading…`` line in each tab, and
+the pane widgets (with the views, tables and cost model behind them) are imported off the UI thread, then
+mounted into their tabs: the pane on screen first, the others once data shows.
+"""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+
+from widgets.frame import PANES
+
+TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
+"""The panes with a table (one can filter, sort, open and export their rows)."""
+
+
+def import_panes() -> None:
+    """Import the panes and what the first poll builds with (run in a thread after the first frame)."""
+    import widgets.insights
+    import widgets.panedata
+    import widgets.panes  # noqa: F401
+
+
+def make_pane(pane_id: str) -> Widget:
+    """The widget of pane ``pane_id``, not yet mounted (imports the panes when :func:`import_panes` has
+    not)."""
+    from widgets.insights import InsightsPane
+    from widgets.panes import JobsTablePane, StaticPane, TablePane
+
+    if pane_id == "jobs":
+        return JobsTablePane(pane_id, id=f"pane-{pane_id}")
+    if pane_id == "insights":
+        return InsightsPane(pane_id, id=f"pane-{pane_id}")
+    if pane_id in TABLE_PANES:
+        return TablePane(pane_id, id=f"pane-{pane_id}")
+    return StaticPane(pane_id, id=f"pane-{pane_id}")
+
+
+def make_panes() -> dict[str, Widget]:
+    """Every pane's widget, by pane id, in tab order."""
+    return {pane_id: make_pane(pane_id) for pane_id, _, _ in PANES}
+
+
+def focus_target(pane: Widget) -> Widget:
+    """What gets the focus when ``pane`` is shown: its table, or the pane itself."""
+    from widgets.panes import TablePane
+
+    return pane.table if isinstance(pane, TablePane) else pane
