@@ -96,8 +96,11 @@ class Store:
         by full key (:attr:`Job.key`) for a job whose id another project or location holds already."""
         self._long: set[str] = set()
         """Job ids that more than one job has had: looked up by full key unless the id's holder matches."""
-        self._by_created: list[tuple[datetime, str]] = []
-        """A heap of (creation time, slot) to trim the window cheaply; entries of changed jobs go stale."""
+        self._by_created: list[tuple[datetime, str]] | None = None
+        """A heap of (creation time, slot) to trim the window cheaply; entries of changed jobs go stale.
+        Built the first time a job can leave the window (a replay shorter than it never needs one)."""
+        self._oldest: datetime | None = None
+        """No job was created before this (a lower bound): until the window passes it, nothing leaves."""
         self._running: frozenset[str] = frozenset()
         """The keys jobs.list last said were running: never trimmed."""
         self._jobs_view: tuple[Job, ...] | None = ()
@@ -194,13 +197,17 @@ class Store:
         for job in data.jobs:
             key = slot_of(job)
             old = jobs.get(key)
+            created = job.created
             if old is not None:
                 if old == job or (_final(old) and not _final(job)):
                     continue
-                if job.created is not None and job.created != old.created:
-                    heapq.heappush(heap, (job.created, key))
-            elif job.created is not None:
-                heapq.heappush(heap, (job.created, key))
+                if created == old.created:
+                    created = None  # its heap entry stands
+            if created is not None:
+                if heap is not None:
+                    heapq.heappush(heap, (created, key))
+                if self._oldest is None or created < self._oldest:
+                    self._oldest = created
             jobs[key] = job
             changed = True
         if data.running_keys is not None:
@@ -221,8 +228,14 @@ class Store:
 
     def _trim(self, cutoff: datetime) -> None:
         """Forget jobs created before ``cutoff``, except those still listed as running."""
-        heap = self._by_created
+        if self._oldest is None or cutoff <= self._oldest:
+            return
         jobs = self._jobs
+        heap = self._by_created
+        if heap is None:
+            heap = [(job.created, key) for key, job in jobs.items() if job.created is not None]
+            heapq.heapify(heap)
+            self._by_created = heap
         keep: list[tuple[datetime, str]] = []
         while heap and heap[0][0] < cutoff:
             entry = heapq.heappop(heap)
@@ -237,6 +250,7 @@ class Store:
             self._jobs_view = None
         for entry in keep:
             heapq.heappush(heap, entry)
+        self._oldest = heap[0][0] if heap else None
 
     # ------------------------------------------------------------ status
 

@@ -64,6 +64,18 @@ class IdentityCache(Generic[V]):
         self._values = {}
         self._kept = []
 
+    def keep_only(self, objs: Sequence[object]) -> None:
+        """Forget the values of objects not in ``objs`` (older versions of rows), keeping the others."""
+        values = self._values
+        kept: list[object] = []
+        fresh: dict[int, V] = {}
+        for obj in objs:
+            key = id(obj)
+            if key in values and key not in fresh:
+                fresh[key] = values[key]
+                kept.append(obj)
+        self._values, self._kept = fresh, kept
+
 
 class TableModel(Generic[T]):
     """Rows of ``T`` under columns: see :class:`widgets.table.VirtualTable` for the arguments."""
@@ -149,7 +161,10 @@ class TableModel(Generic[T]):
         cache, text_of = self._search_text, self.search
         if text_of is None:
             return
-        for obj in list(self.rows):
+        rows = list(self.rows)
+        if len(cache) > len(rows):
+            cache.keep_only(rows)  # the texts of jobs since replaced go
+        for obj in rows:
             if cache.get(obj) is None:
                 cache.put(obj, text_of(obj).lower())
 

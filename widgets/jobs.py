@@ -185,11 +185,15 @@ class JobsPane(Vertical):
 
     def _warm(self) -> None:
         """Off the UI thread: each job's search text and $ estimate, so the first filter or sort by cost
-        does not pay for them."""
+        does not pay for them; the values of jobs no longer shown (older versions) are dropped."""
         self.table.warm_search()
+        rows = list(self.table.rows)
+        costs = self._costs
+        if len(costs) > len(rows):
+            costs.keep_only(rows)
         cost = self.table.sort_key("cost_usd")
         if cost is not None:
-            for job in self.table.rows:
+            for job in rows:
                 cost(job)
 
     def ordered(self, jobs: tuple[Job, ...], now: datetime) -> list[Job]:

@@ -44,3 +44,12 @@ def test_an_object_given_up_elsewhere_is_kept_so_its_id_is_never_reused() -> Non
     cache.clear()
     assert len(cache) == 0
     assert cache.get(fresh[0]) is None
+
+
+def test_keep_only_the_rows_still_shown() -> None:
+    old, kept, new = (Job(project="p", job_id=name) for name in ("old", "kept", "new"))
+    cache: IdentityCache[str] = IdentityCache()
+    cache.put(old, "o")
+    cache.put(kept, "k")
+    cache.keep_only([kept, new, kept])
+    assert (cache.get(old), cache.get(kept), cache.get(new), len(cache)) == (None, "k", None, 1)
