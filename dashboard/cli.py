@@ -301,10 +301,13 @@ def run(args: argparse.Namespace) -> int:
             config=costed,
             fail_on=args.fail_on or (),
         )
-    from dashboard.app import run_app
-    from dashboard.config import load_config
+    from dashboard.launch import run_app
 
-    app_config = load_config(args.config) if args.config is not None else None
+    app_config = None
+    if args.config is not None:
+        from dashboard.config import load_config
+
+        app_config = load_config(args.config)
     return run_app(recording=path, mode=mode, speed=args.speed, config=app_config)
 
 
