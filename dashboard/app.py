@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -204,8 +205,11 @@ class DashboardApp(App[int]):
         if self.polling and not self._busy.locked():
             await self.poll_now()
 
-    async def poll_now(self, before: Callable[[Session], None] | None = None) -> None:
-        """Poll, snapshot and build the panes off the UI thread (``before`` runs first, in the thread)."""
+    async def poll_now(self, before: Callable[[Session], None] | None = None, *, force: bool = False) -> None:
+        """Poll, snapshot and build the panes off the UI thread (``before`` runs first, in the thread).
+
+        Without ``before`` or ``force``, a new frame is built only when :func:`~dashboard.session.needs_frame`
+        says so; otherwise only the header's clock moves."""
         from widgets.panes import JobsTablePane
 
         session = self._session
@@ -215,20 +219,32 @@ class DashboardApp(App[int]):
         jobs = jobs_pane.jobs
         async with self._busy:
 
-            def work() -> Frame:
+            def work() -> Frame | datetime:
                 from dataclasses import replace
 
-                from dashboard.session import collect
+                from dashboard.session import apply_due, needs_frame
                 from widgets.panedata import Rules, build
 
                 if before is not None:
                     before(session)
-                snapshot, now = collect(session)
+                applied = apply_due(session)
+                now = session.clock.now()
+                fresh = force or before is not None
+                last = self._frame.now if self._frame is not None and not fresh else None
+                if not needs_frame(applied, now, last):
+                    return now  # nothing new: only the header's clock moves
+                snapshot = session.store.snapshot(now)
                 self._rules = self._rules or Rules(self._insight_settings)
                 frame = build(snapshot, now, config=self._config, rules=self._rules)
                 return replace(frame, jobs=jobs.prepare(snapshot, now))
 
             frame = await asyncio.to_thread(work)
+            if isinstance(frame, datetime):
+                if self._frame is not None and frame != self._frame.now:
+                    from dataclasses import replace
+
+                    self.update_header(replace(self._frame, now=frame))
+                return
             drawn = ""
             if len(self._mounted) < len(self._panes):  # the first poll: its data on screen at once
                 drawn = self.query_one(TabbedContent).active
@@ -341,7 +357,7 @@ class DashboardApp(App[int]):
 
     async def action_refresh(self) -> None:
         """Poll now."""
-        await self.poll_now()
+        await self.poll_now(force=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The replay keys (space, ``+``, ``-``, ``[``, ``]``) only when the session replays a recording:

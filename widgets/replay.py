@@ -66,6 +66,6 @@ async def step(app: DashboardApp, direction: int) -> None:
         return
     if direction > 0:
         clock.seek(target)
-        await app.poll_now()
+        await app.poll_now(force=True)
     else:
         await app.poll_now(lambda s: rebuild(s, target))

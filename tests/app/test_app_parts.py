@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,32 @@ def test_the_demo_opens_where_things_happen() -> None:
     assert any(j.state == "RUNNING" for j in snapshot.jobs)
     replay = open_recording(demo_path(), "replay", paused=True)
     assert collect(replay)[1] == datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
+
+
+def test_a_new_frame_only_when_polls_came_the_clock_went_back_or_time_passed() -> None:
+    from dashboard.session import REFRESH_EVERY, needs_frame
+
+    last = datetime(2026, 11, 26, 7, 25, tzinfo=UTC)
+    assert needs_frame(0, last, None)  # none yet
+    assert not needs_frame(0, last, last)  # a paused replay: nothing to build
+    assert needs_frame(1, last, last)  # a poll came
+    assert not needs_frame(0, last + REFRESH_EVERY / 2, last)
+    assert needs_frame(0, last + REFRESH_EVERY, last)  # the data's ages moved on
+    assert needs_frame(0, last - timedelta(seconds=1), last)  # stepped back
+
+
+@pytest.mark.timeout(60)
+async def test_a_paused_replay_builds_no_frame_per_tick() -> None:
+    from app.helpers import settle
+    from dashboard.app import DashboardApp
+
+    app = DashboardApp(lambda: open_recording(demo_path(), "demo", at=AT, paused=True), poll_every=0.05)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        first = app._frame
+        await pilot.pause(0.5)  # ten ticks
+        assert app._frame is first
+        await pilot.press("r")  # refresh now: a new frame all the same
+        await pilot.pause(0.3)
+        assert app._frame is not first
+        await pilot.press("q")
