@@ -7,6 +7,7 @@ are plain text built from cloud data: whoever shows them renders them literally.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dashboard.errors import SourceError
@@ -90,6 +91,19 @@ def _is_quota(code: str, status: int | None) -> bool:
     return any(q in code for q in _QUOTA_REASONS) or code.startswith("429") or status == 429
 
 
+_SERVICE = re.compile(r"apis/api/([a-z0-9.-]+\.googleapis\.com)")
+_DISABLED = ("has not been used in project", "it is disabled", "SERVICE_DISABLED", "accessNotConfigured")
+
+
+def _disabled_api(code: str, message: str) -> str | None:
+    """The API a 403 / PERMISSION_DENIED says is not enabled (``dataproc.googleapis.com``), "" when it does
+    not name it, None when the error is not about a disabled API at all."""
+    if not any(d in code or d in message for d in _DISABLED):
+        return None
+    found = _SERVICE.search(message)
+    return found.group(1) if found else ""
+
+
 def _short(message: str) -> str:
     line = message.strip().splitlines()[0] if message.strip() else ""
     return line if len(line) <= MESSAGE_CHARS else line[: MESSAGE_CHARS - 1] + "…"
@@ -108,6 +122,11 @@ def error_reason(source: SourceName, exchange: Exchange) -> str:
     where = target(exchange)
     call = call_name(exchange)
     context = f"{call}, {where}" if where else call
+    disabled = _disabled_api(code, message) if _is_denied(code, status) else None
+    if disabled is not None:  # not a missing role: no role helps until the API is enabled
+        on = f" in {where.split(', ')[0]}" if where else ""
+        enable = f"; gcloud services enable {disabled}" if disabled else ""
+        return f"{code}: API not enabled{on}{enable} ({call})"
     if _is_denied(code, status):
         grant = grant_for(source, exchange.method, message)
         if grant is not None:

@@ -44,6 +44,20 @@ def clusters(error: dict[str, Any]) -> Any:
             "NOT_FOUND: Project p1 not found; check the project and region "
             "(ListClusters, project p1, us-central1)",
         ),
+        (
+            grpc_error(
+                "PERMISSION_DENIED",
+                "Cloud Dataproc API has not been used in project 412884720915 before or it is disabled. "
+                "Enable it by visiting https://console.developers.google.com/apis/api/dataproc.googleapis.com"
+                "/overview?project=412884720915 then retry.",
+            ),
+            "PERMISSION_DENIED: API not enabled in project p1; "
+            "gcloud services enable dataproc.googleapis.com (ListClusters)",
+        ),
+        (
+            grpc_error("PERMISSION_DENIED", "SERVICE_DISABLED"),
+            "PERMISSION_DENIED: API not enabled in project p1 (ListClusters)",
+        ),
         (grpc_error("DEADLINE_EXCEEDED"), "DEADLINE_EXCEEDED (ListClusters, project p1, us-central1)"),
         (
             grpc_error("INTERNAL", "first line\nsecond line"),
