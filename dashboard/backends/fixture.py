@@ -29,6 +29,7 @@ from typing import Any, Literal, cast
 import msgspec
 
 from dashboard.backends.base import Poll
+from dashboard.backends.raw import find_item, is_thing, named_row, raw_target
 from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
 from dashboard.models import Job, JobsData, SourceData, SourceName
@@ -163,7 +164,7 @@ class FixtureBackend:
         """The newest recorded API item (up to the clock's moment) for one thing: a ``jobs.list`` job, a
         history row, a reservation, a cluster, a Dataflow job. Reads the source's log again, so the parsed
         recording need not keep its exchanges (:class:`~dashboard.backends.base.SupportsRaw`)."""
-        found = _raw_target(kind, key)
+        found = raw_target(kind, key)
         if found is None:
             return None
         source, ident = found
@@ -181,11 +182,11 @@ class FixtureBackend:
                 exchange = msgspec.json.decode(line, type=Exchange)
             except (msgspec.DecodeError, msgspec.ValidationError):
                 continue
-            if exchange.t > now or exchange.response is None or "timeseries" in exchange.method.lower():
-                continue  # Monitoring series name things too, but are not the thing
-            item = _find_item(exchange.response, ident)
+            if exchange.t > now or exchange.response is None or not is_thing(exchange.method):
+                continue
+            item = find_item(exchange.response, ident)
             if item is not None:
-                return _named_row(exchange.response, item)
+                return named_row(exchange.response, item)
         return None
 
     def close(self) -> None:
@@ -269,69 +270,6 @@ def _share_versions(data: JobsData, versions: dict[str, Job], running: frozenset
             before = {key: key for key in running}
             keys = frozenset(before.get(key, key) for key in keys)
     return msgspec.structs.replace(data, jobs=tuple(jobs), running_keys=keys)
-
-
-_RAW_SOURCES: dict[str, SourceName] = {
-    "job": "jobs",
-    "reservation": "reservations",
-    "cluster": "dataproc",
-    "dataflow": "dataflow",
-}
-
-
-def _raw_target(kind: str, key: str) -> tuple[SourceName, str] | None:
-    """The source and the identifier to look for in its payloads, from an item's kind and key."""
-    source = _RAW_SOURCES.get(kind)
-    if source is None or not key:
-        return None
-    if kind in ("job", "reservation"):  # project:LOCATION.id
-        ident = key.split(":", 1)[-1].split(".", 1)[-1]
-    else:  # project/region/name
-        ident = key.rsplit("/", 1)[-1]
-    return (source, ident) if ident else None
-
-
-def _holds(value: object, ident: str, depth: int) -> bool:
-    """Whether a payload item holds ``ident`` as a value (or a resource name ending in ``/ident``)."""
-    if isinstance(value, str):
-        return value == ident or value.endswith("/" + ident)
-    if depth <= 0:
-        return False
-    if isinstance(value, dict):
-        return any(_holds(v, ident, depth - 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds(v, ident, depth - 1) for v in value)
-    return False
-
-
-def _find_item(payload: object, ident: str) -> dict[str, Any] | None:
-    """The first object in a list of ``payload`` that holds ``ident`` near its top."""
-    if isinstance(payload, dict):
-        for value in payload.values():
-            found = _find_item(value, ident)
-            if found is not None:
-                return found
-    elif isinstance(payload, list):
-        for element in payload:
-            if isinstance(element, dict) and _holds(element, ident, 4):
-                return element
-        for element in payload:
-            found = _find_item(element, ident)
-            if found is not None:
-                return found
-    return None
-
-
-def _named_row(response: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    """A BigQuery result row (``{"f": [{"v": ...}]}``) with its schema's column names; anything else as is."""
-    fields = response.get("schema", {}).get("fields") if isinstance(response.get("schema"), dict) else None
-    cells = item.get("f")
-    if not isinstance(fields, list) or not isinstance(cells, list) or len(fields) != len(cells):
-        return item
-    return {
-        str(f.get("name", i)): c.get("v") if isinstance(c, dict) else c
-        for i, (f, c) in enumerate(zip(fields, cells, strict=True))
-    }
 
 
 def _span(recording: Recording) -> tuple[datetime, datetime]:

@@ -174,6 +174,10 @@ def test_raw_payloads_of_the_latest_poll(fakes: Servers, tmp_path: Path) -> None
     item = backend.raw("job", running)
     assert item is not None
     assert item["jobReference"]["jobId"] == running.rsplit(".", 1)[-1]
+    done = next(j for j in jobs.jobs if j.state == "DONE" and j.key not in (jobs.running_keys or ()))
+    row = backend.raw("job", done.key)  # a history row, with its columns named as the fixture backend does
+    assert row is not None
+    assert row["job_id"] == done.job_id
     cluster = proc.clusters[0]
     found = backend.raw("cluster", f"{cluster.project}/{cluster.region}/{cluster.name}")
     assert found is not None

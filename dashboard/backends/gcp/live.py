@@ -16,6 +16,7 @@ from typing import Any
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.context import FetchContext
+from dashboard.backends.raw import find_item, is_thing, named_row, raw_target
 from dashboard.clock import Clock, SystemClock
 from dashboard.config import Config
 from dashboard.errors import GcpdashError, SourceError, UsageError
@@ -137,19 +138,16 @@ class LiveBackend:
             kind: ``job``, ``reservation``, ``cluster`` or ``dataflow``.
             key: The item's key as the views key it (``project:LOCATION.job_id``, ``project/region/name``).
         """
-        source = _RAW_SOURCES.get(kind)
-        if source is None or not key:
+        target = raw_target(kind, key)
+        if target is None:
             return None
-        if kind in ("job", "reservation"):
-            ident = key.split(":", 1)[-1].split(".", 1)[-1]
-        else:
-            ident = key.rsplit("/", 1)[-1]
+        source, ident = target
         for exchange in reversed(self.last_exchanges.get(source, [])):
-            if exchange.response is None or "timeseries" in exchange.method.lower():
-                continue  # Monitoring series name things too, but are not the thing
-            found = _find_item(exchange.response, ident)
+            if exchange.response is None or not is_thing(exchange.method):
+                continue
+            found = find_item(exchange.response, ident)
             if found is not None:
-                return found
+                return named_row(exchange.response, found)
         return None
 
     def close(self) -> None:
@@ -161,45 +159,6 @@ class LiveBackend:
             from dashboard.backends.gcp.billing import close
 
             close(self.ctx)
-
-
-_RAW_SOURCES: dict[str, SourceName] = {
-    "job": "jobs",
-    "reservation": "reservations",
-    "cluster": "dataproc",
-    "dataflow": "dataflow",
-}
-
-
-def _holds(value: object, ident: str, depth: int) -> bool:
-    """Whether a payload item holds ``ident`` as a value (or a resource name ending in ``/ident``)."""
-    if isinstance(value, str):
-        return value == ident or value.endswith("/" + ident)
-    if depth <= 0:
-        return False
-    if isinstance(value, dict):
-        return any(_holds(v, ident, depth - 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds(v, ident, depth - 1) for v in value)
-    return False
-
-
-def _find_item(payload: object, ident: str) -> dict[str, Any] | None:
-    """The first object in a list within ``payload`` that holds ``ident`` near its top."""
-    if isinstance(payload, dict):
-        for value in payload.values():
-            found = _find_item(value, ident)
-            if found is not None:
-                return found
-    elif isinstance(payload, list):
-        for element in payload:
-            if isinstance(element, dict) and _holds(element, ident, 4):
-                return element
-        for element in payload:
-            found = _find_item(element, ident)
-            if found is not None:
-                return found
-    return None
 
 
 def create(options: Mapping[str, object]) -> LiveBackend:
