@@ -1,0 +1,73 @@
+"""The first frame comes before the session: the header, the tab bar and a ``Loading…`` line are on the
+screen while the recording is still being opened, a pane chosen meanwhile is the one shown (and focused)
+once data comes, and the frame is the app's only once every pane is in place."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual.widgets import TabbedContent
+
+from dashboard.app import DashboardApp
+from dashboard.session import Session
+from widgets.table import VirtualTable
+
+from .conftest import demo_session
+from .helpers import screen_text, settle
+
+
+def gated_app() -> tuple[DashboardApp, threading.Event]:
+    """An app whose session opens only once the returned event is set."""
+    gate = threading.Event()
+
+    def open_session() -> Session:
+        assert gate.wait(30), "the test never let the session open"
+        return demo_session()
+
+    return DashboardApp(open_session, subtitle="demo", poll_every=None), gate
+
+
+@pytest.mark.timeout(60)
+async def test_first_frame_is_painted_before_the_session_opens() -> None:
+    app, gate = gated_app()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert text.splitlines()[0].strip() == "gcpdash  loading…"
+            assert "1 Overview" in text
+            assert "7 Insights" in text
+            assert "Loading…" in text
+            assert "q Quit" in text
+            assert app._session is None
+            assert app._frame is None
+            gate.set()
+            await settle(pilot, app)
+            text = screen_text(app)
+            assert "Loading…" not in text
+            assert "demo 2026-11-26 07:25:00 UTC paused" in text.splitlines()[0]
+            # every pane is in place once the frame is the app's
+            for pane_id in ("overview", "jobs", "slots", "dataproc", "dataflow", "cost", "insights"):
+                assert app.query(f"#pane-{pane_id}"), pane_id
+    finally:
+        gate.set()
+
+
+@pytest.mark.timeout(60)
+async def test_pane_chosen_while_loading_is_shown_and_focused() -> None:
+    app, gate = gated_app()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause(0.3)
+            await pilot.press("4")
+            await pilot.pause()
+            assert app.query_one(TabbedContent).active == "dataproc"
+            gate.set()
+            await settle(pilot, app)
+            table = app.query_one("#table-dataproc", VirtualTable)
+            assert app.focused is table
+            assert any(row.cells[0].plain == "reporting-tmp" for row in table.view)
+            assert "Dataproc  OK" in screen_text(app)
+    finally:
+        gate.set()
