@@ -151,9 +151,9 @@ class DashboardApp(App[int]):
                     yield Static("Loading…", classes="pane-loading", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        """Paint the first frame; then (after it is on the screen) open the session in a worker."""
-        self.call_after_refresh(self.run_worker, self._start(), name="start", group="start")
+    def on_ready(self) -> None:
+        """The first frame is on the screen (Textual's ``Ready``): open the session and poll in a worker."""
+        self.run_worker(self._start(), name="start", group="start")
 
     async def _start(self) -> None:
         """Open the session off the UI thread while the panes are imported and the one shown is mounted,
