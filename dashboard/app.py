@@ -175,29 +175,10 @@ class DashboardApp(App[int]):
             self.set_interval(self._poll_every, self._tick)
 
     async def _mount_panes(self, pane_ids: Iterable[str]) -> None:
-        """Put these panes in their tabs in place of their ``Loading…`` line; a pane chosen meanwhile
-        gets the focus."""
-        from widgets.paneset import focus_target
+        """Put these panes in their tabs (see :func:`widgets.paneset.mount_panes`)."""
+        from widgets.paneset import mount_panes
 
-        for pane_id in pane_ids:
-            if pane_id in self._mounted:
-                continue
-            tab = self.query_one(f"#{pane_id}", TabPane)
-            await tab.query_children(".pane-loading").remove()
-            await tab.mount(self._panes[pane_id])
-            self._mounted.add(pane_id)
-        pending = self._focus_pending
-        if pending in self._mounted:
-            self._focus_pending = None
-            if pending == self.query_one(TabbedContent).active:
-                self.update_pane(pending)
-                focus_target(self._panes[pending]).focus()
-
-    async def _painted(self) -> None:
-        """Wait until the screen is refreshed: what was just drawn is on the terminal."""
-        done = asyncio.Event()
-        if self.call_after_refresh(done.set):
-            await done.wait()
+        await mount_panes(self, pane_ids)
 
     # ---------------------------------------------------------------- polling
 
@@ -211,6 +192,7 @@ class DashboardApp(App[int]):
         Without ``before`` or ``force``, a new frame is built only when :func:`~dashboard.session.needs_frame`
         says so; otherwise only the header's clock moves."""
         from widgets.panes import JobsTablePane
+        from widgets.paneset import painted
 
         session = self._session
         jobs_pane = self._panes.get("jobs")
@@ -251,7 +233,7 @@ class DashboardApp(App[int]):
                 await self._mount_panes([drawn])
                 self.update_header(frame)
                 self.update_pane(drawn, frame)
-                await self._painted()
+                await painted(self)
                 await self._mount_panes(self._panes)
             self._show(frame, drawn=drawn)
 

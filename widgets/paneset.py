@@ -5,9 +5,17 @@ mounted into their tabs: the pane on screen first, the others once data shows.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from textual.widget import Widget
+from textual.widgets import TabbedContent, TabPane
 
 from widgets.frame import PANES
+
+if TYPE_CHECKING:
+    from dashboard.app import DashboardApp
 
 TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
 """The panes with a table (one can filter, sort, open and export their rows)."""
@@ -45,3 +53,28 @@ def focus_target(pane: Widget) -> Widget:
     from widgets.panes import TablePane
 
     return pane.table if isinstance(pane, TablePane) else pane
+
+
+async def mount_panes(app: DashboardApp, pane_ids: Iterable[str]) -> None:
+    """Put these panes of ``app`` in their tabs in place of their ``Loading…`` line; a pane chosen
+    meanwhile (``app._focus_pending``) is drawn and gets the focus once it is mounted."""
+    for pane_id in pane_ids:
+        if pane_id in app._mounted:
+            continue
+        tab = app.query_one(f"#{pane_id}", TabPane)
+        await tab.query_children(".pane-loading").remove()
+        await tab.mount(app._panes[pane_id])
+        app._mounted.add(pane_id)
+    pending = app._focus_pending
+    if pending in app._mounted:
+        app._focus_pending = None
+        if pending == app.query_one(TabbedContent).active:
+            app.update_pane(pending)
+            focus_target(app._panes[pending]).focus()
+
+
+async def painted(app: DashboardApp) -> None:
+    """Wait until ``app``'s screen is refreshed: what was just drawn is on the terminal."""
+    done = asyncio.Event()
+    if app.call_after_refresh(done.set):
+        await done.wait()
