@@ -6,7 +6,7 @@ tmux starts first with an idle pane; the clock starts when the pane is respawned
 
 The app starts with its modules compiled, as an installed gcpdash does (pip compiles them; a checkout
 compiles them on its first run): ``PYTHONDONTWRITEBYTECODE``, when the environment sets it, would make
-every start compile gcpdash's ~150 modules again (about 60 ms). The runs write their bytecode to a
+every start compile the ~80 gcpdash modules it loads again (50-60 ms). The runs write their bytecode to a
 directory of their own (:data:`PYCACHE`, ``PYTHONPYCACHEPREFIX``), and one run before the measured ones
 fills it.
 """
