@@ -1,0 +1,85 @@
+"""What the demo recording holds, read with Google's client libraries: shared by the demo tests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from google.cloud import bigquery_reservation_v1, dataflow_v1beta3, dataproc_v1, monitoring_v3
+from google.cloud.bigquery import _helpers
+from google.cloud.bigquery.schema import SchemaField
+from google.cloud.billing import budgets_v1
+
+from dashboard.recording import format as fmt
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "demo"
+SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "billing")
+POLLING = {
+    "jobs": (timedelta(0), timedelta(seconds=30)),
+    "billing": (timedelta(seconds=90), timedelta(hours=1)),
+}
+"""Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
+START = datetime(2026, 11, 26, 6, tzinfo=UTC)
+END = START + timedelta(hours=3)
+
+if str(ROOT / "fixtures") not in sys.path:
+    sys.path.insert(0, str(ROOT / "fixtures"))
+
+GRPC: dict[str, tuple[Any, Any]] = {
+    fmt.BUDGETS_LIST_BUDGETS: (budgets_v1.ListBudgetsRequest, budgets_v1.ListBudgetsResponse),
+    fmt.RES_LIST_RESERVATIONS: (
+        bigquery_reservation_v1.ListReservationsRequest,
+        bigquery_reservation_v1.ListReservationsResponse,
+    ),
+    fmt.RES_LIST_COMMITMENTS: (
+        bigquery_reservation_v1.ListCapacityCommitmentsRequest,
+        bigquery_reservation_v1.ListCapacityCommitmentsResponse,
+    ),
+    fmt.RES_SEARCH_ALL_ASSIGNMENTS: (
+        bigquery_reservation_v1.SearchAllAssignmentsRequest,
+        bigquery_reservation_v1.SearchAllAssignmentsResponse,
+    ),
+    fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
+    fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
+    fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (dataflow_v1beta3.ListJobsRequest, dataflow_v1beta3.ListJobsResponse),
+}
+GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
+
+
+@cache
+def exchanges(source: str) -> list[dict[str, Any]]:
+    """Every exchange of a source, as plain JSON."""
+    with (DEMO / f"{source}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def by_method(source: str, method: str) -> list[dict[str, Any]]:
+    return [e for e in exchanges(source) if e["method"] == method]
+
+
+@cache
+def history_rows() -> list[tuple[datetime, dict[str, Any]]]:
+    """(poll time, decoded row) of every history row, decoded by google-cloud-bigquery's own row parser."""
+    out, schema = [], None
+    for e in exchanges("jobs"):
+        if e["method"] == fmt.BQ_JOBS_QUERY:
+            schema = [SchemaField.from_api_repr(f) for f in e["response"]["schema"]["fields"]]
+        elif e["method"] != fmt.BQ_GET_QUERY_RESULTS:
+            continue
+        assert schema is not None
+        poll_time = datetime.fromisoformat(e["t"])
+        out += [
+            (poll_time, dict(row.items()))
+            for row in _helpers._rows_from_json(e["response"].get("rows", []), schema)
+        ]
+    return out
+
+
+def latest_rows() -> dict[str, dict[str, Any]]:
+    """Each job's row as the last history poll that saw it returned it."""
+    return {row["job_id"]: row for _, row in history_rows()}
