@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with Servers(args.fail) as servers:
-        args.config_out.write_text(servers.config(), encoding="utf-8")
+        # generous timeouts: the loopback fakes answer in milliseconds, but a loaded CI machine starting
+        # gcpdash and gRPC in other processes can stall a call for seconds
+        args.config_out.write_text(servers.config(timeout=10.0, deadline=10.0), encoding="utf-8")
         print(f"serving: bigquery {servers.rest.url}, gRPC {servers.grpc.address}; config {args.config_out}")
         sys.stdout.flush()
         with contextlib.suppress(KeyboardInterrupt):
