@@ -282,6 +282,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         shown, widths = self._widths(width)
         base = self.rich_style
         if y == 0:
+            if self._content_width() != self.virtual_size.width:  # a scrollbar came or went: no Resize
+                self.call_later(self._fit_virtual_size)
             text = line(self.columns, shown, widths, header_cells(self.columns, self.model.sort))
             style = base + self.get_component_rich_style("virtual-table--header")
         else:
@@ -306,8 +308,14 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out again for the new width."""
-        self.virtual_size = Size(self._content_width(), len(self.model.view) + 1)
+        self._fit_virtual_size()
         self._scroll_cursor_into_view()
+
+    def _fit_virtual_size(self) -> None:
+        """The scrollable size for the columns as laid out for the width there is now."""
+        size = Size(self._content_width(), len(self.model.view) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     # ------------------------------------------------------------ cursor
 

@@ -4,6 +4,7 @@ replay clock paused at 07:25:00, no wall-clock anywhere on screen). Update with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +20,23 @@ pytestmark = pytest.mark.timeout(120)
 
 SnapCompare = Callable[..., bool]
 MakeApp = Callable[..., DashboardApp]
+
+
+async def steady(pilot: Pilot[Any], app: DashboardApp, tries: int = 40) -> None:
+    """Wait until the screen's text stays the same over 0.15 s: the tables settle their scrollbars after
+    sizing their columns, later on a loaded machine (a fixed pause made the snapshots flaky there)."""
+    before = _text(app.export_screenshot())
+    for _ in range(tries):
+        await pilot.pause(0.15)
+        now = _text(app.export_screenshot())
+        if now == before:
+            return
+        before = now
+
+
+def _text(svg: str) -> list[str]:
+    """The characters of a screenshot, without styles (a blinking cursor changes only those)."""
+    return re.findall(r">([^<]*)</text>", svg)
 
 
 def _ready(
@@ -39,8 +57,9 @@ def _ready(
             await pilot.press(key)
             await pilot.pause(0.3)
         app.clear_notifications()  # the panes, not the startup toast of the critical insights
-        await pilot.pause(0.5)  # let the tables settle their scrollbars after sizing columns
+        await pilot.pause(0.3)
         await pilot.wait_for_scheduled_animations()
+        await steady(pilot, app)
 
     return run_before
 
