@@ -243,7 +243,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         model = self.model
         model.rebuild()
         view = model.view
-        self.virtual_size = Size(self._content_width(), len(view) + 1)
+        self._fit_virtual_size()
         index = model.find(old_key, self._cursor) if old_key is not None else None
         if index is None:
             self._cursor = max(0, min(self._cursor, len(view) - 1))
@@ -263,7 +263,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     def _row(self, obj: T) -> Row:
         row, widened = self.model.row(obj)
         if widened:
-            self.virtual_size = Size(self._content_width(), len(self.model.view) + 1)
+            self._fit_virtual_size()
             self.refresh()
         return row
 
@@ -312,10 +312,8 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self._scroll_cursor_into_view()
 
     def _fit_virtual_size(self) -> None:
-        """The scrollable size for the columns as laid out for the width there is now."""
-        size = Size(self._content_width(), len(self.model.view) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
+        """The scrollable size: the columns as laid out for the width there is now, and every row."""
+        self.virtual_size = Size(self._content_width(), len(self.model.view) + 1)
 
     # ------------------------------------------------------------ cursor
 

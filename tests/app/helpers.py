@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.pilot import Pilot
 
 from dashboard.app import DashboardApp
+from widgets.table import VirtualTable
 
 
 def screen_text(app: DashboardApp) -> str:
@@ -21,3 +24,8 @@ async def settle(pilot: Pilot[int], app: DashboardApp) -> None:
             break
     await pilot.pause()
     assert app._frame is not None, "no frame after 10 s"
+
+
+def table(app: DashboardApp, pane_id: str) -> VirtualTable[Any]:
+    """The table of a pane."""
+    return app.query_one(f"#pane-{pane_id}").query(VirtualTable).first()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from textual.widgets import TabbedContent
@@ -16,10 +15,9 @@ from dashboard.insights import RULES, Context, Insight, evaluate, rule, settings
 from dashboard.session import collect, poll_stop
 from widgets.detail.screens import DetailScreen, RawScreen
 from widgets.insights import InsightsPane
-from widgets.table import VirtualTable
 
 from .conftest import AT, demo_session
-from .helpers import screen_text, settle
+from .helpers import screen_text, settle, table
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -32,11 +30,6 @@ ERROR_INSIGHT = "dataproc.error_cluster:ml-features"
 
 LATE = AT + timedelta(minutes=2)
 LATE_RULE = "test.late_critical"
-
-
-def table(app: DashboardApp, pane_id: str) -> VirtualTable[Any]:
-    """The table of a pane."""
-    return app.query_one(f"#pane-{pane_id}").query(VirtualTable).first()
 
 
 def active(app: DashboardApp) -> str:
