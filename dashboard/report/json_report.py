@@ -11,6 +11,7 @@ document to a terminal (``cat``, ``less -r``) cannot reorder or recolour it eith
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
@@ -156,7 +157,7 @@ def render_json(
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of :class:`SnapshotDocument`, as committed in
     ``dashboard/data/snapshot.schema.json``."""
-    generated = msgspec.json.schema(SnapshotDocument)
+    generated = _tidy_descriptions(msgspec.json.schema(SnapshotDocument))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_URI,
@@ -165,6 +166,22 @@ def json_schema() -> dict[str, Any]:
         "Costs are estimates from list prices. Within gcpdash.snapshot/1 changes are additive only.",
         **generated,
     }
+
+
+def _tidy_descriptions(node: Any) -> Any:
+    """``node`` with every ``description`` text written as :func:`inspect.cleandoc` writes a docstring:
+    the committed schema must not depend on how a msgspec release indents the docstrings it copies
+    (0.22 kept their indentation, 0.23 strips it)."""
+    if isinstance(node, dict):
+        return {
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
+            else _tidy_descriptions(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_tidy_descriptions(value) for value in node]
+    return node
 
 
 def schema_text() -> str:

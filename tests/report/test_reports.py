@@ -44,6 +44,23 @@ def test_committed_schema_is_in_sync_with_the_structs() -> None:
     )
 
 
+def test_schema_descriptions_do_not_keep_docstring_indentation() -> None:
+    # msgspec 0.22 copied docstrings with their indentation, 0.23 strips it: the committed file must be
+    # the same under both, so no description line may start with the docstring's indentation.
+    def descriptions(node: object) -> list[str]:
+        if isinstance(node, dict):
+            own = [v for k, v in node.items() if k == "description" and isinstance(v, str)]
+            return own + [d for v in node.values() for d in descriptions(v)]
+        if isinstance(node, list):
+            return [d for v in node for d in descriptions(v)]
+        return []
+
+    found = descriptions(_schema())
+    assert len(found) > 20
+    assert [d for d in found if any(line.startswith(" ") for line in d.splitlines())] == []
+    assert any("\n" in d for d in found)  # paragraphs are kept, only the indentation goes
+
+
 def test_schema_is_draft_2020_12_and_valid() -> None:
     schema = _schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
