@@ -157,7 +157,7 @@ def render_json(
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of :class:`SnapshotDocument`, as committed in
     ``dashboard/data/snapshot.schema.json``."""
-    generated = _tidy_descriptions(msgspec.json.schema(SnapshotDocument))
+    generated = _canonical(msgspec.json.schema(SnapshotDocument))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_URI,
@@ -168,19 +168,23 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _tidy_descriptions(node: Any) -> Any:
-    """``node`` with every ``description`` text written as :func:`inspect.cleandoc` writes a docstring:
-    the committed schema must not depend on how a msgspec release indents the docstrings it copies
-    (0.22 kept their indentation, 0.23 strips it)."""
+def _canonical(node: Any) -> Any:
+    """``node`` in one canonical form, so that the committed schema does not depend on the msgspec release
+    that wrote it: every ``description`` as :func:`inspect.cleandoc` writes a docstring (0.22 kept the
+    docstrings' indentation, 0.23 strips it) and the alternatives of every ``anyOf`` in one order (0.19
+    lists ``null`` last, later releases first; the order means nothing in JSON Schema)."""
     if isinstance(node, dict):
-        return {
-            key: inspect.cleandoc(value)
-            if key == "description" and isinstance(value, str)
-            else _tidy_descriptions(value)
-            for key, value in node.items()
-        }
+        tidy: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                tidy[key] = inspect.cleandoc(value)
+            elif key == "anyOf" and isinstance(value, list):
+                tidy[key] = sorted((_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+            else:
+                tidy[key] = _canonical(value)
+        return tidy
     if isinstance(node, list):
-        return [_tidy_descriptions(value) for value in node]
+        return [_canonical(value) for value in node]
     return node
 
 
