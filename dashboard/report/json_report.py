@@ -179,7 +179,7 @@ def _canonical(node: Any) -> Any:
             if key == "description" and isinstance(value, str):
                 tidy[key] = inspect.cleandoc(value)
             elif key == "anyOf" and isinstance(value, list):
-                tidy[key] = sorted((_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+                tidy[key] = sorted(map(_canonical, value), key=lambda v: json.dumps(v, sort_keys=True))
             else:
                 tidy[key] = _canonical(value)
         return tidy
