@@ -51,7 +51,7 @@ lock:
 test-latest:
 	rm -rf $(LATEST)
 	$(PYTHON) -m venv $(LATEST)
-	PIP_DISABLE_PIP_VERSION_CHECK=1 $(LATEST)/bin/python -m pip install --quiet --upgrade -e '.[dev]'
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(LATEST)/bin/python -m pip install --quiet --upgrade -e '.[dev]' -r requirements/build.in
 	@$(LATEST)/bin/python -m pip freeze --exclude-editable | diff <(grep -E '^[A-Za-z0-9_.-]+==' $(LOCK) \
 		| sed 's/ .*//' | tr A-Z_ a-z- | sort) <(tr A-Z_ a-z- | sort) | grep '^>' | sed 's/^>/newer than the lock:/' || true
 	@if $(LATEST)/bin/ruff check . && $(LATEST)/bin/mypy && GRPC_VERBOSITY=ERROR $(LATEST)/bin/pytest; then \
