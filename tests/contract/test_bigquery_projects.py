@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dashboard.backends.base import Poll
 from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
 from dashboard.cost import estimate
@@ -109,7 +110,31 @@ def test_a_workforce_principal_is_its_principal_subject(fake: FakeRest) -> None:
     assert "(unknown)" not in principals
 
 
-def live_poll(data: JobsData) -> object:
-    from dashboard.backends.base import Poll
+def live_poll(data: JobsData, t: datetime = T0) -> Poll:
+    return Poll(source="jobs", t=t, data=data)
 
-    return Poll(source="jobs", t=T0, data=data)
+
+def test_a_queued_job_is_replaced_when_it_runs_then_when_it_is_done(fake: FakeRest) -> None:
+    assert fake.world is not None
+    clock = StepClock()
+    live = backend(fake, clock)
+    store = live_store(live)
+
+    def step(seconds: float) -> dict[str, str]:
+        clock.at = T0 + timedelta(seconds=seconds)
+        store.apply(live_poll(poll(live), clock.at))
+        return {j.job_id: j.state for j in store.snapshot(clock.at).jobs if j.project == "acme-bi"}
+
+    assert step(0)["bi_queued_1"] == "PENDING"
+    [queued] = fake.world.resources["acme-bi"]
+    queued["state"] = queued["status"]["state"] = "RUNNING"
+    queued["statistics"]["startTime"] = str(int((T0 + timedelta(seconds=20)).timestamp() * 1000))
+    assert step(30)["bi_queued_1"] == "RUNNING"
+    # it finished: jobs.list no longer lists it, INFORMATION_SCHEMA has its row
+    fake.world.resources["acme-bi"].clear()
+    created = T0 - timedelta(minutes=1)
+    row = dict(fake.world.rows["acme-bi"][0], job_id="bi_queued_1", creation_time=created)
+    row |= {"start_time": T0 + timedelta(seconds=20), "end_time": T0 + timedelta(seconds=50)}
+    fake.world.rows["acme-bi"].append(row)
+    assert step(60)["bi_queued_1"] == "RUNNING"  # kept as last seen: acme-etl's turn in each location
+    assert step(120)["bi_queued_1"] == "DONE"  # acme-bi's turn: its window reaches back to the job
