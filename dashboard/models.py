@@ -158,9 +158,14 @@ class Assignment(Model, frozen=True):
 
     name: str
     reservation_id: str
+    """The ``reservations/R`` segment of its name; ``none`` is the special reservation that opts its
+    assignee out to on-demand."""
     assignee: str
     job_type: str = "QUERY"
     state: str = "ACTIVE"
+    searched_for: str | None = None
+    """The monitored project whose ``SearchAllAssignments`` found it: a project without an assignment of its
+    own gets its closest ancestor's (a folder's or the organization's), which then applies to it."""
 
 
 # ---------------------------------------------------------------- Metrics

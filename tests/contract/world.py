@@ -181,7 +181,7 @@ def fake_jobs(now: datetime) -> FakeJobs:
     return FakeJobs(rows={"acme-etl": etl, "acme-bi": bi}, resources=listed)
 
 
-def _grpc(method: str, request: dict[str, Any], response: dict[str, Any]) -> Exchange:
+def grpc_exchange(method: str, request: dict[str, Any], response: dict[str, Any]) -> Exchange:
     return Exchange(v=1, poll=1, t=datetime(2026, 1, 1), source="reservations", api="grpc", method=method,
                     request=request, response=response)  # fmt: skip
 
@@ -204,8 +204,8 @@ def reservation_exchanges() -> list[Exchange]:
                     }
                 ]
             }
-        out.append(_grpc(fmt.RES_LIST_RESERVATIONS, {"parent": parent}, reservations))
-        out.append(_grpc(fmt.RES_LIST_COMMITMENTS, {"parent": parent}, {}))
+        out.append(grpc_exchange(fmt.RES_LIST_RESERVATIONS, {"parent": parent}, reservations))
+        out.append(grpc_exchange(fmt.RES_LIST_COMMITMENTS, {"parent": parent}, {}))
         for project in JOB_PROJECTS:
             found: dict[str, Any] = {}
             if location == "US":
@@ -222,5 +222,5 @@ def reservation_exchanges() -> list[Exchange]:
                     ]
                 }
             request = {"parent": parent, "query": f"assignee=projects/{project}"}
-            out.append(_grpc(fmt.RES_SEARCH_ALL_ASSIGNMENTS, request, found))
+            out.append(grpc_exchange(fmt.RES_SEARCH_ALL_ASSIGNMENTS, request, found))
     return out
