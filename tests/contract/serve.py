@@ -126,14 +126,14 @@ class Servers:
         self.rest.stop()
         self.grpc.stop()
 
-    def config(self, **timeouts: float) -> str:
+    def config(self, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
         """The config text pointing at these servers."""
-        return config_text(self.rest.url, self.grpc.address, gcp=self.gcp, **timeouts)
+        return config_text(self.rest.url, self.grpc.address, timeout=timeout, deadline=deadline, gcp=self.gcp)
 
     @staticmethod
-    def config_for(rest_url: str, grpc_address: str, **timeouts: float) -> str:
+    def config_for(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
         """The config text pointing at any endpoints (e.g. ones that refuse connections)."""
-        return config_text(rest_url, grpc_address, **timeouts)
+        return config_text(rest_url, grpc_address, timeout=timeout, deadline=deadline)
 
 
 def main(argv: list[str] | None = None) -> int:
