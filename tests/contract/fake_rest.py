@@ -65,7 +65,7 @@ class Recorded:
     """What the fake serves, from a recording's jobs.jsonl."""
 
     jobs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """Per project, the running jobs of its fullest recorded jobs.list."""
+    """Per project, the jobs of its fullest recorded jobs.list of each state (the demo's: running)."""
     query: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     """Per project and query label, the first recorded jobs.query response."""
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -75,17 +75,18 @@ class Recorded:
 def load(path: Path = DEMO) -> Recorded:
     """Read the payloads the fake serves from a jobs.jsonl."""
     recorded = Recorded()
+    fullest: dict[tuple[str, str], list[dict[str, Any]]] = {}
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             ex = json.loads(line)
             response = ex.get("response")
             if not isinstance(response, dict):
                 continue
-            if ex["method"] == "bigquery.jobs.list":
-                project = ex["path"].split("/")[4]
+            if ex["method"] == "bigquery.jobs.list":  # per project, its fullest listing of each state
+                key = (ex["path"].split("/")[4], ex.get("params", {}).get("stateFilter", ""))
                 jobs = response.get("jobs", [])
-                if len(jobs) >= len(recorded.jobs.get(project, [])):
-                    recorded.jobs[project] = jobs
+                if len(jobs) >= len(fullest.get(key, [])):
+                    fullest[key] = jobs
             elif ex["method"] == "bigquery.jobs.query":
                 label = (ex.get("request", {}).get("labels") or {}).get("gcpdash-query", "")
                 recorded.query.setdefault((ex["path"].split("/")[4], label), response)
@@ -93,6 +94,8 @@ def load(path: Path = DEMO) -> Recorded:
                 token = ex.get("params", {}).get("pageToken")
                 if token:
                     recorded.results.setdefault(token, response)
+    for (project, _), jobs in sorted(fullest.items()):
+        recorded.jobs.setdefault(project, []).extend(jobs)
     return recorded
 
 
