@@ -52,7 +52,8 @@ class IntervalsConfig(Section, frozen=True):
     dataflow: float = 30.0
     billing: float = 3600.0
     billed_query_gap: float = 60.0
-    """At most one billed query per BigQuery location in this many seconds: projects are staggered."""
+    """At most one billed query per BigQuery location in this many seconds: projects are staggered (the
+    first poll reads every project once)."""
 
 
 class TimeoutsConfig(Section, frozen=True):

@@ -48,7 +48,9 @@ class Job(Model, frozen=True):
     """PENDING, RUNNING or DONE, as BigQuery says it."""
     statement_type: str | None = None
     principal: str | None = None
-    """``user_email`` of the job: a person or a service account."""
+    """``user_email`` of the job (a person or a service account), else its ``principal_subject`` (a workforce
+    or workload identity federation principal, e.g. ``principal://iam.googleapis.com/locations/global/
+    workforcePools/POOL/subject/SUBJECT``), as BigQuery writes it."""
     created: datetime | None = None
     started: datetime | None = None
     ended: datetime | None = None
@@ -156,9 +158,14 @@ class Assignment(Model, frozen=True):
 
     name: str
     reservation_id: str
+    """The ``reservations/R`` segment of its name; ``none`` is the special reservation that opts its
+    assignee out to on-demand."""
     assignee: str
     job_type: str = "QUERY"
     state: str = "ACTIVE"
+    searched_for: str | None = None
+    """The monitored project whose ``SearchAllAssignments`` found it: a project without an assignment of its
+    own gets its closest ancestor's (a folder's or the organization's), which then applies to it."""
 
 
 # ---------------------------------------------------------------- Metrics
@@ -295,8 +302,8 @@ class JobsData(Model, frozen=True):
 
     jobs: tuple[Job, ...] = ()
     running_keys: frozenset[str] | None = None
-    """Keys of the jobs ``jobs.list`` said were running, when it was asked; a job missing from it has
-    ended."""
+    """Keys of the jobs ``jobs.list`` said were pending or running, when it was asked; a job missing from it
+    has ended."""
     history: bool = False
     """True when INFORMATION_SCHEMA was read in this poll."""
     warnings: tuple[str, ...] = ()

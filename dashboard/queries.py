@@ -16,6 +16,7 @@ JOBS_HISTORY_COLUMNS = (
     "end_time",
     "project_id",
     "user_email",
+    "principal_subject",
     "job_id",
     "job_type",
     "statement_type",
@@ -35,8 +36,8 @@ JOBS_HISTORY_COLUMNS = (
 )
 
 JOBS_HISTORY_SQL = """\
-SELECT creation_time, start_time, end_time, project_id, user_email, job_id, job_type, statement_type,
-       priority, state, total_bytes_processed, total_bytes_billed, total_slot_ms, cache_hit,
+SELECT creation_time, start_time, end_time, project_id, user_email, principal_subject, job_id, job_type,
+       statement_type, priority, state, total_bytes_processed, total_bytes_billed, total_slot_ms, cache_hit,
        reservation_id, edition, error_result, query, labels, parent_job_id, destination_table
 FROM `region-{region}`.INFORMATION_SCHEMA.JOBS
 WHERE creation_time >= @since
@@ -44,7 +45,8 @@ WHERE creation_time >= @since
 ORDER BY creation_time
 LIMIT @max_rows"""
 """Incremental history: ``@since`` is the newest creation time already seen minus an overlap;
-``creation_time`` is the partition column, so each poll scans only its window."""
+``creation_time`` is the partition column, so each poll scans only its window. ``principal_subject`` names
+who ran a job that has no ``user_email`` (a workforce or workload identity federation principal)."""
 
 
 def region_qualifier(location: str) -> str:

@@ -49,6 +49,8 @@ class PreparedJobs:
     sort_keys: dict[str, Callable[[Job], Any]]
     heading: Text
     running: int
+    queued: int = 0
+    """Of the jobs not done, those BigQuery has not started (PENDING): not counted as running."""
     fresh: bool = True
     """Jobs the pane has not seen (or a new $ estimate): the warm-up runs again after showing them."""
 
@@ -109,7 +111,9 @@ class JobsPane(Vertical):
         self._editions: dict[str, str] | None = None
         self._dated = False
         self._shown_running = 0
+        self._shown_queued = 0
         self._active_count = 0
+        self._queued_count = 0
         self._heading = Text()
         self._prepared: tuple[tuple[object, ...], PreparedJobs] | None = None
         """The last prepared jobs and what they were prepared from (jobs, moment, status, editions)."""
@@ -144,7 +148,8 @@ class JobsPane(Vertical):
             format=jobs_view.row_builder(snapshot, now, self._prices, dated=self._dated),
             sort_keys=self._sort_keys(snapshot, now, editions),
             heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
-            running=self._active_count,
+            running=self._active_count - self._queued_count,
+            queued=self._queued_count,
             fresh=fresh,
         )
         self._prepared = (basis, prepared)
@@ -159,6 +164,7 @@ class JobsPane(Vertical):
         self.table.set_rows(prepared.rows, format=prepared.format, sort_keys=prepared.sort_keys)
         self._heading = prepared.heading
         self._shown_running = prepared.running
+        self._shown_queued = prepared.queued
         self.show_status()
         if prepared.fresh and self.is_mounted:
             self.run_worker(self._warm, thread=True, exclusive=True, group="jobs-warm")
@@ -207,13 +213,16 @@ class JobsPane(Vertical):
         active = [j for j in jobs if j.state != "DONE"]
         active.sort(key=lambda j: (state_look(j).rank, -(j.duration_s(now) or 0.0), j.key))
         self._active_count = len(active)
+        self._queued_count = sum(j.state == "PENDING" for j in active)
         return [*active, *self._done]
 
     def show_status(self) -> None:
         """The status line: heading and data age, counts, and the filter with its note."""
         text = self._heading.copy()
         total = len(self.table.rows)
-        text.append(f"  {fmt.count(self._shown_running)} running · {fmt.count(total)} jobs", style="dim")
+        queued = f"{fmt.count(self._shown_queued)} queued · " if self._shown_queued else ""
+        counts = f"  {fmt.count(self._shown_running)} running · {queued}{fmt.count(total)} jobs"
+        text.append(counts, style="dim")
         if self.table.filter_text:
             shown = len(self.table.view)
             text.append(f"  filter {self.table.filter_text!r}: {fmt.count(shown)} shown", style="yellow")

@@ -79,21 +79,38 @@ def commitment_key(commitment: Commitment, prices: PriceTable) -> str:
     return key if key in prices.prices else edition_key(commitment.edition)
 
 
+NO_RESERVATION = "none"
+"""The special reservation an assignment names to opt its assignee out to on-demand."""
+
+
 def project_modes(
     assignments: Iterable[Assignment], overrides: Mapping[str, str] | None = None
 ) -> dict[str, ProjectMode]:
-    """Each project's BigQuery billing mode: ``editions`` when an active QUERY assignment gives it a
-    reservation, overridden per project by ``[cost] project_modes`` (``on-demand`` or ``editions``)."""
-    modes: dict[str, ProjectMode] = {}
+    """Each project's BigQuery billing mode from its active QUERY assignments: ``editions`` when one gives
+    it a reservation, ``on-demand`` when it names the special reservation ``none``; overridden per project
+    by ``[cost] project_modes`` (``on-demand`` or ``editions``).
+
+    An assignment to ``projects/P`` is P's, wherever it was found (the admin project's search names the job
+    project as assignee). A folder's or organization's applies to the project whose search returned it
+    (:attr:`Assignment.searched_for`: the project has none of its own) and gives way to the project's own;
+    one found otherwise says nothing about which projects are under it. Assigned in one location and opted
+    out in another, a project counts as ``editions``.
+    """
+    found: dict[str, tuple[bool, ProjectMode]] = {}
     for a in assignments:
-        if (
-            a.state == "ACTIVE"
-            and a.job_type in ("QUERY", "JOB_TYPE_UNSPECIFIED")
-            and a.assignee.startswith("projects/")
-        ):
-            modes[a.assignee.split("/", 1)[1]] = "editions"
-    for project, mode in (overrides or {}).items():
-        normal = mode.strip().lower().replace("_", "-").replace("ondemand", "on-demand")
+        if a.state != "ACTIVE" or a.job_type not in ("QUERY", "JOB_TYPE_UNSPECIFIED"):
+            continue
+        own = a.assignee.startswith("projects/")
+        project = a.assignee.split("/", 1)[1] if own else a.searched_for
+        if not project:
+            continue
+        mode: ProjectMode = "on-demand" if a.reservation_id == NO_RESERVATION else "editions"
+        known = found.get(project)
+        if known is None or (own, mode == "editions") > (known[0], known[1] == "editions"):
+            found[project] = (own, mode)
+    modes: dict[str, ProjectMode] = {project: mode for project, (_, mode) in found.items()}
+    for project, wanted in (overrides or {}).items():
+        normal = wanted.strip().lower().replace("_", "-").replace("ondemand", "on-demand")
         if normal in ("on-demand", "editions"):
             modes[project] = "on-demand" if normal == "on-demand" else "editions"
     return modes

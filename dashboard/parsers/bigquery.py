@@ -2,8 +2,11 @@
 
 ``jobs.list`` (projection ``full``) gives each job as the REST ``Job`` resource: ``jobReference``,
 ``configuration`` (``jobType``, ``query``/``load``/``copy``/``extract``, ``labels``), ``statistics``
-(epoch-millisecond strings, int64 strings, ``reservation_id``), ``status`` and ``user_email``. A PENDING job
-may carry nothing but its reference and ``creationTime``. The history query's rows carry the columns of
+(epoch-millisecond strings, int64 strings, ``reservation_id``), ``status`` and ``user_email``, or for a
+workforce or workload identity federation principal only ``principal_subject`` (``principal://iam.googleapis
+.com/locations/global/workforcePools/POOL/subject/SUBJECT``), which then names the job's principal, as it
+does for a history row without ``user_email``. A PENDING job may carry nothing but its
+reference and ``creationTime``. The history query's rows carry the columns of
 :data:`dashboard.queries.JOBS_HISTORY_COLUMNS`, already decoded by :mod:`dashboard.parsers.bqrows`.
 """
 
@@ -76,7 +79,7 @@ def job_from_resource(resource: Any) -> Job:
         job_type=name(job_type),
         state=name(r.get("state") or status.get("state") or "UNKNOWN"),
         statement_type=opt_name(statement_type),
-        principal=opt_name(r.get("user_email")),
+        principal=opt_name(r.get("user_email") or r.get("principal_subject")),
         created=opt_epoch_ms(stats.get("creationTime")),
         started=opt_epoch_ms(stats.get("startTime")),
         ended=opt_epoch_ms(stats.get("endTime")),
@@ -144,7 +147,7 @@ def job_from_history(row: dict[str, Any], location: str | None) -> Job:
         job_type=name(row.get("job_type") or "UNKNOWN"),
         state=name(row.get("state") or "UNKNOWN"),
         statement_type=opt_name(row.get("statement_type")),
-        principal=opt_name(row.get("user_email")),
+        principal=opt_name(row.get("user_email") or row.get("principal_subject")),
         created=row.get("creation_time"),
         started=row.get("start_time"),
         ended=row.get("end_time"),

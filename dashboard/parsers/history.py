@@ -37,6 +37,9 @@ HISTORY_TYPES: dict[str, tuple[str, ...]] = {
 
 _value = itemgetter("v")
 
+OPTIONAL_COLUMNS = frozenset({"principal_subject"})
+"""History columns an older recording's schema may lack: read as NULL."""
+
 _SUBFIELDS = {
     "error_result": ("reason", "message"),
     "labels": ("key", "value"),
@@ -74,9 +77,11 @@ class HistoryReader:
                 if all(w in names for w in wanted):
                     sub[name] = tuple(names.index(w) for w in wanted)
         self._width = len(index)
-        complete = all(c in index for c in JOBS_HISTORY_COLUMNS) and len(sub) == len(_SUBFIELDS)
+        complete = all(c in index or c in OPTIONAL_COLUMNS for c in JOBS_HISTORY_COLUMNS)
+        complete = complete and len(sub) == len(_SUBFIELDS)
         self._fallback = None if complete else RowDecoder(fields)
-        self._pos = tuple(index.get(c, -1) for c in JOBS_HISTORY_COLUMNS)
+        # a missing optional column reads the NULL appended after each row's cells
+        self._pos = tuple(index.get(c, self._width) for c in JOBS_HISTORY_COLUMNS)
         self._sub = sub
 
     def jobs(self, rows: list[Any], location: str | None) -> list[Job]:
@@ -102,12 +107,15 @@ class HistoryReader:
             f = row["f"]
             if len(f) != width:
                 raise Garbage(f"a history row has {len(f)} cells, the schema {width} columns")
+            values = list(map(_value, f))
+            values.append(None)
             (
                 created,
                 started,
                 ended,
                 project,
                 user,
+                subject,
                 job_id,
                 job_type,
                 statement_type,
@@ -124,7 +132,7 @@ class HistoryReader:
                 labels_cell,
                 parent,
                 dest,
-            ) = pick(list(map(_value, f)))
+            ) = pick(values)
             if not project or not job_id:
                 raise Garbage("a history row has no project_id or job_id")
             if cache is not None:
@@ -158,7 +166,7 @@ class HistoryReader:
                     job_type=intern(job_type) if job_type else "UNKNOWN",
                     state=intern(state) if state else "UNKNOWN",
                     statement_type=None if statement_type is None else intern(statement_type),
-                    principal=None if user is None else intern(user),
+                    principal=intern(user) if user else (intern(subject) if subject else None),
                     created=None if created is None else ts(created),
                     started=None if started is None else ts(started),
                     ended=None if ended is None else ts(ended),

@@ -1,7 +1,8 @@
 """One poll of the BigQuery jobs source → :class:`JobsData`.
 
-The poll holds, per project, the pages of ``jobs.list`` (``stateFilter=running``), and when history is due
-the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS`` followed by ``jobs.getQueryResults`` for further pages.
+The poll holds, per project, the pages of ``jobs.list`` (``stateFilter=pending``, then ``running``; older
+recordings list running jobs only), and when history is due the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS``
+followed by ``jobs.getQueryResults`` for further pages.
 ``jobs.list`` is primary: its failure fails the poll. The history query is secondary: when it fails, the
 running jobs still come back, with a warning that history is limited and what would lift it.
 """
@@ -19,6 +20,9 @@ from dashboard.parsers.history import HistoryReader
 from dashboard.parsers.poll import PollContext, params_of, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+
+ACTIVE_FILTERS = ("pending", "running")
+"""The ``stateFilter`` values of the listings whose jobs are still active (:attr:`JobsData.running_keys`)."""
 
 
 class _HistoryQuery:
@@ -61,7 +65,7 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
         if method == fmt.BQ_JOBS_LIST:
             page = ctx.primary(ex, jobs_from_list)
             listed.extend(page)
-            if params_of(ex).get("stateFilter") == "running":
+            if params_of(ex).get("stateFilter") in ACTIVE_FILTERS:
                 if running is None:
                     running = set()
                 running.update(job.key for job in page)

@@ -75,8 +75,9 @@ def commitment_from_json(resource: Any) -> Commitment:
     )
 
 
-def assignment_from_json(resource: Any) -> Assignment:
-    """An ``Assignment`` message; its reservation is the ``reservations/R`` segment of its name."""
+def assignment_from_json(resource: Any, searched_for: str | None = None) -> Assignment:
+    """An ``Assignment`` message; its reservation is the ``reservations/R`` segment of its name (``none``:
+    the assignee opted out to on-demand). ``searched_for``: the project whose search returned it."""
     a = obj(resource, "an assignment")
     name = a["name"]
     (reservation_id,) = name_segments(name, "reservations")
@@ -86,6 +87,7 @@ def assignment_from_json(resource: Any) -> Assignment:
         assignee=a.get("assignee") or "",
         job_type=a.get("jobType") or "JOB_TYPE_UNSPECIFIED",
         state=a.get("state") or "STATE_UNSPECIFIED",
+        searched_for=searched_for,
     )
 
 
@@ -99,9 +101,22 @@ def commitments_from_list(response: dict[str, Any]) -> list[Commitment]:
     return [commitment_from_json(c) for c in items(response, "capacityCommitments")]
 
 
-def assignments_from_search(response: dict[str, Any]) -> list[Assignment]:
-    """Every assignment of one ``SearchAllAssignments`` (or ``ListAssignments``) page."""
-    return [assignment_from_json(a) for a in items(response, "assignments")]
+def assignments_from_search(response: dict[str, Any], searched_for: str | None = None) -> list[Assignment]:
+    """Every assignment of one ``SearchAllAssignments`` (or ``ListAssignments``) page; ``searched_for``: the
+    project the search asked about."""
+    return [assignment_from_json(a, searched_for) for a in items(response, "assignments")]
+
+
+def searched_project(exchange: Exchange) -> str | None:
+    """The project a ``SearchAllAssignments`` asked about (``query: "assignee=projects/P"``), if any."""
+    query = request_of(exchange).get("query")
+    if not isinstance(query, str):
+        return None
+    for term in query.split():
+        key, _, value = term.partition("=")
+        if key.strip().lower() == "assignee" and value.startswith("projects/"):
+            return value.removeprefix("projects/").strip('"') or None
+    return None
 
 
 def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> ReservationsData:
@@ -123,7 +138,8 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
         elif method == fmt.RES_SEARCH_ALL_ASSIGNMENTS or method.endswith(
             ("ReservationService/SearchAssignments", "ReservationService/ListAssignments")
         ):
-            assignments.extend(ctx.secondary(ex, "assignments not shown", assignments_from_search) or ())
+            found = ctx.secondary(ex, "assignments not shown", assignments_from_search, searched_project(ex))
+            assignments.extend(found or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
             ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
     return ReservationsData(

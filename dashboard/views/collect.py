@@ -160,7 +160,7 @@ def by_principal(
     for job in costs.countable_jobs(jobs):
         row = acc[job.principal or "(unknown)"]
         row[0] += 1
-        row[1] += job.status in ("running", "pending")
+        row[1] += job.status == "running"  # a queued job is not running yet
         row[2] += job.status == "failed"
         row[3] += job.bytes_billed or 0
         row[4] += job.slot_ms or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,7 @@ COLUMNS = (
 cost and the start of the query; the cache, error, type and time columns give way in that order."""
 
 PRINCIPAL_COLUMNS = (
-    Column("PRINCIPAL", "principal", max_width=50, shrink=True),
+    Column("PRINCIPAL", "principal", max_width=50, shrink=True, cut="middle"),
     Column("JOBS", "jobs", justify="right"),
     Column("RUNNING", "running", justify="right"),
     Column("FAILED", "failed", justify="right"),
@@ -48,6 +48,9 @@ PRINCIPAL_COLUMNS = (
     Column("SLOT-HOURS", "slot_hours", justify="right"),
     Column("$ EST", "cost_usd", justify="right"),
 )
+"""The by-principal table's columns. A principal too long for its column is cut in the middle, so a workforce
+principal (``principal://iam.googleapis.com/locations/global/workforcePools/POOL/subject/SUBJECT``) keeps its
+subject."""
 
 
 def job_type(item: JobItem) -> str:
@@ -114,6 +117,14 @@ def principal_row(group: PrincipalGroup) -> Row:
     )
 
 
+def running_title(items: Sequence[JobItem]) -> str:
+    """``Running (2)``, or with queued (PENDING) jobs ``Running (2) · queued (1)``: a queued job is listed
+    with the running ones but is not counted as running."""
+    queued = sum(item.state == "PENDING" for item in items)
+    title = f"Running ({len(items) - queued})"
+    return f"{title} · queued ({queued})" if queued else title
+
+
 def rows(items: Iterable[JobItem], *, dated: bool = False) -> list[Row]:
     """Job rows."""
     return [job_row(i, dated=dated) for i in items]
@@ -130,7 +141,7 @@ def render_section(
         table(
             COLUMNS,
             rows(section.running, dated=dated),
-            title=f"Running ({len(section.running)})",
+            title=running_title(section.running),
             wide=wide,
             empty="no job running",
         ),

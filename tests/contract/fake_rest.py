@@ -2,9 +2,13 @@
 and injecting faults.
 
 Serves ``GET /bigquery/v2/projects/P/jobs`` (running jobs of P, paged by ``maxResults``/``pageToken``),
-``POST /bigquery/v2/projects/P/queries`` (keyed by the ``gcpdash-query`` label) and
+``POST /bigquery/v2/projects/P/queries`` (keyed by P and the ``gcpdash-query`` label) and
 ``GET /bigquery/v2/projects/P/queries/JOB`` (the further result pages, by ``pageToken``). Anything else is
 404 and logged, so a test of the log sees it.
+
+Given a :class:`~tests.contract.fake_jobs.FakeJobs` instead of a recording, it serves what that holds per
+project: ``jobs.list`` filtered by its ``stateFilter`` values, and INFORMATION_SCHEMA.JOBS queries evaluated
+on the path project's rows.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from .fake_jobs import FakeJobs, QueryError
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "jobs.jsonl"
 
@@ -48,7 +54,10 @@ class Request:
     method: str
     path: str
     params: dict[str, str]
+    """The query parameters, the last value of a repeated one."""
     body: dict[str, Any]
+    multi: dict[str, list[str]] = field(default_factory=dict)
+    """The query parameters, every value of a repeated one (``stateFilter=pending&stateFilter=running``)."""
 
 
 @dataclass
@@ -56,9 +65,9 @@ class Recorded:
     """What the fake serves, from a recording's jobs.jsonl."""
 
     jobs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """Per project, the running jobs of its fullest recorded jobs.list."""
-    query: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per query label, the first recorded jobs.query response."""
+    """Per project, the jobs of its fullest recorded jobs.list of each state (the demo's: running)."""
+    query: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """Per project and query label, the first recorded jobs.query response."""
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     """getQueryResults responses by page token."""
 
@@ -66,24 +75,27 @@ class Recorded:
 def load(path: Path = DEMO) -> Recorded:
     """Read the payloads the fake serves from a jobs.jsonl."""
     recorded = Recorded()
+    fullest: dict[tuple[str, str], list[dict[str, Any]]] = {}
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             ex = json.loads(line)
             response = ex.get("response")
             if not isinstance(response, dict):
                 continue
-            if ex["method"] == "bigquery.jobs.list":
-                project = ex["path"].split("/")[4]
+            if ex["method"] == "bigquery.jobs.list":  # per project, its fullest listing of each state
+                key = (ex["path"].split("/")[4], ex.get("params", {}).get("stateFilter", ""))
                 jobs = response.get("jobs", [])
-                if len(jobs) >= len(recorded.jobs.get(project, [])):
-                    recorded.jobs[project] = jobs
+                if len(jobs) >= len(fullest.get(key, [])):
+                    fullest[key] = jobs
             elif ex["method"] == "bigquery.jobs.query":
                 label = (ex.get("request", {}).get("labels") or {}).get("gcpdash-query", "")
-                recorded.query.setdefault(label, response)
+                recorded.query.setdefault((ex["path"].split("/")[4], label), response)
             elif ex["method"] == "bigquery.jobs.getQueryResults":
                 token = ex.get("params", {}).get("pageToken")
                 if token:
                     recorded.results.setdefault(token, response)
+    for (project, _), jobs in sorted(fullest.items()):
+        recorded.jobs.setdefault(project, []).extend(jobs)
     return recorded
 
 
@@ -95,9 +107,20 @@ class FakeRest:
         fault_projects: When not empty, faults apply only to these projects.
     """
 
-    def __init__(self, recorded: Recorded | None = None, *, slow_seconds: float = 3.0, port: int = 0) -> None:
-        """Bind to ``127.0.0.1:port`` (0: any free port); start with :meth:`start` or ``with``."""
-        self.recorded = recorded or load()
+    def __init__(
+        self,
+        recorded: Recorded | None = None,
+        *,
+        slow_seconds: float = 3.0,
+        port: int = 0,
+        world: FakeJobs | None = None,
+    ) -> None:
+        """Bind to ``127.0.0.1:port`` (0: any free port); start with :meth:`start` or ``with``. Serve
+        ``world`` when given, else ``recorded`` (default: the demo recording)."""
+        self.world = world
+        self.recorded = recorded or (Recorded() if world is not None else load())
+        self.computed: dict[str, dict[str, Any]] = {}
+        """The responses of the queries evaluated on :attr:`world`, by job id."""
         self.slow_seconds = slow_seconds
         self.faults: dict[str, str] = {}
         self.fault_projects: set[str] = set()
@@ -181,10 +204,23 @@ class FakeRest:
             if answer is not None:
                 return answer
         if kind == "list":
-            return 200, _json(self._list(project, request.params))
+            if self.world is not None:
+                listed = self.world.list_jobs(project, request.multi.get("stateFilter", []))
+                return 200, _json(self._page(listed, request.params))
+            return 200, _json(self._list(project, request))
+        if kind == "query" and self.world is not None:
+            try:
+                result = self.world.query(project, request.body)
+            except QueryError as exc:
+                return _error(400, "invalidQuery", str(exc))
+            with self._lock:
+                self.computed[result["jobReference"]["jobId"]] = result
+            return 200, _json(result)
         if kind == "query":
             label = (request.body.get("labels") or {}).get("gcpdash-query", "")
-            found = self.recorded.query.get(label)
+            found = self.recorded.query.get((project, label))
+            if found is None:  # a query recorded in another project only (the billing export's)
+                found = next((r for (_, lb), r in self.recorded.query.items() if lb == label), None)
             if found is None:
                 return _error(400, "invalidQuery", f"the fake has no query labelled {label!r}")
             return 200, _json(found)
@@ -206,6 +242,10 @@ class FakeRest:
         return 200, _json(found)
 
     def _query_of(self, job_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            computed = self.computed.get(job_id)
+        if computed is not None:
+            return computed
         for response in self.recorded.query.values():
             if response.get("jobReference", {}).get("jobId") == job_id:
                 return response
@@ -222,8 +262,13 @@ class FakeRest:
         status, reason, message = _ERRORS[fault]
         return _error(status, reason, message)
 
-    def _list(self, project: str, params: dict[str, str]) -> dict[str, Any]:
-        jobs = self.recorded.jobs.get(project, [])
+    def _list(self, project: str, request: Request) -> dict[str, Any]:
+        """The recorded jobs of ``project`` in the states ``stateFilter`` asks for (every state without)."""
+        states = {s.upper() for s in request.multi.get("stateFilter", [])}
+        jobs = [j for j in self.recorded.jobs.get(project, []) if not states or j.get("state") in states]
+        return self._page(jobs, request.params)
+
+    def _page(self, jobs: list[dict[str, Any]], params: dict[str, str]) -> dict[str, Any]:
         size = self.page_size or int(params.get("maxResults", "50") or 50)
         start = int(params.get("pageToken", "0") or 0)
         page: dict[str, Any] = {"kind": "bigquery#jobList", "etag": "fake"}
@@ -276,7 +321,11 @@ def _handler(fake: FakeRest) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = {"_raw": raw.decode("utf-8", "replace")}
             request = Request(
-                self.command, url.path, dict(parse_qsl(url.query, keep_blank_values=True)), body
+                self.command,
+                url.path,
+                dict(parse_qsl(url.query, keep_blank_values=True)),
+                body,
+                parse_qs(url.query, keep_blank_values=True),
             )
             fake.record(request)
             status, payload = fake.respond(request)

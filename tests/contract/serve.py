@@ -6,7 +6,9 @@ that the live path can be run by hand:
 
 The servers serve the demo recording (projects ``acme-analytics`` and ``acme-etl``, regions
 ``us-central1`` and ``europe-west1``) until interrupted. ``--fail SOURCE`` makes that source's primary
-listing fail with a permission error (repeatable).
+listing fail with a permission error (repeatable). ``--world`` serves tests/contract/world.py instead: job
+projects ``acme-etl`` and ``acme-bi`` in BigQuery locations US and europe-west4, reservations in
+``acme-admin``, BigQuery history evaluated per project around the time the servers start.
 """
 
 from __future__ import annotations
@@ -45,14 +47,32 @@ def demo_exchanges() -> list[Exchange]:
     return chosen
 
 
-def config_text(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
-    """A config file for the fake servers."""
+DEMO_GCP = {
+    "projects": ("acme-analytics", "acme-etl"),
+    "regions": ("us-central1", "europe-west1"),
+    "bigquery_locations": ("US",),
+}
+WORLD_GCP = {
+    "projects": ("acme-etl", "acme-bi"),
+    "regions": ("europe-west4",),
+    "bigquery_locations": ("US", "europe-west4"),
+}
+
+
+def config_text(
+    rest_url: str,
+    grpc_address: str,
+    *,
+    timeout: float = 2.0,
+    deadline: float = 2.0,
+    gcp: dict[str, tuple[str, ...]] | None = None,
+) -> str:
+    """A config file for the fake servers (``gcp``: projects, regions and locations; default the demo's)."""
+    gcp = gcp or DEMO_GCP
     lines = [
         "# gcpdash against the fake servers of tests/contract/serve.py",
         "[gcp]",
-        'projects = ["acme-analytics", "acme-etl"]',
-        'regions = ["us-central1", "europe-west1"]',
-        'bigquery_locations = ["US"]',
+        *(f"{key} = {list(values)!r}".replace("'", '"') for key, values in gcp.items()),
         'reservation_admin_projects = ["acme-admin"]',
         "",
         "[endpoints]",
@@ -73,12 +93,22 @@ def config_text(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadl
 class Servers:
     """Both fake servers, serving the demo; ``with Servers() as s: s.rest.url, s.grpc.address``."""
 
-    def __init__(self, fail: Iterable[str] = ()) -> None:
-        """Make the servers; ``fail``: sources whose primary listing is denied."""
+    def __init__(self, fail: Iterable[str] = (), *, world: bool = False) -> None:
+        """Make the servers; ``fail``: sources whose primary listing is denied; ``world``: serve
+        tests/contract/world.py around now instead of the demo."""
         from .fake_grpc import FakeGrpcServer, Fault
 
-        self.rest = FakeRest()
-        self.grpc: Any = FakeGrpcServer(demo_exchanges())
+        self.gcp = WORLD_GCP if world else DEMO_GCP
+        if world:
+            from datetime import UTC, datetime
+
+            from .world import fake_jobs, reservation_exchanges
+
+            self.rest = FakeRest(world=fake_jobs(datetime.now(UTC)))
+            self.grpc: Any = FakeGrpcServer(reservation_exchanges())
+        else:
+            self.rest = FakeRest()
+            self.grpc = FakeGrpcServer(demo_exchanges())
         for source in fail:
             if source == "jobs":
                 self.rest.inject("list", "403")
@@ -96,14 +126,14 @@ class Servers:
         self.rest.stop()
         self.grpc.stop()
 
-    def config(self, **timeouts: float) -> str:
+    def config(self, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
         """The config text pointing at these servers."""
-        return config_text(self.rest.url, self.grpc.address, **timeouts)
+        return config_text(self.rest.url, self.grpc.address, timeout=timeout, deadline=deadline, gcp=self.gcp)
 
     @staticmethod
-    def config_for(rest_url: str, grpc_address: str, **timeouts: float) -> str:
+    def config_for(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
         """The config text pointing at any endpoints (e.g. ones that refuse connections)."""
-        return config_text(rest_url, grpc_address, **timeouts)
+        return config_text(rest_url, grpc_address, timeout=timeout, deadline=deadline)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--config-out", type=Path, required=True, help="where to write the config file")
     parser.add_argument("--fail", action="append", default=[], choices=("jobs", *GRPC_SOURCES))
+    parser.add_argument("--world", action="store_true", help="serve tests/contract/world.py, not the demo")
     args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Servers(args.fail) as servers:
+    with Servers(args.fail, world=args.world) as servers:
         # generous timeouts: the loopback fakes answer in milliseconds, but a loaded CI machine starting
         # gcpdash and gRPC in other processes can stall a call for seconds
         args.config_out.write_text(servers.config(timeout=10.0, deadline=10.0), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The live BigQuery jobs source against the fake REST server: the requests google-cloud-bigquery sends
 (paths, params, pages, the history query's body), the exchanges kept (the wire JSON), the parsed data, and
-the incremental, staggered history windows."""
+the incremental history windows: every project's in the first poll, staggered after it."""
 
 from __future__ import annotations
 
@@ -52,20 +52,23 @@ def jobs_poll(backend: LiveBackend) -> JobsData:
     return poll.data
 
 
-def test_first_poll_lists_every_project_and_queries_history_for_one(fake: FakeRest) -> None:
+def test_first_poll_lists_every_project_and_queries_the_history_of_each(fake: FakeRest) -> None:
     backend = LiveBackend(bq_config(fake.url), StepClock())
     data = jobs_poll(backend)
     calls = [(r.method, r.path.removeprefix("/bigquery/v2/projects/")) for r in fake.log]
     assert calls[0] == ("GET", "acme-analytics/jobs")
-    assert calls[1] == ("POST", "acme-analytics/queries")
-    assert calls[-1] == ("GET", "acme-etl/jobs")
-    assert not any(path == "acme-etl/queries" for _, path in calls)  # one billed query per location now
-    for request in fake.requests("/jobs"):
-        if request.path.endswith("/jobs"):
-            assert request.params["allUsers"] == "True"
-            assert request.params["stateFilter"] == "running"
-            assert request.params["projection"] == "full"
-            assert request.params["maxResults"] == "50"
+    assert calls[1] == ("GET", "acme-analytics/jobs")
+    assert calls[2] == ("POST", "acme-analytics/queries")
+    etl = calls.index(("GET", "acme-etl/jobs"))
+    assert ("POST", "acme-etl/queries") in calls[etl:]  # every project's first window in the first poll
+    assert sum(method == "POST" for method, _ in calls) == 2
+    listings = [r for r in fake.requests("/jobs") if r.path.endswith("/jobs")]
+    # queued, then running: one state each (the client's state_filter takes one)
+    assert [r.multi["stateFilter"] for r in listings] == [["pending"], ["running"]] * 2
+    for request in listings:
+        assert request.params["allUsers"] == "True"
+        assert request.params["projection"] == "full"
+        assert request.params["maxResults"] == "50"
     assert data.history
     assert data.running_keys is not None
     assert len(data.running_keys) == sum(len(jobs) for jobs in fake.recorded.jobs.values())
@@ -75,7 +78,7 @@ def test_history_query_body(fake: FakeRest) -> None:
     clock = StepClock()
     backend = LiveBackend(bq_config(fake.url, history_window=3 * 3600.0), clock)
     jobs_poll(backend)
-    [query] = [r for r in fake.log if r.method == "POST"]
+    query, _ = [r for r in fake.log if r.method == "POST"]
     body = query.body
     assert body["labels"] == {fmt.QUERY_LABEL: fmt.JOBS_HISTORY_QUERY}
     assert body["maximumBytesBilled"] == "1000000000"
@@ -102,9 +105,9 @@ def test_result_pages_follow_the_page_token(fake: FakeRest) -> None:
     jobs_poll(backend)
     exchanges = backend.last_exchanges["jobs"]
     methods = [ex.method for ex in exchanges]
-    assert methods[:2] == [fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY]
+    assert methods[:3] == [fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY]
     [results] = [ex for ex in exchanges if ex.method == fmt.BQ_GET_QUERY_RESULTS]
-    first = exchanges[1].response
+    first = exchanges[2].response
     assert first is not None
     assert results.params["pageToken"] == first["pageToken"]
     assert results.path == f"/bigquery/v2/projects/acme-analytics/queries/{first['jobReference']['jobId']}"
@@ -120,7 +123,11 @@ def test_jobs_list_pages_and_exchanges_keep_the_wire_json(fake: FakeRest) -> Non
     backend = LiveBackend(bq_config(fake.url, projects=("acme-analytics",)), StepClock())
     data = jobs_poll(backend)
     recorded = fake.recorded.jobs["acme-analytics"]
-    lists = [ex for ex in backend.last_exchanges["jobs"] if ex.method == fmt.BQ_JOBS_LIST]
+    lists = [
+        ex
+        for ex in backend.last_exchanges["jobs"]
+        if ex.method == fmt.BQ_JOBS_LIST and ex.params["stateFilter"] == "running"
+    ]
     assert len(lists) == (len(recorded) + 1) // 2
     tokens = [ex.params.get("pageToken") for ex in lists]
     assert tokens == [None, *[str(i) for i in range(2, len(recorded), 2)]]
@@ -146,27 +153,29 @@ def test_history_is_staggered_and_incremental(fake: FakeRest) -> None:
 
     jobs_poll(backend)
     first = backend.last_exchanges["jobs"]
-    assert [p for p, _ in queried()] == ["acme-analytics"]
+    assert queried() == [("acme-analytics", T0 - timedelta(hours=6)), ("acme-etl", T0 - timedelta(hours=6))]
     clock.at = T0 + timedelta(seconds=30)
     jobs_poll(backend)
     assert queried() == []  # the location had a billed query less than a minute ago
     clock.at = T0 + timedelta(seconds=60)
     jobs_poll(backend)
-    [(project, since)] = queried()
-    assert project == "acme-etl"
-    assert since == clock.at - timedelta(hours=6)  # its first window
-    clock.at = T0 + timedelta(seconds=120)
-    jobs_poll(backend)
-    [(project, since)] = queried()
+    [(project, since)] = queried()  # then one a gap ([intervals] jobs_history = 60), taking turns
     assert project == "acme-analytics"
     history = parse_poll("jobs", [ex for ex in first if ex.method != fmt.BQ_JOBS_LIST])
     assert isinstance(history, JobsData)
-    created = [job.created for job in history.jobs if job.created is not None]
-    unfinished = [job.created for job in history.jobs if job.created is not None and job.state != "DONE"]
+    mine = [job for job in history.jobs if job.project == "acme-analytics" and job.created is not None]
+    created = [job.created for job in mine if job.created is not None]
+    unfinished = [job.created for job in mine if job.created is not None and job.state != "DONE"]
     expected = max(created) - OVERLAP
     if unfinished:
         expected = min(expected, *unfinished)
     assert since == expected
+    clock.at = T0 + timedelta(seconds=90)
+    jobs_poll(backend)
+    assert queried() == []
+    clock.at = T0 + timedelta(seconds=120)
+    jobs_poll(backend)
+    assert [p for p, _ in queried()] == ["acme-etl"]
 
 
 def test_locations_are_configurable(fake: FakeRest) -> None:

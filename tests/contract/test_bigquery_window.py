@@ -1,6 +1,7 @@
-"""The history schedule, without a server: at most one billed query per location per gap, projects taking
-turns most overdue first, each every interval; windows that start from the newest job seen minus the
-overlap, or earlier at the oldest job still unfinished."""
+"""The history schedule, without a server: the first poll reads every project in every location; then at
+most one billed query per location per gap, projects taking turns most overdue first, each every interval;
+windows that start from the newest job seen minus the overlap, or earlier at the oldest job still
+unfinished."""
 
 from __future__ import annotations
 
@@ -21,16 +22,36 @@ def schedule(interval: float = 120.0) -> HistorySchedule:
     return HistorySchedule(interval=interval, gap=60.0, first_window=6 * 3600.0)
 
 
-def test_projects_take_turns_one_query_per_location_per_gap() -> None:
+def test_the_first_poll_reads_every_project_then_one_query_per_location_per_gap() -> None:
     plan = schedule()
     projects, locations = ("a", "b", "c"), ("US", "EU")
     runs = {s: plan.due(projects, locations, at(s)) for s in range(0, 301, 10)}
     chosen = [(s, p, loc) for s, pairs in runs.items() for p, loc in pairs]
+    assert runs[0] == [("a", "US"), ("b", "US"), ("c", "US"), ("a", "EU"), ("b", "EU"), ("c", "EU")]
     for location in locations:
-        times = [s for s, _, loc in chosen if loc == location]
+        times = [s for s, _, loc in chosen if loc == location and s > 0]
+        assert times[0] >= 60
         assert all(b - a >= 60 for a, b in itertools.pairwise(times))
     us = [(s, p) for s, p, loc in chosen if loc == "US"]
-    assert us == [(0, "a"), (60, "b"), (120, "c"), (180, "a"), (240, "b"), (300, "c")]
+    # every project at 0; then, once each is due again (interval 120 s), the most overdue first, one a gap
+    assert us == [(0, "a"), (0, "b"), (0, "c"), (120, "a"), (180, "b"), (240, "c"), (300, "a")]
+
+
+def test_a_project_added_later_is_read_at_once() -> None:
+    plan = schedule()
+    assert plan.due(("a",), ("US",), at(0)) == [("a", "US")]
+    assert plan.due(("a", "b"), ("US",), at(10)) == [("b", "US")]
+
+
+def test_a_first_poll_whose_listing_failed_reads_every_project_again() -> None:
+    plan = schedule()
+    assert plan.due(("a", "b"), ("US",), at(0)) == [("a", "US"), ("b", "US")]
+    plan.release("a", "US")
+    plan.release("b", "US")
+    assert plan.due(("a", "b"), ("US",), at(10)) == [("a", "US"), ("b", "US")]
+    plan.release("b", "US")  # a's query ran: the location counts as billed at 10
+    assert plan.due(("a", "b"), ("US",), at(20)) == [("b", "US")]  # b was never read: at once
+    assert plan.due(("a", "b"), ("US",), at(40)) == []
 
 
 def test_a_project_is_not_queried_before_its_interval() -> None:
@@ -67,9 +88,10 @@ def test_an_empty_window_moves_on_from_its_end() -> None:
 
 def test_a_released_slot_is_due_again() -> None:
     plan = schedule()
-    assert plan.due(("a", "b"), ("US",), at(0)) == [("a", "US")]
+    assert plan.due(("a", "b"), ("US",), at(0)) == [("a", "US"), ("b", "US")]
+    assert plan.due(("a", "b"), ("US",), at(120)) == [("a", "US")]
     plan.release("a", "US")  # its listing failed: the query did not run
-    assert plan.due(("a", "b"), ("US",), at(10)) == [("a", "US")]
-    assert plan.due(("a", "b"), ("US",), at(20)) == []
-    plan.release("b", "US")  # never reserved: nothing happens
-    assert plan.due(("a", "b"), ("US",), at(70)) == [("b", "US")]
+    assert plan.due(("a", "b"), ("US",), at(130)) == [("a", "US")]
+    assert plan.due(("a", "b"), ("US",), at(140)) == []
+    plan.release("b", "US")  # not reserved by the latest call: nothing happens
+    assert plan.due(("a", "b"), ("US",), at(190)) == [("b", "US")]

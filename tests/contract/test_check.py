@@ -21,15 +21,19 @@ def test_the_gap_caps_queries_per_location() -> None:
     cost = polling_cost(config, projects=5)  # 5 projects every 60 s would be 5/min; the gap allows 1/min
     assert cost.queries_per_location == 30 * 24 * 60
     assert cost.locations == 2
-    assert cost.bytes_billed == 2 * 30 * 24 * 60 * MIB10
-    assert cost.usd == pytest.approx(cost.bytes_billed / 1024**4 * 6.25)
+    # the first poll reads every project in every location: 5 x 2 queries, then 1/min per location
+    assert cost.first_poll_queries == 5 * 2
+    assert cost.bytes_billed == (2 * 30 * 24 * 60 + 5 * 2) * MIB10
+    assert cost.usd == pytest.approx((2 * 30 * 24 * 60 + 5 * 2) * MIB10 / 1024**4 * 6.25)
+    assert cost.first_poll_usd == pytest.approx(10 * MIB10 / 1024**4 * 6.25)
 
 
 def test_longer_intervals_cost_less() -> None:
     config = Config(intervals=IntervalsConfig(jobs_history=600))
     cost = polling_cost(config, projects=2)
     assert cost.queries_per_location == 2 * 30 * 24 * 6
-    assert cost.usd == pytest.approx(8640 * MIB10 / 1024**4 * 6.25)
+    assert cost.first_poll_queries == 2  # 2 projects x the default location
+    assert cost.usd == pytest.approx((8640 + 2) * MIB10 / 1024**4 * 6.25)
     assert cost.usd < polling_cost(Config(), projects=2).usd
 
 

@@ -50,3 +50,34 @@ async def test_the_app_runs_live(servers: Servers, tmp_path: Path) -> None:
     assert snapshot.jobs
     assert snapshot.dataproc.clusters
     assert len(servers.rest.requests("/jobs")) >= 2  # jobs.list of both projects at least once
+
+
+async def test_the_apps_first_poll_reads_every_projects_history(tmp_path: Path) -> None:
+    """Two job projects in US and europe-west4 (tests/contract/world.py): the app's first jobs poll queries
+    the history of each project in each location, so the second project's finished jobs show at once."""
+    from dashboard.app import DashboardApp, Session
+
+    opened: list[Session] = []
+    with Servers(world=True) as world:
+        path = tmp_path / "world.toml"
+        path.write_text(world.config(timeout=2.0, deadline=2.0), encoding="utf-8")
+        config = load_config(path, env={})
+
+        def open_session() -> Session:
+            session = open_live_session(config)
+            opened.append(session)
+            return session
+
+        app = DashboardApp(open_session, poll_every=0.2, state_path=tmp_path / "state.json")
+        async with app.run_test(size=(160, 50)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.1)
+                if opened and opened[0].store.snapshot(opened[0].clock.now()).statuses["jobs"].state == "ok":
+                    break
+        queried = {(r.path.split("/")[4], r.body["location"]) for r in world.rest.log if r.method == "POST"}
+    assert queried == {(p, loc) for p in ("acme-etl", "acme-bi") for loc in ("US", "europe-west4")}
+    [session] = opened
+    jobs = {j.job_id: j for j in session.store.snapshot(session.clock.now()).jobs}
+    for job_id in ("bi_dash_1", "bi_fail_1", "bi_eu_1", "etl_eu_1"):
+        assert job_id in jobs, job_id
+    assert jobs["bi_queued_1"].state == "PENDING"

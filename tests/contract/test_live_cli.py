@@ -21,12 +21,14 @@ pytestmark = pytest.mark.timeout(90)
 
 
 @contextmanager
-def served(tmp_path: Path, *fail: str) -> Iterator[Path]:
+def served(tmp_path: Path, *fail: str, world: bool = False) -> Iterator[Path]:
     """Run the fake servers in a subprocess; yields the config file they wrote."""
     config = tmp_path / "fake.toml"
     args = [sys.executable, "-m", "tests.contract.serve", "--config-out", str(config)]
     for source in fail:
         args += ["--fail", source]
+    if world:
+        args.append("--world")
     env = {**os.environ, "GRPC_VERBOSITY": "ERROR"}
     process = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
     try:
@@ -119,3 +121,42 @@ def test_without_credentials_one_line_says_how_to_get_them(tmp_path: Path) -> No
         assert result.returncode == 3, result
         assert "Traceback" not in result.stderr
         assert "gcloud auth application-default login" in result.stderr + result.stdout
+
+
+WORKFORCE = (
+    "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example"
+)
+
+
+def test_once_shows_every_projects_history_queued_jobs_and_modes(tmp_path: Path) -> None:
+    """Two job projects in US and europe-west4, reservations in acme-admin (tests/contract/world.py)."""
+    with served(tmp_path, world=True) as config:
+        result = gcpdash("--once", "--config", str(config), "--format", "json")
+        check = gcpdash("--check", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["projects"] == ["acme-etl", "acme-bi"]
+    assert report["sources"]["jobs"]["state"] == "ok", report["sources"]["jobs"]
+    jobs = report["jobs"]
+    listed = {j["job_id"]: j for j in (*jobs["running"], *jobs["recent"])}
+    # acme-bi, the second project, is read in the first (the only) poll: finished jobs, failure, europe-west4
+    for job_id in ("bi_dash_1", "bi_dash_2", "bi_fail_1", "bi_eu_1", "etl_eu_1", "etl_nightly_1"):
+        assert job_id in listed, job_id
+    assert "bi_old_1" not in listed  # older than the 6 h first window
+    assert listed["bi_fail_1"]["status"] == "FAILED"
+    assert listed["bi_queued_1"]["state"] == "PENDING"  # queued: listed with the running ones
+    assert listed["bi_queued_1"]["principal"] == WORKFORCE
+    assert listed["etl_live_1"]["state"] == "RUNNING"
+    assert "etl_listed_done" not in listed  # jobs.list was asked for pending and running jobs only
+    principals = {g["principal"]: g for g in jobs["by_principal"]}
+    assert principals[WORKFORCE]["jobs"] == 3  # bi_dash_1, bi_dash_2 and the queued bi_queued_1
+    assert principals[WORKFORCE]["running"] == 0
+    assert "(unknown)" not in principals
+    cost = report["cost"]
+    [on_demand] = [s for s in cost["services"] if s["service"] == "bigquery_on_demand"]
+    # etl_eu_1 0.5 TiB + bi_dash_1 4 TiB + bi_dash_2 3 TiB + bi_eu_1 0.25 TiB, at $6.25/TiB = $48.4375
+    assert on_demand["window_spend_usd"] == pytest.approx((0.5 + 4 + 3 + 0.25) * 6.25)
+    assert cost["project_modes"] == {"acme-bi": "on-demand", "acme-etl": "editions"}
+    assert check.returncode == 0, check.stdout + check.stderr
+    # the first poll queried 2 projects x 2 locations
+    assert "first poll (and each gcpdash --once): 4 history queries" in check.stdout

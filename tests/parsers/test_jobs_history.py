@@ -285,9 +285,44 @@ def test_other_queries_and_their_pages_are_not_history() -> None:
 
 
 def test_history_needs_no_extra_columns() -> None:
-    # the fast reader covers exactly the columns gcpdash selects
+    # the fast reader covers exactly the columns gcpdash selects; a page recorded before gcpdash selected
+    # principal_subject lacks only that one, and is still read the fast way
     names = [f["name"] for f in page()["schema"]["fields"]]
-    assert names == list(JOBS_HISTORY_COLUMNS)
+    assert names == [c for c in JOBS_HISTORY_COLUMNS if c != "principal_subject"]
+    assert HistoryReader(page()["schema"]["fields"])._fallback is None
+
+
+WORKFORCE = (
+    "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example"
+)
+
+
+def with_principal_subject(response: dict[str, Any], subjects: list[str | None]) -> dict[str, Any]:
+    """``response`` with a ``principal_subject`` column after ``user_email``, as INFORMATION_SCHEMA.JOBS
+    has it; a row given a subject has no ``user_email`` (a workforce identity federation principal)."""
+    fields = response["schema"]["fields"]
+    at = [f["name"] for f in fields].index("user_email")
+    fields.insert(at + 1, {"name": "principal_subject", "type": "STRING", "mode": "NULLABLE"})
+    for row, subject in zip(response["rows"], subjects, strict=False):
+        if subject is not None:
+            row["f"][at] = {"v": None}
+        row["f"].insert(at + 1, {"v": subject})
+    return response
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_principal_without_user_email_is_its_principal_subject(fast: bool) -> None:
+    response = with_principal_subject(page(), [WORKFORCE, None, None, None])
+    if not fast:  # a schema without a column the query selects: the general reader
+        fields = response["schema"]["fields"]
+        at = [f["name"] for f in fields].index("parent_job_id")
+        del fields[at]
+        for row in response["rows"]:
+            del row["f"][at]
+    assert (HistoryReader(response["schema"]["fields"])._fallback is None) is fast
+    done, failed, *_ = parse(history_query("acme-analytics", response)).jobs
+    assert done.principal == WORKFORCE  # the full subject, as BigQuery wrote it
+    assert failed.principal == "li.wei@acme.example"  # user_email where there is one
 
 
 def test_a_history_failure_is_never_a_source_error() -> None:

@@ -67,6 +67,22 @@ def test_a_finished_query_maps_every_field() -> None:
     assert job.created.tzinfo is UTC
 
 
+def test_a_workforce_principal_is_named_by_its_principal_subject() -> None:
+    # jobs.list (projection full) gives user_email, or for a workforce identity federation principal only
+    # principal_subject, the full subject as BigQuery writes it
+    subject = (
+        "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example"
+    )
+    resource = page_jobs()[0]
+    del resource["user_email"]
+    resource["principal_subject"] = subject
+    assert job_from_resource(resource).principal == subject
+    resource["user_email"] = "ana@acme.example"
+    assert job_from_resource(resource).principal == "ana@acme.example"
+    del resource["user_email"], resource["principal_subject"]
+    assert job_from_resource(resource).principal is None
+
+
 def test_a_pending_job_with_only_its_creation_time() -> None:
     job = job_from_resource(page_jobs()[1])
     assert (job.state, job.status, job.priority) == ("PENDING", "pending", "BATCH")

@@ -154,6 +154,7 @@ def test_commitments_and_assignments() -> None:
             assignee="projects/acme-analytics",
             job_type="QUERY",
             state="ACTIVE",
+            searched_for="acme-analytics",  # the search's query: assignee=projects/acme-analytics
         ),
         Assignment(
             name=f"{PARENT}/reservations/prod/assignments/22",
@@ -161,6 +162,7 @@ def test_commitments_and_assignments() -> None:
             assignee="folders/123",
             job_type="CONTINUOUS",
             state="STATE_UNSPECIFIED",
+            searched_for="acme-analytics",
         ),
     )
 

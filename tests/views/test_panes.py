@@ -57,6 +57,34 @@ def test_jobs_pane_running_first_then_recent_then_principals() -> None:
     assert out.index("ana@acme.example", principals) < out.index("bob@acme.example", principals)
 
 
+WORKFORCE = (
+    "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example"
+)
+
+
+def test_a_queued_job_is_listed_with_its_state_but_not_counted_as_running() -> None:
+    queued = Job(
+        project="acme-bi",
+        job_id="bi_queued_1",
+        location="US",
+        state="PENDING",
+        principal=WORKFORCE,
+        created=t(minutes=-1),
+    )
+    section = collect.jobs_section(snapshot(jobs=(*snapshot().jobs, queued)), AT)
+    out = render(jobs.render(snapshot(jobs=(*snapshot().jobs, queued)), AT), width=240)
+    assert "Running (2) · queued (1)" in out  # run_1 and hostile_markup run; bi_queued_1 waits
+    [line] = _lines_with(out, "bi_queued_1")
+    assert line.startswith("PENDING")
+    # in the by-principal table (50 cells) the subject is kept: cut in the middle
+    [group] = _lines_with(out[out.index("By principal") :], "principal://")
+    assert group.split()[0] == "principal://iam.googleapis.com…ct/ana@acme.example"  # 30 + … + 19 cells
+    assert group.split()[1:3] == ["1", "0"]  # one job, none running
+    [item] = [i for i in section.running if i.job_id == "bi_queued_1"]
+    assert item.principal == WORKFORCE  # the whole subject, as BigQuery wrote it
+    assert [i.job_id for i in section.running if i.state == "PENDING"] == ["bi_queued_1"]
+
+
 def test_jobs_pane_limits_recent_jobs() -> None:
     section = collect.jobs_section(snapshot(), AT, recent_limit=3)
     assert [j.job_id for j in section.recent] == ["in_reservation", "hostile_array_syntax", "hostile_ansi"]

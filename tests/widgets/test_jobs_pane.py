@@ -10,7 +10,7 @@ import msgspec
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from dashboard.models import Snapshot
+from dashboard.models import Job, Snapshot
 from dashboard.recording.reader import demo_path
 from dashboard.replay import load_snapshot
 from widgets.jobs import JobsPane
@@ -139,3 +139,26 @@ async def test_nothing_changed_nothing_done_a_later_moment_prepares_again() -> N
         pane.show(moved)
         await pilot.pause()
         assert pane.table.rows is moved.rows
+
+
+async def test_a_queued_job_is_shown_with_the_active_ones_and_counted_as_queued() -> None:
+    snapshot = _snapshot(LATER)
+    queued = Job(
+        project="acme-bi",
+        job_id="bi_queued_1",
+        location="US",
+        state="PENDING",
+        principal="principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example",
+        created=LATER - timedelta(seconds=40),
+    )
+    snapshot = msgspec.structs.replace(snapshot, jobs=(*snapshot.jobs, queued))
+    running = sum(job.state == "RUNNING" for job in snapshot.jobs)
+    app = PaneApp()
+    async with app.run_test(size=(200, 40)) as pilot:
+        pane = app.query_one(JobsPane)
+        pane.update(snapshot, LATER)
+        await pilot.pause()
+        view = list(pane.table.view)
+        assert queued in view[: running + 1]  # among the jobs not done, before the finished ones
+        status = str(pane.query_one(".jobs-status", Static).render())
+        assert f"{running} running · 1 queued · {len(snapshot.jobs):,} jobs" in status

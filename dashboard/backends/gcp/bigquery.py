@@ -1,5 +1,5 @@
-"""The BigQuery jobs source, live: ``jobs.list`` of running jobs per project and, when due, the
-INFORMATION_SCHEMA history query, each page kept as the exchange a recording holds.
+"""The BigQuery jobs source, live: ``jobs.list`` of queued (pending) and running jobs per project and, when
+due, the INFORMATION_SCHEMA history query, each page kept as the exchange a recording holds.
 
 The exchanges are the exact wire JSON, kept by :mod:`~dashboard.backends.gcp.bq_wire`, which also guards
 the client's HTTP session so that only reads go out.
@@ -48,6 +48,10 @@ __all__ = [
 
 LIST_PAGE_SIZE = 50
 """Jobs per ``jobs.list`` page."""
+ACTIVE_STATES = ("pending", "running")
+"""The ``stateFilter`` of each ``jobs.list`` call, in order. The REST parameter repeats, but the client's
+``list_jobs(state_filter=...)`` takes one state: one listing per state. Pending comes first, so that a job
+that starts between the two calls is in the later, running one (the store keeps the later version)."""
 RESULTS_PAGE_SIZE = 10_000
 """Rows per history result page: a window's rows usually fit in one page, which saves the ``jobs.get``
 and ``jobs.getQueryResults`` calls the client makes for further pages."""
@@ -87,8 +91,8 @@ def schedule(ctx: FetchContext) -> HistorySchedule:
 
 
 def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """One poll of the jobs source: per project ``jobs.list`` (running, all users, all pages), then the
-    history queries that are due for it.
+    """One poll of the jobs source: per project ``jobs.list`` (pending, then running; all users, all pages),
+    then the history queries that are due for it (the first poll: every location of every project).
 
     A failed ``jobs.list`` ends the poll there (the parser fails it; no billed query runs in vain).
 
@@ -102,7 +106,7 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     exchanges: list[Exchange] = []
     try:
         for project in ctx.projects:
-            listed = list_running(ctx, client, project, poll, t)
+            listed = list_active(ctx, client, project, poll, t)
             exchanges.extend(listed)
             if any(ex.error is not None for ex in listed):
                 break
@@ -115,16 +119,30 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     return exchanges
 
 
-def list_running(
+def list_active(
     ctx: FetchContext, client: bigquery.Client, project: str, poll: int, t: datetime
 ) -> list[Exchange]:
-    """``jobs.list`` of every user's running jobs in ``project``, all pages."""
+    """``jobs.list`` of every user's queued and running jobs in ``project`` (:data:`ACTIVE_STATES`), all
+    pages; a failed listing ends it there."""
+    exchanges: list[Exchange] = []
+    for state in ACTIVE_STATES:
+        listed = list_state(ctx, client, project, state=state, poll=poll, t=t)
+        exchanges.extend(listed)
+        if any(ex.error is not None for ex in listed):
+            break
+    return exchanges
+
+
+def list_state(
+    ctx: FetchContext, client: bigquery.Client, project: str, *, state: str, poll: int, t: datetime
+) -> list[Exchange]:
+    """``jobs.list`` of every user's jobs in ``state`` (``stateFilter``) in ``project``, all pages."""
     with Capture(poll, t) as capture:
         try:
             iterator = client.list_jobs(
                 project=project,
                 all_users=True,
-                state_filter="running",
+                state_filter=state,
                 page_size=LIST_PAGE_SIZE,
                 retry=retry(ctx),
                 timeout=ctx.timeout,
@@ -134,7 +152,7 @@ def list_running(
         except Exception as exc:  # every failure becomes the call's error exchange
             last = capture.exchanges[-1].response if capture.exchanges else None
             token = last.get("nextPageToken") if last else None
-            params = {"allUsers": "True", "stateFilter": "running", "projection": "full"}
+            params = {"allUsers": "True", "stateFilter": state, "projection": "full"}
             if isinstance(token, str):
                 params["pageToken"] = token
             capture.failed(exc, fmt.BQ_JOBS_LIST, f"/bigquery/v2/projects/{project}/jobs", params)

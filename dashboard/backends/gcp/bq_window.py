@@ -1,10 +1,12 @@
 """When the INFORMATION_SCHEMA history query runs, and over which window: pure bookkeeping, no Google import.
 
-Each (project, location) is queried every ``intervals.jobs_history`` seconds, and at most one billed query
-runs per location per ``intervals.billed_query_gap`` (projects take turns, the most overdue first). The
-window is incremental: the first query reads ``gcp.history_window`` back; each later one starts at the
-newest creation time already seen minus :data:`OVERLAP`, or earlier at the creation time of the oldest job
-the previous window saw unfinished, so it is read again until it is done.
+The first poll reads every (project, location) once, so that every project's history shows from the start
+(``gcpdash --once`` is one such poll); from then on each (project, location) is queried every
+``intervals.jobs_history`` seconds, and at most one billed query runs per location per
+``intervals.billed_query_gap`` (projects take turns, the most overdue first). The window is incremental:
+the first query reads ``gcp.history_window`` back; each later one starts at the newest creation time
+already seen minus :data:`OVERLAP`, or earlier at the creation time of the oldest job the previous window
+saw unfinished, so it is read again until it is done.
 """
 
 from __future__ import annotations
@@ -42,44 +44,63 @@ class HistorySchedule:
     """Seconds the first query of a project reads back."""
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
     last_billed: dict[str, datetime] = field(default_factory=dict)
-    _reserved: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = field(default_factory=dict)
+    _reserved: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
+    _billed_before: dict[str, datetime | None] = field(default_factory=dict)
 
     def due(self, projects: Sequence[str], locations: Sequence[str], now: datetime) -> list[tuple[str, str]]:
-        """The (project, location) pairs to query at ``now``: per location at most one, the most overdue.
+        """The (project, location) pairs to query at ``now``: every pair never read yet (its first window),
+        else per location at most one, the most overdue, once the gap since the location's last billed
+        query has passed.
 
         Calling this reserves the slot: the chosen pairs count as run at ``now`` unless :meth:`release`
         gives it back (the query did not run).
         """
         chosen: list[tuple[str, str]] = []
+        self._reserved.clear()
+        self._billed_before.clear()
         for location in locations:
+            unread = [
+                p for p in projects if self.windows.setdefault((p, location), _Window()).last_run is None
+            ]
+            if unread:
+                for project in unread:
+                    self._reserve((project, location), now)
+                    chosen.append((project, location))
+                continue
             last = self.last_billed.get(location)
             if last is not None and (now - last).total_seconds() < self.gap:
                 continue
             best: tuple[str, str] | None = None
             best_since: datetime | None = None
             for project in projects:
-                window = self.windows.setdefault((project, location), _Window())
-                if window.last_run is None:
-                    best = (project, location)
-                    break
-                if (now - window.last_run).total_seconds() < self.interval:
+                last_run = self.windows[(project, location)].last_run
+                if last_run is None or (now - last_run).total_seconds() < self.interval:
                     continue
-                if best_since is None or window.last_run < best_since:
-                    best, best_since = (project, location), window.last_run
+                if best_since is None or last_run < best_since:
+                    best, best_since = (project, location), last_run
             if best is not None:
-                self._reserved[best] = (self.windows[best].last_run, self.last_billed.get(location))
-                self.windows[best].last_run = now
-                self.last_billed[location] = now
+                self._reserve(best, now)
                 chosen.append(best)
         return chosen
 
+    def _reserve(self, pair: tuple[str, str], now: datetime) -> None:
+        """Count ``pair`` as queried at ``now``, keeping what :meth:`release` restores."""
+        location = pair[1]
+        self._billed_before.setdefault(location, self.last_billed.get(location))
+        self._reserved[pair] = self.windows[pair].last_run
+        self.windows[pair].last_run = now
+        self.last_billed[location] = now
+
     def release(self, project: str, location: str) -> None:
-        """Give back a slot :meth:`due` reserved for a query that did not run (its listing failed)."""
-        previous = self._reserved.pop((project, location), None)
-        if previous is None:
+        """Give back a slot the latest :meth:`due` reserved for a query that did not run (its listing
+        failed); the location's last billed query goes back too once none of its slots is held."""
+        pair = (project, location)
+        if pair not in self._reserved:
             return
-        last_run, billed = previous
-        self.windows[(project, location)].last_run = last_run
+        self.windows[pair].last_run = self._reserved.pop(pair)
+        if any(loc == location for _, loc in self._reserved):
+            return  # another query of the location ran (or may): it counts as billed now
+        billed = self._billed_before.get(location)
         if billed is None:
             self.last_billed.pop(location, None)
         else:

@@ -26,32 +26,48 @@ TIB = 1024**4
 
 @dataclass(frozen=True)
 class PollingCost:
-    """What a month of polling at the configured intervals bills."""
+    """What polling at the configured intervals bills: the first poll, then a month of polls."""
 
+    first_poll_queries: int
+    """History queries of the first poll (``gcpdash --once`` is one): every project in every location."""
     queries_per_location: float
-    """History queries per month in one BigQuery location."""
+    """History queries per month in one BigQuery location after the first poll."""
     locations: int
     bytes_billed: float
-    """At least this many bytes a month (each query bills at least the minimum)."""
+    """At least this many bytes a month, the first poll included (each query bills at least the minimum)."""
     usd: float
     """At the on-demand price, before the monthly free tier."""
+    first_poll_usd: float
+    """The first poll's share of :attr:`usd` (what one ``gcpdash --once`` bills at least)."""
 
 
 def polling_cost(config: Config, projects: int) -> PollingCost:
-    """The monthly bill of the history queries: each project is queried every ``intervals.jobs_history``
-    seconds per location, at most one query per location per ``intervals.billed_query_gap``; each bills
-    at least ``bigquery.on_demand.min_bytes_per_query`` (10 MiB) at ``bigquery.on_demand.per_tib``."""
+    """The monthly bill of the history queries, as :class:`~dashboard.backends.gcp.bq_window.HistorySchedule`
+    runs them: the first poll queries every project in every location; then each project is queried every
+    ``intervals.jobs_history`` seconds per location, at most one query per location per
+    ``intervals.billed_query_gap``. Each query bills at least ``bigquery.on_demand.min_bytes_per_query``
+    (10 MiB) at ``bigquery.on_demand.per_tib``."""
     from dashboard.pricing import load_prices
 
     prices = load_prices(overrides=config.prices)
     intervals = config.intervals
-    wanted = max(projects, 1) * MONTH_SECONDS / max(intervals.jobs_history, 1.0)
+    projects = max(projects, 1)
+    wanted = projects * MONTH_SECONDS / max(intervals.jobs_history, 1.0)
     allowed = MONTH_SECONDS / max(intervals.billed_query_gap, 1.0)
     per_location = min(wanted, allowed)
     locations = len(config.gcp.bigquery_locations)
-    billed = per_location * locations * prices.value("bigquery.on_demand.min_bytes_per_query")
-    usd = billed / TIB * prices.value("bigquery.on_demand.per_tib")
-    return PollingCost(per_location, locations, billed, usd)
+    first = projects * locations
+    minimum = prices.value("bigquery.on_demand.min_bytes_per_query")
+    per_tib = prices.value("bigquery.on_demand.per_tib")
+    billed = (per_location * locations + first) * minimum
+    return PollingCost(
+        first_poll_queries=first,
+        queries_per_location=per_location,
+        locations=locations,
+        bytes_billed=billed,
+        usd=billed / TIB * per_tib,
+        first_poll_usd=first * minimum / TIB * per_tib,
+    )
 
 
 def identity(credentials: Any, anonymous: bool) -> str:
@@ -116,9 +132,12 @@ def report_lines(
         "",
         "polling cost a month (the billed history query; jobs.list and the Reservation, Dataproc and "
         "Dataflow reads carry no charge; Monitoring reads are not counted):",
-        f"  {cost.queries_per_location:,.0f} history queries per location (every {intervals.jobs_history:g}s "
-        f"per project, at most one per {intervals.billed_query_gap:g}s) x {cost.locations} location(s)",
-        f"  at least {cost.bytes_billed / 1024**3:,.1f} GiB billed (10 MiB minimum per query) = "
+        f"  first poll (and each gcpdash --once): {cost.first_poll_queries:,} history queries, every "
+        f"project in every location (at least ${cost.first_poll_usd:,.4f})",
+        f"  then {cost.queries_per_location:,.0f} history queries a month per location (every "
+        f"{intervals.jobs_history:g}s per project, at most one per {intervals.billed_query_gap:g}s) x "
+        f"{cost.locations} location(s)",
+        f"  at least {cost.bytes_billed / 1024**3:,.1f} GiB billed a month (10 MiB minimum per query) = "
         f"${cost.usd:,.2f} on demand, before the free 1 TiB a month",
     ]
     if config.billing.export_table:
