@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -74,6 +75,22 @@ def money_cell(usd: float | None, basis: str | None) -> Text:
     return Text(fmt.money(usd))
 
 
+_POOL_PRINCIPAL = re.compile(
+    r"^principal://iam\.googleapis\.com/(?:projects/[^/]+/)?locations/[^/]+/"
+    r"(?:workforcePools|workloadIdentityPools)/([^/]+)/subject/(.+)$"
+)
+
+
+def principal_label(principal: str | None) -> str | None:
+    """A principal as a table cell shows it: a workforce or workload identity pool's subject first, its pool
+    after (``ana@acme.example (acme-pool)``), since ``principal://iam.googleapis.com/locations/...`` cut
+    to a column says nothing; any other principal (an email) as it is. The detail screen shows it whole."""
+    if not principal:
+        return principal
+    found = _POOL_PRINCIPAL.match(principal)
+    return f"{found.group(2)} ({found.group(1)})" if found else principal
+
+
 def job_row(item: JobItem, *, dated: bool = False) -> Row:
     """One job as a table row."""
     moment = item.ended if item.status in ("DONE", "FAILED") else item.started or item.created
@@ -85,7 +102,7 @@ def job_row(item: JobItem, *, dated: bool = False) -> Row:
         [
             Text(item.status, style=look_of("job", item.status).style),
             item.job_id,
-            item.principal,
+            principal_label(item.principal),
             item.project,
             job_type(item),
             fmt.when(moment, dated=dated),

@@ -198,3 +198,25 @@ def test_hostile_text_prints_exactly_as_written() -> None:
     assert HOSTILE_QUERY.splitlines()[1][:20] in out  # the second line of the query, on the same line
     detail = render(dataproc.render(snap, AT), width=250)
     assert f"{MARKUP} \\x1b[2J" in detail
+
+
+@pytest.mark.parametrize(
+    ("principal", "shown"),
+    [
+        (
+            "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/ana@acme.example",
+            "ana@acme.example (acme-pool)",
+        ),
+        (
+            "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/"
+            "github/subject/repo:acme/etl:ref:refs/heads/main",
+            "repo:acme/etl:ref:refs/heads/main (github)",
+        ),
+        ("etl-runner@acme-etl.iam.gserviceaccount.com", "etl-runner@acme-etl.iam.gserviceaccount.com"),
+        (None, None),
+    ],
+)
+def test_a_pool_principal_shows_its_subject_and_pool(principal: str | None, shown: str | None) -> None:
+    from dashboard.views.jobs import principal_label
+
+    assert principal_label(principal) == shown
