@@ -162,3 +162,21 @@ async def test_a_queued_job_is_shown_with_the_active_ones_and_counted_as_queued(
         assert queued in view[: running + 1]  # among the jobs not done, before the finished ones
         status = str(pane.query_one(".jobs-status", Static).render())
         assert f"{running} running · 1 queued · {len(snapshot.jobs):,} jobs" in status
+
+
+def test_a_queued_jobs_timeline_says_queued_not_ran() -> None:
+    from dashboard.pricing import default_prices
+    from dashboard.views.collect import job_item
+    from widgets.detail.content import job_timeline
+
+    def t(minutes: float = 0) -> datetime:
+        return datetime(2026, 12, 1, 8, 0, tzinfo=UTC) + timedelta(minutes=minutes)
+
+    queued = Job(project="acme-bi", job_id="q1", state="PENDING", created=t(minutes=-3))
+    ran = Job(project="acme-bi", job_id="d1", state="DONE", created=t(minutes=-9), started=t(minutes=-8),
+              ended=t(minutes=-5))  # fmt: skip
+    now = t()
+    assert job_timeline(job_item(queued, now, default_prices(), {})).plain.endswith("(queued 3m00s so far)")
+    text = job_timeline(job_item(ran, now, default_prices(), {})).plain
+    assert "(queued 1m00s)" in text
+    assert text.endswith("(ran 3m00s)")

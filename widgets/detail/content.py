@@ -102,7 +102,10 @@ def job_timeline(item: JobItem) -> Text:
         text.append(f" (queued {fmt.duration(queued)})", style="dim")
     if item.ended is not None:
         text.append(f"  →  ended {fmt.when(item.ended)}")
-    text.append(f" (ran {fmt.duration(item.duration_s)})", style="dim")
+    if item.started is None and item.ended is None:  # queued (PENDING): it has not run yet
+        text.append(f" (queued {fmt.duration(item.duration_s)} so far)", style="dim")
+    else:
+        text.append(f" (ran {fmt.duration(item.duration_s)})", style="dim")
     return text
 
 
