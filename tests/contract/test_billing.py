@@ -94,9 +94,11 @@ def test_the_export_query_runs_in_the_tables_project_with_label_parameters_cap_a
     assert body["useLegacySql"] is False
     # the same parameters, on the wire the same way, as the demo's query of the same day
     assert body["queryParameters"] == demo_billing()[0]["request"]["queryParameters"]
+    # 09:00 UTC is 01:00 PST: November's invoice (from 07:00 UTC on 1 November, 00:00 PDT), the last 24 h
+    # per hour, partitions from the UTC midnight 3 days before the invoice month began
     assert {p["name"]: p["parameterValue"]["value"] for p in body["queryParameters"]} == {
         "invoice_month": "202611",
-        "hourly_since": "2026-11-26 00:00:00+00:00",
+        "hourly_since": "2026-11-25 09:00:00+00:00",
         "partition_since": "2026-10-29 00:00:00+00:00",
     }
 

@@ -72,12 +72,13 @@ def test_markdown_and_text_label_every_table() -> None:
     text = buffer.getvalue()
     for out in (md, text):
         assert "Per service (estimate, price table 2026.11.1 + 1 override(s))" in out
-        assert "Billed (billing export through 2026-11-26 07:00 UTC) vs estimate (estimate checked" in out
+        assert "Billed (billing export through 2026-11-26 07:00 UTC for every service) vs estimate" in out
         assert "Billed per day (billed, net of credits)" in out
         assert "Budgets (spent and forecast: billed + estimate)" in out
         assert "month-end forecast" in out
         assert "2026-11: month to date (billed + estimate) and forecast" in out
     # the Overview, in both
-    assert "Estimate vs billed, 01:00:00–07:00:00 UTC" in text
-    assert "### Estimate vs billed, 01:00:00–07:00:00 UTC" in md
+    assert "Estimate vs billed, each service over the hours its bill covers" in text
+    assert "### Estimate vs billed, each service over the hours its bill covers" in md
+    assert "01:00–07:00" in text
     assert "- Budget platform: " in md
