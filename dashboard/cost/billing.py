@@ -87,8 +87,8 @@ class BilledService(msgspec.Struct, frozen=True, kw_only=True):
     credits_usd: float
     """Credits month-to-date (zero or negative), already in ``mtd_usd``."""
     billed_through: UtcTime | None
-    """Where the group's bill ends: the laggiest of its billing services that have hourly rows, else the
-    overall ``billed_through`` (a group without recent rows has not been billed since)."""
+    """Where the group's bill ends: the laggiest of its billing services' (None when none has hourly rows:
+    nothing says how far its export has delivered, so it is not checked)."""
 
 
 class ServiceCheck(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,6 +120,9 @@ class BillingSummary(msgspec.Struct, frozen=True, kw_only=True):
     """End of the last hour the export has delivered for every service: the laggiest service's."""
     service_through: tuple[ServiceThrough, ...] = ()
     """Per billing service with hourly rows, where its bill ends; laggiest first."""
+    hourly_from: UtcTime | None = None
+    """Where the export's hourly rows begin (the query's ``@hourly_since``, at the earliest the invoice
+    month's start): the check starts no earlier."""
     mtd_usd: float
     today_usd: float
     services: tuple[BilledService, ...]
@@ -185,16 +188,12 @@ def billed_through(data: BillingData) -> datetime | None:
     return newest
 
 
-def group_through(
-    per_service: tuple[ServiceThrough, ...], overall: datetime | None
-) -> dict[str, datetime | None]:
-    """Per group, the laggiest of its billing services' ``billed_through`` (``overall`` for a group without
-    hourly rows)."""
-    out: dict[str, datetime | None] = dict.fromkeys(GROUPS, overall)
-    seen: set[str] = set()
+def group_through(per_service: tuple[ServiceThrough, ...]) -> dict[str, datetime | None]:
+    """Per group, the laggiest of its billing services' ``billed_through``; None for a group without hourly
+    rows (nothing says how far its export has delivered)."""
+    out: dict[str, datetime | None] = dict.fromkeys(GROUPS)
     for t in per_service:  # laggiest first: the first of a group is its laggiest
-        if t.group not in seen:
-            seen.add(t.group)
+        if out[t.group] is None:
             out[t.group] = t.billed_through
     return out
 
@@ -206,17 +205,16 @@ def billed_between(data: BillingData, group: str, start: datetime, end: datetime
     )
 
 
-def check_from(data: BillingData, window_start: datetime) -> datetime | None:
-    """The first hour the check can cover: the snapshot's first full hour, no earlier than the export's first
-    hourly row (the query's ``@hourly_since``) and the invoice month's start; None without hourly rows."""
+def hourly_from(data: BillingData) -> datetime | None:
+    """Where the export's hourly rows begin: the query's ``@hourly_since`` (else the first hourly row), no
+    earlier than the invoice month's start; None without either."""
     starts = [r.start for r in data.rows if r.hours == 1]
     hourly = data.hourly_since or min(starts, default=None)
     if hourly is None:
         return None
-    start = max(_ceil_hour(window_start), hourly)
     if data.invoice_month is not None and len(data.invoice_month) == 6 and data.invoice_month.isdigit():
-        start = max(start, invoice_month_bounds(data.invoice_month)[0])
-    return start
+        hourly = max(hourly, invoice_month_bounds(data.invoice_month)[0])
+    return hourly
 
 
 def _checks(
@@ -227,7 +225,8 @@ def _checks(
     spend: dict[str, Spend],
 ) -> list[ServiceCheck]:
     """Each estimated service against its bill, from ``start`` to where its bill ends (at most the last full
-    hour); a service whose bill covers no full hour since ``start`` is not checked."""
+    hour); a service without hourly rows, or whose bill covers no full hour since ``start``, is not
+    checked."""
     checks: list[ServiceCheck] = []
     last_hour = _floor_hour(inputs.snapshot.at)
     for service in SERVICES:
@@ -283,7 +282,8 @@ def summarize(
         by_day.setdefault(day, dict.fromkeys(GROUPS, 0.0))[group] += row.net
     per_service = services_through(data)
     through = billed_through(data)
-    ends = group_through(per_service, through)
+    ends = group_through(per_service)
+    hourly = hourly_from(data)
     days = tuple(
         DayBill(
             day=day,
@@ -294,7 +294,7 @@ def summarize(
         )
         for day, usd in sorted(by_day.items())
     )
-    start = check_from(data, window_start)
+    start = max(_ceil_hour(window_start), hourly) if hourly is not None else None
     checks = _checks(data, inputs, start, ends, spend) if start is not None else []
     return BillingSummary(
         invoice_month=data.invoice_month,
@@ -302,6 +302,7 @@ def summarize(
         exported_through=data.exported_through,
         billed_through=through,
         service_through=per_service,
+        hourly_from=hourly,
         mtd_usd=sum(mtd.values()),
         today_usd=sum(today_usd.values()),
         services=tuple(

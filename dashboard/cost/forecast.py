@@ -105,7 +105,10 @@ def outlook(
     billed = {s.service: s.mtd_usd for s in billing.services}
     through = {s.service: s.billed_through for s in billing.services}
     for group in GROUPS:
-        tail_from = max(through.get(group) or billing.billed_through or first, window_start)
+        # a group without hourly rows has no bill in their span: the estimate covers it from their start
+        tail_from = max(
+            through.get(group) or billing.hourly_from or billing.billed_through or first, window_start
+        )
         tail = spend[group](inputs, tail_from, at) if group in spend and tail_from < at else 0.0
         average = complete_days_rate(billing, group)
         rate = average if average is not None else burn.get(group, 0.0)

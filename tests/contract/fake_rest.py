@@ -4,7 +4,8 @@ and injecting faults.
 Serves ``GET /bigquery/v2/projects/P/jobs`` (running jobs of P, paged by ``maxResults``/``pageToken``),
 ``POST /bigquery/v2/projects/P/queries`` (keyed by the ``gcpdash-query`` label) and
 ``GET /bigquery/v2/projects/P/queries/JOB`` (the further result pages, by ``pageToken``). Anything else is
-404 and logged, so a test of the log sees it.
+404 and logged, so a test of the log sees it. A query of a table in :attr:`FakeRest.tables` is not answered
+from the recording: :mod:`.fake_sql` runs it on the table's rows (with the request's parameters).
 """
 
 from __future__ import annotations
@@ -104,6 +105,10 @@ class FakeRest:
         self.page_size: int | None = None
         """Jobs per jobs.list page, whatever the client asks (small: to exercise paging)."""
         self.log: list[Request] = []
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+        """Tables by ``project.dataset.table``: a query of one is evaluated on its rows (nested dicts)."""
+        self.evaluated: dict[str, dict[str, Any]] = {}
+        """The responses of evaluated queries, by job id."""
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
@@ -143,6 +148,7 @@ class FakeRest:
     def clear(self) -> None:
         """No faults, default paging, an empty log."""
         self.page_size = None
+        self.tables.clear()
         self.faults.clear()
         self.fault_projects.clear()
         with self._lock:
@@ -182,6 +188,10 @@ class FakeRest:
                 return answer
         if kind == "list":
             return 200, _json(self._list(project, request.params))
+        if kind == "query" and self.tables:
+            answer = self._evaluate(project, request.body)
+            if answer is not None:
+                return answer
         if kind == "query":
             label = (request.body.get("labels") or {}).get("gcpdash-query", "")
             found = self.recorded.query.get(label)
@@ -205,7 +215,23 @@ class FakeRest:
             return _error(404, "notFound", "no such result page")
         return 200, _json(found)
 
+    def _evaluate(self, project: str, body: dict[str, Any]) -> tuple[int, bytes] | None:
+        """The query run on :attr:`tables`, or None when it reads none of them."""
+        from .fake_sql import SqlError, response
+
+        job_id = f"job_eval_{len(self.evaluated) + 1}"
+        try:
+            answer = response(body, self.tables, project, job_id)
+        except LookupError:
+            return None
+        except SqlError as exc:
+            return _error(400, "invalidQuery", str(exc))
+        self.evaluated[job_id] = answer
+        return 200, _json(answer)
+
     def _query_of(self, job_id: str) -> dict[str, Any] | None:
+        if job_id in self.evaluated:
+            return self.evaluated[job_id]
         for response in self.recorded.query.values():
             if response.get("jobReference", {}).get("jobId") == job_id:
                 return response
