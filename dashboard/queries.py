@@ -3,6 +3,7 @@ region qualifier, which BigQuery cannot take as a parameter, is spliced in after
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -80,9 +81,9 @@ WHERE invoice.month = @invoice_month
   AND _PARTITIONTIME >= @partition_since
 GROUP BY period_start, hourly, service, currency
 ORDER BY period_start, service"""
-"""Net cost per service per day of the invoice month, and per hour from ``@hourly_since`` (the last
-:data:`BILLING_HOURLY_SPAN`, across midnight), so that the estimate of the last hours can be checked against
-the bill hour by hour, from the standard Cloud Billing export (GCP_REFERENCE.md section 7.1). A row per
+"""Net cost per service per day of the invoice month, and per hour from ``@hourly_since`` (the estimate's
+window, :func:`billing_hourly_span`, across midnight), so that the estimate can be checked against the bill
+hour by hour, from the standard Cloud Billing export (GCP_REFERENCE.md section 7.1). A row per
 service per period; ``exported`` is the newest ``export_time`` of that service's rows in it, so each
 service's own export lag shows. Parameters: ``@invoice_month`` (``YYYYMM``, the month in Pacific time, as
 invoices count it), ``@hourly_since`` (TIMESTAMP, a whole hour), ``@partition_since`` (TIMESTAMP, a few days
@@ -113,9 +114,16 @@ BILLING_PARTITION_MARGIN = timedelta(days=3)
 """How far before the month's first day the export's ingestion-time partitions are read: rows of the month's
 first hours can land in the previous month's last partitions."""
 
-BILLING_HOURLY_SPAN = timedelta(hours=24)
-"""How far back the export query returns hourly rows: more than the estimate's window (the jobs history, 6 h
-by default), whether or not it crosses midnight."""
+BILLING_HOURLY_SPAN = timedelta(hours=7)
+"""How far back the export query returns hourly rows by default: the jobs history's default 6 h, and the hour
+it began in (:func:`billing_hourly_span`), whether or not that crosses midnight."""
+
+
+def billing_hourly_span(history_window_s: float) -> timedelta:
+    """How far back the export query returns hourly rows: the estimate's window (the jobs history,
+    ``[gcp] history_window``) rounded up to the hour, and one more (it rarely begins on the hour)."""
+    return timedelta(hours=math.ceil(max(0.0, history_window_s) / 3600) + 1)
+
 
 INVOICE_TZ = ZoneInfo("America/Los_Angeles")
 """Invoice months follow Pacific time: a month's usage starts at its first midnight there (08:00 UTC, 07:00
@@ -136,13 +144,15 @@ def invoice_month_bounds(month: str) -> tuple[datetime, datetime]:
     return first.astimezone(UTC), last.astimezone(UTC)
 
 
-def billing_export_params(now: datetime) -> dict[str, tuple[str, str | datetime]]:
+def billing_export_params(
+    now: datetime, hourly_span: timedelta = BILLING_HOURLY_SPAN
+) -> dict[str, tuple[str, str | datetime]]:
     """The billing export query's parameters at ``now``: ``{name: (BigQuery type, value)}`` (UTC).
 
     ``invoice_month`` is :func:`invoice_month` (Pacific time: at 03:00 UTC on 1 December it is still
-    November); ``hourly_since`` the hour :data:`BILLING_HOURLY_SPAN` before now's, so the last day's rows come
-    per hour across midnight; ``partition_since`` the UTC midnight :data:`BILLING_PARTITION_MARGIN` before
-    the invoice month began.
+    November); ``hourly_since`` the hour ``hourly_span`` before now's (:func:`billing_hourly_span`), so the
+    estimate's window comes per hour, across midnight if it does; ``partition_since`` the UTC midnight
+    :data:`BILLING_PARTITION_MARGIN` before the invoice month began.
     """
     utc = now.astimezone(UTC)
     hour = utc.replace(minute=0, second=0, microsecond=0)
@@ -151,6 +161,6 @@ def billing_export_params(now: datetime) -> dict[str, tuple[str, str | datetime]
     partitions = (first - BILLING_PARTITION_MARGIN).replace(hour=0, minute=0, second=0, microsecond=0)
     return {
         "invoice_month": ("STRING", month),
-        "hourly_since": ("TIMESTAMP", hour - BILLING_HOURLY_SPAN),
+        "hourly_since": ("TIMESTAMP", hour - hourly_span),
         "partition_since": ("TIMESTAMP", partitions),
     }

@@ -174,11 +174,11 @@ def fake(server: FakeRest) -> FakeRest:
     return server
 
 
-def poll_at(fake: FakeRest, at: datetime) -> tuple[BillingData, dict[str, str]]:
+def poll_at(fake: FakeRest, at: datetime, **gcp: Any) -> tuple[BillingData, dict[str, str]]:
     """The export as it stands at ``at`` (rows exported by then), polled live; and the query's parameters."""
     fake.tables[TABLE] = [r for r in export_table() if r["export_time"] <= at]
     config: Config = msgspec.structs.replace(
-        bq_config(fake.url), billing=BillingConfig(export_table=TABLE, location="US")
+        bq_config(fake.url, **gcp), billing=BillingConfig(export_table=TABLE, location="US")
     )
     backend = LiveBackend(config, Clock(at))
     try:
@@ -198,21 +198,24 @@ def estimate_at(data: BillingData, at: datetime) -> cost.CostEstimate:
 
 AT = datetime(2026, 12, 1, 6, 30, tzinfo=UTC)
 """22:30 PST on 30 November: still November's invoice, though December in UTC."""
+HISTORY = {"history_window": 8.5 * 3600}
+"""The jobs history reaches back to the first job, 22:00 on 30 November."""
 
 
 def test_the_invoice_month_is_pacific_so_the_first_utc_hours_of_december_are_novembers(
     fake: FakeRest,
 ) -> None:
-    data, params = poll_at(fake, AT)
-    # November's invoice; hourly rows for the last 24 h (from 06:00 on 30 November, across midnight);
-    # partitions from the UTC midnight 3 days before 07:00 UTC on 1 November
+    data, params = poll_at(fake, AT, **HISTORY)
+    # November's invoice; hourly rows over the 8.5 h history and the hour it began in, from 20:00 on
+    # 30 November (06:00 less 10 h), across midnight; partitions from the UTC midnight 3 days before 07:00 UTC
+    # on 1 November
     assert params == {
         "invoice_month": "202611",
-        "hourly_since": "2026-11-30 06:00:00+00:00",
+        "hourly_since": "2026-11-30 20:00:00+00:00",
         "partition_since": "2026-10-29 00:00:00+00:00",
     }
     assert data.invoice_month == "202611"
-    assert data.hourly_since == NOV30.replace(hour=6)
+    assert data.hourly_since == NOV30.replace(hour=20)
     bill = estimate_at(data, AT).billing
     assert bill is not None
     services = {s.service: s for s in bill.services}
@@ -226,7 +229,7 @@ def test_the_invoice_month_is_pacific_so_the_first_utc_hours_of_december_are_nov
     assert bill.mtd_usd == pytest.approx(70.83 + 47.50 + 9.60)  # $127.93
     # today (UTC) so far: BigQuery 00:00-04:00, 4 x $2.4225; Dataflow 00:00-01:00, $1.90
     assert bill.today_usd == pytest.approx(4 * 2.4225 + 1.90)
-    # 30 November came per hour from 06:00, per day before: the day adds up either way
+    # 30 November came per hour from 20:00, per day before: the day adds up either way
     days = {d.day: d for d in bill.days}
     assert days[NOV30.date()].usd == {
         "bigquery_on_demand": pytest.approx(24 * 2.4225),
@@ -240,7 +243,7 @@ def test_the_invoice_month_is_pacific_so_the_first_utc_hours_of_december_are_nov
 
 
 def test_each_service_is_checked_over_the_hours_its_own_bill_covers_across_midnight(fake: FakeRest) -> None:
-    data, _ = poll_at(fake, AT)
+    data, _ = poll_at(fake, AT, **HISTORY)
     estimate = estimate_at(data, AT)
     bill = estimate.billing
     assert bill is not None
@@ -286,10 +289,11 @@ def test_each_service_is_checked_over_the_hours_its_own_bill_covers_across_midni
 def test_in_decembers_first_invoice_hours_only_decembers_rows_count(fake: FakeRest) -> None:
     at = datetime(2026, 12, 1, 11, 30, tzinfo=UTC)  # 03:30 PST
     data, params = poll_at(fake, at)
-    # partitions from the UTC midnight 3 days before 08:00 UTC on 1 December
+    # hourly rows over the default 6 h history and the hour it began in; partitions from the UTC midnight
+    # 3 days before 08:00 UTC on 1 December
     assert params == {
         "invoice_month": "202612",
-        "hourly_since": "2026-11-30 11:00:00+00:00",
+        "hourly_since": "2026-12-01 04:00:00+00:00",
         "partition_since": "2026-11-28 00:00:00+00:00",
     }
     estimate = estimate_at(data, at)
@@ -321,7 +325,7 @@ def test_at_the_end_of_octobers_last_pacific_day_the_bill_is_octobers(fake: Fake
     # October's invoice began at 07:00 UTC on 1 October (00:00 PDT): partitions from 28 September
     assert params == {
         "invoice_month": "202610",
-        "hourly_since": "2026-10-31 06:00:00+00:00",
+        "hourly_since": "2026-10-31 23:00:00+00:00",
         "partition_since": "2026-09-28 00:00:00+00:00",
     }
     # the $100 at 03:00 UTC on 1 November (20:00 PDT on 31 October), exported at 06:00

@@ -26,6 +26,7 @@ from dashboard.queries import (
     BILLING_EXPORT_COLUMNS,
     billing_export_params,
     billing_export_sql,
+    billing_hourly_span,
     billing_table,
     invoice_month,
     invoice_month_bounds,
@@ -211,18 +212,21 @@ def test_the_sql_takes_user_values_as_parameters() -> None:
     assert all(column in sql for column in BILLING_EXPORT_COLUMNS)
     with pytest.raises(Exception, match="not a billing export table"):
         billing_table("proj.ds.t`; DROP TABLE x; --")
-    # at 9:00 UTC on 1 December it is 01:00 PST: December's invoice, which began at 08:00 UTC; the last 24 h
-    # per hour (across midnight); partitions from the UTC midnight 3 days before 08:00 UTC on 1 December
+    # at 9:40 UTC on 1 December it is 01:40 PST: December's invoice, which began at 08:00 UTC; per hour the
+    # default 6 h history and the hour it began in; partitions from the UTC midnight 3 days before 08:00 UTC
+    # on 1 December
     assert billing_export_params(datetime(2026, 12, 1, 9, 40, tzinfo=UTC)) == {
         "invoice_month": ("STRING", "202612"),
-        "hourly_since": ("TIMESTAMP", datetime(2026, 11, 30, 9, tzinfo=UTC)),
+        "hourly_since": ("TIMESTAMP", datetime(2026, 12, 1, 2, tzinfo=UTC)),
         "partition_since": ("TIMESTAMP", datetime(2026, 11, 28, tzinfo=UTC)),
     }
     # at 03:00 UTC on 1 December it is still 19:00 PST on 30 November: November's invoice, which began at
-    # 00:00 PDT = 07:00 UTC on 1 November; partitions from 29 October
-    assert billing_export_params(datetime(2026, 12, 1, 3, tzinfo=UTC)) == {
+    # 00:00 PDT = 07:00 UTC on 1 November; partitions from 29 October; a 24 h history: hourly rows from 02:00
+    # on 30 November (the hourly span is the history rounded up to the hour, and one more)
+    assert billing_hourly_span(24 * 3600 - 1) == timedelta(hours=25)
+    assert billing_export_params(datetime(2026, 12, 1, 3, tzinfo=UTC), timedelta(hours=25)) == {
         "invoice_month": ("STRING", "202611"),
-        "hourly_since": ("TIMESTAMP", datetime(2026, 11, 30, 3, tzinfo=UTC)),
+        "hourly_since": ("TIMESTAMP", datetime(2026, 11, 30, 2, tzinfo=UTC)),
         "partition_since": ("TIMESTAMP", datetime(2026, 10, 29, tzinfo=UTC)),
     }
 
@@ -289,7 +293,7 @@ def test_the_estimate_is_checked_against_the_bill_hour_by_hour(estimate: cost.Co
     dp = checks["dataproc"]
     assert (dp.estimate_usd, dp.billed_usd) == (pytest.approx(0.672), pytest.approx(0.6))
     assert dp.difference_pct == pytest.approx(12.0)
-    assert checks["dataflow"].difference_pct is None  # nothing billed, nothing estimated
+    assert "dataflow" not in checks  # no hourly rows: nothing says how far its bill covers
     assert bill.check_estimate_usd == pytest.approx(3.172)
     assert bill.check_billed_usd == pytest.approx(3.0)
 
