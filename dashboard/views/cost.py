@@ -316,8 +316,9 @@ def sections(cost: CostEstimate) -> list[CostTable]:
         )
     bill = cost.billing
     if bill is not None:
+        since = through_label(bill.check_start, bill.billed_through)
         checked = (
-            f"estimate checked from {_hhmm(bill.check_start)} UTC, each service to its billed-through"
+            f"from {since} UTC to each service's billed-through"
             if bill.check_start and bill.check_end
             else "no full hour both cover yet"
         )
