@@ -266,6 +266,17 @@ def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
     assert [d.complete for d in bill.days] == [True] * 25 + [False]
 
 
+def test_the_bill_is_priced_apart_from_the_estimator() -> None:
+    import ast
+
+    # the demo's bill comes from its own SKU table: nothing of gcpdash's estimator or price table prices it
+    for name in ("source_billing.py", "bill_skus.py"):
+        tree = ast.parse((DEMO.parent / "demogen" / name).read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m.startswith(("dashboard.cost", "dashboard.pricing"))}, name
+
+
 def test_budget_story_the_platform_budget_is_forecast_to_be_exceeded() -> None:
     from dashboard.cost import estimate
     from dashboard.replay import load_snapshot
