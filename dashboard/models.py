@@ -353,6 +353,8 @@ class BillingRow(Model, frozen=True):
     """Sum of ``cost``."""
     credits: float = 0.0
     """Sum of the credits' amounts (zero or negative)."""
+    exported: datetime | None = None
+    """The newest ``export_time`` of the service's rows in the period."""
 
     @property
     def net(self) -> float:
@@ -383,6 +385,8 @@ class BillingData(Model, frozen=True):
     """``YYYYMM``, the invoice month the rows belong to."""
     exported_through: datetime | None = None
     """The newest ``export_time`` among the rows: cost after it may not be in the export yet."""
+    hourly_since: datetime | None = None
+    """From when the query asked for hourly rows (its ``@hourly_since``); None when unknown."""
     warnings: tuple[str, ...] = ()
     budgets: tuple[ApiBudget, ...] = ()
     """The billing account's budgets from the Budget API; empty when none was read."""

@@ -3,8 +3,10 @@ region qualifier, which BigQuery cannot take as a parameter, is spliced in after
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dashboard.errors import UsageError
 
@@ -81,12 +83,14 @@ WHERE invoice.month = @invoice_month
   AND _PARTITIONTIME >= @partition_since
 GROUP BY period_start, hourly, service, currency
 ORDER BY period_start, service"""
-"""Net cost per service per day of the invoice month (per hour from ``@hourly_since``, so that the estimate
-of the last hours can be checked against the bill hour by hour), from the standard Cloud Billing export
-(GCP_REFERENCE.md section 7.1). Parameters: ``@invoice_month`` (``YYYYMM``), ``@hourly_since`` (TIMESTAMP,
-e.g. yesterday's midnight), ``@partition_since`` (TIMESTAMP, a few days before the month began: the table is
-partitioned by ingestion time, which prunes the scan). ``credits`` is zero or negative; net = gross +
-credits."""
+"""Net cost per service per day of the invoice month, and per hour from ``@hourly_since`` (the estimate's
+window, :func:`billing_hourly_span`, across midnight), so that the estimate can be checked against the bill
+hour by hour, from the standard Cloud Billing export (GCP_REFERENCE.md section 7.1). A row per
+service per period; ``exported`` is the newest ``export_time`` of that service's rows in it, so each
+service's own export lag shows. Parameters: ``@invoice_month`` (``YYYYMM``, the month in Pacific time, as
+invoices count it), ``@hourly_since`` (TIMESTAMP, a whole hour), ``@partition_since`` (TIMESTAMP, a few days
+before the invoice month began: the table is partitioned by ingestion time, which prunes the scan).
+``credits`` is zero or negative; net = gross + credits."""
 
 
 def billing_table(table: str) -> str:
@@ -112,17 +116,53 @@ BILLING_PARTITION_MARGIN = timedelta(days=3)
 """How far before the month's first day the export's ingestion-time partitions are read: rows of the month's
 first hours can land in the previous month's last partitions."""
 
+BILLING_HOURLY_SPAN = timedelta(hours=7)
+"""How far back the export query returns hourly rows by default: the jobs history's default 6 h, and the hour
+it began in (:func:`billing_hourly_span`), whether or not that crosses midnight."""
 
-def billing_export_params(now: datetime) -> dict[str, tuple[str, str | datetime]]:
-    """The billing export query's parameters at ``now`` (UTC): ``{name: (BigQuery type, value)}``.
 
-    ``invoice_month`` is now's month (``YYYYMM``); ``hourly_since`` today's midnight, so today's rows come
-    per hour; ``partition_since`` the month's first day less :data:`BILLING_PARTITION_MARGIN`.
+def billing_hourly_span(history_window_s: float) -> timedelta:
+    """How far back the export query returns hourly rows: the estimate's window (the jobs history,
+    ``[gcp] history_window``) rounded up to the hour, and one more (it rarely begins on the hour)."""
+    return timedelta(hours=math.ceil(max(0.0, history_window_s) / 3600) + 1)
+
+
+INVOICE_TZ = ZoneInfo("America/Los_Angeles")
+"""Invoice months follow Pacific time: a month's usage starts at its first midnight there (08:00 UTC, 07:00
+UTC in daylight saving time)."""
+
+
+def invoice_month(now: datetime) -> str:
+    """The invoice month (``YYYYMM``) usage at ``now`` is billed in: ``now``'s month in Pacific time."""
+    return f"{now.astimezone(INVOICE_TZ):%Y%m}"
+
+
+def invoice_month_bounds(month: str) -> tuple[datetime, datetime]:
+    """Where an invoice month (``YYYYMM``) begins and ends, in UTC: midnights in Pacific time."""
+    year, number = int(month[:4]), int(month[4:6])
+    after = (year + 1, 1) if number == 12 else (year, number + 1)
+    first = datetime(year, number, 1, tzinfo=INVOICE_TZ)
+    last = datetime(*after, 1, tzinfo=INVOICE_TZ)
+    return first.astimezone(UTC), last.astimezone(UTC)
+
+
+def billing_export_params(
+    now: datetime, hourly_span: timedelta = BILLING_HOURLY_SPAN
+) -> dict[str, tuple[str, str | datetime]]:
+    """The billing export query's parameters at ``now``: ``{name: (BigQuery type, value)}`` (UTC).
+
+    ``invoice_month`` is :func:`invoice_month` (Pacific time: at 03:00 UTC on 1 December it is still
+    November); ``hourly_since`` the hour ``hourly_span`` before now's (:func:`billing_hourly_span`), so the
+    estimate's window comes per hour, across midnight if it does; ``partition_since`` the UTC midnight
+    :data:`BILLING_PARTITION_MARGIN` before the invoice month began.
     """
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    first = today.replace(day=1)
+    utc = now.astimezone(UTC)
+    hour = utc.replace(minute=0, second=0, microsecond=0)
+    month = invoice_month(utc)
+    first, _ = invoice_month_bounds(month)
+    partitions = (first - BILLING_PARTITION_MARGIN).replace(hour=0, minute=0, second=0, microsecond=0)
     return {
-        "invoice_month": ("STRING", f"{now:%Y%m}"),
-        "hourly_since": ("TIMESTAMP", today),
-        "partition_since": ("TIMESTAMP", first - BILLING_PARTITION_MARGIN),
+        "invoice_month": ("STRING", month),
+        "hourly_since": ("TIMESTAMP", hour - hourly_span),
+        "partition_since": ("TIMESTAMP", partitions),
     }

@@ -202,10 +202,12 @@ def test_billing_export_queries_are_what_the_library_sends_and_rows_decode_with_
         params = {
             p.name: p.value for p in map(bigquery.ScalarQueryParameter.from_api_repr, body["queryParameters"])
         }
-        today = t.replace(hour=0, minute=0, second=0)
+        # per hour the jobs history's 6 h and the hour it began in (across midnight at 06:01); November's
+        # invoice began at 07:00 UTC on 1 November (00:00 PDT)
+        hourly_since = t.replace(minute=0, second=0) - timedelta(hours=7)
         assert params == {
             "invoice_month": "202611",
-            "hourly_since": today,
+            "hourly_since": hourly_since,
             "partition_since": datetime(2026, 10, 29, tzinfo=UTC),
         }
         response = e["response"]
@@ -214,20 +216,22 @@ def test_billing_export_queries_are_what_the_library_sends_and_rows_decode_with_
         assert len(rows) == int(response["totalRows"])
         assert "pageToken" not in response
         assert all(list(row) == list(BILLING_EXPORT_COLUMNS) for row in rows)
-        exported = {row["exported"] for row in rows}
-        assert len(exported) == 1
-        assert t - timedelta(hours=1) < exported.pop() < t
+        # each service's export lags on its own: its newest export time, and its newest hour
+        exported = {row["service"]: row["exported"] for row in rows}
+        assert all(t - timedelta(hours=3) < e < t for e in exported.values())
+        newest = {row["service"]: row["period_start"] for row in rows if row["hourly"]}
+        assert newest["BigQuery"] - newest["Cloud Dataflow"] >= timedelta(hours=1)
         for row in rows:
             assert row["period_start"].tzinfo is UTC
-            assert row["hourly"] == (row["period_start"] >= today)
+            assert row["hourly"] == (row["period_start"] >= hourly_since)
             assert row["gross"] >= 0 >= row["credits"]
             assert row["currency"] == "USD"
-        ends = [r["period_start"] + timedelta(hours=1 if r["hourly"] else 24) for r in rows]
+        ends = [r["period_start"] + timedelta(hours=1) for r in rows if r["hourly"]]
         assert max(ends) <= t - timedelta(minutes=40)  # the export lags
         assert min(r["period_start"] for r in rows) == datetime(2026, 11, 1, tzinfo=UTC)
         seen_through.append(max(ends))
     assert seen_through == sorted(seen_through)
-    assert len(set(seen_through)) == 3
+    assert seen_through[0] < seen_through[-1]
 
 
 def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
@@ -238,23 +242,39 @@ def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
     bill = estimate(snapshot).billing
     assert bill is not None
     assert bill.invoice_month == "202611"
-    assert bill.billed_through == datetime(2026, 11, 26, 7, tzinfo=UTC)
-    assert (bill.check_start, bill.check_end) == (
-        datetime(2026, 11, 26, 1, tzinfo=UTC),
-        datetime(2026, 11, 26, 7, tzinfo=UTC),
-    )
+    # at the last poll (08:01) BigQuery, the reservations and the clusters are billed to 06:00, Dataflow and
+    # Cloud Storage only to 05:00: the bill covers every service to 05:00
+    through = {t.service: t.billed_through for t in bill.service_through}
+    assert through["BigQuery"] == datetime(2026, 11, 26, 6, tzinfo=UTC)
+    assert through["Cloud Dataflow"] == datetime(2026, 11, 26, 5, tzinfo=UTC)
+    assert bill.billed_through == datetime(2026, 11, 26, 5, tzinfo=UTC)
     checks = {c.service: c for c in bill.checks}
     assert set(checks) == {"bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"}
+    # every service from the window's first full hour to where its own bill ends
+    assert {c.start for c in checks.values()} == {datetime(2026, 11, 26, 1, tzinfo=UTC)}
+    assert checks["bigquery_on_demand"].end == datetime(2026, 11, 26, 6, tzinfo=UTC)
+    assert checks["dataflow"].end == datetime(2026, 11, 26, 5, tzinfo=UTC)
     assert all(c.billed_usd > 0 and c.estimate_usd > 0 for c in checks.values())
-    # the bill's sustained-use credit on the clusters' VMs puts the Dataproc estimate above the bill
+    # the bill is priced from its own SKUs: on-demand bytes agree; the clusters' estimate is above the bill
+    assert checks["bigquery_on_demand"].difference_pct == pytest.approx(0, abs=0.5)
     assert checks["dataproc"].difference_usd > 0
     services = {s.service: s for s in bill.services}
     assert services["dataproc"].billing_services == ("Cloud Dataproc", "Compute Engine")
-    assert services["dataproc"].credits_usd < 0
     assert services["bigquery_on_demand"].credits_usd == -6.25
     assert services["other"].billing_services == ("Cloud Storage",)
     assert [d.day.day for d in bill.days] == list(range(1, 27))
     assert [d.complete for d in bill.days] == [True] * 25 + [False]
+
+
+def test_the_bill_is_priced_apart_from_the_estimator() -> None:
+    import ast
+
+    # the demo's bill comes from its own SKU table: nothing of gcpdash's estimator or price table prices it
+    for name in ("source_billing.py", "bill_skus.py"):
+        tree = ast.parse((DEMO.parent / "demogen" / name).read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m.startswith(("dashboard.cost", "dashboard.pricing"))}, name
 
 
 def test_budget_story_the_platform_budget_is_forecast_to_be_exceeded() -> None:
@@ -268,13 +288,13 @@ def test_budget_story_the_platform_budget_is_forecast_to_be_exceeded() -> None:
     budgets = {b.name: b for b in cost.budgets}
     assert set(budgets) == {"Data platform - monthly", "BigQuery analysis"}
     platform, analysis = budgets["Data platform - monthly"], budgets["BigQuery analysis"]
-    assert (platform.source, platform.amount_usd, analysis.amount_usd) == ("budget-api", 35_000, 8_000)
+    assert (platform.source, platform.amount_usd, analysis.amount_usd) == ("budget-api", 27_000, 8_000)
     # the platform budget covers every service: its forecast is the month's; BigQuery analysis only on-demand
     assert platform.forecast_usd == pytest.approx(sum(s.forecast_usd for s in month.services))
     on_demand = next(s for s in month.services if s.service == "bigquery_on_demand")
     assert analysis.forecast_usd == pytest.approx(on_demand.forecast_usd)
     assert platform.over
-    assert platform.forecast_usd > 35_000
+    assert platform.forecast_usd > 27_000
     assert not analysis.over
     assert analysis.forecast_usd < 8_000
 

@@ -5,8 +5,13 @@ Billing names services by ``service.description``; gcpdash's estimate groups the
 premium and ``Compute Engine`` the clusters' VMs (and any other VM of the projects), ``Cloud Dataflow`` the
 pipelines. Everything else billed is ``other``: shown, never estimated.
 
-The check compares, service by service, the estimate and the bill over the whole hours both cover: from the
-first full hour of the snapshot's data to the last hour the export has delivered.
+The check compares, service by service, the estimate and the bill over the same whole hours: from the first
+full hour the snapshot's data, the export's hourly rows (the query asks for the last day per hour, across
+midnight) and the invoice month all cover, to the end of the last hour *that service's* bill covers. Each
+service's export lags on its own (BigQuery's by about an hour, Dataflow's by several), so each service is
+checked up to its own ``billed_through``; a group of several billing services (Dataproc: ``Cloud Dataproc``
+and ``Compute Engine``) up to the laggiest of them. The overall ``billed_through`` is the laggiest service's:
+it never claims an hour some service's bill does not cover yet.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import msgspec
 
 from dashboard.cost.common import SERVICE_TITLES, SERVICES, Inputs, UtcTime, day_start, hours
 from dashboard.models import BillingData, BillingRow
+from dashboard.queries import invoice_month_bounds
 
 BILLING_SERVICES: dict[str, tuple[str, ...]] = {
     "bigquery_on_demand": ("BigQuery",),
@@ -54,6 +60,19 @@ class DayBill(msgspec.Struct, frozen=True, kw_only=True):
     """False for today, and for a day the export has not finished delivering."""
 
 
+class ServiceThrough(msgspec.Struct, frozen=True, kw_only=True):
+    """How far one billing service's export has delivered."""
+
+    service: str
+    """``service.description``, as billing says it."""
+    group: str
+    """The service group it counts in (``bigquery_on_demand`` … ``other``)."""
+    billed_through: UtcTime
+    """End of the service's newest hourly row, at most its newest export time rounded down to the hour."""
+    exported: UtcTime | None
+    """The newest ``export_time`` of its rows."""
+
+
 class BilledService(msgspec.Struct, frozen=True, kw_only=True):
     """What the bill says about one service group this month."""
 
@@ -67,6 +86,9 @@ class BilledService(msgspec.Struct, frozen=True, kw_only=True):
     """Net billed today so far (the export lags: usually hours behind)."""
     credits_usd: float
     """Credits month-to-date (zero or negative), already in ``mtd_usd``."""
+    billed_through: UtcTime | None
+    """Where the group's bill ends: the laggiest of its billing services' (None when none has hourly rows:
+    nothing says how far its export has delivered, so it is not checked)."""
 
 
 class ServiceCheck(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,6 +96,9 @@ class ServiceCheck(msgspec.Struct, frozen=True, kw_only=True):
 
     service: str
     title: str
+    start: UtcTime
+    end: UtcTime
+    """The hours compared: ``end`` is where this service's bill ends (or the last full hour)."""
     estimate_usd: float
     billed_usd: float
     difference_usd: float
@@ -92,7 +117,12 @@ class BillingSummary(msgspec.Struct, frozen=True, kw_only=True):
     exported_through: UtcTime | None
     """The newest export time: cost after it is not billed yet."""
     billed_through: UtcTime | None
-    """End of the last hour the export has delivered."""
+    """End of the last hour the export has delivered for every service: the laggiest service's."""
+    service_through: tuple[ServiceThrough, ...] = ()
+    """Per billing service with hourly rows, where its bill ends; laggiest first."""
+    hourly_from: UtcTime | None = None
+    """Where the export's hourly rows begin (the query's ``@hourly_since``, at the earliest the invoice
+    month's start): the check starts no earlier."""
     mtd_usd: float
     today_usd: float
     services: tuple[BilledService, ...]
@@ -100,7 +130,8 @@ class BillingSummary(msgspec.Struct, frozen=True, kw_only=True):
     """Each day of the month so far, oldest first."""
     check_start: UtcTime | None
     check_end: UtcTime | None
-    """The hours both the estimate and the bill cover (None when they share no full hour)."""
+    """The hours checked: from the first hour the estimate and the bill both cover to the latest service's
+    ``end`` (each check says its own; None when they share no full hour)."""
     checks: tuple[ServiceCheck, ...]
     check_estimate_usd: float
     check_billed_usd: float
@@ -110,18 +141,61 @@ def _end(row: BillingRow) -> datetime:
     return row.start + timedelta(hours=row.hours)
 
 
+def _floor_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _ceil_hour(moment: datetime) -> datetime:
+    floor = _floor_hour(moment)
+    return floor if floor == moment else floor + timedelta(hours=1)
+
+
+def services_through(data: BillingData) -> tuple[ServiceThrough, ...]:
+    """Per billing service with hourly rows, the end of its newest one, at most its newest export time rounded
+    down to the hour; laggiest first."""
+    ends: dict[str, datetime] = {}
+    exported: dict[str, datetime] = {}
+    for r in data.rows:
+        if r.exported is not None and (r.service not in exported or r.exported > exported[r.service]):
+            exported[r.service] = r.exported
+        if r.hours == 1 and (r.service not in ends or _end(r) > ends[r.service]):
+            ends[r.service] = _end(r)
+    out = [
+        ServiceThrough(
+            service=name,
+            group=group_of(name),
+            billed_through=min(end, _floor_hour(exported[name])) if name in exported else end,
+            exported=exported.get(name),
+        )
+        for name, end in ends.items()
+    ]
+    return tuple(sorted(out, key=lambda t: (t.billed_through, t.service)))
+
+
 def billed_through(data: BillingData) -> datetime | None:
-    """End of the last complete hour the export delivered: the end of the newest hourly row, at most the
-    export time rounded down to the hour."""
-    ends = [_end(r) for r in data.rows if r.hours == 1]
-    if not ends:
-        ends = [_end(r) for r in data.rows]
+    """End of the last complete hour the export delivered for every service: the laggiest service's
+    :func:`services_through`; without hourly rows, the end of the newest daily row, at most the export time
+    rounded down to the hour."""
+    per_service = services_through(data)
+    if per_service:
+        return per_service[0].billed_through
+    ends = [_end(r) for r in data.rows]
     if not ends:
         return None
     newest = max(ends)
     if data.exported_through is not None:
-        newest = min(newest, data.exported_through.replace(minute=0, second=0, microsecond=0))
+        newest = min(newest, _floor_hour(data.exported_through))
     return newest
+
+
+def group_through(per_service: tuple[ServiceThrough, ...]) -> dict[str, datetime | None]:
+    """Per group, the laggiest of its billing services' ``billed_through``; None for a group without hourly
+    rows (nothing says how far its export has delivered)."""
+    out: dict[str, datetime | None] = dict.fromkeys(GROUPS)
+    for t in per_service:  # laggiest first: the first of a group is its laggiest
+        if out[t.group] is None:
+            out[t.group] = t.billed_through
+    return out
 
 
 def billed_between(data: BillingData, group: str, start: datetime, end: datetime) -> float:
@@ -131,9 +205,50 @@ def billed_between(data: BillingData, group: str, start: datetime, end: datetime
     )
 
 
-def _ceil_hour(moment: datetime) -> datetime:
-    floor = moment.replace(minute=0, second=0, microsecond=0)
-    return floor if floor == moment else floor + timedelta(hours=1)
+def hourly_from(data: BillingData) -> datetime | None:
+    """Where the export's hourly rows begin: the query's ``@hourly_since`` (else the first hourly row), no
+    earlier than the invoice month's start; None without either."""
+    starts = [r.start for r in data.rows if r.hours == 1]
+    hourly = data.hourly_since or min(starts, default=None)
+    if hourly is None:
+        return None
+    if data.invoice_month is not None and len(data.invoice_month) == 6 and data.invoice_month.isdigit():
+        hourly = max(hourly, invoice_month_bounds(data.invoice_month)[0])
+    return hourly
+
+
+def _checks(
+    data: BillingData,
+    inputs: Inputs,
+    start: datetime,
+    ends: dict[str, datetime | None],
+    spend: dict[str, Spend],
+) -> list[ServiceCheck]:
+    """Each estimated service against its bill, from ``start`` to where its bill ends (at most the last full
+    hour); a service without hourly rows, or whose bill covers no full hour since ``start``, is not
+    checked."""
+    checks: list[ServiceCheck] = []
+    last_hour = _floor_hour(inputs.snapshot.at)
+    for service in SERVICES:
+        billed_to = ends[service]
+        end = min(last_hour, billed_to) if billed_to is not None else None
+        if end is None or hours(start, end) < 1:
+            continue
+        est = spend[service](inputs, start, end)
+        bill = billed_between(data, service, start, end)
+        checks.append(
+            ServiceCheck(
+                service=service,
+                title=SERVICE_TITLES[service],
+                start=start,
+                end=end,
+                estimate_usd=est,
+                billed_usd=bill,
+                difference_usd=est - bill,
+                difference_pct=(est - bill) / bill * 100 if bill > 0 else None,
+            )
+        )
+    return checks
 
 
 def summarize(
@@ -165,7 +280,10 @@ def summarize(
             today_usd[group] += row.net
         day = row.start.date()
         by_day.setdefault(day, dict.fromkeys(GROUPS, 0.0))[group] += row.net
+    per_service = services_through(data)
     through = billed_through(data)
+    ends = group_through(per_service)
+    hourly = hourly_from(data)
     days = tuple(
         DayBill(
             day=day,
@@ -176,30 +294,15 @@ def summarize(
         )
         for day, usd in sorted(by_day.items())
     )
-    check_start = _ceil_hour(window_start)
-    check_end = min(at.replace(minute=0, second=0, microsecond=0), through) if through else None
-    checks: list[ServiceCheck] = []
-    if check_end is not None and hours(check_start, check_end) >= 1:
-        for service in SERVICES:
-            est = spend[service](inputs, check_start, check_end)
-            bill = billed_between(data, service, check_start, check_end)
-            checks.append(
-                ServiceCheck(
-                    service=service,
-                    title=SERVICE_TITLES[service],
-                    estimate_usd=est,
-                    billed_usd=bill,
-                    difference_usd=est - bill,
-                    difference_pct=(est - bill) / bill * 100 if bill > 0 else None,
-                )
-            )
-    else:
-        check_end = None
+    start = max(_ceil_hour(window_start), hourly) if hourly is not None else None
+    checks = _checks(data, inputs, start, ends, spend) if start is not None else []
     return BillingSummary(
         invoice_month=data.invoice_month,
         currency=currency,
         exported_through=data.exported_through,
         billed_through=through,
+        service_through=per_service,
+        hourly_from=hourly,
         mtd_usd=sum(mtd.values()),
         today_usd=sum(today_usd.values()),
         services=tuple(
@@ -210,13 +313,14 @@ def summarize(
                 mtd_usd=mtd[g],
                 today_usd=today_usd[g],
                 credits_usd=credits[g],
+                billed_through=ends[g],
             )
             for g in GROUPS
             if names[g] or g != OTHER
         ),
         days=days,
-        check_start=check_start if check_end is not None else None,
-        check_end=check_end,
+        check_start=checks[0].start if checks else None,
+        check_end=max((c.end for c in checks), default=None),
         checks=tuple(checks),
         check_estimate_usd=sum(c.estimate_usd for c in checks),
         check_billed_usd=sum(c.billed_usd for c in checks),

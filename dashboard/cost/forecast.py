@@ -1,8 +1,10 @@
 """Month-to-date and the month-end forecast, per service group and in total.
 
-With the billing export: month-to-date is the bill up to the last hour it delivered plus the estimate since
-(``billed + estimate``); the forecast adds, for every hour left in the month, each group's average billed
-$/h over the month's complete days (the current burn rate for a group the bill has no complete day of).
+With the billing export: the month is the invoice month (Pacific time: in the first hours of a UTC month
+the bill is still the previous month's), and month-to-date is, per group, the bill up to the last hour that
+group's export delivered plus the estimate since (``billed + estimate``); the forecast adds, for every hour
+left in the month, each group's average billed $/h over the month's complete days (the current burn rate
+for a group the bill has no complete day of).
 Without it: month-to-date is unknown, and the forecast is the current burn rate over the whole month
 (``estimate, run rate``), said as such.
 """
@@ -16,6 +18,7 @@ import msgspec
 
 from dashboard.cost.billing import GROUP_TITLES, GROUPS, BillingSummary, Spend, complete_days_rate
 from dashboard.cost.common import SERVICES, Inputs, hours, month_start, next_month
+from dashboard.queries import invoice_month_bounds
 
 
 class GroupOutlook(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,7 +27,8 @@ class GroupOutlook(msgspec.Struct, frozen=True, kw_only=True):
     service: str
     title: str
     mtd_usd: float | None
-    """Billed up to ``billed_through`` plus the estimate since; None without the billing export."""
+    """Billed up to the group's ``billed_through`` plus the estimate since; None without the billing
+    export."""
     forecast_usd: float
     rate_usd_per_hour: float
     """The $/h the forecast assumes for the rest of the month."""
@@ -34,7 +38,7 @@ class MonthOutlook(msgspec.Struct, frozen=True, kw_only=True):
     """This month so far and its forecast."""
 
     month: str
-    """``YYYY-MM``."""
+    """``YYYY-MM``: the invoice month (Pacific time) with the billing export, else the UTC month."""
     hours_elapsed: float
     hours_left: float
     mtd_usd: float | None
@@ -88,10 +92,23 @@ def outlook(
             forecast_basis="estimate, run rate: the current burn rate over the whole month",
             services=tuple(groups),
         )
-    through = billing.billed_through or first
-    tail_from = max(through, window_start)
+    if (
+        billing.invoice_month is not None
+        and len(billing.invoice_month) == 6
+        and billing.invoice_month.isdigit()
+    ):
+        first, last = invoice_month_bounds(billing.invoice_month)
+        elapsed, left = hours(first, at), hours(at, last)
+        label = f"{billing.invoice_month[:4]}-{billing.invoice_month[4:]}"
+    else:
+        label = f"{at:%Y-%m}"
     billed = {s.service: s.mtd_usd for s in billing.services}
+    through = {s.service: s.billed_through for s in billing.services}
     for group in GROUPS:
+        # a group without hourly rows has no bill in their span: the estimate covers it from their start
+        tail_from = max(
+            through.get(group) or billing.hourly_from or billing.billed_through or first, window_start
+        )
         tail = spend[group](inputs, tail_from, at) if group in spend and tail_from < at else 0.0
         average = complete_days_rate(billing, group)
         rate = average if average is not None else burn.get(group, 0.0)
@@ -108,7 +125,7 @@ def outlook(
             )
         )
     return MonthOutlook(
-        month=f"{at:%Y-%m}",
+        month=label,
         hours_elapsed=elapsed,
         hours_left=left,
         mtd_usd=sum(g.mtd_usd or 0.0 for g in groups),

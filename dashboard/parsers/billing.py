@@ -11,7 +11,7 @@ poll is only budgets (no export table configured).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from dashboard.models import ApiBudget, BillingData, BillingRow
@@ -50,6 +50,7 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
     """
     result = _Result()
     month: str | None = None
+    hourly_since: datetime | None = None
     asked = False
     budgets: list[ApiBudget] = []
     for ex in exchanges:
@@ -63,7 +64,8 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
             if not is_billing_query(ex):
                 continue
             asked = True
-            month = _invoice_month(ex) or month
+            month = _param(ex, "invoice_month") or month
+            hourly_since = _timestamp(_param(ex, "hourly_since")) or hourly_since
             ctx.primary(ex, _read_page, result)
         elif ex.method == fmt.BQ_GET_QUERY_RESULTS and asked:
             ctx.secondary(ex, "billing export incomplete, later rows missing", _read_page, result)
@@ -72,6 +74,7 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
         rows=tuple(rows),
         invoice_month=month,
         exported_through=result.exported,
+        hourly_since=hourly_since,
         warnings=ctx.warnings,
         budgets=tuple(budgets),
         exported=asked,
@@ -102,13 +105,24 @@ def _read_budgets(response: dict[str, Any], out: list[ApiBudget], ctx: PollConte
         )
 
 
-def _invoice_month(ex: Exchange) -> str | None:
-    """``@invoice_month`` of the query, from its request's ``queryParameters``."""
+def _param(ex: Exchange, name: str) -> str | None:
+    """The value of the query's parameter ``name``, from its request's ``queryParameters``."""
     for param in request_of(ex).get("queryParameters") or ():
-        if isinstance(param, dict) and param.get("name") == "invoice_month":
+        if isinstance(param, dict) and param.get("name") == name:
             value = (param.get("parameterValue") or {}).get("value")
             return value if isinstance(value, str) else None
     return None
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """A TIMESTAMP parameter as the client sends it (``2026-11-26 09:00:00+00:00``), or None."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _read_page(response: dict[str, Any], result: _Result) -> None:
@@ -154,6 +168,7 @@ def rows_from_records(decoder: RowDecoder, records: list[Any]) -> tuple[list[Bil
                 currency=str(row["currency"] or "USD"),
                 gross=float(row["gross"] or 0.0),
                 credits=float(row["credits"] or 0.0),
+                exported=exported if isinstance(exported, datetime) else None,
             )
         )
     return out, newest

@@ -4,6 +4,11 @@ bill next to it.
 Every figure says what it is: *estimate* (from list prices, with the price table's version) or *billed*
 (from the Cloud Billing export). The tables are built once here (:func:`sections`) and laid out by the pane,
 the text report and the Markdown report alike.
+
+Estimate vs billed compares like with like: each service over the same whole hours on both sides, from the
+first hour the snapshot's data and the export's hourly rows both cover (across midnight) to the end of the
+last hour *that service's* bill covers (its BILLED THROUGH: each service's export lags on its own). The
+table's title gives the hours every service's bill covers (the laggiest service's end).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ BILLED_COLUMNS = (
     Column("BILLED MTD", "mtd_usd", justify="right"),
     Column("BILLED TODAY", "today_usd", justify="right"),
     Column("CREDITS MTD", "credits_usd", justify="right"),
+    Column("BILLED THROUGH", "billed_through", justify="right"),
     Column("CHECKED: ESTIMATE", "estimate_usd", justify="right"),
     Column("BILLED", "billed_usd", justify="right"),
     Column("DIFFERENCE", "difference_usd", justify="right"),
@@ -161,6 +167,13 @@ def _hhmm(moment: datetime | None) -> str:
     return fmt.DASH if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
+def through_label(moment: datetime | None, ref: datetime | None) -> str:
+    """``14:00``, or ``25 Nov 23:00`` when not on the day of ``ref``."""
+    if moment is None:
+        return fmt.DASH
+    return f"{moment:%H:%M}" if ref is not None and moment.date() == ref.date() else f"{moment:%d %b %H:%M}"
+
+
 def billed_rows(bill: BillingSummary) -> list[Row]:
     """Per service group: billed month-to-date and today, and the estimate checked against the bill."""
     checks = {c.service: c for c in bill.checks}
@@ -176,6 +189,7 @@ def billed_rows(bill: BillingSummary) -> list[Row]:
                     fmt.money(s.mtd_usd),
                     fmt.money(s.today_usd),
                     signed(s.credits_usd) if s.credits_usd else fmt.DASH,
+                    through_label(s.billed_through, bill.check_end or bill.billed_through),
                     fmt.money(c.estimate_usd) if c else fmt.DASH,
                     fmt.money(c.billed_usd) if c else fmt.DASH,
                     Text(signed(c.difference_usd) if c else fmt.DASH, style="yellow" if off else ""),
@@ -191,6 +205,7 @@ def billed_rows(bill: BillingSummary) -> list[Row]:
                 Text(fmt.money(bill.mtd_usd), style="bold"),
                 Text(fmt.money(bill.today_usd), style="bold"),
                 None,
+                through_label(bill.billed_through, bill.check_end or bill.billed_through),
                 fmt.money(bill.check_estimate_usd) if bill.checks else fmt.DASH,
                 fmt.money(bill.check_billed_usd) if bill.checks else fmt.DASH,
                 signed(bill.check_estimate_usd - bill.check_billed_usd) if bill.checks else fmt.DASH,
@@ -301,14 +316,16 @@ def sections(cost: CostEstimate) -> list[CostTable]:
         )
     bill = cost.billing
     if bill is not None:
+        since = through_label(bill.check_start, bill.billed_through)
         checked = (
-            f"estimate checked {fmt.when(bill.check_start)}–{fmt.when(bill.check_end)} UTC"
+            f"from {since} UTC to each service's billed-through"
             if bill.check_start and bill.check_end
             else "no full hour both cover yet"
         )
         out.append(
             CostTable(
-                f"Billed (billing export through {_hhmm(bill.billed_through)} UTC) vs estimate ({checked})",
+                f"Billed (billing export through {_hhmm(bill.billed_through)} UTC for every service) "
+                f"vs estimate ({checked})",
                 BILLED_COLUMNS,
                 billed_rows(bill),
             )

@@ -32,6 +32,7 @@ BURN_COLUMNS = (
 
 CHECK_COLUMNS = (
     Column("SERVICE", "service", min_width=18),
+    Column("HOURS (UTC)", "hours"),
     Column("ESTIMATE", "estimate_usd", justify="right"),
     Column("BILLED", "billed_usd", justify="right"),
     Column("DIFFERENCE", "difference_usd", justify="right"),
@@ -118,7 +119,8 @@ def running_rows(overview: Overview) -> list[Row]:
 
 
 def check_rows(cost: CostEstimate) -> list[Row]:
-    """Per service: the estimate and the bill over the same hours, and the difference."""
+    """Per service: the estimate and the bill over the same hours (up to where that service's bill ends),
+    and the difference."""
     if cost.billing is None:
         return []
     return [
@@ -126,6 +128,7 @@ def check_rows(cost: CostEstimate) -> list[Row]:
             c.service,
             [
                 c.title,
+                f"{c.start:%H:%M}–{cost_view.through_label(c.end, c.start)}",
                 fmt.money(c.estimate_usd),
                 fmt.money(c.billed_usd),
                 cost_view.signed(c.difference_usd),
@@ -137,11 +140,12 @@ def check_rows(cost: CostEstimate) -> list[Row]:
 
 
 def check_title(cost: CostEstimate) -> str:
-    """The check's title with the hours it covers (``Estimate vs billed, 01:00:00-07:00:00 UTC``)."""
+    """The check's title: each service is compared over the same hours on both sides, up to where its own
+    bill ends (its row's HOURS)."""
     bill = cost.billing
     if bill is None or bill.check_start is None:
         return "Estimate vs billed"
-    return f"Estimate vs billed, {fmt.when(bill.check_start)}–{fmt.when(bill.check_end)} UTC"
+    return "Estimate vs billed, each service over the hours its bill covers"
 
 
 def budget_lines(cost: CostEstimate) -> list[Text]:

@@ -227,13 +227,13 @@ def test_the_demo_at_eight() -> None:
     found = assess(demo)
     got = found.metrics
     # fixtures/demogen: ml-features is in ERROR since 04:12; customer-360-backfill failed at 07:04; the
-    # platform budget ($35,000) is forecast to be exceeded, BigQuery analysis ($8,000) is not.
+    # platform budget ($27,000) is forecast to be exceeded, BigQuery analysis ($8,000) is not.
     assert got["dataproc.clusters_error"] == 1
     assert got["dataflow.jobs_failed"] == 1
     assert got["budgets.over"] == 1
-    platform = next(b for b in found.cost.budgets if b.amount_usd == 35_000)
-    assert platform.forecast_usd > 35_000
-    assert got["budgets.max_forecast_pct"] == pytest.approx(platform.forecast_usd / 35_000 * 100)
+    platform = next(b for b in found.cost.budgets if b.amount_usd == 27_000)
+    assert platform.forecast_usd > 27_000
+    assert got["budgets.max_forecast_pct"] == pytest.approx(platform.forecast_usd / 27_000 * 100)
     # counted from the snapshot's own records, not through the metrics code
     running = [j for j in demo.jobs if j.state == "RUNNING"]
     failed = [j for j in demo.jobs if j.state == "DONE" and j.error_reason]

@@ -3,7 +3,7 @@ when a warning one does, 2 when a critical one does, 3 for an expression it cann
 stderr per condition that fired; the same from the config's ``[alerts]``.
 
 What the demo holds (fixtures/demogen): at 08:00 the Dataproc cluster ml-features is in ERROR (the only
-one), the Dataflow batch job customer-360-backfill has failed (07:04), and the platform budget ($35,000) is
+one), the Dataflow batch job customer-360-backfill has failed (07:04), and the platform budget ($27,000) is
 forecast to be exceeded while the BigQuery one ($8,000) is not.
 """
 

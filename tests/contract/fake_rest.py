@@ -8,7 +8,9 @@ Serves ``GET /bigquery/v2/projects/P/jobs`` (running jobs of P, paged by ``maxRe
 
 Given a :class:`~tests.contract.fake_jobs.FakeJobs` instead of a recording, it serves what that holds per
 project: ``jobs.list`` filtered by its ``stateFilter`` values, and INFORMATION_SCHEMA.JOBS queries evaluated
-on the path project's rows.
+on the path project's rows. A query of a table in
+:attr:`FakeRest.tables` is not answered from the recording: :mod:`.fake_sql` runs it on the table's rows
+(with the request's parameters).
 """
 
 from __future__ import annotations
@@ -127,6 +129,10 @@ class FakeRest:
         self.page_size: int | None = None
         """Jobs per jobs.list page, whatever the client asks (small: to exercise paging)."""
         self.log: list[Request] = []
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+        """Tables by ``project.dataset.table``: a query of one is evaluated on its rows (nested dicts)."""
+        self.evaluated: dict[str, dict[str, Any]] = {}
+        """The responses of evaluated queries, by job id."""
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self._server.daemon_threads = True
@@ -166,6 +172,7 @@ class FakeRest:
     def clear(self) -> None:
         """No faults, default paging, an empty log."""
         self.page_size = None
+        self.tables.clear()
         self.faults.clear()
         self.fault_projects.clear()
         with self._lock:
@@ -208,6 +215,10 @@ class FakeRest:
                 listed = self.world.list_jobs(project, request.multi.get("stateFilter", []))
                 return 200, _json(self._page(listed, request.params))
             return 200, _json(self._list(project, request))
+        if kind == "query" and self.tables:
+            answer = self._evaluate(project, request.body)
+            if answer is not None:
+                return answer
         if kind == "query" and self.world is not None:
             try:
                 result = self.world.query(project, request.body)
@@ -241,11 +252,27 @@ class FakeRest:
             return _error(404, "notFound", "no such result page")
         return 200, _json(found)
 
+    def _evaluate(self, project: str, body: dict[str, Any]) -> tuple[int, bytes] | None:
+        """The query run on :attr:`tables`, or None when it reads none of them."""
+        from .fake_sql import SqlError, response
+
+        job_id = f"job_eval_{len(self.evaluated) + 1}"
+        try:
+            answer = response(body, self.tables, project, job_id)
+        except LookupError:
+            return None
+        except SqlError as exc:
+            return _error(400, "invalidQuery", str(exc))
+        self.evaluated[job_id] = answer
+        return 200, _json(answer)
+
     def _query_of(self, job_id: str) -> dict[str, Any] | None:
         with self._lock:
             computed = self.computed.get(job_id)
         if computed is not None:
             return computed
+        if job_id in self.evaluated:
+            return self.evaluated[job_id]
         for response in self.recorded.query.values():
             if response.get("jobReference", {}).get("jobId") == job_id:
                 return response

@@ -28,6 +28,8 @@ from .fake_rest import DEMO, FakeRest, bq_config, load
 pytestmark = pytest.mark.timeout(30)
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+DEMO_POLL = datetime(2026, 11, 26, 6, 1, 30, tzinfo=UTC)
+"""The demo's first billing poll."""
 DEMO_BILLING = DEMO.parent / "billing.jsonl"
 TABLE = "acme-admin.billing_export.gcp_billing_export_v1_01A2B3_C4D5E6_F7A8B9"
 """The demo's export table (in the demo's recorded query)."""
@@ -78,7 +80,7 @@ def test_the_export_query_runs_in_the_tables_project_with_label_parameters_cap_a
     fake: FakeRest,
 ) -> None:
     config = billing_config(fake.url, export_table=TABLE, location="EU")
-    backend = LiveBackend(config, StepClock())
+    backend = LiveBackend(config, StepClock(DEMO_POLL))
     try:
         [poll] = backend.poll("billing")
     finally:
@@ -92,17 +94,20 @@ def test_the_export_query_runs_in_the_tables_project_with_label_parameters_cap_a
     assert body["location"] == "EU"
     assert body["query"] == billing_export_sql(TABLE)
     assert body["useLegacySql"] is False
-    # the same parameters, on the wire the same way, as the demo's query of the same day
+    # the same parameters, on the wire the same way, as the demo's query at the same time
     assert body["queryParameters"] == demo_billing()[0]["request"]["queryParameters"]
+    # 06:01 UTC is 22:01 PST on 25 November: November's invoice (from 07:00 UTC on 1 November, 00:00 PDT);
+    # per hour the 6 h history and the hour it began in, from 23:00 on 25 November (across midnight);
+    # partitions from the UTC midnight 3 days before the invoice month began
     assert {p["name"]: p["parameterValue"]["value"] for p in body["queryParameters"]} == {
         "invoice_month": "202611",
-        "hourly_since": "2026-11-26 00:00:00+00:00",
+        "hourly_since": "2026-11-25 23:00:00+00:00",
         "partition_since": "2026-10-29 00:00:00+00:00",
     }
 
 
 def test_the_exchanges_are_kept_as_the_demo_holds_them_and_parse_the_same(fake: FakeRest) -> None:
-    backend = LiveBackend(billing_config(fake.url, export_table=TABLE), StepClock())
+    backend = LiveBackend(billing_config(fake.url, export_table=TABLE), StepClock(DEMO_POLL))
     try:
         [poll] = backend.poll("billing")
         exchanges = backend.last_exchanges["billing"]
@@ -115,7 +120,7 @@ def test_the_exchanges_are_kept_as_the_demo_holds_them_and_parse_the_same(fake: 
         "rest",
         fmt.BQ_JOBS_QUERY,
         1,
-        T0,
+        DEMO_POLL,
     )
     assert (first.http_method, first.path, first.status) == ("POST", demo["path"], 200)
     assert first.response == demo["response"]

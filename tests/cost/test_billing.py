@@ -22,7 +22,15 @@ from dashboard.errors import SourceError
 from dashboard.models import BillingData, BillingRow, Cluster, DataprocData, Job, NodeGroup, Snapshot
 from dashboard.parsers import parse_poll
 from dashboard.pricing import load_prices
-from dashboard.queries import BILLING_EXPORT_COLUMNS, billing_export_params, billing_export_sql, billing_table
+from dashboard.queries import (
+    BILLING_EXPORT_COLUMNS,
+    billing_export_params,
+    billing_export_sql,
+    billing_hourly_span,
+    billing_table,
+    invoice_month,
+    invoice_month_bounds,
+)
 from dashboard.recording import format as fmt
 from dashboard.store import Store
 
@@ -160,9 +168,17 @@ def test_the_export_result_parses_across_pages() -> None:
     assert len(data.rows) == 25 * 4 + 4
     assert data.invoice_month == "202611"
     assert data.exported_through == datetime(2026, 11, 26, 8, 20, tzinfo=UTC)
-    assert data.rows[0] == BillingRow(start=datetime(2026, 11, 1, tzinfo=UTC), service="BigQuery", gross=3.0)
+    exported = datetime(2026, 11, 26, 8, 20, tzinfo=UTC)
+    assert data.rows[0] == BillingRow(
+        start=datetime(2026, 11, 1, tzinfo=UTC), service="BigQuery", gross=3.0, exported=exported
+    )
     assert data.rows[-1] == BillingRow(
-        start=TODAY.replace(hour=7), hours=1, service="Compute Engine", gross=0.6, credits=-0.1
+        start=TODAY.replace(hour=7),
+        hours=1,
+        service="Compute Engine",
+        gross=0.6,
+        credits=-0.1,
+        exported=exported,
     )
     assert data.rows[-1].net == pytest.approx(0.5)
 
@@ -196,12 +212,59 @@ def test_the_sql_takes_user_values_as_parameters() -> None:
     assert all(column in sql for column in BILLING_EXPORT_COLUMNS)
     with pytest.raises(Exception, match="not a billing export table"):
         billing_table("proj.ds.t`; DROP TABLE x; --")
-    # at 9:00 on 1 December: December's invoice, today per hour, partitions from 28 November
-    assert billing_export_params(datetime(2026, 12, 1, 9, tzinfo=UTC)) == {
+    # at 9:40 UTC on 1 December it is 01:40 PST: December's invoice, which began at 08:00 UTC; per hour the
+    # default 6 h history and the hour it began in; partitions from the UTC midnight 3 days before 08:00 UTC
+    # on 1 December
+    assert billing_export_params(datetime(2026, 12, 1, 9, 40, tzinfo=UTC)) == {
         "invoice_month": ("STRING", "202612"),
-        "hourly_since": ("TIMESTAMP", datetime(2026, 12, 1, tzinfo=UTC)),
+        "hourly_since": ("TIMESTAMP", datetime(2026, 12, 1, 2, tzinfo=UTC)),
         "partition_since": ("TIMESTAMP", datetime(2026, 11, 28, tzinfo=UTC)),
     }
+    # at 03:00 UTC on 1 December it is still 19:00 PST on 30 November: November's invoice, which began at
+    # 00:00 PDT = 07:00 UTC on 1 November; partitions from 29 October; a 24 h history: hourly rows from 02:00
+    # on 30 November (the hourly span is the history rounded up to the hour, and one more)
+    assert billing_hourly_span(24 * 3600 - 1) == timedelta(hours=25)
+    assert billing_export_params(datetime(2026, 12, 1, 3, tzinfo=UTC), timedelta(hours=25)) == {
+        "invoice_month": ("STRING", "202611"),
+        "hourly_since": ("TIMESTAMP", datetime(2026, 11, 30, 2, tzinfo=UTC)),
+        "partition_since": ("TIMESTAMP", datetime(2026, 10, 29, tzinfo=UTC)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("now", "month"),
+    [
+        ("2026-12-01T07:59:59", "202611"),  # 23:59:59 PST on 30 November
+        ("2026-12-01T08:00:00", "202612"),  # 00:00 PST
+        ("2026-11-01T06:59:00", "202610"),  # 23:59 PDT on 31 October (DST ends at 02:00 PDT that day)
+        ("2026-11-01T07:00:00", "202611"),  # 00:00 PDT
+        ("2026-11-01T10:30:00", "202611"),  # 02:30 PST, after the clocks went back
+        ("2026-03-01T07:30:00", "202602"),  # 23:30 PST on 28 February
+        ("2026-03-08T10:30:00", "202603"),  # 03:30 PDT, after the clocks went forward
+        ("2026-04-01T06:30:00", "202603"),  # 23:30 PDT on 31 March
+        ("2027-01-01T07:00:00", "202612"),  # 23:00 PST on 31 December
+    ],
+)
+def test_the_invoice_month_is_the_month_in_pacific_time(now: str, month: str) -> None:
+    at = datetime.fromisoformat(now).replace(tzinfo=UTC)
+    assert invoice_month(at) == month
+    assert billing_export_params(at)["invoice_month"] == ("STRING", month)
+
+
+def test_invoice_months_begin_at_pacific_midnight() -> None:
+    # PST is UTC-8, PDT UTC-7 (from the second Sunday of March to the first Sunday of November)
+    assert invoice_month_bounds("202611") == (
+        datetime(2026, 11, 1, 7, tzinfo=UTC),  # 00:00 PDT
+        datetime(2026, 12, 1, 8, tzinfo=UTC),  # 00:00 PST: November has 30 x 24 + 1 hours
+    )
+    assert invoice_month_bounds("202603") == (
+        datetime(2026, 3, 1, 8, tzinfo=UTC),
+        datetime(2026, 4, 1, 7, tzinfo=UTC),  # March has 31 x 24 - 1 hours
+    )
+    assert invoice_month_bounds("202612") == (
+        datetime(2026, 12, 1, 8, tzinfo=UTC),
+        datetime(2027, 1, 1, 8, tzinfo=UTC),
+    )
 
 
 # ---------------------------------------------------------------- the check, the month, budgets
@@ -230,7 +293,7 @@ def test_the_estimate_is_checked_against_the_bill_hour_by_hour(estimate: cost.Co
     dp = checks["dataproc"]
     assert (dp.estimate_usd, dp.billed_usd) == (pytest.approx(0.672), pytest.approx(0.6))
     assert dp.difference_pct == pytest.approx(12.0)
-    assert checks["dataflow"].difference_pct is None  # nothing billed, nothing estimated
+    assert "dataflow" not in checks  # no hourly rows: nothing says how far its bill covers
     assert bill.check_estimate_usd == pytest.approx(3.172)
     assert bill.check_billed_usd == pytest.approx(3.0)
 
@@ -260,8 +323,10 @@ def test_billed_per_service_per_day_and_month_to_date(estimate: cost.CostEstimat
 def test_month_to_date_and_forecast(estimate: cost.CostEstimate) -> None:
     month = estimate.month
     assert month is not None
-    # November: 720 h; at 26 Nov 09:00, 25 x 24 + 9 = 609 h elapsed, 111 h left
-    assert (month.hours_elapsed, month.hours_left) == (pytest.approx(609), pytest.approx(111))
+    # the invoice month 202611 runs from 00:00 PDT on 1 November (07:00 UTC) to 00:00 PST on 1 December
+    # (08:00 UTC): at 26 Nov 09:00 UTC, 25 x 24 + 9 - 7 = 602 h elapsed, 111 + 8 = 119 h left
+    assert month.month == "2026-11"
+    assert (month.hours_elapsed, month.hours_left) == (pytest.approx(602), pytest.approx(119))
     groups = {g.service: g for g in month.services}
     # billed to 08:00, then the estimate: the cluster's 08:00-09:00, $0.672; the query ended at 06:30
     assert groups["dataproc"].mtd_usd == pytest.approx(225.6 + 0.672)
@@ -270,10 +335,10 @@ def test_month_to_date_and_forecast(estimate: cost.CostEstimate) -> None:
     assert month.mtd_basis == "billed + estimate"
     # the rest of the month at each group's billed $/h over the 25 complete days:
     # on-demand $3/24 h, Dataproc $9/24 h, other $0.50/24 h
-    assert groups["bigquery_on_demand"].forecast_usd == pytest.approx(77.4 + 3 / 24 * 111)  # $91.28
-    assert groups["dataproc"].forecast_usd == pytest.approx(226.272 + 9 / 24 * 111)  # $267.90
-    assert groups["other"].forecast_usd == pytest.approx(12.5 + 0.5 / 24 * 111)  # $14.81
-    assert month.forecast_usd == pytest.approx(91.275 + 267.897 + 14.8125)  # $373.98
+    assert groups["bigquery_on_demand"].forecast_usd == pytest.approx(77.4 + 3 / 24 * 119)  # $92.28
+    assert groups["dataproc"].forecast_usd == pytest.approx(226.272 + 9 / 24 * 119)  # $270.90
+    assert groups["other"].forecast_usd == pytest.approx(12.5 + 0.5 / 24 * 119)  # $14.98
+    assert month.forecast_usd == pytest.approx(92.275 + 270.897 + 14.979167)  # $378.15
 
 
 def test_budgets_from_config_and_from_the_budget_api() -> None:
@@ -299,20 +364,20 @@ def test_budgets_from_config_and_from_the_budget_api() -> None:
     estimate = cost.estimate(snapshot(billing_data()), config=config, api_budgets=[api])
     assert estimate.price_overrides == PRICES
     budgets = {b.name: b for b in estimate.budgets}
-    # everything: $316.17 spent, $373.98 forecast: over the $350
+    # everything: $316.17 spent, $378.15 forecast: over the $350
     platform = budgets["platform"]
     assert platform.spent_usd == pytest.approx(316.172)
-    assert platform.forecast_usd == pytest.approx(373.9845)
-    assert platform.forecast_pct == pytest.approx(373.9845 / 350 * 100)
+    assert platform.forecast_usd == pytest.approx(378.151167)
+    assert platform.forecast_pct == pytest.approx(378.151167 / 350 * 100)
     assert platform.over
-    # "BigQuery" covers on-demand and editions: $77.40 spent, $91.28 forecast, under $100
+    # "BigQuery" covers on-demand and editions: $77.40 spent, $92.28 forecast, under $100
     bq = budgets["bq"]
     assert bq.services == ("bigquery_on_demand", "bigquery_editions")
-    assert (bq.spent_usd, bq.forecast_usd, bq.over) == (pytest.approx(77.4), pytest.approx(91.275), False)
+    assert (bq.spent_usd, bq.forecast_usd, bq.over) == (pytest.approx(77.4), pytest.approx(92.275), False)
     # a name gcpdash cannot map is said, not guessed
     assert budgets["typo"].unmatched == ("Dataprc",)
     assert budgets["typo"].spent_usd == 0
-    # Compute Engine's id maps to Dataproc (the clusters' VMs): $267.90 forecast over $250.50
+    # Compute Engine's id maps to Dataproc (the clusters' VMs): $270.90 forecast over $250.50
     cap = budgets["Dataproc cap"]
     assert (cap.source, cap.services, cap.over) == ("budget-api", ("dataproc",), True)
 

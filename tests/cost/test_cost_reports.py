@@ -41,7 +41,13 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     assert cost["price_version"] == "2026.11.1"
     assert cost["price_overrides"] == {"bigquery.on_demand.per_tib": 5.0}
     assert cost["billing"]["billed"] is True
-    assert cost["billing"]["billed_through"] == "2026-11-26T07:00:00Z"
+    # every service's bill reaches 05:00 (Dataflow's and Cloud Storage's), BigQuery's 06:00: said per service
+    assert cost["billing"]["billed_through"] == "2026-11-26T05:00:00Z"
+    through = {t["service"]: t["billed_through"] for t in cost["billing"]["service_through"]}
+    assert through["Cloud Dataflow"] == "2026-11-26T05:00:00Z"
+    assert through["BigQuery"] == "2026-11-26T06:00:00Z"
+    ends = {c["service"]: c["end"] for c in cost["billing"]["checks"]}
+    assert (ends["dataflow"], ends["bigquery_on_demand"]) == ("2026-11-26T05:00:00Z", "2026-11-26T06:00:00Z")
     assert {c["service"] for c in cost["billing"]["checks"]} == {
         "bigquery_on_demand",
         "bigquery_editions",
@@ -72,12 +78,14 @@ def test_markdown_and_text_label_every_table() -> None:
     text = buffer.getvalue()
     for out in (md, text):
         assert "Per service (estimate, price table 2026.11.1 + 1 override(s))" in out
-        assert "Billed (billing export through 2026-11-26 07:00 UTC) vs estimate (estimate checked" in out
+        assert "Billed (billing export through 2026-11-26 05:00 UTC for every service) vs estimate" in out
         assert "Billed per day (billed, net of credits)" in out
         assert "Budgets (spent and forecast: billed + estimate)" in out
         assert "month-end forecast" in out
         assert "2026-11: month to date (billed + estimate) and forecast" in out
     # the Overview, in both
-    assert "Estimate vs billed, 01:00:00–07:00:00 UTC" in text
-    assert "### Estimate vs billed, 01:00:00–07:00:00 UTC" in md
+    assert "Estimate vs billed, each service over the hours its bill covers" in text
+    assert "### Estimate vs billed, each service over the hours its bill covers" in md
+    assert "01:00–05:00" in text  # Dataflow's bill ends at 05:00
+    assert "01:00–06:00" in text  # BigQuery's at 06:00
     assert "- Budget platform: " in md

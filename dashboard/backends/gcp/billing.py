@@ -21,7 +21,7 @@ from dashboard.backends.gcp.bigquery import RESULTS_PAGE_SIZE, retry
 from dashboard.backends.gcp.bq_wire import Capture
 from dashboard.errors import SourceError
 from dashboard.models import SourceName
-from dashboard.queries import billing_export_params, billing_export_sql, billing_table
+from dashboard.queries import billing_export_params, billing_export_sql, billing_hourly_span, billing_table
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources import BILLING_OFF
@@ -67,16 +67,17 @@ def export_project(ctx: FetchContext, table: str) -> str:
 
 def export_request(ctx: FetchContext, t: datetime) -> Any:
     """The export query's job config: label, byte cap and :func:`~dashboard.queries.billing_export_params`
-    at ``t`` as query parameters."""
+    at ``t`` (hourly rows over the jobs history's window) as query parameters."""
     from google.cloud import bigquery
 
+    span = billing_hourly_span(ctx.config.gcp.history_window)
     return bigquery.QueryJobConfig(
         labels={fmt.QUERY_LABEL: fmt.BILLING_EXPORT_QUERY},
         maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
         use_legacy_sql=False,
         query_parameters=[
             bigquery.ScalarQueryParameter(name, kind, value)
-            for name, (kind, value) in billing_export_params(t).items()
+            for name, (kind, value) in billing_export_params(t, span).items()
         ],
     )
 
