@@ -59,6 +59,7 @@ def load_snapshot(
         regions=tuple(manifest.regions),
         intervals=backend.intervals(),
         off=replay_off(backend.sources()),
+        notes=recording.source_warnings(),
     )
     with gc_paused():
         for source in backend.sources():
