@@ -236,6 +236,12 @@ def checked(config: Config, *, origin: str) -> Config:
     for key in ("projects", "reservation_admin_projects", "regions", "bigquery_locations"):
         _check_list(key, getattr(gcp, key), where=f"{origin}: [gcp] {key}")
     validate.location(config.billing.location, where=f"{origin}: [billing] location")
+    if config.endpoints.bigquery is not None:
+        validate.rest_endpoint(
+            config.endpoints.bigquery,
+            anonymous=config.auth.anonymous,
+            where=f"{origin}: [endpoints] bigquery",
+        )
     validate.seconds(gcp.history_window, where=f"{origin}: [gcp] history_window")
     for key, minimum in (("maximum_bytes_billed", 0), ("history_max_rows", 0)):
         if getattr(gcp, key) <= minimum:

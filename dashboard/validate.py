@@ -131,6 +131,32 @@ def within(at: datetime, start: datetime, end: datetime, *, where: str = "--at")
     return at
 
 
+def rest_endpoint(url: str, *, anonymous: bool, where: str) -> str:
+    """``url``, a REST endpoint (``[endpoints] bigquery``) that never carries a credential in the clear:
+    ``https://`` anywhere, ``http://`` only to a loopback host (an emulator, a test's fake server) or with
+    ``[auth] anonymous = true`` (no credential to carry). gRPC endpoints are plaintext only for loopback
+    hosts by construction (:func:`~dashboard.backends.gcp.endpoints.grpc_target`).
+
+    Raises:
+        UsageError: Plain ``http://`` to another host while credentials would be sent, or no scheme.
+    """
+    from urllib.parse import urlsplit
+
+    from dashboard.backends.gcp.endpoints import is_loopback
+
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{where} = {_show(url)!r}: give a URL, https://host[:port] (http:// for loopback)")
+    if parts.scheme == "http" and not is_loopback(parts.hostname) and not anonymous:
+        raise UsageError(
+            f"{where} = {_show(url)!r}: plain http:// to {_show(parts.hostname)} would send your OAuth "
+            "token in the clear; use https://, a loopback host (127.0.0.1, ::1, localhost), or "
+            "[auth] anonymous = true for an emulator"
+        )
+    return text
+
+
 __all__ = [
     "LOCATION_FORMAT",
     "PROJECT_FORMAT",
@@ -139,6 +165,7 @@ __all__ = [
     "moment",
     "project_id",
     "region",
+    "rest_endpoint",
     "seconds",
     "speed",
     "within",
