@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -122,13 +122,9 @@ def parse_time(text: str) -> datetime:
     Raises:
         UsageError: not such a time.
     """
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(
-            f"--at {_show(text)!r} is not an ISO 8601 time; give e.g. --at 2026-11-26T07:30:00Z"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    from dashboard.validate import moment
+
+    return moment(text)
 
 
 def _show(text: str) -> str:
@@ -146,8 +142,9 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("--at needs --once; the app starts at the recording's beginning")
     if args.fail_on and not args.once:
         raise UsageError("--fail-on needs --once: it sets the exit code of one snapshot; add --once")
-    if args.speed <= 0:
-        raise UsageError(f"--speed {args.speed:g}: must be more than 0")
+    from dashboard.validate import speed
+
+    speed(args.speed)
     if args.width is not None and args.width < 40:
         raise UsageError(f"--width {args.width}: give at least 40 columns")
     recording = (args.duration, args.polls, args.map_project, args.query_text)
@@ -213,7 +210,7 @@ def run_once(
     from dashboard.replay import load_snapshot
 
     checks = conditions(fail_on, config)
-    snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay")
+    snapshot, warnings = load_snapshot(path, at=at, mode="demo" if mode == "demo" else "replay", bounded=True)
     for warning in warnings:
         print(f"gcpdash: warning: {_show(warning)}", file=sys.stderr)
     return print_snapshot(snapshot, fmt=fmt, width=width, config=config, checks=checks)

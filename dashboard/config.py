@@ -199,19 +199,60 @@ def load_config(path: Path | None = None, *, env: Mapping[str, str] | None = Non
         value = env.get(f"{ENV_PREFIX}{key.upper()}")
         if value:
             gcp[key] = [item.strip() for item in value.split(",") if item.strip()]
+            _check_list(key, gcp[key], where=f"{ENV_PREFIX}{key.upper()}")
     if gcp:
         raw["gcp"] = gcp
     try:
         config = msgspec.convert(raw, Config)
     except msgspec.ValidationError as exc:
         raise UsageError(f"{file}: {exc}") from None
-    from dashboard.queries import region_qualifier
+    return checked(config, origin=config.source or "the environment")
 
-    for location in config.gcp.bigquery_locations:
-        try:
-            region_qualifier(location)
-        except UsageError as exc:
-            raise UsageError(f"{config.source or 'GCPDASH_BIGQUERY_LOCATIONS'}: {exc}") from None
+
+def _check_list(key: str, values: Sequence[str], *, where: str) -> None:
+    """Each of ``values`` of the ``[gcp]`` list ``key`` in its documented format."""
+    from dashboard import validate
+
+    check = {
+        "projects": validate.project_id,
+        "reservation_admin_projects": validate.project_id,
+        "regions": validate.region,
+        "bigquery_locations": validate.location,
+    }[key]
+    for value in values:
+        check(value, where=where)
+
+
+def checked(config: Config, *, origin: str) -> Config:
+    """``config`` with its projects, regions and locations in Google's documented formats and its
+    intervals and timeouts finite and positive (:mod:`dashboard.validate`).
+
+    Raises:
+        UsageError: A value that must not reach a URL, a query or a timer; the message names ``origin``
+            (the file, the environment or the flag) and the key.
+    """
+    from dashboard import validate
+
+    gcp = config.gcp
+    for key in ("projects", "reservation_admin_projects", "regions", "bigquery_locations"):
+        _check_list(key, getattr(gcp, key), where=f"{origin}: [gcp] {key}")
+    validate.location(config.billing.location, where=f"{origin}: [billing] location")
+    if config.endpoints.bigquery is not None:
+        validate.rest_endpoint(
+            config.endpoints.bigquery,
+            anonymous=config.auth.anonymous,
+            where=f"{origin}: [endpoints] bigquery",
+        )
+    validate.seconds(gcp.history_window, where=f"{origin}: [gcp] history_window")
+    for key, minimum in (("maximum_bytes_billed", 0), ("history_max_rows", 0)):
+        if getattr(gcp, key) <= minimum:
+            raise UsageError(f"{origin}: [gcp] {key} = {getattr(gcp, key)}: give a number more than 0")
+    for name in IntervalsConfig.__struct_fields__:
+        validate.seconds(getattr(config.intervals, name), where=f"{origin}: [intervals] {name}")
+    validate.seconds(config.timeouts.call, where=f"{origin}: [timeouts] call", minimum=0.0)
+    validate.seconds(
+        config.timeouts.retry_deadline, where=f"{origin}: [timeouts] retry_deadline", allow_zero=True
+    )
     return config
 
 
@@ -226,17 +267,22 @@ def with_flags(
     loaded config: the highest precedence. A flag given replaces the list; one not given leaves it.
 
     Raises:
-        UsageError: A BigQuery location that is not one (e.g. ``--location us central``).
+        UsageError: A project, region or location not in Google's format (``--project ../../etc``,
+            ``--region ''``, ``--location 'us central'``); the message names the flag.
     """
-    from dashboard.queries import region_qualifier
+    from dashboard import validate
 
     gcp = config.gcp
     changes: dict[str, list[str]] = {}
-    for key, values in (("projects", projects), ("regions", regions), ("bigquery_locations", locations)):
+    for key, flag, values, check in (
+        ("projects", "--project", projects, validate.project_id),
+        ("regions", "--region", regions, validate.region),
+        ("bigquery_locations", "--location", locations, validate.location),
+    ):
         if values:
-            changes[key] = [value.strip() for value in values if value.strip()]
-    for location in changes.get("bigquery_locations", gcp.bigquery_locations):
-        region_qualifier(location)
+            changes[key] = [check(value, where=flag) for value in values]
+            if key == "bigquery_locations":  # kept as given (``US``), checked above
+                changes[key] = [value.strip() for value in values]
     if not changes:
         return config
     return msgspec.structs.replace(config, gcp=msgspec.structs.replace(gcp, **changes))

@@ -18,7 +18,11 @@ from dashboard.store import Store
 
 
 def load_snapshot(
-    path: Path, *, at: datetime | None = None, mode: Literal["demo", "replay"] = "replay"
+    path: Path,
+    *,
+    at: datetime | None = None,
+    mode: Literal["demo", "replay"] = "replay",
+    bounded: bool = False,
 ) -> tuple[Snapshot, list[str]]:
     """Replay a recording up to a moment and return what gcpdash would show then.
 
@@ -29,16 +33,23 @@ def load_snapshot(
         path: The recording's directory (or its ``manifest.json``).
         at: The moment (timezone-aware); by default the recording's last poll.
         mode: ``demo`` for the bundled recording, ``replay`` for any other.
+        bounded: Refuse an ``at`` outside the recording (``--at``), rather than show what the store holds
+            then (nothing before the first poll, the last polls aged after the end).
 
     Returns:
         The snapshot at ``at``, and the reader's warnings (e.g. a torn last line that was skipped).
 
     Raises:
         RecordingError: The recording cannot be read.
+        UsageError: ``bounded`` and ``at`` lies outside the recording (its figures would be invented).
     """
     recording = read_recording(path)
     clock = ReplayClock(recording.manifest.recorded_at, paused=True)
     backend = FixtureBackend(recording, clock, mode=mode, eager=False)
+    if at is not None and bounded:
+        from dashboard.validate import within
+
+        within(at, backend.start, backend.end)
     moment = backend.end if at is None else at
     clock.seek(moment)
     manifest = recording.manifest
@@ -48,6 +59,7 @@ def load_snapshot(
         regions=tuple(manifest.regions),
         intervals=backend.intervals(),
         off=replay_off(backend.sources()),
+        notes=recording.source_warnings(),
     )
     with gc_paused():
         for source in backend.sources():

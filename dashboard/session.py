@@ -137,6 +137,7 @@ def open_recording(
             regions=tuple(rec.manifest.regions),
             intervals=intervals,
             off=replay_off(backend.sources()),
+            notes=rec.source_warnings(),
         )
 
     session = Session(backend, clock, make_store(WINDOWS["24h"]), make_store=make_store)

@@ -33,6 +33,9 @@ BILLING_OFF: Final = "not configured: set [billing] export_table (and billing_ac
 BILLING_NOT_RECORDED: Final = "not in this recording (it was made without [billing] export_table)"
 """Why the billing source is off in a replay of a recording without ``billing.jsonl``."""
 
+NOT_RECORDED: Final = "not in this recording: {source}.jsonl is missing or holds no poll"
+"""Why a source other than billing is off in a replay."""
+
 
 def live_off(config: Config) -> dict[SourceName, str]:
     """The sources a live run does not read at all, with why: billing without an export table or a
@@ -44,8 +47,16 @@ def live_off(config: Config) -> dict[SourceName, str]:
 
 
 def replay_off(recorded: Iterable[SourceName]) -> dict[SourceName, str]:
-    """The optional sources a recording has no log for (billing), with why."""
-    return {} if "billing" in set(recorded) else {"billing": BILLING_NOT_RECORDED}
+    """The sources a recording has no poll of (no log, or an empty one), with why: billing when the
+    recording was made without an export table, any other source when its log is missing or empty."""
+    from dashboard.models import SOURCES
+
+    have = set(recorded)
+    return {
+        source: BILLING_NOT_RECORDED if source == "billing" else NOT_RECORDED.format(source=source)
+        for source in SOURCES
+        if source not in have
+    }
 
 
 def span(seconds: float) -> str:

@@ -43,6 +43,8 @@ class _Health:
     reason: str | None = None
     """Why the last poll failed; None when it succeeded."""
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Warnings that stand for the whole run (:class:`Store`'s ``notes``)."""
     off: str | None = None
     """Why the source is not read at all (``off``); None when it is."""
 
@@ -68,6 +70,7 @@ class Store:
         intervals: Mapping[SourceName, float] | None = None,
         series_window: timedelta = SERIES_WINDOW,
         off: Mapping[SourceName, str] | None = None,
+        notes: Mapping[SourceName, tuple[str, ...]] | None = None,
     ) -> None:
         """Start empty: every source loading.
 
@@ -81,6 +84,8 @@ class Store:
             series_window: How much of each Monitoring series to keep; polls bring only new points.
             off: Sources that will not be read at all, with why (``not configured: set [billing]
                 export_table``): shown as ``off`` rather than loading, until a poll of one arrives.
+            notes: Warnings that stand for the whole run, per source (a recording's torn last line): shown
+                in the source's status after its polls' own warnings.
         """
         self._series_window = series_window
         self._window = window
@@ -91,6 +96,8 @@ class Store:
         self._health: dict[SourceName, _Health] = {source: _Health() for source in SOURCES}
         for source, reason in (off or {}).items():
             self._health[source].off = reason
+        for source, notes_of in (notes or {}).items():
+            self._health[source].notes = tuple(notes_of)
         self._jobs: dict[str, Job] = {}
         """The jobs by job id (the job's own string: no key string per job, 10 MB at 100,000 jobs), or
         by full key (:attr:`Job.key`) for a job whose id another project or location holds already."""
@@ -257,12 +264,22 @@ class Store:
     def _status(self, source: SourceName, now: datetime) -> SourceStatus:
         health = self._health[source]
         if health.off is not None and health.updated_at is None:
-            return SourceStatus(source=source, state="off", reason=health.off, checked_at=health.checked_at)
+            return SourceStatus(
+                source=source,
+                state="off",
+                reason=health.off,
+                checked_at=health.checked_at,
+                warnings=health.notes,
+            )
         if health.checked_at is None:
-            return SourceStatus(source=source)
+            return SourceStatus(source=source, warnings=health.notes)
         if health.updated_at is None:
             return SourceStatus(
-                source=source, state="error", reason=health.reason, checked_at=health.checked_at
+                source=source,
+                state="error",
+                reason=health.reason,
+                checked_at=health.checked_at,
+                warnings=health.notes,
             )
         state: Literal["ok", "stale"] = "ok"
         reason = health.reason
@@ -280,7 +297,7 @@ class Store:
             reason=reason,
             updated_at=health.updated_at,
             checked_at=health.checked_at,
-            warnings=health.warnings,
+            warnings=health.warnings + health.notes,
         )
 
 

@@ -9,6 +9,7 @@ expressions for several conditions. Nothing of the text is ever evaluated as Pyt
 from __future__ import annotations
 
 import difflib
+import math
 import operator
 import re
 from collections.abc import Callable, Collection
@@ -140,6 +141,9 @@ def parse(
     ):
         unit = "the unit is in the metric's name"
         raise bad(pos, f"expected a plain number after {op} ({unit}), found {_found(text, pos)}")
+    threshold = float(number.group())
+    if not math.isfinite(threshold):
+        raise bad(pos, f"{number.group()} is too large a number (the largest is about 1.8e308)")
     end = _skip(text, number.end())
     if end < len(text):
         rest = safe_line(text[end:], 40)
@@ -153,7 +157,7 @@ def parse(
         severity=given or severity or "warning",
         metric=metric,
         op=op,
-        threshold=float(number.group()),
+        threshold=threshold,
         origin=origin,
     )
 

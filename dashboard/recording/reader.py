@@ -82,8 +82,18 @@ class Recording:
 
     @property
     def sources(self) -> tuple[SourceName, ...]:
-        """The sources that have an exchange log, in the canonical order."""
-        return tuple(s for s in SOURCES if s in self.polls)
+        """The sources whose log holds at least one poll, in the canonical order (a missing or empty log
+        reads as a source that was not recorded)."""
+        return tuple(s for s in SOURCES if self.polls.get(s))
+
+    def source_warnings(self) -> dict[SourceName, tuple[str, ...]]:
+        """:attr:`warnings` by the source whose log they are about."""
+        found: dict[SourceName, tuple[str, ...]] = {}
+        for source in SOURCES:
+            mine = tuple(w for w in self.warnings if w.startswith(f"{source}.jsonl:"))
+            if mine:
+                found[source] = mine
+        return found
 
 
 def read_recording(path: Path) -> Recording:

@@ -29,7 +29,9 @@ from typing import Any, Literal
 
 import msgspec
 
+from dashboard.errors import UsageError
 from dashboard.recording.format import MON_LIST_TIME_SERIES, QUERY_LABEL, Exchange
+from dashboard.validate import project_id
 
 QueryText = Literal["keep", "truncate", "drop"]
 QUERY_TEXT_CHOICES: tuple[QueryText, ...] = ("keep", "truncate", "drop")
@@ -289,6 +291,11 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
         real, demo = real.strip(), demo.strip()
         if not sep or not real or not demo:
             raise ValueError(f"--map-project {item!r}: give real=demo, e.g. --map-project my-prod=demo-prod")
+        for project in (real, demo):
+            try:
+                project_id(project, where=f"--map-project {item!r}")
+            except UsageError as exc:
+                raise ValueError(str(exc)) from None
         if mapping.get(real, demo) != demo:
             raise ValueError(f"--map-project: {real!r} is mapped twice")
         mapping[real] = demo

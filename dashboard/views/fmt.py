@@ -4,8 +4,10 @@ Pure string functions, no Rich: the Markdown and JSON reports use them without l
 
 Cloud text (SQL, names, labels, error messages) is data. :func:`visible` replaces every character that a
 terminal would act on instead of print (C0 and C1 controls, DEL, ESC, line separators, bidirectional
-overrides and isolates) with a visible escape such as ``\\x1b`` or ``\\u202e``, so the text shows what it
-contains and cannot move the cursor, recolour the screen, set the clipboard or reorder what follows.
+overrides and isolates) and every character that prints as nothing (zero-width spaces and joiners, soft
+hyphens, fillers) with a visible escape such as ``\\x1b``, ``\\u202e`` or ``\\u200d``, so the text shows
+what it contains and cannot move the cursor, recolour the screen, set the clipboard, reorder what follows
+or pass for another name.
 """
 
 from __future__ import annotations
@@ -27,6 +29,18 @@ _BIDI_AND_SEPARATORS = (
     0x2028,  # LINE SEPARATOR
     0x2029,  # PARAGRAPH SEPARATOR
 )
+_INVISIBLE = (
+    0x00AD,  # SOFT HYPHEN
+    0x034F,  # COMBINING GRAPHEME JOINER
+    0x115F,  # HANGUL CHOSEONG FILLER
+    0x1160,  # HANGUL JUNGSEONG FILLER
+    0x180E,  # MONGOLIAN VOWEL SEPARATOR
+    *range(0x200B, 0x200E),  # ZERO WIDTH SPACE, NON-JOINER, JOINER
+    *range(0x2060, 0x2065),  # WORD JOINER, invisible operators
+    0x3164,  # HANGUL FILLER
+    0xFEFF,  # ZERO WIDTH NO-BREAK SPACE (BOM)
+)
+"""Characters that print as nothing: ``ad\u200dmin@acme.com`` must not read as ``admin@acme.com``."""
 
 
 def _escape(code: int) -> str:
@@ -36,9 +50,12 @@ def _escape(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-_VISIBLE = {code: _escape(code) for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_AND_SEPARATORS)}
+_VISIBLE = {
+    code: _escape(code)
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI_AND_SEPARATORS, *_INVISIBLE)
+}
 _VISIBLE_KEEP_LINES = {code: text for code, text in _VISIBLE.items() if code not in (0x0A, 0x09)}
-_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_VISIBLE)) + "]")
 _SPACE = re.compile(r"\s+")
 
 

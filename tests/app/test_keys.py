@@ -137,6 +137,25 @@ async def test_enter_drills_into_a_cluster_and_esc_goes_back(make_app: MakeApp) 
         assert clusters.cursor_key == "acme-analytics/us-central1/reporting-tmp"
 
 
+async def test_copying_hostile_sql_copies_what_the_screen_shows(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        jobs = table(app, "jobs")
+        hostile = next(j for j in jobs.view if j.job_id == "hostile_ansi")
+        assert hostile.query is not None
+        assert "\x1b]8;;" in hostile.query  # a raw OSC 8 as recorded
+        jobs.move_cursor(key=hostile.key)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("c")
+        copied = app.clipboard
+        assert [c for c in copied if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0] == []
+        assert "\\x1b]8;;" in copied  # shown, not acted on
+        assert copied.count("\n") == hostile.query.count("\n")  # the lines are kept
+
+
 async def test_job_detail_shows_the_sql_children_and_copies(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -155,7 +174,7 @@ async def test_job_detail_shows_the_sql_children_and_copies(make_app: MakeApp) -
         assert "SQL" in text
         assert "Timeline" in text
         await pilot.press("c")
-        assert app.clipboard == script.query
+        assert app.clipboard == script.query  # plain SQL: copied as it is, line breaks and all
         await pilot.press("y")
         await pilot.pause(0.3)
         raw = current(app)

@@ -83,7 +83,16 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], *needles: 
         ),
         (["--once", "--demo", "--at", "26/11/2026 07:30"], ["not an ISO 8601 time"]),
         (["--demo", "--replay", "x"], ["not allowed with argument --demo"]),
-        (["--demo", "--speed", "0"], ["--speed 0: must be more than 0"]),
+        (["--demo", "--speed", "0"], ["--speed 0.0: give a number more than 0"]),
+        (["--demo", "--speed", "nan"], ["--speed nan: give a number more than 0"]),
+        (["--once", "--demo", "--speed", "inf"], ["--speed inf: give a number more than 0"]),
+        (["--once", "--demo", "--speed", "1e308"], ["--speed 1e+308: give a number", "at most 100000"]),
+        (["--once", "--demo", "--at", "9999-12-31T23:59:59Z"], ["is outside the recording", "which covers"]),
+        (["--once", "--demo", "--at", "2026-11-20T00:00:00Z"], ["is outside the recording", "which covers"]),
+        (["--once", "--demo", "--fail-on", "cost.burn_rate_usd_per_hour > 1e309"], ["1e309 is too large"]),
+        (["--once", "--project", "../../etc"], ["'../../etc' is not a project id", "6 to 30 lowercase"]),
+        (["--once", "--project", "acme-etl", "--region", ""], ["'' is not a region", "us-central1"]),
+        (["--once", "--project", "acme-etl", "--location", "US;DROP"], ["not a BigQuery location"]),
         (["--demo", "--speed", "fast"], ["invalid float value: 'fast'"]),
         (["--once", "--demo", "--width", "10"], ["--width 10"]),
         (["--once", "--config", str(NO_PROJECT)], ["no project to watch", "--project"]),
@@ -201,3 +210,36 @@ def test_a_torn_last_line_is_a_warning(tmp_path: Path) -> None:
     assert line.startswith("gcpdash: warning: ")
     assert "jobs.jsonl:2" in line
     assert json.loads(result.stdout)["mode"] == "replay"
+
+
+BAD_CONFIGS = {
+    "negative interval": ("[intervals]\njobs = -5\n", "[intervals] jobs = -5.0: give a number of seconds"),
+    "zero call timeout": ("[timeouts]\ncall = 0\n", "[timeouts] call = 0.0: give a number of seconds"),
+    "nan interval": ("[intervals]\ndataproc = nan\n", "[intervals] dataproc = nan"),
+    "empty region": ('[gcp]\nregions = [""]\n', "'' is not a region"),
+    "path in a project": ('[gcp]\nprojects = ["../../etc"]\n', "'../../etc' is not a project id"),
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--demo", "--speed", "nan"], "--speed nan"),
+        (["--once", "--demo", "--speed", "1e308"], "--speed 1e+308"),
+        (["--once", "--demo", "--at", "9999-12-31T23:59:59Z"], "is outside the recording"),
+        (["--once", "--demo", "--fail-on", "cost.burn_rate_usd_per_hour > 1e309"], "too large a number"),
+        (["--once", "--project", "../../etc"], "is not a project id"),
+        (["--once", "--project", "acme-etl", "--region", ""], "is not a region"),
+        *(([f"--config={name}", "--once"], needle) for name, (_, needle) in BAD_CONFIGS.items()),
+    ],
+)
+def test_bad_input_as_a_process(argv: list[str], needle: str, tmp_path: Path) -> None:
+    if argv[0].startswith("--config="):
+        text, _ = BAD_CONFIGS[argv[0].removeprefix("--config=")]
+        config = tmp_path / "config.toml"
+        config.write_text(text, encoding="utf-8")
+        argv = ["--config", str(config), *argv[1:]]
+    before = sorted(tmp_path.iterdir())
+    assert_one_line_failure(run(*argv), needle)
+    assert sorted(tmp_path.iterdir()) == before  # nothing written

@@ -66,9 +66,9 @@ def test_the_file_overrides_defaults(tmp_path: Path) -> None:
 
 
 def test_the_environment_overrides_the_file(tmp_path: Path) -> None:
-    env = {"GCPDASH_PROJECTS": "env-a, env-b", "GCPDASH_REGIONS": "asia-east1"}
+    env = {"GCPDASH_PROJECTS": "env-proj-a, env-proj-b", "GCPDASH_REGIONS": "asia-east1"}
     config = load_config(write(tmp_path), env=env)
-    assert config.gcp.projects == ["env-a", "env-b"]
+    assert config.gcp.projects == ["env-proj-a", "env-proj-b"]
     assert config.gcp.regions == ["asia-east1"]
     assert config.gcp.bigquery_locations == ["EU"]  # not in the environment: the file's
 
@@ -79,9 +79,11 @@ def test_gcpdash_config_names_the_file(tmp_path: Path) -> None:
 
 
 def test_flags_override_everything(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path), env={"GCPDASH_PROJECTS": "env-a"})
-    flagged = with_flags(config, projects=["flag-a", "flag-b"], regions=None, locations=["europe-west4"])
-    assert flagged.gcp.projects == ["flag-a", "flag-b"]
+    config = load_config(write(tmp_path), env={"GCPDASH_PROJECTS": "env-proj-a"})
+    flagged = with_flags(
+        config, projects=["flag-prj-a", "flag-prj-b"], regions=None, locations=["europe-west4"]
+    )
+    assert flagged.gcp.projects == ["flag-prj-a", "flag-prj-b"]
     assert flagged.gcp.regions == ["europe-west1"]  # no --region: the file's
     assert flagged.gcp.bigquery_locations == ["europe-west4"]
     assert with_flags(config) is config

@@ -108,7 +108,7 @@ def test_check_exit_codes(tmp_path: Path) -> None:
 def test_without_credentials_one_line_says_how_to_get_them(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GCPDASH_", "GOOGLE_", "CLOUDSDK_"))}
     env |= {"HOME": str(tmp_path), "NO_GCE_CHECK": "True", "CLOUDSDK_CONFIG": str(tmp_path / "gcloud")}
-    for args in (["--once", "--project", "p"], ["--check", "--project", "p"]):
+    for args in (["--once", "--project", "acme-p"], ["--check", "--project", "acme-p"]):
         result = subprocess.run(
             [sys.executable, "-m", "dashboard", *args],
             cwd=REPO,

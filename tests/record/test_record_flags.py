@@ -14,11 +14,11 @@ from dashboard.cli import main
     ("args", "message"),
     [
         (["--polls", "2"], "need --record"),
-        (["--once", "--map-project", "a=b"], "need --record"),
+        (["--once", "--map-project", "acme-a=demo-a"], "need --record"),
         (["--no-redact"], "need --record"),
         (["--record", "r", "--once"], "drop --once"),
         (["--record", "r", "--demo"], "not allowed with"),
-        (["--record", "r", "--no-redact", "--map-project", "a=b"], "--no-redact"),
+        (["--record", "r", "--no-redact", "--map-project", "acme-a=demo-a"], "--no-redact"),
         (["--record", "r", "--map-project", "a"], "real=demo"),
         (["--record", "r", "--duration", "soon"], "--duration"),
         (["--record", "r", "--polls", "0"], "--polls 0"),
@@ -44,7 +44,7 @@ def test_recording_into_an_existing_recording_is_refused(
     recorded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     config = tmp_path / "c.toml"
-    config.write_text('[gcp]\nprojects = ["p"]\n[auth]\nanonymous = true\n', encoding="utf-8")
+    config.write_text('[gcp]\nprojects = ["acme-p"]\n[auth]\nanonymous = true\n', encoding="utf-8")
     before = {p.name: p.read_bytes() for p in recorded.iterdir()}
     assert main(["--record", str(recorded), "--config", str(config), "--polls", "1"]) == 3
     assert "already holds a recording" in capsys.readouterr().err

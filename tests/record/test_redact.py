@@ -171,8 +171,9 @@ def test_the_manifest_names_neither_the_salt_nor_a_real_project() -> None:
 
 
 def test_flags_parse() -> None:
-    assert parse_mapping(["a-1=b-1", " c = d "]) == {"a-1": "b-1", "c": "d"}
-    for bad in (["a"], ["=b"], ["a="], ["a=b", "a=c"]):
+    assert parse_mapping(["acme-1=demo-1", " acme-c = demo-c "]) == {"acme-1": "demo-1", "acme-c": "demo-c"}
+    bad_ids = (["acme-etl=../x"], ["acme-etl=Demo-Etl"], ["a=demo-etl"])
+    for bad in (["acme-a"], ["=demo-b"], ["acme-a="], ["acme-a=demo-b", "acme-a=demo-c"], *bad_ids):
         with pytest.raises(ValueError, match="--map-project"):
             parse_mapping(bad)
     assert parse_duration("30m") == 1800

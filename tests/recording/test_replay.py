@@ -50,9 +50,9 @@ def test_snapshot_at_the_end(recording: Path) -> None:
     assert sorted(j.job_id for j in snap.jobs) == ["j1", "j2"]
     assert {s: st.state for s, st in snap.statuses.items()} == {
         "jobs": "ok",  # 50 s old, but recorded every 30 s: not stale
-        "reservations": "loading",
+        "reservations": "off",  # no reservations.jsonl: not in this recording, nothing to wait for
         "dataproc": "ok",
-        "dataflow": "loading",
+        "dataflow": "off",
         "billing": "off",  # no billing.jsonl: not in this recording
     }
     assert (
@@ -74,10 +74,13 @@ def test_snapshot_at_a_moment(recording: Path) -> None:
 
 def test_snapshot_before_the_first_poll(recording: Path) -> None:
     snap, _ = load_snapshot(recording, at=at(-1))
-    assert {s: st.state for s, st in snap.statuses.items() if s != "billing"} == dict.fromkeys(
-        ("jobs", "reservations", "dataproc", "dataflow"), "loading"
-    )
-    assert snap.statuses["billing"].state == "off"
+    assert {s: st.state for s, st in snap.statuses.items()} == {
+        "jobs": "loading",  # recorded, its first poll still to come
+        "dataproc": "loading",
+        "reservations": "off",  # not recorded at all
+        "dataflow": "off",
+        "billing": "off",
+    }
     assert snap.jobs == ()
 
 
@@ -87,6 +90,26 @@ def test_warnings_come_through(recording: Path) -> None:
     snap, warnings = load_snapshot(recording)
     assert warnings == ["dataproc.jsonl:5: last line is incomplete (the recording was cut off); skipped"]
     assert snap.at == at(90)
+    # ... and in the source's status, so the JSON document's sources.dataproc.warnings carries it too
+    assert snap.statuses["dataproc"].warnings == tuple(warnings)
+    assert snap.statuses["jobs"].warnings == ()
+
+
+@pytest.mark.parametrize("how", ["missing", "zero bytes", "blank lines"])
+def test_a_log_without_polls_reads_as_off_with_why(recording: Path, how: str) -> None:
+    log = recording / "jobs.jsonl"
+    if how == "missing":
+        log.unlink()
+    else:
+        log.write_bytes(b"" if how == "zero bytes" else b"\n\n")
+    snap, warnings = load_snapshot(recording)
+    status = snap.statuses["jobs"]
+    assert (status.state, status.reason) == (
+        "off",
+        "not in this recording: jobs.jsonl is missing or holds no poll",
+    )
+    assert snap.statuses["dataproc"].state == "ok"  # the others as before
+    assert warnings == []
 
 
 def test_an_unreadable_recording_raises(tmp_path: Path) -> None:

@@ -24,6 +24,9 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
         ("\u2066isolate\u2069", "\\u2066isolate\\u2069"),
         ("\u200fmark\u061c", "\\u200fmark\\u061c"),
         ("line\u2028sep", "line\\u2028sep"),
+        ("ad\u200dmin@acme.com", "ad\\u200dmin@acme.com"),  # zero-width joiner: not admin@acme.com
+        ("\ufeffacme-etl", "\\ufeffacme-etl"),
+        ("acme\u200b-etl\u00ad\u2060", "acme\\u200b-etl\\xad\\u2060"),
         ("[bold red]boom[/] 🔥 تقرير 売上", "[bold red]boom[/] 🔥 تقرير 売上"),
     ],
 )

@@ -103,8 +103,11 @@ class DetailScreen(Screen[None]):
     def action_copy(self) -> None:
         """Copy the SQL to the clipboard (OSC 52)."""
         if self.copy_text is not None:
-            self.app.copy_to_clipboard(self.copy_text)
-            self.notify(f"Copied {len(self.copy_text):,} characters of SQL", title="Copied")
+            # What the screen shows: line breaks and tabs kept, every other control (ESC, OSC, C1, NUL, bidi
+            # overrides, zero-width characters) as its visible escape, so a paste cannot act on a terminal.
+            shown = visible(self.copy_text, keep_newlines=True)
+            self.app.copy_to_clipboard(shown)
+            self.notify(f"Copied {len(shown):,} characters of SQL", title="Copied")
 
     def action_raw(self) -> None:
         """Show the raw payload of this thing."""

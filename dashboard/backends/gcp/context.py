@@ -86,6 +86,8 @@ class FetchContext:
                 if not configured:
                     _ = self.credentials
                     configured = (self._adc_project,) if self._adc_project else ()
+                    for project in configured:  # it reaches request paths like a configured one
+                        _adc_project_id(project)
                 if not configured:
                     raise SourceError(
                         "no project to watch: give --project P, set [gcp] projects in the config file, or "
@@ -155,3 +157,18 @@ def _load_credentials(anonymous: bool) -> tuple[Credentials, str | None]:
             code="UNAUTHENTICATED",
         ) from None
     return credentials, project
+
+
+def _adc_project_id(project: str) -> None:
+    """The credentials' project, in the documented format.
+
+    Raises:
+        SourceError: It is not a project id (``NO_PROJECT``), with what to do.
+    """
+    from dashboard import validate
+    from dashboard.errors import UsageError
+
+    try:
+        validate.project_id(project, where="the credentials' project")
+    except UsageError as exc:
+        raise SourceError(f"{exc}; give --project P", code="NO_PROJECT") from None

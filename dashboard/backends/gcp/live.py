@@ -26,6 +26,38 @@ from dashboard.sources import live_off
 
 LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
+_AUTH_MODULES = (
+    "netrc",  # requests reads ~/.netrc on a request's first use
+    "dashboard.parsers",
+    "dashboard.backends.gcp.sources",
+    "dashboard.iam",
+    "requests",
+    "requests.exceptions",
+    "google.auth",
+    "google.auth.exceptions",
+    "google.auth.transport.requests",
+    "google.api_core.exceptions",
+    "google.api_core.retry",
+)
+_GRPC_MODULES = (
+    "grpc",
+    "grpc._interceptor",
+    "dashboard.backends.gcp.grpc_clients",
+    "dashboard.backends.gcp.grpc_sources",
+    "dashboard.backends.gcp.grpc_monitoring",
+    "google.cloud.monitoring_v3",
+)
+PRELOAD: Mapping[SourceName, tuple[str, ...]] = {
+    "jobs": ("google.cloud.bigquery", "dashboard.backends.gcp.bigquery"),
+    "reservations": (*_GRPC_MODULES, "google.cloud.bigquery_reservation_v1"),
+    "dataproc": (*_GRPC_MODULES, "google.cloud.dataproc_v1"),
+    "dataflow": (*_GRPC_MODULES, "google.cloud.dataflow_v1beta3"),
+    "billing": ("google.cloud.bigquery", "dashboard.backends.gcp.billing", "google.cloud.billing.budgets_v1"),
+}
+"""What each source's worker thread imports: imported by :meth:`LiveBackend.preload` in one thread before
+any worker starts, because two threads' first imports of modules that import each other can deadlock on
+Python's module locks (``_DeadlockError: deadlock detected by _ModuleLock('requests.exceptions')``)."""
+
 
 class LiveBackend:
     """Reads every source live. Different sources may be polled at once from different threads; one
@@ -59,6 +91,22 @@ class LiveBackend:
             else None
         )
         self._inflight: dict[SourceName, Future[list[Poll]]] = {}
+        self._preloaded = False
+
+    def preload(self) -> None:
+        """Import, in this thread, every client module the sources' worker threads use (:data:`PRELOAD`),
+        once; a module missing from the build is left to its source's poll to report."""
+        if self._preloaded:
+            return
+        import importlib
+
+        wanted = (*_AUTH_MODULES, *(name for source in self.sources() for name in PRELOAD[source]))
+        for name in dict.fromkeys(wanted):
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                continue
+        self._preloaded = True
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources read live: billing only when ``[billing]`` names an export table or a billing
@@ -101,6 +149,7 @@ class LiveBackend:
             del self._inflight[source]
             return future.result()
         if self._due(source, self.clock.now(), force=force):
+            self.preload()  # before the first worker thread imports anything
             self._inflight[source] = self._pool.submit(self._read, source, force=True)
         return []
 

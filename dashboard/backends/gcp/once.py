@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 def poll_all(backend: LiveBackend, sources: Sequence[SourceName] | None = None) -> list[Poll]:
     """Poll ``sources`` (default: all) once, each in its own thread; the polls in source order."""
     chosen = tuple(sources or backend.sources())
+    backend.preload()
     with ThreadPoolExecutor(max_workers=len(chosen), thread_name_prefix="gcpdash-poll") as pool:
         results = list(pool.map(backend.poll, chosen))
     return [poll for polls in results for poll in polls]
