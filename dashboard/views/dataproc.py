@@ -25,8 +25,8 @@ COLUMNS = (
     Column("AGE", "age_s", justify="right", drop=4),
     Column("NODES", "nodes"),
     Column("VCPUS", "vcpus", justify="right"),
-    Column("JOBS", "jobs_running", justify="right", drop=8),
-    Column("YARN APPS", "yarn_apps_running", justify="right", drop=5),
+    Column("JOBS", "jobs_running", justify="right", drop=5),
+    Column("YARN APPS", "yarn_apps_running", justify="right", drop=6),
     Column("YARN MEM", "yarn_memory_pct", justify="right"),
     Column("IDLE SINCE", "idle_since"),
     Column("IDLE TTL", "idle_delete_ttl_s", justify="right", drop=3),
@@ -43,7 +43,7 @@ JOB_COLUMNS = (
     Column("STATE", "status"),
     Column("SUBMITTED", "submitted", drop=3),
     Column("DURATION", "duration_s", justify="right"),
-    Column("DETAIL", "details", min_width=20, max_width=60, shrink=True, drop=6),
+    Column("DETAIL", "details", min_width=20, max_width=60, shrink=True, drop=1),
 )
 """The cluster jobs' table: newest first within a state, failures first."""
 
@@ -60,7 +60,7 @@ BATCH_COLUMNS = (
     Column("DCU-H", "dcu_hours", justify="right"),
     Column("SHUFFLE GB-H", "shuffle_gb_hours", justify="right", drop=2),
     Column("$ EST", "usd", justify="right"),
-    Column("DETAIL", "state_message", min_width=20, max_width=60, shrink=True, drop=8),
+    Column("DETAIL", "state_message", min_width=20, max_width=60, shrink=True, drop=1),
 )
 """The Serverless batches' table."""
 
