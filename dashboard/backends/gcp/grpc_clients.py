@@ -254,8 +254,7 @@ class PollLog:
             method: The RPC path (``dashboard.recording.format``).
             invoke: The client method, e.g. ``client.list_clusters``.
             request: The request message.
-            max_pages: Read at most this many pages and leave the rest unread, without an error (a
-                listing of which only the first, newest, items matter); default every page.
+            max_pages: Read at most this many pages, the rest left unread without an error; default all.
 
         Returns:
             None when every page was read; else the error, already recorded after the pages before it.
@@ -359,7 +358,10 @@ def make_clients(
         )
 
     regions = tuple(gcp.regions)
-    cluster_transport = cluster_t.ClusterControllerGrpcTransport
+
+    def per_region(client_cls: Any, transport_cls: Any) -> dict[str, Any]:
+        return {r: build("dataproc", client_cls, transport_cls, r) for r in regions}
+
     res_transport = res_t.ReservationServiceGrpcTransport
     clients = GrpcClients(
         projects=watched,
@@ -369,23 +371,13 @@ def make_clients(
         reservation=build("reservation", res_v1.ReservationServiceClient, res_transport),
         monitoring=build("monitoring", monitoring_v3.MetricServiceClient, mon_t.MetricServiceGrpcTransport),
         dataflow=build("dataflow", dataflow_v1beta3.JobsV1Beta3Client, flow_t.JobsV1Beta3GrpcTransport),
-        dataproc={
-            r: build("dataproc", dataproc_v1.ClusterControllerClient, cluster_transport, r) for r in regions
-        },
-        batches={
-            r: build("dataproc", dataproc_v1.BatchControllerClient, batch_t.BatchControllerGrpcTransport, r)
-            for r in regions
-        }
-        if batches
-        else None,
-        jobs={
-            r: build("dataproc", dataproc_v1.JobControllerClient, job_t.JobControllerGrpcTransport, r)
-            for r in regions
-        }
-        if jobs
-        else None,
+        dataproc=per_region(dataproc_v1.ClusterControllerClient, cluster_t.ClusterControllerGrpcTransport),
         policy=policy or CallPolicy(),
     )
+    if batches:
+        clients.batches = per_region(dataproc_v1.BatchControllerClient, batch_t.BatchControllerGrpcTransport)
+    if jobs:
+        clients.jobs = per_region(dataproc_v1.JobControllerClient, job_t.JobControllerGrpcTransport)
     clients.channels.extend(channels.values())
     return clients
 
