@@ -204,8 +204,10 @@ def test_the_poll_keeps_active_jobs_and_those_ended_within_a_day() -> None:
         ("dedupe-c7a0", "us-central1"),
         ("within-a-day", "us-central1"),
     ]
+    # a denial names the role that grants ListJobs (dashboard/iam.py)
     assert data.warnings == (
-        "Dataproc jobs not shown: PERMISSION_DENIED: no (ListJobs, project acme-etl, europe-west4)",
+        "Dataproc jobs not shown: PERMISSION_DENIED: "
+        "needs roles/dataproc.viewer on project acme-etl (ListJobs)",
     )
 
 
