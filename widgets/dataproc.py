@@ -60,8 +60,10 @@ class DataprocPane(TablePane):
 
     @property
     def focused_table(self) -> VirtualTable[Any]:
-        """The table with the focus (the clusters when none has it)."""
-        return next((t for t in self.more if t.has_focus), self.table)
+        """The table with the focus (the clusters when none has it). Asks the screen, not ``has_focus``:
+        that follows only once the focus event is handled, after a key typed right behind ``tab``."""
+        focused = self.screen.focused if self.is_attached else None
+        return next((t for t in self.more if t is focused), self.table)
 
     def _fill(self, frame: Frame) -> None:
         super()._fill(frame)
@@ -96,7 +98,8 @@ class DataprocPane(TablePane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``enter`` opens a row from any of the tables (in the filter line it keeps the filter)."""
         if action == "open":
-            return any(t.has_focus for t in self.tables)
+            focused = self.screen.focused if self.is_attached else None
+            return any(t is focused for t in self.tables)
         return True
 
     def action_open(self) -> None:
