@@ -77,8 +77,8 @@ SOURCE_ROLES: Final[MappingProxyType[SourceName, tuple[Grant, ...]]] = MappingPr
             Grant(
                 DATAPROC_VIEWER,
                 "each monitored project",
-                "list Dataproc clusters and Serverless batches",
-                (fmt.DATAPROC_LIST_CLUSTERS, fmt.DATAPROC_LIST_BATCHES),
+                "list Dataproc clusters, their jobs and Serverless batches",
+                (fmt.DATAPROC_LIST_CLUSTERS, fmt.DATAPROC_LIST_BATCHES, fmt.DATAPROC_LIST_JOBS),
             ),
             Grant(
                 MONITORING_VIEWER,

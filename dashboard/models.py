@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-import msgspec
+from dashboard.models_base import Model as Model
+from dashboard.models_dataproc import BATCH_DONE_STATES as BATCH_DONE_STATES
+from dashboard.models_dataproc import DATAPROC_JOB_ACTIVE_STATES as DATAPROC_JOB_ACTIVE_STATES
+from dashboard.models_dataproc import Batch as Batch
+from dashboard.models_dataproc import Cluster as Cluster
+from dashboard.models_dataproc import DataprocJob as DataprocJob
+from dashboard.models_dataproc import NodeGroup as NodeGroup
 
 SourceName = Literal["jobs", "reservations", "dataproc", "dataflow", "billing"]
 """The independent data sources. Each polls on its own interval and fails on its own. ``billing`` (the
@@ -23,14 +29,6 @@ SourceState = Literal["loading", "ok", "stale", "error", "off"]
 """``loading``: nothing read yet; ``ok``: the last poll succeeded; ``stale``: the last poll failed but older
 data is shown; ``error``: the source failed and there is no data at all; ``off``: the source is not read
 at all (e.g. billing without ``[billing] export_table``), the reason says why."""
-
-
-class Model(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=False, gc=False):
-    """Base of every domain model.
-
-    ``gc=False``: models hold only strings, numbers, datetimes, tuples and dicts of those, never a cycle,
-    so the garbage collector need not track them; with 100,000 jobs in the store that saves a full
-    collection's ~50 ms pause and 16 bytes an object (inherited by every subclass)."""
 
 
 # ---------------------------------------------------------------- BigQuery jobs
@@ -202,59 +200,7 @@ class MetricSeries(Model, frozen=True):
 # ---------------------------------------------------------------- Dataproc
 
 
-class NodeGroup(Model, frozen=True):
-    """The master, worker or secondary worker group of a Dataproc cluster."""
-
-    role: Literal["master", "worker", "secondary"]
-    count: int = 0
-    machine_type: str | None = None
-    preemptibility: str | None = None
-
-
-class Cluster(Model, frozen=True):
-    """A Dataproc cluster."""
-
-    project: str
-    region: str
-    name: str
-    uuid: str | None = None
-    state: str = "UNKNOWN"
-    substate: str | None = None
-    state_since: datetime | None = None
-    detail: str | None = None
-    created: datetime | None = None
-    """When the cluster first entered CREATING, from its status history."""
-    groups: tuple[NodeGroup, ...] = ()
-    zone: str | None = None
-    image_version: str | None = None
-    idle_delete_ttl_s: float | None = None
-    idle_since: datetime | None = None
-    auto_delete_time: datetime | None = None
-    labels: dict[str, str] = {}
-    yarn: dict[str, int] = {}
-    """``metrics.yarn_metrics`` as Dataproc reports them (``yarn-apps-running`` and so on)."""
-    hdfs: dict[str, int] = {}
-
-    @property
-    def node_count(self) -> int:
-        """Every node of every group."""
-        return sum(g.count for g in self.groups)
-
-
-class Batch(Model, frozen=True):
-    """A Dataproc Serverless batch."""
-
-    name: str
-    project: str
-    region: str
-    batch_id: str
-    state: str = "STATE_UNSPECIFIED"
-    created: datetime | None = None
-    state_time: datetime | None = None
-    creator: str | None = None
-    milli_dcu_seconds: int = 0
-    shuffle_storage_gb_seconds: int = 0
-    labels: dict[str, str] = {}
+# Dataproc: NodeGroup, Cluster, Batch and DataprocJob live in dashboard.models_dataproc.
 
 
 # ---------------------------------------------------------------- Dataflow
@@ -325,6 +271,8 @@ class DataprocData(Model, frozen=True):
 
     clusters: tuple[Cluster, ...] = ()
     batches: tuple[Batch, ...] = ()
+    jobs: tuple[DataprocJob, ...] = ()
+    """Jobs submitted to clusters: the active ones, and those that ended lately."""
     series: tuple[MetricSeries, ...] = ()
     """YARN metrics, keyed by cluster name."""
     warnings: tuple[str, ...] = ()

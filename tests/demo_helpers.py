@@ -46,6 +46,8 @@ GRPC: dict[str, tuple[Any, Any]] = {
     ),
     fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
     fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
+    fmt.DATAPROC_LIST_BATCHES: (dataproc_v1.ListBatchesRequest, dataproc_v1.ListBatchesResponse),
+    fmt.DATAPROC_LIST_JOBS: (dataproc_v1.ListJobsRequest, dataproc_v1.ListJobsResponse),
     fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (dataflow_v1beta3.ListJobsRequest, dataflow_v1beta3.ListJobsResponse),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}

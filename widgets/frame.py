@@ -38,7 +38,7 @@ class TableData:
     rows: list[Row]
     items: Mapping[str, Item] = field(default_factory=dict)
     kind: str = ""
-    """What a row is: ``job``, ``reservation``, ``cluster``, ``dataflow``."""
+    """What a row is: ``job``, ``reservation``, ``cluster``, ``dataproc_job``, ``batch``, ``dataflow``."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class PaneData:
     heading: Text
     table: TableData | None = None
     body: RenderableType | None = None
+    more: tuple[tuple[str, TableData], ...] = ()
+    """Further tables below the first, each under its title (the Dataproc pane's jobs and batches)."""
 
 
 @dataclass(frozen=True)

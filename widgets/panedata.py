@@ -137,20 +137,7 @@ def build(
         ),
     )
 
-    clusters = dataproc_section(snapshot, now, prices).clusters
-    cluster_rows = [dataproc_view.cluster_row(c, now) for c in clusters]
-    panes["dataproc"] = PaneData(
-        heading=pane_heading("Dataproc", snapshot, "dataproc", now),
-        table=TableData(
-            dataproc_view.COLUMNS,
-            cluster_rows,
-            {row.key: c for row, c in zip(cluster_rows, clusters, strict=True)},
-            "cluster",
-        ),
-        body=Text(
-            "NODES: m master, w workers, s secondary workers; $/H: VMs + Dataproc premium", style="dim"
-        ),
-    )
+    panes["dataproc"] = dataproc_pane(snapshot, now, prices)
 
     flows = dataflow_section(snapshot, now, prices).jobs
     flow_rows = [dataflow_view.job_row(j) for j in flows]
@@ -171,6 +158,50 @@ def build(
         table=TableData(insights_view.COLUMNS, insights_view.rows(insights), {}, "insight"),
     )
     return Frame(snapshot, now, panes, insights=insights)
+
+
+def dataproc_pane(snapshot: Snapshot, now: datetime, prices: PriceTable) -> PaneData:
+    """Clusters, then the jobs on them, then Serverless batches: three tables, one row key space."""
+    section = dataproc_section(snapshot, now, prices)
+    clusters = section.clusters
+    cluster_rows = [dataproc_view.cluster_row(c, now) for c in clusters]
+    job_rows = [dataproc_view.job_row(j, now) for j in section.jobs]
+    batch_rows = [dataproc_view.batch_row(b) for b in section.batches]
+    return PaneData(
+        heading=pane_heading("Dataproc", snapshot, "dataproc", now),
+        table=TableData(
+            dataproc_view.COLUMNS,
+            cluster_rows,
+            {row.key: c for row, c in zip(cluster_rows, clusters, strict=True)},
+            "cluster",
+        ),
+        more=(
+            (
+                f"Jobs ({len(job_rows)}): running, and ended in the last 24 h",
+                TableData(
+                    dataproc_view.JOB_COLUMNS,
+                    job_rows,
+                    {row.key: j for row, j in zip(job_rows, section.jobs, strict=True)},
+                    "dataproc_job",
+                ),
+            ),
+            (
+                f"Serverless batches ({len(batch_rows)})",
+                TableData(
+                    dataproc_view.BATCH_COLUMNS,
+                    batch_rows,
+                    {row.key: b for row, b in zip(batch_rows, section.batches, strict=True)},
+                    "batch",
+                ),
+            ),
+        ),
+        body=Text(
+            "NODES: m master, w workers, s secondary workers; $/H: VMs + Dataproc premium; "
+            + dataproc_view.BATCH_CAPTION
+            + "; tab: next table",
+            style="dim",
+        ),
+    )
 
 
 def insights_heading(insights: tuple[Insight, ...], now: datetime) -> Text:

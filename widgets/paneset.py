@@ -23,6 +23,7 @@ TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
 
 def import_panes() -> None:
     """Import the panes and what the first poll builds with (run in a thread after the first frame)."""
+    import widgets.dataproc
     import widgets.insights
     import widgets.panedata
     import widgets.panes  # noqa: F401
@@ -31,9 +32,12 @@ def import_panes() -> None:
 def make_pane(pane_id: str) -> Widget:
     """The widget of pane ``pane_id``, not yet mounted (imports the panes when :func:`import_panes` has
     not)."""
+    from widgets.dataproc import DataprocPane
     from widgets.insights import InsightsPane
     from widgets.panes import JobsTablePane, StaticPane, TablePane
 
+    if pane_id == "dataproc":
+        return DataprocPane(pane_id, id=f"pane-{pane_id}")
     if pane_id == "jobs":
         return JobsTablePane(pane_id, id=f"pane-{pane_id}")
     if pane_id == "insights":

@@ -182,7 +182,7 @@ class FixtureBackend:
                 exchange = msgspec.json.decode(line, type=Exchange)
             except (msgspec.DecodeError, msgspec.ValidationError):
                 continue
-            if exchange.t > now or exchange.response is None or not is_thing(exchange.method):
+            if exchange.t > now or exchange.response is None or not is_thing(exchange.method, kind):
                 continue
             item = find_item(exchange.response, ident)
             if item is not None:

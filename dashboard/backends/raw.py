@@ -11,6 +11,8 @@ RAW_SOURCES: dict[str, SourceName] = {
     "job": "jobs",
     "reservation": "reservations",
     "cluster": "dataproc",
+    "dataproc_job": "dataproc",
+    "batch": "dataproc",
     "dataflow": "dataflow",
 }
 
@@ -22,7 +24,7 @@ def raw_target(kind: str, key: str) -> tuple[SourceName, str] | None:
         return None
     if kind in ("job", "reservation"):  # project:LOCATION.id
         ident = key.split(":", 1)[-1].split(".", 1)[-1]
-    else:  # project/region/name
+    else:  # project/region/name, or job:project/region/id and batch:project/region/id
         ident = key.rsplit("/", 1)[-1]
     return (source, ident) if ident else None
 
@@ -70,6 +72,19 @@ def named_row(response: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def is_thing(method: str) -> bool:
-    """Whether an exchange of ``method`` lists things (Monitoring series name them, but are not them)."""
+LISTED_BY: dict[str, str] = {
+    "cluster": "ClusterController/ListClusters",
+    "dataproc_job": "JobController/ListJobs",
+    "batch": "BatchController/ListBatches",
+}
+"""Kinds that share their source's log with others, and the listing they come from: a job names its
+cluster, so a cluster's payload is looked for only among the clusters."""
+
+
+def is_thing(method: str, kind: str | None = None) -> bool:
+    """Whether an exchange of ``method`` lists things (Monitoring series name them, but are not them), and
+    things of ``kind`` when it is given."""
+    listing = LISTED_BY.get(kind or "")
+    if listing is not None:
+        return method.endswith(listing)
     return "timeseries" not in method.lower()

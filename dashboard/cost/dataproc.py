@@ -3,7 +3,8 @@
 A cluster bills while its VMs exist (RUNNING, UPDATING, ERROR …): every node's vCPUs x (the Dataproc
 premium + the Compute Engine vCPU price of its family) + its memory x the family's GiB price, per second. An
 idle cluster (running, no YARN application) bills the same: that is the money a forgotten cluster burns.
-A batch bills the DCU-seconds and shuffle GB-seconds it reports, spread evenly over its life.
+A batch bills the DCU-seconds and shuffle GB-seconds it reports, spread evenly over the time it ran; a
+running batch (whose ``approximateUsage`` comes only once it completes) bills its ``currentUsage`` per hour.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dashboard.cost.common import (
     overlap_hours,
     pro_rated,
 )
-from dashboard.models import Batch, Cluster, MetricSeries
+from dashboard.models import BATCH_DONE_STATES, Batch, Cluster, MetricSeries
 from dashboard.pricing import PriceTable, machine_family
 
 DATAPROC_PREMIUM = "dataproc.premium.per_vcpu_hour"
@@ -30,8 +31,6 @@ YARN_APPS = "cluster/yarn/apps"
 
 BILLING_CLUSTER_STATES = frozenset({"RUNNING", "UPDATING", "ERROR", "ERROR_DUE_TO_UPDATE", "REPAIRING"})
 """Cluster states whose VMs exist and bill. A cluster in ERROR still bills until it is deleted."""
-
-BATCH_DONE_STATES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
 
 
 def cluster_shape(cluster: Cluster, prices: PriceTable) -> tuple[int, float] | None:
@@ -86,8 +85,30 @@ def cluster_spend(cluster: Cluster, prices: PriceTable, start: datetime, end: da
     return usd * overlap_hours(cluster.created or cluster.state_since, None, start, end)
 
 
-def batch_usd(batch: Batch, prices: PriceTable) -> float:
-    """A batch's $ so far: DCU-hours x the DCU price + shuffle GiB-hours at the GiB-month price."""
+def batch_rate_usd_per_hour(batch: Batch, prices: PriceTable) -> float:
+    """What a running batch costs an hour at its ``currentUsage``: DCUs x the DCU-hour price + shuffle GB
+    held at the GiB-month price; 0 once it ended or when it reports no current usage."""
+    if batch.state in BATCH_DONE_STATES or batch.current_milli_dcu is None:
+        return 0.0
+    dcu = batch.current_milli_dcu / 1000
+    shuffle_gb = batch.current_shuffle_gb or 0
+    return dcu * prices.value(SERVERLESS_DCU) + shuffle_gb / HOURS_PER_MONTH * prices.value(
+        SERVERLESS_SHUFFLE
+    )
+
+
+def batch_usd(batch: Batch, prices: PriceTable, at: datetime | None = None) -> float:
+    """A batch's $ so far: DCU-hours x the DCU price + shuffle GiB-hours at the GiB-month price.
+
+    Dataproc computes ``approximateUsage`` when a batch completes; a running batch reports only its
+    ``currentUsage``, so while it runs (and ``at`` is given) its $ so far is its current $/h over the time
+    it has run.
+    """
+    if batch.milli_dcu_seconds == 0 and at is not None and batch.state not in BATCH_DONE_STATES:
+        since = batch.started or batch.created
+        if since is None:
+            return 0.0
+        return batch_rate_usd_per_hour(batch, prices) * overlap_hours(since, None, since, at)
     dcu_hours = batch.milli_dcu_seconds / 1000 / 3600
     shuffle_gib_months = batch.shuffle_storage_gb_seconds / 3600 / HOURS_PER_MONTH
     return dcu_hours * prices.value(SERVERLESS_DCU) + shuffle_gib_months * prices.value(SERVERLESS_SHUFFLE)
@@ -100,9 +121,11 @@ def _batch_end(batch: Batch, at: datetime) -> datetime:
 
 
 def batch_usd_per_hour(batch: Batch, prices: PriceTable, at: datetime) -> float:
-    """A running batch's average $/h so far (0 once it ended)."""
+    """A running batch's $/h: at its current usage, else its average so far (0 once it ended)."""
     if batch.state in BATCH_DONE_STATES or batch.created is None:
         return 0.0
+    if batch.current_milli_dcu is not None:
+        return batch_rate_usd_per_hour(batch, prices)
     life = overlap_hours(batch.created, None, batch.created, at)
     return batch_usd(batch, prices) / life if life > 0 else 0.0
 
@@ -112,9 +135,9 @@ def dataproc_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
     snapshot, prices = inputs.snapshot, inputs.prices
     total = sum(cluster_spend(c, prices, start, end) for c in snapshot.dataproc.clusters)
     for batch in snapshot.dataproc.batches:
-        total += pro_rated(
-            batch_usd(batch, prices), batch.created, _batch_end(batch, snapshot.at), start, end
-        )
+        since = batch.started or batch.created
+        usd = batch_usd(batch, prices, snapshot.at)
+        total += pro_rated(usd, since, _batch_end(batch, snapshot.at), start, end)
     return total
 
 

@@ -1,9 +1,11 @@
 """Dataproc (proto JSON) → :class:`Cluster` and :class:`Batch`, and one poll of the Dataproc source →
-:class:`DataprocData`.
+:class:`DataprocData` (jobs: :mod:`dashboard.parsers.dataproc_jobs`).
 
-Per project and region the poll lists clusters (primary: its failure fails the poll); then it reads YARN
-metrics from Monitoring, grouped by ``resource.label.cluster_name`` (secondary). A cluster in ERROR or being
-created may lack ``metrics`` and even ``config``: every part of it is optional.
+Per project and region the poll lists clusters (primary: its failure fails the poll), Serverless batches
+and cluster jobs (secondary: a failure only warns; jobs that ended more than a day before the poll are
+left out); then it reads YARN metrics from Monitoring, grouped by ``resource.label.cluster_name``
+(secondary). A cluster in ERROR or being created may lack ``metrics`` and even ``config``: every part of it
+is optional.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from dashboard.models import Batch, Cluster, DataprocData, NodeGroup
+from dashboard.models import Batch, Cluster, DataprocData, DataprocJob, NodeGroup
 from dashboard.parsers.common import (
     TimeCache,
     int_map,
@@ -24,6 +26,7 @@ from dashboard.parsers.common import (
     short_name,
     str_map,
 )
+from dashboard.parsers.dataproc_jobs import RECENT_JOBS, batch_kind, jobs_from_list
 from dashboard.parsers.monitoring import SeriesCollector, warning_subject
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
@@ -122,23 +125,49 @@ def _created(history: Any, times: TimeCache) -> datetime | None:
 
 
 def batch_from_json(resource: Any, times: TimeCache | None = None) -> Batch:
-    """A Dataproc Serverless ``Batch`` message (``projects/P/locations/R/batches/ID``)."""
+    """A Dataproc Serverless ``Batch`` message (``projects/P/locations/R/batches/ID``).
+
+    ``runtimeInfo.approximateUsage`` (DCU and shuffle use so far) and ``currentUsage`` (what a running
+    batch holds now) may both be missing: a PENDING batch has neither.
+    """
     b = obj(resource, "a batch")
     ts = times if times is not None else TimeCache()
     name = b["name"]
     project, region, batch_id = name_segments(name, "projects", "locations", "batches")
-    usage = (b.get("runtimeInfo") or _EMPTY).get("approximateUsage") or _EMPTY
+    info = b.get("runtimeInfo") or _EMPTY
+    usage = info.get("approximateUsage") or _EMPTY
+    current = info.get("currentUsage") or _EMPTY
+    state = b.get("state") or "STATE_UNSPECIFIED"
+    state_time = _time(ts, b.get("stateTime"))
+    running = [
+        ts[e["stateStartTime"]]
+        for e in b.get("stateHistory") or ()
+        if e.get("state") == "RUNNING" and e.get("stateStartTime")
+    ]
+    if state == "RUNNING" and state_time is not None:
+        running.append(state_time)
+    kind, main = batch_kind(b)
+    execution = (b.get("environmentConfig") or _EMPTY).get("executionConfig") or _EMPTY
     return Batch(
         name=name,
         project=project,
         region=region,
         batch_id=batch_id,
-        state=b.get("state") or "STATE_UNSPECIFIED",
+        uuid=b.get("uuid") or None,
+        state=state,
+        state_message=b.get("stateMessage") or None,
         created=_time(ts, b.get("createTime")),
-        state_time=_time(ts, b.get("stateTime")),
-        creator=b.get("creator"),
+        state_time=state_time,
+        started=min(running) if running else None,
+        creator=b.get("creator") or None,
+        batch_type=kind,
+        main=main,
+        runtime_version=(b.get("runtimeConfig") or _EMPTY).get("version") or None,
+        service_account=execution.get("serviceAccount") or None,
         milli_dcu_seconds=opt_int64(usage.get("milliDcuSeconds")) or 0,
         shuffle_storage_gb_seconds=opt_int64(usage.get("shuffleStorageGbSeconds")) or 0,
+        current_milli_dcu=opt_int64(current.get("milliDcu")),
+        current_shuffle_gb=opt_int64(current.get("shuffleStorageGb")),
         labels=str_map(b.get("labels")),
     )
 
@@ -163,6 +192,7 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
     """
     clusters: list[Cluster] = []
     batches: list[Batch] = []
+    jobs: list[DataprocJob] = []
     collector = SeriesCollector(ctx.times)
     times = ctx.times
     for ex in exchanges:
@@ -176,8 +206,27 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
         elif method == fmt.DATAPROC_LIST_BATCHES:
             found = ctx.secondary(ex, "Serverless batches not shown", batches_from_list, times)
             batches.extend(found or ())
+        elif method == fmt.DATAPROC_LIST_JOBS:
+            region = str(request.get("region") or "")
+            project = request.get("projectId")
+            project = project if isinstance(project, str) else None
+            since = ex.t - RECENT_JOBS
+            found_jobs = ctx.secondary(
+                ex, "Dataproc jobs not shown", jobs_from_list, region, project, since, times
+            )
+            jobs.extend(found_jobs or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
             ctx.secondary(ex, warning_subject, collector.add_page, request)
     return DataprocData(
-        clusters=tuple(clusters), batches=tuple(batches), series=collector.series(), warnings=ctx.warnings
+        clusters=tuple(clusters),
+        batches=tuple(batches),
+        jobs=tuple(_unique_jobs(jobs)),
+        series=collector.series(),
+        warnings=ctx.warnings,
     )
+
+
+def _unique_jobs(jobs: list[DataprocJob]) -> list[DataprocJob]:
+    """Each job once (a job that ended between the ACTIVE and the NON_ACTIVE listing is in both: the
+    later listing's copy wins)."""
+    return list({j.key: j for j in jobs}.values())

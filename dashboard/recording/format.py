@@ -26,6 +26,7 @@ RES_SEARCH_ALL_ASSIGNMENTS = "google.cloud.bigquery.reservation.v1.ReservationSe
 MON_LIST_TIME_SERIES = "google.monitoring.v3.MetricService/ListTimeSeries"
 DATAPROC_LIST_CLUSTERS = "google.cloud.dataproc.v1.ClusterController/ListClusters"
 DATAPROC_LIST_BATCHES = "google.cloud.dataproc.v1.BatchController/ListBatches"
+DATAPROC_LIST_JOBS = "google.cloud.dataproc.v1.JobController/ListJobs"
 DATAFLOW_AGGREGATED_LIST_JOBS = "google.dataflow.v1beta3.JobsV1Beta3/AggregatedListJobs"
 DATAFLOW_LIST_JOBS = "google.dataflow.v1beta3.JobsV1Beta3/ListJobs"
 BUDGETS_LIST_BUDGETS = "google.cloud.billing.budgets.v1.BudgetService/ListBudgets"

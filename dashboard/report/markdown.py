@@ -33,6 +33,7 @@ from dashboard.views import reservations as reservations_view
 from dashboard.views import status as status_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.columns import Column, Row
+from dashboard.views.items import DataprocSection
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&$]|:(?=[A-Za-z_+\-/]))")
 """Characters that mean something inline in GFM: escapes, code, emphasis, links, HTML, tables,
@@ -153,15 +154,7 @@ def render_markdown(
         ),
         "",
         *_section("Dataproc", _badge(snapshot, "dataproc", now)),
-        *md_table(
-            dataproc_view.COLUMNS,
-            [
-                dataproc_view.cluster_row(c, now)
-                for c in collect.dataproc_section(snapshot, now, prices).clusters
-            ],
-            empty="no cluster",
-        ),
-        "",
+        *_dataproc(collect.dataproc_section(snapshot, now, prices), now),
         *_section("Dataflow", _badge(snapshot, "dataflow", now)),
         *md_table(
             dataflow_view.COLUMNS,
@@ -172,6 +165,32 @@ def render_markdown(
         *_cost(cost),
     ]
     return "\n".join(out) + "\n"
+
+
+def _dataproc(section: DataprocSection, now: datetime) -> list[str]:
+    """Clusters, the jobs on them and Serverless batches."""
+    return [
+        *md_table(
+            dataproc_view.COLUMNS,
+            [dataproc_view.cluster_row(c, now) for c in section.clusters],
+            empty="no cluster",
+        ),
+        "",
+        "### Jobs (running, and ended in the last 24 h)",
+        "",
+        *md_table(
+            dataproc_view.JOB_COLUMNS, [dataproc_view.job_row(j, now) for j in section.jobs], empty="no job"
+        ),
+        "",
+        "### Serverless batches",
+        "",
+        *md_table(
+            dataproc_view.BATCH_COLUMNS,
+            [dataproc_view.batch_row(b) for b in section.batches],
+            empty="no batch",
+        ),
+        "",
+    ]
 
 
 def _checks(cost: CostEstimate) -> list[str]:

@@ -10,7 +10,6 @@ from datetime import datetime
 from dashboard import cost as costs
 from dashboard.models import (
     SOURCES,
-    Cluster,
     DataflowJob,
     Job,
     MetricSeries,
@@ -19,17 +18,18 @@ from dashboard.models import (
     SourceStatus,
 )
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.views.collect_dataproc import YARN_APPS as YARN_APPS
+from dashboard.views.collect_dataproc import YARN_MEMORY as YARN_MEMORY
+from dashboard.views.collect_dataproc import dataproc_section as dataproc_section
+from dashboard.views.collect_dataproc import yarn_apps
 from dashboard.views.fmt import one_line
 from dashboard.views.items import (
     AssignmentItem,
-    ClusterItem,
     CommitmentItem,
     DataflowItem,
     DataflowSection,
-    DataprocSection,
     JobItem,
     JobsSection,
-    NodeGroupItem,
     Overview,
     PrincipalGroup,
     ReservationItem,
@@ -46,8 +46,6 @@ QUERY_SUMMARY = 120
 
 # Metric names as the parsers store them (service prefix removed).
 SLOTS_ALLOCATED = "slots/allocated"
-YARN_MEMORY = "cluster/yarn/allocated_memory_percentage"
-YARN_APPS = "cluster/yarn/apps"
 DF_LAG = "job/system_lag"
 DF_WATERMARK_AGE = "job/data_watermark_age"
 DF_THROUGHPUT = "job/elements_produced_count"
@@ -251,74 +249,6 @@ def reservations_section(snapshot: Snapshot, prices: PriceTable | None = None) -
     return ReservationsSection(reservations=tuple(items), commitments=commitments, assignments=assignments)
 
 
-# ---------------------------------------------------------------- Dataproc
-
-
-def _yarn_memory_pct(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> float | None:
-    series = index.get((YARN_MEMORY, cluster.name))
-    if series is not None and series.last is not None:
-        return series.last
-    total = cluster.yarn.get("yarn-memory-mb-total")
-    allocated = cluster.yarn.get("yarn-memory-mb-allocated")
-    if total and allocated is not None:
-        return allocated / total * 100
-    return None
-
-
-def _yarn_apps(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> float | None:
-    series = index.get((YARN_APPS, cluster.name))
-    if series is not None and series.last is not None:
-        return series.last
-    apps = cluster.yarn.get("yarn-apps-running")
-    return None if apps is None else float(apps)
-
-
-def cluster_item(
-    cluster: Cluster, now: datetime, prices: PriceTable, index: Mapping[tuple[str, str], MetricSeries]
-) -> ClusterItem:
-    """One cluster, with its shape, YARN use and $/h."""
-    shape = costs.cluster_shape(cluster, prices)
-    return ClusterItem(
-        project=cluster.project,
-        region=cluster.region,
-        name=cluster.name,
-        state=cluster.state,
-        status=state_look(cluster).label,
-        substate=cluster.substate,
-        detail=cluster.detail,
-        created=cluster.created,
-        age_s=_seconds(cluster.created, now),
-        state_since=cluster.state_since,
-        groups=tuple(
-            NodeGroupItem(
-                role=g.role,
-                count=g.count,
-                machine_type=g.machine_type.rstrip("/").rsplit("/", 1)[-1] if g.machine_type else None,
-                preemptibility=g.preemptibility,
-            )
-            for g in cluster.groups
-        ),
-        nodes=cluster.node_count,
-        vcpus=None if shape is None else shape[0],
-        memory_gib=None if shape is None else shape[1],
-        yarn_apps_running=_yarn_apps(cluster, index),
-        yarn_memory_pct=_yarn_memory_pct(cluster, index),
-        idle_since=cluster.idle_since,
-        idle_delete_ttl_s=cluster.idle_delete_ttl_s,
-        auto_delete_time=cluster.auto_delete_time,
-        usd_per_hour=costs.cluster_usd_per_hour(cluster, prices),
-        labels=cluster.labels,
-    )
-
-
-def dataproc_section(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> DataprocSection:
-    """Clusters by state (errors first, then running, then the rest), then by name."""
-    prices = prices or default_prices()
-    index = costs.series_index(snapshot.dataproc.series)
-    clusters = sorted(snapshot.dataproc.clusters, key=lambda c: (state_look(c).rank, c.project, c.name))
-    return DataprocSection(clusters=tuple(cluster_item(c, now, prices, index) for c in clusters))
-
-
 # ---------------------------------------------------------------- Dataflow
 
 
@@ -396,7 +326,7 @@ def overview_section(
         slot_capacity=sum(r.capacity_now for r in reservations.reservations),
         dataproc_clusters_running=len(running_clusters),
         dataproc_clusters_error=sum(state_look(c).rank == 0 for c in clusters),
-        dataproc_clusters_idle=sum(_yarn_apps(c, index) == 0 for c in running_clusters),
+        dataproc_clusters_idle=sum(yarn_apps(c, index) == 0 for c in running_clusters),
         dataflow_jobs_running=sum(j.state == "JOB_STATE_RUNNING" for j in flows),
         dataflow_jobs_failed=sum(j.state == "JOB_STATE_FAILED" for j in flows),
         sources_ok=sum(source_status(snapshot, s).state == "ok" for s in SOURCES),

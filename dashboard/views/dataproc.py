@@ -1,4 +1,5 @@
-"""The Dataproc pane: clusters by state, their size, YARN use, idleness and what they cost per hour."""
+"""The Dataproc pane: clusters by state, their size, YARN use, idleness, running jobs and what they cost
+per hour; the jobs on the clusters; Serverless batches with their DCU use and cost."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dashboard.pricing import PriceTable
 from dashboard.views import fmt
 from dashboard.views.collect import dataproc_section
 from dashboard.views.columns import Column, Row, line, table
-from dashboard.views.items import ClusterItem, DataprocSection, NodeGroupItem
+from dashboard.views.items import BatchItem, ClusterItem, DataprocJobItem, DataprocSection, NodeGroupItem
 from dashboard.views.states import look_of
 from dashboard.views.status import pane_heading
 
@@ -24,13 +25,50 @@ COLUMNS = (
     Column("AGE", "age_s", justify="right", drop=4),
     Column("NODES", "nodes"),
     Column("VCPUS", "vcpus", justify="right"),
-    Column("YARN APPS", "yarn_apps_running", justify="right", drop=5),
+    Column("JOBS", "jobs_running", justify="right", drop=5),
+    Column("YARN APPS", "yarn_apps_running", justify="right", drop=6),
     Column("YARN MEM", "yarn_memory_pct", justify="right"),
     Column("IDLE SINCE", "idle_since"),
     Column("IDLE TTL", "idle_delete_ttl_s", justify="right", drop=3),
     Column("$/H EST", "usd_per_hour", justify="right"),
     Column("DETAIL", "detail", min_width=20, max_width=60, shrink=True, drop=6),
 )
+
+JOB_COLUMNS = (
+    Column("JOB", "job_id", min_width=24, max_width=32, shrink=True, cut="middle"),
+    Column("CLUSTER", "cluster", max_width=20, shrink=True),
+    Column("PROJECT", "project", max_width=22, shrink=True, drop=5),
+    Column("REGION", "region", drop=4),
+    Column("TYPE", "job_type"),
+    Column("STATE", "status"),
+    Column("SUBMITTED", "submitted", drop=3),
+    Column("DURATION", "duration_s", justify="right"),
+    Column("DETAIL", "details", min_width=20, max_width=60, shrink=True, drop=1),
+)
+"""The cluster jobs' table: newest first within a state, failures first."""
+
+BATCH_COLUMNS = (
+    Column("BATCH", "batch_id", min_width=26, max_width=32, shrink=True, cut="middle"),
+    Column("PROJECT", "project", max_width=22, shrink=True, drop=7),
+    Column("REGION", "region", drop=5),
+    Column("TYPE", "batch_type"),
+    Column("STATE", "status"),
+    Column("CREATOR", "creator", max_width=28, shrink=True, drop=6),
+    Column("RUNTIME", "runtime_version", drop=4),
+    Column("AGE", "age_s", justify="right", drop=3),
+    Column("DURATION", "duration_s", justify="right"),
+    Column("DCU-H", "dcu_hours", justify="right"),
+    Column("SHUFFLE GB-H", "shuffle_gb_hours", justify="right", drop=2),
+    Column("$ EST", "usd", justify="right"),
+    Column("DETAIL", "state_message", min_width=20, max_width=60, shrink=True, drop=1),
+)
+"""The Serverless batches' table."""
+
+BATCH_CAPTION = "DCU-H, GB-H: approximateUsage once done; ~ while running: currentUsage x time run"
+JOB_KEY = "job:"
+BATCH_KEY = "batch:"
+"""Prefixes of the jobs' and batches' row keys (``job:project/region/id``): one pane holds three tables, a
+cluster's key has none."""
 
 _ROLE_LETTER = {"master": "m", "worker": "w", "secondary": "s"}
 
@@ -74,12 +112,65 @@ def cluster_row(item: ClusterItem, now: datetime) -> Row:
             fmt.duration(item.age_s),
             nodes_label(item.groups),
             fmt.count(item.vcpus),
+            Text(str(item.jobs_running), style="green") if item.jobs_running else Text("0", style="dim"),
             fmt.number(item.yarn_apps_running, 0),
             fmt.pct(item.yarn_memory_pct),
             idle_cell(item, now),
             ttl_cell(item),
             fmt.rate(item.usd_per_hour),
             line(item.detail, 200, style="red" if look.rank == 0 else "") if item.detail else None,
+        ],
+    )
+
+
+def job_row(item: DataprocJobItem, now: datetime) -> Row:
+    """One cluster job as a table row."""
+    look = look_of("dataproc_job", item.status)
+    return Row.of(
+        JOB_KEY + item.key,
+        [
+            item.job_id,
+            item.cluster,
+            item.project,
+            item.region,
+            item.job_type,
+            Text(item.status, style=look.style),
+            fmt.age(item.submitted, now) if item.submitted else None,
+            fmt.duration(item.duration_s),
+            line(item.details, 200, style="red" if look.rank == 0 else "") if item.details else None,
+        ],
+    )
+
+
+def usage_cell(value: float | None, estimated: bool) -> Text:
+    """DCU- or GB-hours: ``~`` marks an estimate from the current usage (a running batch)."""
+    if value is None:
+        return Text(fmt.DASH, style="dim")
+    text = fmt.number(value, 2 if value < 10 else 1)
+    return Text(f"~{text}", style="yellow") if estimated else Text(text)
+
+
+def batch_row(item: BatchItem) -> Row:
+    """One Serverless batch as a table row."""
+    look = look_of("batch", item.status)
+    return Row.of(
+        BATCH_KEY + item.key,
+        [
+            item.batch_id,
+            item.project,
+            item.region,
+            item.batch_type,
+            Text(item.status, style=look.style),
+            item.creator,
+            item.runtime_version,
+            fmt.duration(item.age_s),
+            fmt.duration(item.duration_s),
+            usage_cell(item.dcu_hours, item.usage_estimated),
+            usage_cell(item.shuffle_gb_hours, item.usage_estimated),
+            fmt.money(item.usd),
+            line(item.state_message, 200, style="red" if look.rank == 0 else "")
+            if item.state_message
+            else None,
         ],
     )
 
@@ -97,6 +188,24 @@ def render_section(
             caption="NODES: m master, w workers, s secondary workers; $/H: VMs + Dataproc premium (list)",
             wide=wide,
             empty="no cluster",
+        ),
+        Text(""),
+        table(
+            JOB_COLUMNS,
+            [job_row(j, now) for j in section.jobs],
+            title=f"Jobs ({len(section.jobs)})",
+            caption="running, and ended in the last 24 h",
+            wide=wide,
+            empty="no job",
+        ),
+        Text(""),
+        table(
+            BATCH_COLUMNS,
+            [batch_row(b) for b in section.batches],
+            title=f"Serverless batches ({len(section.batches)})",
+            caption=BATCH_CAPTION,
+            wide=wide,
+            empty="no batch",
         ),
     )
 

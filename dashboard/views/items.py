@@ -198,6 +198,78 @@ class ClusterItem(Item, frozen=True, kw_only=True):
     auto_delete_time: UtcTime | None = None
     usd_per_hour: UsdPerHour | None = None
     labels: dict[str, str] = {}
+    jobs_running: int = 0
+    """Jobs on the cluster that are not over (PENDING, RUNNING …), from ``ListJobs``."""
+
+
+class DataprocJobItem(Item, frozen=True, kw_only=True):
+    """A job submitted to a Dataproc cluster."""
+
+    project: str
+    region: str
+    job_id: str
+    cluster: str | None = None
+    job_type: str
+    """Hadoop, Spark, PySpark, Hive, Pig, SparkR, SparkSql, Presto, Trino or Flink (the job config set)."""
+    state: str
+    """As Dataproc says it: PENDING, SETUP_DONE, RUNNING, DONE, ERROR, CANCELLED …"""
+    status: str
+    state_since: UtcTime | None = None
+    submitted: UtcTime | None = None
+    started: UtcTime | None = None
+    ended: UtcTime | None = None
+    duration_s: Seconds | None = None
+    """From RUNNING to its end, or to the snapshot's time while it runs."""
+    details: str | None = None
+    """Why it failed, as Dataproc says it."""
+    yarn_applications: int = 0
+    uuid: str | None = None
+    labels: dict[str, str] = {}
+
+    @property
+    def key(self) -> str:
+        """``project/region/job_id``."""
+        return f"{self.project}/{self.region}/{self.job_id}"
+
+
+class BatchItem(Item, frozen=True, kw_only=True):
+    """A Dataproc Serverless batch."""
+
+    project: str
+    region: str
+    batch_id: str
+    batch_type: str | None = None
+    """PySpark, Spark, SparkSql or SparkR."""
+    state: str
+    """PENDING, RUNNING, CANCELLING, CANCELLED, SUCCEEDED or FAILED."""
+    status: str
+    state_message: str | None = None
+    creator: str | None = None
+    runtime_version: str | None = None
+    main: str | None = None
+    service_account: str | None = None
+    created: UtcTime | None = None
+    started: UtcTime | None = None
+    ended: UtcTime | None = None
+    age_s: Seconds | None = None
+    duration_s: Seconds | None = None
+    """From RUNNING to its end, or to the snapshot's time while it runs."""
+    dcu_hours: Annotated[float, Meta(description="DCU-hours used")] | None = None
+    shuffle_gb_hours: Annotated[float, Meta(description="shuffle storage GB-hours used")] | None = None
+    usage_estimated: bool = False
+    """True while it runs: Dataproc reports ``approximateUsage`` only once a batch completes, so the
+    DCU- and GB-hours are its ``currentUsage`` over the time it has run."""
+    current_dcu: float | None = None
+    """DCUs it holds now (``currentUsage``), while it runs."""
+    current_shuffle_gb: float | None = None
+    usd: Usd | None = None
+    usd_per_hour: UsdPerHour | None = None
+    labels: dict[str, str] = {}
+
+    @property
+    def key(self) -> str:
+        """``project/region/batch_id``."""
+        return f"{self.project}/{self.region}/{self.batch_id}"
 
 
 class DataprocSection(Item, frozen=True, kw_only=True):
@@ -205,6 +277,10 @@ class DataprocSection(Item, frozen=True, kw_only=True):
 
     clusters: tuple[ClusterItem, ...]
     """Clusters that need attention first (ERROR), then running, then the rest."""
+    jobs: tuple[DataprocJobItem, ...] = ()
+    """Cluster jobs: failed first, then running, then the rest, newest first within a state."""
+    batches: tuple[BatchItem, ...] = ()
+    """Serverless batches: failed first, then running, then the rest, newest first within a state."""
 
 
 class DataflowItem(Item, frozen=True, kw_only=True):

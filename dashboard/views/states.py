@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from dashboard.models import Cluster, DataflowJob, Job, SourceStatus
+from dashboard.models import Batch, Cluster, DataflowJob, DataprocJob, Job, SourceStatus
 from dashboard.views.fmt import visible
 from dashboard.views.items import SourceItem
 
@@ -59,6 +59,27 @@ _DATAFLOW = {
     "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
 }
 
+_BATCH = {
+    "RUNNING": StateLook("RUNNING", "green", 1),
+    "FAILED": StateLook("FAILED", "bold red", 0),
+    "PENDING": StateLook("PENDING", "yellow", 2),
+    "CANCELLING": StateLook("CANCELLING", "yellow", 2),
+    "SUCCEEDED": StateLook("SUCCEEDED", "dim", 3),
+    "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
+}
+
+_DATAPROC_JOB = {
+    "RUNNING": StateLook("RUNNING", "green", 1),
+    "ERROR": StateLook("ERROR", "bold red", 0),
+    "ATTEMPT_FAILURE": StateLook("ATTEMPT_FAILURE", "red", 1),
+    "PENDING": StateLook("PENDING", "yellow", 2),
+    "SETUP_DONE": StateLook("SETUP_DONE", "yellow", 2),
+    "CANCEL_PENDING": StateLook("CANCEL_PENDING", "yellow", 2),
+    "CANCEL_STARTED": StateLook("CANCEL_STARTED", "yellow", 2),
+    "DONE": StateLook("DONE", "dim", 3),
+    "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
+}
+
 _SOURCE = {
     "ok": StateLook("OK", "green", 3),
     "loading": StateLook("LOADING", "yellow", 2),
@@ -73,12 +94,18 @@ def _unknown(state: str) -> StateLook:
     return StateLook(visible(state) or "UNKNOWN", "magenta", 2)
 
 
-def state_look(thing: Job | Cluster | DataflowJob | SourceStatus | SourceItem) -> StateLook:
-    """The label, colour and rank of a job's, cluster's, Dataflow job's or source's state."""
+def state_look(
+    thing: Job | Cluster | Batch | DataprocJob | DataflowJob | SourceStatus | SourceItem,
+) -> StateLook:
+    """The label, colour and rank of a job's, cluster's, batch's, Dataflow job's or source's state."""
     if isinstance(thing, Job):
         return _JOB[thing.status]
     if isinstance(thing, Cluster):
         return _CLUSTER.get(thing.state) or _unknown(thing.state)
+    if isinstance(thing, Batch):
+        return _BATCH.get(thing.state) or _unknown(thing.state)
+    if isinstance(thing, DataprocJob):
+        return _DATAPROC_JOB.get(thing.state) or _unknown(thing.state)
     if isinstance(thing, DataflowJob):
         short = thing.state.removeprefix("JOB_STATE_")
         return _DATAFLOW.get(short) or _unknown(short)
@@ -87,10 +114,19 @@ def state_look(thing: Job | Cluster | DataflowJob | SourceStatus | SourceItem) -
 
 _BY_LABEL: dict[str, dict[str, StateLook]] = {
     kind: {look.label: look for look in table.values()}
-    for kind, table in (("job", _JOB), ("cluster", _CLUSTER), ("dataflow", _DATAFLOW), ("source", _SOURCE))
+    for kind, table in (
+        ("job", _JOB),
+        ("cluster", _CLUSTER),
+        ("batch", _BATCH),
+        ("dataproc_job", _DATAPROC_JOB),
+        ("dataflow", _DATAFLOW),
+        ("source", _SOURCE),
+    )
 }
 
+LookKind = Literal["job", "cluster", "batch", "dataproc_job", "dataflow", "source"]
 
-def look_of(kind: Literal["job", "cluster", "dataflow", "source"], label: str) -> StateLook:
+
+def look_of(kind: LookKind, label: str) -> StateLook:
     """The look of a status label that :func:`state_look` gave (items carry the label, not the style)."""
     return _BY_LABEL[kind].get(label) or _unknown(label)

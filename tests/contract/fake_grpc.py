@@ -35,6 +35,7 @@ LIST_FIELDS = {
     fmt.RES_SEARCH_ALL_ASSIGNMENTS: "assignments",
     fmt.DATAPROC_LIST_CLUSTERS: "clusters",
     fmt.DATAPROC_LIST_BATCHES: "batches",
+    fmt.DATAPROC_LIST_JOBS: "jobs",
     fmt.DATAFLOW_AGGREGATED_LIST_JOBS: "jobs",
     fmt.DATAFLOW_LIST_JOBS: "jobs",
     fmt.MON_LIST_TIME_SERIES: "timeSeries",
@@ -58,6 +59,7 @@ def rpc_classes() -> dict[str, tuple[Any, Any]]:
         fmt.RES_SEARCH_ALL_ASSIGNMENTS: (res.SearchAllAssignmentsRequest, res.SearchAllAssignmentsResponse),
         fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
         fmt.DATAPROC_LIST_BATCHES: (dataproc_v1.ListBatchesRequest, dataproc_v1.ListBatchesResponse),
+        fmt.DATAPROC_LIST_JOBS: (dataproc_v1.ListJobsRequest, dataproc_v1.ListJobsResponse),
         fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
         fmt.DATAFLOW_LIST_JOBS: (flow.ListJobsRequest, flow.ListJobsResponse),
         fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
@@ -327,14 +329,19 @@ def demo_config(address: str) -> Any:
 
 
 def demo_clients(
-    address: str, *, timeout: float = 5.0, retry_deadline: float = 5.0, batches: bool = True
+    address: str,
+    *,
+    timeout: float = 5.0,
+    retry_deadline: float = 5.0,
+    batches: bool = True,
+    jobs: bool = True,
 ) -> Any:
     """:func:`~dashboard.backends.gcp.grpc_clients.make_clients` for :func:`demo_config`, with short,
     test-sized timeouts."""
     from dashboard.backends.gcp.grpc_clients import CallPolicy, make_clients
 
     policy = CallPolicy(timeout=timeout, retry_deadline=retry_deadline, initial_backoff=0.05, max_backoff=0.2)
-    return make_clients(demo_config(address), policy=policy, batches=batches)
+    return make_clients(demo_config(address), policy=policy, batches=batches, jobs=jobs)
 
 
 def fetcher(source: str) -> Callable[[Any, Any], list[Exchange]]:

@@ -25,6 +25,7 @@ EXPECTED = {
     "search_all_assignments",
     "list_clusters",
     "list_batches",
+    "list_jobs",
     "aggregated_list_jobs",
     "list_time_series",
 }
@@ -39,6 +40,7 @@ def _client_rpcs() -> set[str]:
         bigquery_reservation_v1.ReservationServiceClient,
         dataproc_v1.ClusterControllerClient,
         dataproc_v1.BatchControllerClient,
+        dataproc_v1.JobControllerClient,
         dataflow_v1beta3.JobsV1Beta3Client,
         monitoring_v3.MetricServiceClient,
     ]
@@ -127,6 +129,10 @@ def test_a_write_is_refused_before_it_is_sent() -> None:
             with pytest.raises(ReadOnlyViolation, match="ClusterController/DeleteCluster refused"):
                 clients.dataproc["us-central1"].delete_cluster(
                     project_id="acme-etl", region="us-central1", cluster_name="etl", retry=None, timeout=1
+                )
+            with pytest.raises(ReadOnlyViolation, match="JobController/CancelJob refused"):
+                clients.jobs["europe-west1"].cancel_job(
+                    project_id="acme-etl", region="europe-west1", job_id="j", retry=None, timeout=1
                 )
             with pytest.raises(ReadOnlyViolation, match="ReservationService/CreateReservation"):
                 clients.reservation.create_reservation(

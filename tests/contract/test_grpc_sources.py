@@ -76,7 +76,7 @@ def test_a_live_poll_parses_to_the_recorded_polls_data(
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_two_polls_send_the_recorded_requests_windows_included(fake: FakeGrpcServer, source: str) -> None:
-    clients = demo_clients(fake.address, batches=False)
+    clients = demo_clients(fake.address)
     sent = []
     try:
         for number in (1, 2):
@@ -118,7 +118,7 @@ def test_a_failed_metric_is_asked_again_from_its_last_good_window(fake: FakeGrpc
     recorded = poll_exchanges("dataproc", 1)
     t1 = recorded[0].t
     fake.serve(recorded)
-    clients = demo_clients(fake.address, batches=False)
+    clients = demo_clients(fake.address)
     try:
         fetcher("dataproc")(clients, t1)
         fake.fault(fmt.MON_LIST_TIME_SERIES, Fault(code="PERMISSION_DENIED", message="denied"))
@@ -147,7 +147,7 @@ def test_a_failed_metric_is_asked_again_from_its_last_good_window(fake: FakeGrpc
 def test_pages_are_requested_with_the_previous_pages_token(fake: FakeGrpcServer) -> None:
     recorded = poll_exchanges("dataproc", 1)
     fake.serve(recorded, split_pages=True)
-    clients = demo_clients(fake.address, batches=False)
+    clients = demo_clients(fake.address)
     try:
         got = fetcher("dataproc")(clients, recorded[0].t)
     finally:
@@ -209,5 +209,6 @@ def test_request_counts_per_poll(fake: FakeGrpcServer) -> None:
     finally:
         clients.close()
     # reservations: 1 ListReservations + 1 ListCapacityCommitments + 2 SearchAllAssignments + 1 slot metric;
-    # dataproc: 4 ListClusters + 4 ListBatches + 2 x 2 YARN metrics; dataflow: 2 AggregatedListJobs + 2 x 9.
-    assert counts == {"reservations": 5, "dataproc": 12, "dataflow": 20}
+    # dataproc: 4 ListClusters + 4 ListBatches + 4 x 2 ListJobs (ACTIVE, NON_ACTIVE) + 2 x 2 YARN metrics;
+    # dataflow: 2 AggregatedListJobs + 2 x 9.
+    assert counts == {"reservations": 5, "dataproc": 20, "dataflow": 20}

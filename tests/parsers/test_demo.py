@@ -87,6 +87,16 @@ def test_dataproc() -> None:
     assert all(c.groups and c.created is not None for c in clusters.values())
     series = {(s.metric, s.key) for d in polls for s in d.series}
     assert {m for m, _ in series} >= {"cluster/yarn/allocated_memory_percentage", "cluster/yarn/apps"}
+    batches = {b.batch_id: b for d in polls for b in d.batches}  # each batch as last listed
+    assert {b.state for b in batches.values()} == {"RUNNING", "SUCCEEDED", "FAILED"}
+    assert all(b.state_message for b in batches.values() if b.state == "FAILED")
+    assert all(b.milli_dcu_seconds > 0 for b in batches.values() if b.is_done)
+    assert all(b.current_milli_dcu for b in batches.values() if b.state == "RUNNING")
+    assert {b.batch_type for b in batches.values()} == {"PySpark", "Spark", "SparkSql"}
+    jobs = {j.job_id: j for d in polls for j in d.jobs}
+    assert {j.cluster for j in jobs.values()} <= set(clusters)
+    assert {"RUNNING", "DONE", "ERROR"} <= {j.state for j in jobs.values()}
+    assert any(j.details for j in jobs.values() if j.state == "ERROR")
 
 
 def test_dataflow() -> None:

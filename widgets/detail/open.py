@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 
-from dashboard.views.items import ClusterItem, DataflowItem, Item, JobItem, ReservationItem
+from dashboard.views.items import (
+    BatchItem,
+    ClusterItem,
+    DataflowItem,
+    DataprocJobItem,
+    Item,
+    JobItem,
+    ReservationItem,
+)
 from widgets.detail.content import cluster_detail, dataflow_detail, job_detail, reservation_detail
+from widgets.detail.dataproc import batch_detail, cluster_jobs, dataproc_job_detail
 from widgets.detail.screens import DetailScreen
 from widgets.frame import Frame
 
@@ -18,7 +27,11 @@ def detail_body(item: Item, frame: Frame) -> RenderableType:
     if isinstance(item, ReservationItem):
         return reservation_detail(item, snapshot, now)
     if isinstance(item, ClusterItem):
-        return cluster_detail(item, snapshot, now)
+        return Group(cluster_detail(item, snapshot, now), cluster_jobs(item, snapshot, now))
+    if isinstance(item, BatchItem):
+        return batch_detail(item, now)
+    if isinstance(item, DataprocJobItem):
+        return dataproc_job_detail(item, now)
     if isinstance(item, DataflowItem):
         return dataflow_detail(item, snapshot, now)
     raise TypeError(f"no detail screen for {type(item).__name__}")
@@ -34,6 +47,10 @@ def detail_screen(
         name, copy_text = item.reservation_id, None
     elif isinstance(item, ClusterItem | DataflowItem):
         name, copy_text = item.name, None
+    elif isinstance(item, BatchItem):
+        name, copy_text = item.batch_id, item.state_message
+    elif isinstance(item, DataprocJobItem):
+        name, copy_text = item.job_id, item.details
     else:
         raise TypeError(f"no detail screen for {type(item).__name__}")
     return DetailScreen(

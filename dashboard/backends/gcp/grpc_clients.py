@@ -101,6 +101,8 @@ class GrpcClients:
     """Per region, ``dataproc_v1.ClusterControllerClient`` on that region's endpoint."""
     batches: dict[str, Any] | None = None
     """Per region, ``dataproc_v1.BatchControllerClient``; None: Serverless batches are not listed."""
+    jobs: dict[str, Any] | None = None
+    """Per region, ``dataproc_v1.JobControllerClient``; None: cluster jobs are not listed."""
     policy: CallPolicy = field(default_factory=CallPolicy)
     polls: dict[str, int] = field(default_factory=dict)
     """Per source, how many polls it has made (the exchanges' ``poll``)."""
@@ -119,7 +121,7 @@ class GrpcClients:
     def close(self) -> None:
         """Close every client's transport."""
         clients = [self.reservation, self.monitoring, self.dataflow, *self.dataproc.values()]
-        clients += list((self.batches or {}).values())
+        clients += [*(self.batches or {}).values(), *(self.jobs or {}).values()]
         for client in clients:
             transport = getattr(client, "transport", None)
             if transport is not None:
@@ -243,13 +245,16 @@ class PollLog:
             )
         )
 
-    def call(self, method: str, invoke: Callable[..., Any], request: Any) -> ExchangeError | None:
+    def call(
+        self, method: str, invoke: Callable[..., Any], request: Any, max_pages: int | None = None
+    ) -> ExchangeError | None:
         """Call a list/search RPC and read every page, one exchange each.
 
         Args:
             method: The RPC path (``dashboard.recording.format``).
             invoke: The client method, e.g. ``client.list_clusters``.
             request: The request message.
+            max_pages: Read at most this many pages, the rest left unread without an error; default all.
 
         Returns:
             None when every page was read; else the error, already recorded after the pages before it.
@@ -264,7 +269,7 @@ class PollLog:
             for page in pages:
                 self.add(method, page_request, response=to_json(page))
                 token = page.next_page_token
-                if not token:
+                if not token or (max_pages is not None and len(seen) + 1 >= max_pages):
                     break
                 page_request = {**first, "pageToken": token}
                 if token in seen or len(seen) + 1 >= MAX_PAGES:
@@ -293,6 +298,7 @@ def make_clients(
     policy: CallPolicy | None = None,
     credentials: Any = None,
     batches: bool = True,
+    jobs: bool = True,
 ) -> GrpcClients:
     """Build the gRPC clients from the configuration.
 
@@ -305,6 +311,7 @@ def make_clients(
         credentials: Credentials for TLS endpoints; default Application Default Credentials, or none at
             all with ``anonymous``. Loopback endpoints get a plaintext channel and no credentials.
         batches: Also list Dataproc Serverless batches.
+        jobs: Also list the jobs of Dataproc clusters.
 
     Raises:
         UsageError: No project to watch, or an endpoint that cannot be used.
@@ -316,6 +323,7 @@ def make_clients(
     from google.cloud.dataflow_v1beta3.services.jobs_v1_beta3 import transports as flow_t
     from google.cloud.dataproc_v1.services.batch_controller import transports as batch_t
     from google.cloud.dataproc_v1.services.cluster_controller import transports as cluster_t
+    from google.cloud.dataproc_v1.services.job_controller import transports as job_t
     from google.cloud.monitoring_v3.services.metric_service import transports as mon_t
 
     from dashboard import __version__
@@ -350,7 +358,10 @@ def make_clients(
         )
 
     regions = tuple(gcp.regions)
-    cluster_transport = cluster_t.ClusterControllerGrpcTransport
+
+    def per_region(client_cls: Any, transport_cls: Any) -> dict[str, Any]:
+        return {r: build("dataproc", client_cls, transport_cls, r) for r in regions}
+
     res_transport = res_t.ReservationServiceGrpcTransport
     clients = GrpcClients(
         projects=watched,
@@ -360,17 +371,13 @@ def make_clients(
         reservation=build("reservation", res_v1.ReservationServiceClient, res_transport),
         monitoring=build("monitoring", monitoring_v3.MetricServiceClient, mon_t.MetricServiceGrpcTransport),
         dataflow=build("dataflow", dataflow_v1beta3.JobsV1Beta3Client, flow_t.JobsV1Beta3GrpcTransport),
-        dataproc={
-            r: build("dataproc", dataproc_v1.ClusterControllerClient, cluster_transport, r) for r in regions
-        },
-        batches={
-            r: build("dataproc", dataproc_v1.BatchControllerClient, batch_t.BatchControllerGrpcTransport, r)
-            for r in regions
-        }
-        if batches
-        else None,
+        dataproc=per_region(dataproc_v1.ClusterControllerClient, cluster_t.ClusterControllerGrpcTransport),
         policy=policy or CallPolicy(),
     )
+    if batches:
+        clients.batches = per_region(dataproc_v1.BatchControllerClient, batch_t.BatchControllerGrpcTransport)
+    if jobs:
+        clients.jobs = per_region(dataproc_v1.JobControllerClient, job_t.JobControllerGrpcTransport)
     clients.channels.extend(channels.values())
     return clients
 

@@ -68,8 +68,8 @@ def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
     """One poll of Dataproc, projects side by side.
 
     Per project and region, on the region's endpoint: ``ListClusters`` (primary, all pages); then, when
-    enabled, ``ListBatches``; then, unless a listing failed, per project one ``ListTimeSeries`` per YARN
-    metric.
+    enabled, ``ListBatches`` and ``ListJobs`` (:func:`_list_jobs`); then, unless a listing failed, per
+    project one ``ListTimeSeries`` per YARN metric.
     """
     log = PollLog(clients, "dataproc", t)
     if not all(log.side_by_side(clients.projects, _list_project_clusters)):
@@ -90,6 +90,8 @@ def _list_project_clusters(log: PollLog, project: str) -> bool:
             return False
     if clients.batches is not None:
         _list_batches(log, project, clients.batches)
+    if clients.jobs is not None:
+        _list_jobs(log, project, clients.jobs)
     return True
 
 
@@ -103,6 +105,35 @@ def _list_batches(log: PollLog, project: str, batch_clients: dict[str, Any]) -> 
         error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_clients[region].list_batches, request)
         if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
             return
+
+
+JOB_PAGE_SIZE = 100
+"""Jobs a ``ListJobs`` page asks for."""
+ENDED_JOB_PAGES = 2
+"""Pages of ended jobs read per project and region, the rest left unread: a bound on a poll's cost, not a
+time window (the parser keeps the jobs that ended in the last 24 hours)."""
+ACTIVE_JOB_PAGES = 10
+"""Pages of jobs not yet over read per project and region (1,000 jobs)."""
+
+
+def _list_jobs(log: PollLog, project: str, job_clients: dict[str, Any]) -> None:
+    """``ListJobs`` in each region: the jobs not over (``jobStateMatcher: ACTIVE``), then the first pages of
+    those that ended (``NON_ACTIVE``). After a failure other than a missing project or region the
+    project's other calls are not made: the first failure says why."""
+    from google.cloud import dataproc_v1
+
+    matcher = dataproc_v1.ListJobsRequest.JobStateMatcher
+    for region in log.clients.regions:
+        for state, pages in ((matcher.ACTIVE, ACTIVE_JOB_PAGES), (matcher.NON_ACTIVE, ENDED_JOB_PAGES)):
+            request = dataproc_v1.ListJobsRequest(
+                project_id=project, region=region, job_state_matcher=state, page_size=JOB_PAGE_SIZE
+            )
+            call = job_clients[region].list_jobs
+            error = log.call(fmt.DATAPROC_LIST_JOBS, call, request, max_pages=pages)
+            if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+                return
+            if error is not None:
+                break
 
 
 def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:

@@ -192,7 +192,7 @@ class LiveBackend:
             return None
         source, ident = target
         for exchange in reversed(self.last_exchanges.get(source, [])):
-            if exchange.response is None or not is_thing(exchange.method):
+            if exchange.response is None or not is_thing(exchange.method, kind):
                 continue
             found = find_item(exchange.response, ident)
             if found is not None:
