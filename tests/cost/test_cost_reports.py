@@ -38,7 +38,7 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     jsonschema.Draft202012Validator(json_schema()).validate(doc)
     cost = doc["cost"]
     assert cost["estimate"] is True
-    assert cost["price_version"] == "2026.11.1"
+    assert cost["price_version"] == "2026.12.1"
     assert cost["price_overrides"] == {"bigquery.on_demand.per_tib": 5.0}
     assert cost["billing"]["billed"] is True
     assert cost["billing"]["billed_through"] == "2026-11-26T07:00:00Z"
@@ -71,7 +71,7 @@ def test_markdown_and_text_label_every_table() -> None:
     print_report(demo(), console_for(buffer, width=200), config=CONFIG)
     text = buffer.getvalue()
     for out in (md, text):
-        assert "Per service (estimate, price table 2026.11.1 + 1 override(s))" in out
+        assert "Per service (estimate, price table 2026.12.1 + 1 override(s))" in out
         assert "Billed (billing export through 2026-11-26 07:00 UTC) vs estimate (estimate checked" in out
         assert "Billed per day (billed, net of credits)" in out
         assert "Budgets (spent and forecast: billed + estimate)" in out

@@ -22,7 +22,7 @@ ENTRY = 'value = 1.5\nunit = "USD/x"\nregion = "US"\nsource = "s"\ndate = 2026-1
 def test_shipped_table_is_versioned_and_complete() -> None:
     table = default_prices()
     assert table.schema_version == 1
-    assert table.version == "2026.11.1"
+    assert table.version == "2026.12.1"
     assert table.currency == "USD"
     on_demand = table.prices["bigquery.on_demand.per_tib"]
     assert on_demand.value == 6.25
@@ -62,7 +62,8 @@ def test_shipped_table_is_versioned_and_complete() -> None:
         ("projects/p/zones/z/machineTypes/n2-standard-8", (8, 32.0)),
         ("n2-custom-6-24576", (6, 24.0)),
         ("custom-4-15360-ext", (4, 15.0)),
-        ("c3-standard-4", None),
+        ("c3-standard-4", (4, 16.0)),
+        ("x9-standard-4", None),
         ("", None),
         (None, None),
     ],
