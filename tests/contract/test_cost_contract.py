@@ -1,6 +1,7 @@
 """The Dataproc and Dataflow estimates of a live poll: the real gRPC client libraries against the fake
 server, two projects, clusters in europe-west4 on N2D machines, a Dataflow batch job that ended inside the
-window with no Monitoring points left (costed from its job resource) and one with Monitoring totals.
+window with no Monitoring points left (costed from its job resource) and one with Monitoring totals, its
+disk split by storage_type.
 
 The fake first answers nothing, so the live sources show which requests they send; then it serves this
 test's payloads (proto-plus ``Cluster``, ``Job`` and ``TimeSeries`` messages) for those requests. Every
@@ -117,12 +118,14 @@ def list_jobs(project: str) -> dict[str, Any] | None:
 
 
 ROLLUP_TOTALS = {
-    # hourly-rollup (acme-eu): 8 vCPU-h, 30 GB-h of memory, 100 GB-h of disk, 5 GiB shuffled
+    # hourly-rollup (acme-eu): 8 vCPU-h, 30 GB-h of memory, 5 GiB shuffled; disk: see PD_BY_STORAGE
     "total_vcpu_time": 8 * 3600,
     "total_memory_usage_time": 30 * 3600,
-    "total_pd_usage_time": 100 * 3600,
+    "total_pd_usage_time": 0,
     "billable_shuffle_data_processed": 5 * 2**30,
 }
+PD_BY_STORAGE = {"SSD": 60 * 3600, "HDD": 40 * 3600}
+"""hourly-rollup's disk, one series per storage_type (the request groups by it): 60 GB-h SSD, 40 GB-h HDD."""
 
 
 def time_series(request: dict[str, Any]) -> dict[str, Any] | None:
@@ -131,19 +134,25 @@ def time_series(request: dict[str, Any]) -> dict[str, Any] | None:
     metric = next((m for m in ROLLUP_TOTALS if f'/job/{m}"' in request.get("filter", "")), None)
     if request.get("name") != "projects/acme-eu" or metric is None:
         return None
-    series = monitoring_v3.TimeSeries(
-        metric={
-            "type": f"dataflow.googleapis.com/job/{metric}",
-            "labels": {"job_id": "2026-11-26_08_20_00-222"},
-        },
-        resource={"type": "dataflow_job", "labels": {"project_id": "acme-eu"}},
-        points=[
-            monitoring_v3.Point(
-                interval={"end_time": ago(minutes=10)}, value={"int64_value": ROLLUP_TOTALS[metric]}
-            )
-        ],
-    )
-    return message_json(monitoring_v3.ListTimeSeriesResponse(time_series=[series]))
+
+    def one(value: int, **labels: str) -> Any:
+        return monitoring_v3.TimeSeries(
+            metric={
+                "type": f"dataflow.googleapis.com/job/{metric}",
+                "labels": {"job_id": "2026-11-26_08_20_00-222", **labels},
+            },
+            resource={"type": "dataflow_job", "labels": {"project_id": "acme-eu"}},
+            points=[
+                monitoring_v3.Point(interval={"end_time": ago(minutes=10)}, value={"int64_value": value})
+            ],
+        )
+
+    if metric == "total_pd_usage_time":
+        assert request["aggregation"]["groupByFields"] == ["metric.label.job_id", "metric.label.storage_type"]
+        found = [one(value, storage_type=kind) for kind, value in PD_BY_STORAGE.items()]
+    else:
+        found = [one(ROLLUP_TOTALS[metric])]
+    return message_json(monitoring_v3.ListTimeSeriesResponse(time_series=found))
 
 
 def respond(method: str, request: dict[str, Any]) -> dict[str, Any] | None:
@@ -228,10 +237,10 @@ def test_live_dataproc_and_dataflow_are_priced_by_family_region_and_job(fake: Fa
     # + 15 GiB x $0.003557 + 100 GB pd-ssd x $0.000298) x 1.1009, 06:00-08:00, 07:00-08:00 in the window
     backfill_in_window = 5 * (4 * 0.056 + 15 * 0.003557 + 100 * 0.000298) * EU * 1
     # hourly-rollup, europe-west4, from Monitoring: (8 vCPU-h x $0.056 + 30 GB-h x $0.003557
-    # + 100 GB-h x $0.000054 + 5 GiB x $0.011) x 1.1009, all inside the window
-    rollup = (8 * 0.056 + 30 * 0.003557 + 100 * 0.000054 + 5 * 0.011) * EU
+    # + 60 GB-h SSD x $0.000298 + 40 GB-h HDD x $0.000054 + 5 GiB x $0.011) x 1.1009, all inside the window
+    rollup = (8 * 0.056 + 30 * 0.003557 + 60 * 0.000298 + 40 * 0.000054 + 5 * 0.011) * EU
     assert df.unpriced == 0
     assert df.items == 2
-    assert df.window_spend_usd == pytest.approx(backfill_in_window + rollup)  # $1.6709 + $0.6760
+    assert df.window_spend_usd == pytest.approx(backfill_in_window + rollup)  # $1.6907 + $0.6933
     assert df.burn_rate_usd_per_hour == 0  # both ended
     assert any("costed from the job resource" in n and "nightly-backfill" in n for n in estimate.notes)

@@ -133,7 +133,7 @@ def test_a_batch_job_that_ended_without_monitoring_totals_is_costed_from_its_job
     # 5 workers x n1-standard-4 (4 vCPU x $0.056 + 15 GiB x $0.003557 + 100 GB pd-ssd x $0.000298)
     # x 1.1009 europe-west4, from 06:00 to 08:00 (2 h), of which 07:00-08:00 is in the window
     total = 5 * (4 * VCPU + 15 * MEMORY + 100 * SSD) * EU * 2
-    assert cost.dataflow_job_cost(done, {}, prices, AT).usd_so_far == pytest.approx(total)  # $3.3418
+    assert cost.dataflow_job_cost(done, {}, prices, AT).usd_so_far == pytest.approx(total)  # $3.3815
     assert df.window_spend_usd == pytest.approx(total / 2)
     assert df.burn_rate_usd_per_hour == 0
     assert df.unpriced == 0
@@ -243,4 +243,4 @@ def test_a_batch_job_in_europe_west4_is_priced_at_europe_west4_rates(prices: Pri
     index = cost.series_index(s for group in series for s in group)
     # (20 vCPU-h x $0.056 + 75 GiB-h x $0.003557 + 250 GB-h x $0.000054 + 10 GiB x $0.011) x 1.1009
     expected = (20 * VCPU + 75 * MEMORY + 250 * PD + 10 * SHUFFLE) * EU
-    assert cost.dataflow_job_cost(batch, index, prices).usd_so_far == pytest.approx(expected)  # $1.6750
+    assert cost.dataflow_job_cost(batch, index, prices).usd_so_far == pytest.approx(expected)  # $1.6627

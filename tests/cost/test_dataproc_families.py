@@ -115,7 +115,7 @@ def test_newer_families_take_their_own_europe_west4_factor(prices: PriceTable) -
     eu = cluster("eu-c3", "europe-west4", worker_config=group(2, "c3-highmem-22"))
     # 2 x c3-highmem-22 (22 vCPU x $0.03465 + 176 GiB x $0.003938) x 1.05 + 22 vCPU x $0.010
     expected = 2 * ((22 * C3 + 176 * C3_RAM) * EU_NEW + 22 * PREMIUM)
-    assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx(expected)  # $3.6575/h
+    assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx(expected)  # $3.4963/h
 
 
 def test_shared_core_custom_and_extended_memory_types(prices: PriceTable) -> None:
