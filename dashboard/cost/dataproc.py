@@ -212,8 +212,8 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         today_usd=dataproc_spend(inputs, max(start, today), at),
         items=items + len(batches),
         unpriced=unpriced,
-        basis="clusters: vCPUs x (Dataproc premium + Compute Engine vCPU) + memory x GiB price, while VMs "
-        "run; Serverless batches: DCU-hours + shuffle storage",
+        basis="clusters: vCPUs x (Dataproc premium + Compute Engine vCPU) + memory x GiB price + GPUs, in "
+        "the cluster's region, while VMs run; Serverless batches: DCU-hours + shuffle storage",
         price_keys=tuple(sorted(keys)),
         confidence=lowest(prices, keys),
     )
