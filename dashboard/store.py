@@ -30,7 +30,7 @@ from dashboard.models import (
     SourceName,
     SourceStatus,
 )
-from dashboard.series import SERIES_WINDOW, merge_series
+from dashboard.series import DATAFLOW_TOTALS, SERIES_WINDOW, merge_series
 from dashboard.sources import DEFAULT_INTERVALS, STALE_AFTER_INTERVALS, span
 
 
@@ -177,7 +177,9 @@ class Store:
             series = merge_series(self._dataproc.series, data.series, keep=self._series_window)
             self._dataproc = msgspec.structs.replace(data, series=series)
         elif source == "dataflow" and isinstance(data, DataflowData):
-            series = merge_series(self._dataflow.series, data.series, keep=self._series_window)
+            series = merge_series(
+                self._dataflow.series, data.series, keep=self._series_window, keep_last=DATAFLOW_TOTALS
+            )
             self._dataflow = msgspec.structs.replace(data, series=series)
         elif source == "billing" and isinstance(data, BillingData):
             self._billing = data  # each export query returns the whole month so far
