@@ -222,6 +222,7 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     keys = {DATAFLOW_MEMORY, DATAFLOW_PD}
     assumed: list[str] = []
     from_job: list[str] = []
+    from_machine: list[str] = []
     base_rates: set[str] = set()
     for job in snapshot.dataflow.jobs:
         cost = dataflow_job_cost(job, index, prices, snapshot.at)
@@ -244,6 +245,8 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
             assumed.append(job.name)
         if cost.from_job:
             from_job.append(job.name)
+        elif cost.memory == "machine":
+            from_machine.append(job.name)
         rate += cost.usd_per_hour or 0.0
     notes = []
     if assumed:
@@ -251,6 +254,11 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         notes.append(
             f"Dataflow memory assumed at {per_vcpu:g} GiB per vCPU (no total_memory_usage_time, no worker "
             f"machine type) for: {', '.join(assumed)}"
+        )
+    if from_machine:
+        notes.append(
+            "Dataflow memory from the workers' machine type (no total_memory_usage_time) for: "
+            + ", ".join(from_machine)
         )
     if from_job:
         notes.append(

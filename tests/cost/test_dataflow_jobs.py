@@ -229,6 +229,10 @@ def test_memory_is_measured_when_the_job_reports_it_else_from_the_machine_else_a
         "for: assumed-name"
     ]
     assert "dataflow.worker_memory_gib_per_vcpu" in estimate.service("dataflow").price_keys
+    assert (
+        "Dataflow memory from the workers' machine type (no total_memory_usage_time) for: highmem-name"
+        in estimate.notes
+    )
 
 
 def test_a_batch_job_in_europe_west4_is_priced_at_europe_west4_rates(prices: PriceTable) -> None:
