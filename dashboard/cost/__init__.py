@@ -240,8 +240,6 @@ def estimate(
     known = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
     if any(r.edition not in known for r in snapshot.reservations.reservations):
         all_notes.append("reservations without a known edition are priced as Enterprise")
-    if any(s.service == "dataflow" and s.unpriced for s in services):
-        all_notes.append("Dataflow jobs without Monitoring totals or a job resource to cost are left out")
     bill = snapshot.billing
     billing = summarize(bill, inputs, start, SPEND) if bill is not None and bill.exported else None
     month = outlook(inputs, {s.service: s.burn_rate_usd_per_hour for s in services}, SPEND, start, billing)

@@ -223,11 +223,13 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     assumed: list[str] = []
     from_job: list[str] = []
     from_machine: list[str] = []
+    left_out: list[str] = []
     base_rates: set[str] = set()
     for job in snapshot.dataflow.jobs:
         cost = dataflow_job_cost(job, index, prices, snapshot.at)
         if cost.usd_so_far is None or cost.usd_per_hour is None:
             unpriced += 1
+            left_out.append(job.name)
         if cost.usd_so_far is None and cost.usd_per_hour is None:
             continue
         items += 1
@@ -249,6 +251,11 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
             from_machine.append(job.name)
         rate += cost.usd_per_hour or 0.0
     notes = []
+    if left_out:
+        notes.append(
+            f"{len(left_out)} Dataflow job(s) not fully priced (no Monitoring totals or current vCPUs, no "
+            f"workers in the job resource): {', '.join(left_out)}"
+        )
     if assumed:
         per_vcpu = prices.value(DATAFLOW_MEMORY_PER_VCPU)
         notes.append(

@@ -148,6 +148,10 @@ def test_without_workers_in_the_job_resource_the_job_stays_unpriced(prices: Pric
     estimate = cost.estimate(snap((done,)), prices)
     assert estimate.service("dataflow").unpriced == 1
     assert estimate.service("dataflow").window_spend_usd == 0
+    assert (
+        "1 Dataflow job(s) not fully priced (no Monitoring totals or current vCPUs, no workers in the job "
+        "resource): summary-only-name"
+    ) in estimate.notes
 
 
 def test_pd_ssd_is_priced_at_the_ssd_rate_from_the_job_or_the_metric_label(prices: PriceTable) -> None:
