@@ -38,11 +38,12 @@ def merge_series(
     keep: timedelta,
     now: datetime | None = None,
     keep_last: frozenset[str] = frozenset(),
+    last_within: timedelta = timedelta(hours=24),
 ) -> tuple[MetricSeries, ...]:
     """Combine two polls' series: same (metric, key) series are joined point by point, a newer value
     replacing an older one at the same time, and points older than ``keep`` before the newest (or ``now``)
     are dropped; a series with no point left goes too, except that a series of a ``keep_last`` metric keeps
-    its newest point (a cumulative total's last known value: what a finished job cost).
+    its newest point for ``last_within`` (a cumulative total's last known value: what a finished job cost).
 
     Args:
         old: What the store had.
@@ -50,6 +51,7 @@ def merge_series(
         keep: How much history to keep.
         now: The reference for ``keep``; by default the newest point of all series.
         keep_last: Metrics whose newest point outlives ``keep``.
+        last_within: How long such a newest point is kept.
     """
     merged: dict[tuple[str, str], MetricSeries] = {(s.metric, s.key): s for s in old}
     changed: set[tuple[str, str]] = set()
@@ -73,7 +75,7 @@ def merge_series(
         kept = series
         if series.points and series.points[0].t < cutoff:
             points = tuple(p for p in series.points if p.t >= cutoff)
-            if not points and series.metric in keep_last:
+            if not points and series.metric in keep_last and series.points[-1].t >= newest - last_within:
                 points = series.points[-1:]
             kept = msgspec.structs.replace(series, points=points)
         if kept.points or ident in changed:

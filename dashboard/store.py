@@ -178,8 +178,15 @@ class Store:
             self._dataproc = msgspec.structs.replace(data, series=series)
         elif source == "dataflow" and isinstance(data, DataflowData):
             series = merge_series(
-                self._dataflow.series, data.series, keep=self._series_window, keep_last=DATAFLOW_TOTALS
+                self._dataflow.series,
+                data.series,
+                keep=self._series_window,
+                keep_last=DATAFLOW_TOTALS,
+                last_within=self._window,
             )
+            # a job's last known totals go with the job once the listing no longer has it
+            listed = {job.job_id for job in data.jobs}
+            series = tuple(s for s in series if s.metric not in DATAFLOW_TOTALS or s.key in listed)
             self._dataflow = msgspec.structs.replace(data, series=series)
         elif source == "billing" and isinstance(data, BillingData):
             self._billing = data  # each export query returns the whole month so far

@@ -8,7 +8,7 @@ import pytest
 from msgspec.structs import replace as msgspec_replace
 
 from dashboard.backends.base import Poll
-from dashboard.models import DataflowData, MetricSeries, Sample
+from dashboard.models import DataflowData, DataflowJob, MetricSeries, Sample
 from dashboard.series import merge_series
 from dashboard.store import Store
 
@@ -57,7 +57,7 @@ def test_the_store_merges_each_dataflow_poll_into_its_series() -> None:
 
 def test_a_finished_dataflow_job_keeps_its_last_known_totals_after_the_window() -> None:
     from dashboard import cost
-    from dashboard.models import DataflowJob, Job
+    from dashboard.models import Job
     from dashboard.pricing import default_prices
 
     done = DataflowJob(
@@ -88,3 +88,21 @@ def test_a_finished_dataflow_job_keeps_its_last_known_totals_after_the_window() 
     # 10 vCPU-h x $0.056 + no memory total: 10 vCPU-h x the assumed 3.75 GiB per vCPU x $0.003557,
     # all of it inside the 05:00-09:00 window
     assert estimate.service("dataflow").window_spend_usd == pytest.approx(10 * 0.056 + 10 * 3.75 * 0.003557)
+
+
+def test_last_known_totals_go_with_the_job_and_after_the_store_window() -> None:
+    total = series("b1", (0, 36000.0), metric="job/total_vcpu_time")
+    merged = merge_series(
+        [total], [series("s1", (200, 1.0))], keep=timedelta(hours=1), keep_last=frozenset({total.metric})
+    )
+    assert (total.metric, "b1") in {(s.metric, s.key) for s in merged}  # 200 minutes later: kept
+    later = merge_series(
+        [total], [series("s1", (25 * 60, 1.0))], keep=timedelta(hours=1), keep_last=frozenset({total.metric})
+    )
+    assert {s.key for s in later} == {"s1"}  # 25 hours later: gone (kept for 24 h)
+    store = Store()
+    listed = DataflowJob(project="p", location="us-central1", job_id="b1", name="n", state="JOB_STATE_DONE")
+    store.apply(Poll(source="dataflow", t=minute(0), data=DataflowData(jobs=(listed,), series=(total,))))
+    assert store.snapshot(minute(1)).dataflow.series == (total,)
+    store.apply(Poll(source="dataflow", t=minute(10), data=DataflowData(jobs=(), series=())))
+    assert store.snapshot(minute(11)).dataflow.series == ()  # no longer listed: its totals go
