@@ -223,6 +223,14 @@ class DataflowJob(Model, frozen=True):
     streaming_engine: bool | None = None
     """Whether it runs on Streaming Engine; None when not known (job listings carry no ``environment``)."""
     labels: dict[str, str] = {}
+    workers: int | None = None
+    """Workers of its pools (``environment.workerPools[].numWorkers``); None without an environment."""
+    worker_machine_type: str | None = None
+    """The workers' machine type (``n1-standard-4``); None when the environment does not say."""
+    worker_disk_gb: int | None = None
+    """Persistent Disk per worker, GB; None when the environment does not say."""
+    worker_disk_type: str | None = None
+    """The workers' disk type, short name (``pd-ssd``, ``pd-standard``); None when not said."""
 
     @property
     def is_streaming(self) -> bool:

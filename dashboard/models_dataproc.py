@@ -18,6 +18,8 @@ class NodeGroup(Model, frozen=True):
     count: int = 0
     machine_type: str | None = None
     preemptibility: str | None = None
+    accelerators: dict[str, int] = {}
+    """GPUs attached to each node: accelerator type (short name, ``nvidia-tesla-t4``) -> count per node."""
 
 
 class Cluster(Model, frozen=True):

@@ -17,19 +17,41 @@ from dashboard.models import MetricSeries, Sample
 SERIES_WINDOW = timedelta(hours=1)
 """How much of each series the store keeps by default."""
 
+DATAFLOW_TOTALS: frozenset[str] = frozenset(
+    {
+        "job/total_vcpu_time",
+        "job/total_memory_usage_time",
+        "job/total_pd_usage_time",
+        "job/total_pd_usage_time:ssd",
+        "job/billable_shuffle_data_processed",
+        "job/total_streaming_data_processed",
+    }
+)
+"""Dataflow's cumulative cost totals (dashboard.cost.dataflow): the store keeps each job's last value after
+the window, so a job that ended hours ago is still costed from its last known totals."""
+
 
 def merge_series(
-    old: Iterable[MetricSeries], new: Iterable[MetricSeries], *, keep: timedelta, now: datetime | None = None
+    old: Iterable[MetricSeries],
+    new: Iterable[MetricSeries],
+    *,
+    keep: timedelta,
+    now: datetime | None = None,
+    keep_last: frozenset[str] = frozenset(),
+    last_within: timedelta = timedelta(hours=24),
 ) -> tuple[MetricSeries, ...]:
     """Combine two polls' series: same (metric, key) series are joined point by point, a newer value
     replacing an older one at the same time, and points older than ``keep`` before the newest (or ``now``)
-    are dropped; a series with no point left goes too.
+    are dropped; a series with no point left goes too, except that a series of a ``keep_last`` metric keeps
+    its newest point for ``last_within`` (a cumulative total's last known value: what a finished job cost).
 
     Args:
         old: What the store had.
         new: What the latest poll brought.
         keep: How much history to keep.
         now: The reference for ``keep``; by default the newest point of all series.
+        keep_last: Metrics whose newest point outlives ``keep``.
+        last_within: How long such a newest point is kept.
     """
     merged: dict[tuple[str, str], MetricSeries] = {(s.metric, s.key): s for s in old}
     changed: set[tuple[str, str]] = set()
@@ -52,7 +74,10 @@ def merge_series(
     for ident, series in merged.items():
         kept = series
         if series.points and series.points[0].t < cutoff:
-            kept = msgspec.structs.replace(series, points=tuple(p for p in series.points if p.t >= cutoff))
+            points = tuple(p for p in series.points if p.t >= cutoff)
+            if not points and series.metric in keep_last and series.points[-1].t >= newest - last_within:
+                points = series.points[-1:]
+            kept = msgspec.structs.replace(series, points=points)
         if kept.points or ident in changed:
             result.append(kept)
     return tuple(result)

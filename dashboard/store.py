@@ -30,7 +30,7 @@ from dashboard.models import (
     SourceName,
     SourceStatus,
 )
-from dashboard.series import SERIES_WINDOW, merge_series
+from dashboard.series import DATAFLOW_TOTALS, SERIES_WINDOW, merge_series
 from dashboard.sources import DEFAULT_INTERVALS, STALE_AFTER_INTERVALS, span
 
 
@@ -184,7 +184,16 @@ class Store:
             series = merge_series(self._dataproc.series, data.series, keep=self._series_window)
             self._dataproc = msgspec.structs.replace(data, series=series)
         elif source == "dataflow" and isinstance(data, DataflowData):
-            series = merge_series(self._dataflow.series, data.series, keep=self._series_window)
+            series = merge_series(
+                self._dataflow.series,
+                data.series,
+                keep=self._series_window,
+                keep_last=DATAFLOW_TOTALS,
+                last_within=self._window,
+            )
+            # a job's last known totals go with the job once the listing no longer has it
+            listed = {job.job_id for job in data.jobs}
+            series = tuple(s for s in series if s.metric not in DATAFLOW_TOTALS or s.key in listed)
             self._dataflow = msgspec.structs.replace(data, series=series)
         elif source == "billing" and isinstance(data, BillingData):
             self._billing = data  # each export query returns the whole month so far

@@ -225,12 +225,9 @@ def estimate(
     start, end = window(snapshot)
     today = max(day_start(end), start)
     dataproc, notes = dataproc_cost(inputs, start, today)
-    services = (
-        on_demand_cost(inputs, start, today),
-        editions_cost(inputs, start, today),
-        dataproc,
-        dataflow_cost(inputs, start, today),
-    )
+    dataflow, dataflow_notes = dataflow_cost(inputs, start, today)
+    notes += dataflow_notes
+    services = (on_demand_cost(inputs, start, today), editions_cost(inputs, start, today), dataproc, dataflow)
     used = {k: p.value for k, p in prices.prices.items() if p.overridden}
     version = prices.version + (" + overrides" if used else "")
     all_notes = [
@@ -243,8 +240,6 @@ def estimate(
     known = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
     if any(r.edition not in known for r in snapshot.reservations.reservations):
         all_notes.append("reservations without a known edition are priced as Enterprise")
-    if any(s.service == "dataflow" and s.unpriced for s in services):
-        all_notes.append("Dataflow jobs without Monitoring totals are left out of the spend")
     bill = snapshot.billing
     billing = summarize(bill, inputs, start, SPEND) if bill is not None and bill.exported else None
     month = outlook(inputs, {s.service: s.burn_rate_usd_per_hour for s in services}, SPEND, start, billing)

@@ -1,7 +1,8 @@
 """Dataproc: clusters by their VMs, Serverless batches by DCU-hours and shuffle storage.
 
 A cluster bills while its VMs exist (RUNNING, UPDATING, ERROR …): every node's vCPUs x (the Dataproc
-premium + the Compute Engine vCPU price of its family) + its memory x the family's GiB price, per second. An
+premium + the Compute Engine vCPU price of its family) + its memory x the family's GiB price, in the
+cluster's region (pricing.py: per-region keys or regional factors), + its GPUs, per second. An
 idle cluster (running, no YARN application) bills the same: that is the money a forgotten cluster burns.
 A batch bills the DCU-seconds and shuffle GB-seconds it reports, spread evenly over the time it ran; a
 running batch (whose ``approximateUsage`` comes only once it completes) bills its ``currentUsage`` per hour.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from dashboard.cost.common import (
     HOURS_PER_MONTH,
@@ -22,7 +24,7 @@ from dashboard.cost.common import (
     pro_rated,
 )
 from dashboard.models import BATCH_DONE_STATES, Batch, Cluster, MetricSeries
-from dashboard.pricing import PriceTable, machine_family
+from dashboard.pricing import BASE_REGION, CUSTOM_FACTOR, PriceTable, machine_family
 
 DATAPROC_PREMIUM = "dataproc.premium.per_vcpu_hour"
 SERVERLESS_DCU = "dataproc_serverless.dcu_hour.standard"
@@ -47,23 +49,61 @@ def cluster_shape(cluster: Cluster, prices: PriceTable) -> tuple[int, float] | N
     return vcpus, memory
 
 
-def cluster_usd_per_hour(cluster: Cluster, prices: PriceTable) -> float | None:
-    """A cluster's estimated $/h: 0 unless it bills; None when a machine type or family has no price."""
+class ClusterPrice(NamedTuple):
+    """A cluster's estimated $/h and what it rests on."""
+
+    usd_per_hour: float | None
+    """0 unless it bills; None when a machine or accelerator type has no price."""
+    keys: frozenset[str]
+    """The price keys used."""
+    unknown: tuple[str, ...]
+    """Machine and accelerator types the table cannot price."""
+    at_base_rates: bool
+    """True when its region has no factor in the table and was priced at us-central1's rates."""
+
+
+def cluster_price(cluster: Cluster, prices: PriceTable) -> ClusterPrice:
+    """A cluster's $/h: per node, billed vCPUs x the family's vCPU price + memory x its GiB price (x the
+    custom-type factor for custom types) in the cluster's region, + vCPUs x the Dataproc premium, + each
+    attached GPU x its GPU-hour price."""
     if cluster.state not in BILLING_CLUSTER_STATES:
-        return 0.0
+        return ClusterPrice(0.0, frozenset(), (), at_base_rates=False)
     premium = prices.value(DATAPROC_PREMIUM)
     total = 0.0
+    keys = {DATAPROC_PREMIUM}
+    unknown: list[str] = []
+    at_base_rates = False
     for group in cluster.groups:
         if group.count == 0:
             continue
-        shape = prices.machine_shape(group.machine_type)
-        family = machine_family(group.machine_type)
-        vcpu = prices.get(f"gce.{family}.vcpu_hour")
-        ram = prices.get(f"gce.{family}.ram_gib_hour")
-        if shape is None or vcpu is None or ram is None:
-            return None
-        total += group.count * (shape[0] * (premium + vcpu.value) + shape[1] * ram.value)
-    return total
+        billing = prices.machine_billing(group.machine_type)
+        rates = prices.compute_rates(machine_family(group.machine_type), cluster.region)
+        if billing is None or rates is None:
+            unknown.append(group.machine_type or f"{group.role} without a machine type")
+            continue
+        factor = 1.0
+        if billing.custom:
+            factor = prices.value(CUSTOM_FACTOR)
+            keys.add(CUSTOM_FACTOR)
+        keys.update(rates.keys)
+        at_base_rates = at_base_rates or not rates.exact
+        node = factor * (billing.billed_vcpus * rates.vcpu + billing.memory_gib * rates.ram)
+        node += billing.vcpus * premium
+        for accelerator, per_node in group.accelerators.items():
+            gpu = prices.accelerator_rate(accelerator, cluster.region)
+            if gpu is None:
+                unknown.append(accelerator)
+                continue
+            node += per_node * gpu[0]
+            keys.update(gpu[1])
+        total += group.count * node
+    return ClusterPrice(None if unknown else total, frozenset(keys), tuple(unknown), at_base_rates)
+
+
+def cluster_usd_per_hour(cluster: Cluster, prices: PriceTable) -> float | None:
+    """A cluster's estimated $/h: 0 unless it bills; None when a machine or accelerator type has no price
+    (see :func:`cluster_price`)."""
+    return cluster_price(cluster, prices).usd_per_hour
 
 
 def is_idle(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> bool:
@@ -149,37 +189,43 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     items = unpriced = idle = 0
     keys = {DATAPROC_PREMIUM}
     elsewhere: set[str] = set()
+    unknown: list[str] = []
     for cluster in snapshot.dataproc.clusters:
         if cluster.state not in BILLING_CLUSTER_STATES:
             continue
-        usd = cluster_usd_per_hour(cluster, prices)
+        price = cluster_price(cluster, prices)
+        usd = price.usd_per_hour
         if usd is None:
             unpriced += 1
+            unknown.append(f"{', '.join(dict.fromkeys(price.unknown))} ({cluster.name})")
             continue
         items += 1
         rate += usd
+        keys |= price.keys
+        if price.at_base_rates:
+            elsewhere.add(cluster.region)
         if is_idle(cluster, index):
             idle += 1
             idle_rate += usd
-        for group in cluster.groups:
-            family = machine_family(group.machine_type)
-            keys |= {f"gce.{family}.vcpu_hour", f"gce.{family}.ram_gib_hour"}
-            priced_in = prices.prices[f"gce.{family}.vcpu_hour"].region
-            if priced_in != cluster.region:
-                elsewhere.add(f"{cluster.region} at {priced_in}")
     batches = snapshot.dataproc.batches
     if batches:
         keys |= {SERVERLESS_DCU, SERVERLESS_SHUFFLE}
         rate += sum(batch_usd_per_hour(b, prices, snapshot.at) for b in batches)
     notes = []
     if unpriced:
-        notes.append(f"{unpriced} Dataproc cluster(s) with a machine type the price table does not know")
+        notes.append(
+            f"{unpriced} Dataproc cluster(s) with a machine type the price table does not know: "
+            + "; ".join(unknown)
+        )
     if idle:
         notes.append(
             f"{idle} idle Dataproc cluster(s) (no YARN application) burn ${idle_rate:,.2f}/h (estimate)"
         )
     if elsewhere:
-        notes.append(f"Dataproc priced at another region's list rates: {', '.join(sorted(elsewhere))}")
+        notes.append(
+            f"Dataproc in {', '.join(sorted(elsewhere))} priced at {BASE_REGION} list rates "
+            "(no regional factor in the price table)"
+        )
     at = snapshot.at
     cost = ServiceCost(
         service="dataproc",
@@ -189,8 +235,8 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         today_usd=dataproc_spend(inputs, max(start, today), at),
         items=items + len(batches),
         unpriced=unpriced,
-        basis="clusters: vCPUs x (Dataproc premium + Compute Engine vCPU) + memory x GiB price, while VMs "
-        "run; Serverless batches: DCU-hours + shuffle storage",
+        basis="clusters: vCPUs x (Dataproc premium + Compute Engine vCPU) + memory x GiB price + GPUs, in "
+        "the cluster's region, while VMs run; Serverless batches: DCU-hours + shuffle storage",
         price_keys=tuple(sorted(keys)),
         confidence=lowest(prices, keys),
     )

@@ -3,7 +3,8 @@
 Per project the poll lists jobs of every region (``AggregatedListJobs``, primary: its failure fails the
 poll), then reads each Dataflow metric from Monitoring grouped by ``metric.label.job_id`` (secondary).
 List responses carry job summaries (``JOB_VIEW_SUMMARY``): no ``environment``, so whether a job runs on
-Streaming Engine is unknown (None) unless a job carries one, which is read leniently.
+Streaming Engine, and its workers (count, machine type, disk size and type), are unknown (None) unless a
+job carries one, which is read leniently.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import DataflowData, DataflowJob
-from dashboard.parsers.common import TimeCache, items, obj, str_map
+from dashboard.parsers.common import TimeCache, items, obj, opt_int64, short_name, str_map
 from dashboard.parsers.monitoring import SeriesCollector, warning_subject
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
@@ -56,7 +57,32 @@ def dataflow_job_from_json(
         sdk=_sdk(j.get("jobMetadata")),
         streaming_engine=_streaming_engine(j.get("environment")),
         labels=str_map(j.get("labels")),
+        **_workers(j.get("environment")),
     )
+
+
+def _workers(environment: Any) -> dict[str, Any]:
+    """What ``environment.workerPools`` says of a job's workers, read leniently: their count (summed over
+    the pools), machine type, disk size and disk type (the short name of a ``diskType`` URL such as
+    ``compute.googleapis.com/projects/p/zones/z/diskTypes/pd-ssd``); only what it says."""
+    pools = environment.get("workerPools") if isinstance(environment, dict) else None
+    if not isinstance(pools, list) or not pools:
+        return {}
+    found: dict[str, Any] = {}
+    workers = 0
+    for pool in pools:
+        if not isinstance(pool, dict):
+            continue
+        workers += opt_int64(pool.get("numWorkers")) or 0
+        for field, key in (("worker_machine_type", "machineType"), ("worker_disk_type", "diskType")):
+            value = short_name(pool.get(key)) if isinstance(pool.get(key), str) else None
+            if value and field not in found:
+                found[field] = value
+        size = opt_int64(pool.get("diskSizeGb"))
+        if size and "worker_disk_gb" not in found:
+            found["worker_disk_gb"] = size
+    found["workers"] = workers
+    return found
 
 
 def _sdk(metadata: Any) -> str | None:

@@ -70,6 +70,7 @@ def cluster_from_json(
                     count=opt_int64(group.get("numInstances")) or 0,
                     machine_type=short_name(group.get("machineTypeUri")),
                     preemptibility=group.get("preemptibility"),
+                    accelerators=_accelerators(group.get("accelerators")),
                 )
             )
     state_since = _time(ts, status.get("stateStartTime"))
@@ -101,6 +102,20 @@ def cluster_from_json(
         yarn=int_map(metrics.get("yarnMetrics")),
         hdfs=int_map(metrics.get("hdfsMetrics")),
     )
+
+
+def _accelerators(configs: Any) -> dict[str, int]:
+    """``accelerators[]`` of an ``InstanceGroupConfig``: type (short name of ``acceleratorTypeUri``) -> GPUs
+    per node, summed when a type is listed twice; entries without a type or count are left out."""
+    found: dict[str, int] = {}
+    for config in configs or ():
+        if not isinstance(config, dict):
+            continue
+        name = short_name(config.get("acceleratorTypeUri"))
+        count = opt_int64(config.get("acceleratorCount")) or 0
+        if name and count > 0:
+            found[name] = found.get(name, 0) + count
+    return found
 
 
 def _time(times: TimeCache, value: str | None) -> datetime | None:

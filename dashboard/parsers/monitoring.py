@@ -2,8 +2,9 @@
 
 Every request gcpdash sends groups by one field (``metric.label.job_id``, ``resource.label.cluster_name``,
 ``metric.label.reservation``): each returned series is keyed by that label's value, read from
-``metric.labels`` or ``resource.labels``. The API sends points newest first; a series comes back oldest
-first. A series continued on a later page of the same request is joined into one.
+``metric.labels`` or ``resource.labels``; one labelled ``storage_type`` SSD is kept apart (``:ssd``). The
+API sends points newest first; a series comes back oldest first. A series continued on a later page of the
+same request is joined into one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from dashboard.recording.format import Exchange
 
 _METRIC_TYPE = re.compile(r'metric\.type\s*=\s*"([^"]+)"')
 _time = attrgetter("t")
+
+STORAGE_TYPE = "storage_type"
+SSD_SUFFIX = ":ssd"
+"""A series whose metric label ``storage_type`` is ``SSD`` (Dataflow's ``job/total_pd_usage_time`` when
+a request keeps that label) is stored as ``<metric>:ssd``, apart from the rest (HDD, or unlabelled)."""
 
 SeriesKey = tuple[str, str, str, str]
 """(request name, request filter, metric, key): what makes two pages' series the same series."""
@@ -116,6 +122,9 @@ class SeriesCollector:
                 short = requested_metric(request) or ""
                 if not short:
                     raise Garbage("a time series names no metric type")
+            metric_labels = metric.get("labels") if metric else None
+            if metric_labels and metric_labels.get(STORAGE_TYPE) == "SSD":
+                short += SSD_SUFFIX
             key = ""
             if group is not None:
                 part = series.get(group[0])

@@ -116,7 +116,7 @@ def signed_pct(pct: float | None) -> str:
 
 
 def price_label(cost: CostEstimate) -> str:
-    """``price table 2026.11.1`` (``+ N overrides`` when the config replaced prices)."""
+    """``price table 2026.12.1`` (``+ N overrides`` when the config replaced prices)."""
     n = len(cost.price_overrides)
     return f"price table {cost.price_version}" + (f" + {n} override(s)" if n else "")
 

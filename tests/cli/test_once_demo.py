@@ -93,7 +93,7 @@ def test_json_report_validates_and_has_every_pane() -> None:
     assert doc["reservations"]["reservations"]
     assert doc["dataproc"]["clusters"]
     assert doc["dataflow"]["jobs"]
-    assert doc["cost"]["price_version"] == "2026.11.1"
+    assert doc["cost"]["price_version"] == "2026.12.1"
     assert doc["cost"]["burn_rate_usd_per_hour"] > 0
     assert doc["overview"]["burn_rate_usd_per_hour"] == doc["cost"]["burn_rate_usd_per_hour"]
 

@@ -20,6 +20,7 @@ ROUND = {
     "gce.n2.ram_gib_hour": 0.004,
     "gce.e2.vcpu_hour": 0.02,
     "gce.e2.ram_gib_hour": 0.003,
+    "gce.region_factor.europe-west1": 1.1,
     "dataflow.batch.vcpu_hour": 0.05,
     "dataflow.streaming.vcpu_hour": 0.07,
     "dataflow.memory_gib_hour": 0.004,
@@ -88,8 +89,9 @@ def test_dataproc(prices: PriceTable) -> None:
     etl = 32 * n2 + 224 * 0.004
     # adhoc-spark: 3 x n2-standard-4 (4, 16): 12 vCPU, 48 GiB
     adhoc = 12 * n2 + 48 * 0.004
-    # ml-features, ERROR but still billing: e2-standard-4 (4, 16) + e2-highmem-4 (4, 32)
-    broken = 8 * (0.01 + 0.02) + 48 * 0.003
+    # ml-features in europe-west1 (1.1 x us-central1), ERROR but still billing: e2-standard-4 (4, 16) +
+    # e2-highmem-4 (4, 32); the premium is global
+    broken = 8 * 0.01 + (8 * 0.02 + 48 * 0.003) * 1.1
     # reporting-tmp is DELETING: not counted
     assert dp.burn_rate_usd_per_hour == pytest.approx(etl + adhoc + broken)
     assert dp.items == 3
@@ -125,8 +127,9 @@ def test_dataflow(prices: PriceTable) -> None:
     df = cost.estimate(snapshot(), prices).service("dataflow")
     # streaming, Streaming Engine: 108 vCPU-h x 0.07 + 400 GB-h x 0.004 + 1000 GB-h x 0.0001 + 10 GiB x 0.02
     stream_total = 108 * 0.07 + 400 * 0.004 + 1000 * 0.0001 + 10 * 0.02
-    # batch: 16 vCPU-h x 0.05 + 100 GiB shuffle x 0.01
-    batch_total = 16 * 0.05 + 100 * 0.01
+    # batch: 16 vCPU-h x 0.05 + 100 GiB shuffle x 0.01; no memory metric: 16 vCPU-h x the assumed 4 GiB
+    # per vCPU x 0.004
+    batch_total = 16 * 0.05 + 16 * 4 * 0.004 + 100 * 0.01
     # $/h: 8 vCPUs x (0.07 + 4 GiB x 0.004); the failed batch job costs nothing more
     assert df.burn_rate_usd_per_hour == pytest.approx(8 * (0.07 + 4 * 0.004))
     # the stream started 40 h ago: 3 h of its 40 fall in the window; the batch job ran inside it
@@ -134,12 +137,14 @@ def test_dataflow(prices: PriceTable) -> None:
     index = cost.series_index(snapshot().dataflow.series)
     stream, batch = snapshot().dataflow.jobs
     assert cost.dataflow_job_cost(stream, index, prices).usd_so_far == pytest.approx(stream_total)
-    assert cost.dataflow_job_cost(batch, index, prices) == pytest.approx((batch_total, 0.0))
+    batch_cost = cost.dataflow_job_cost(batch, index, prices)
+    assert batch_cost[:2] == pytest.approx((batch_total, 0.0))
+    assert batch_cost.memory == "assumed"
 
 
 def test_dataflow_without_metrics_is_unpriced(prices: PriceTable) -> None:
     job = DataflowJob(project="p", location="l", job_id="x", name="n", state="JOB_STATE_RUNNING")
-    assert cost.dataflow_job_cost(job, {}, prices) == (None, None)
+    assert cost.dataflow_job_cost(job, {}, prices)[:2] == (None, None)
 
 
 def test_totals_and_labels(prices: PriceTable) -> None:
@@ -149,12 +154,12 @@ def test_totals_and_labels(prices: PriceTable) -> None:
         sum(s.burn_rate_usd_per_hour for s in estimate.services)
     )
     assert estimate.window_spend_usd == pytest.approx(sum(s.window_spend_usd for s in estimate.services))
-    assert estimate.price_version == "2026.11.1"
+    assert estimate.price_version == "2026.12.1"
     assert estimate.currency == "USD"
     assert estimate.estimate
     assert all(s.estimate for s in estimate.services)
     assert estimate.window_hours == pytest.approx(3.0)
-    assert "price table 2026.11.1 + overrides" in estimate.notes[0]
+    assert "price table 2026.12.1 + overrides" in estimate.notes[0]
     assert estimate.price_overrides == ROUND
 
 

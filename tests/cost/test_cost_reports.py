@@ -38,7 +38,7 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     jsonschema.Draft202012Validator(json_schema()).validate(doc)
     cost = doc["cost"]
     assert cost["estimate"] is True
-    assert cost["price_version"] == "2026.11.1"
+    assert cost["price_version"] == "2026.12.1"
     assert cost["price_overrides"] == {"bigquery.on_demand.per_tib": 5.0}
     assert cost["billing"]["billed"] is True
     # every service's bill reaches 05:00 (Dataflow's and Cloud Storage's), BigQuery's 06:00: said per service
@@ -77,7 +77,7 @@ def test_markdown_and_text_label_every_table() -> None:
     print_report(demo(), console_for(buffer, width=200), config=CONFIG)
     text = buffer.getvalue()
     for out in (md, text):
-        assert "Per service (estimate, price table 2026.11.1 + 1 override(s))" in out
+        assert "Per service (estimate, price table 2026.12.1 + 1 override(s))" in out
         assert "Billed (billing export through 2026-11-26 05:00 UTC for every service) vs estimate" in out
         assert "Billed per day (billed, net of credits)" in out
         assert "Budgets (spent and forecast: billed + estimate)" in out

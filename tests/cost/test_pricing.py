@@ -22,7 +22,7 @@ ENTRY = 'value = 1.5\nunit = "USD/x"\nregion = "US"\nsource = "s"\ndate = 2026-1
 def test_shipped_table_is_versioned_and_complete() -> None:
     table = default_prices()
     assert table.schema_version == 1
-    assert table.version == "2026.11.1"
+    assert table.version == "2026.12.1"
     assert table.currency == "USD"
     on_demand = table.prices["bigquery.on_demand.per_tib"]
     assert on_demand.value == 6.25
@@ -62,7 +62,8 @@ def test_shipped_table_is_versioned_and_complete() -> None:
         ("projects/p/zones/z/machineTypes/n2-standard-8", (8, 32.0)),
         ("n2-custom-6-24576", (6, 24.0)),
         ("custom-4-15360-ext", (4, 15.0)),
-        ("c3-standard-4", None),
+        ("c3-standard-4", (4, 16.0)),
+        ("x9-standard-4", None),
         ("", None),
         (None, None),
     ],
@@ -118,3 +119,35 @@ def test_a_price_file_is_validated(tmp_path: Path) -> None:
         parse_prices("this is = not [toml")
     with pytest.raises(UsageError, match="cannot read"):
         load_prices(tmp_path / "missing.toml")
+
+
+def test_the_table_prices_the_families_and_gpus_dataproc_runs_on() -> None:
+    table = default_prices()
+    for family in ("n1", "n2", "n2d", "e2", "c2", "c2d", "c3", "c3d", "c4", "n4", "t2d", "m1", "m2", "m3"):
+        for kind in ("vcpu_hour", "ram_gib_hour"):
+            price = table.prices[f"gce.{family}.{kind}"]
+            assert price.region == "us-central1", family
+            assert price.value > 0, family
+    for gpu in ("nvidia-tesla-t4", "nvidia-l4", "nvidia-tesla-a100"):
+        assert table.value(f"gce.gpu.{gpu}.hour") > 0
+    assert table.value("gce.region_factor.europe-west4") == pytest.approx(1.1, abs=0.01)
+    # a Compute Engine value nobody read from Google or a generated price list says so
+    for key, price in table.prices.items():
+        if key.startswith("gce.") and price.confidence == "low":
+            assert "unconfirmed" in price.source or "recalled" in price.source, key
+
+
+@pytest.mark.parametrize(
+    ("machine_type", "billed"),
+    [
+        ("n2d-standard-8", (8, 8, 32.0, False)),
+        ("c3-highmem-22", (22, 22, 176.0, False)),
+        ("c4-standard-2", (2, 2, 7.0, False)),
+        ("e2-medium", (2, 1.0, 4.0, False)),
+        ("n2-custom-6-23040", (6, 6, 22.5, True)),
+        ("custom-4-16384-ext", (4, 4, 16.0, True)),
+        ("projects/p/zones/europe-west4-a/machineTypes/m3-ultramem-32", (32, 32, 976.0, False)),
+    ],
+)
+def test_machine_billing(machine_type: str, billed: tuple[int, float, float, bool]) -> None:
+    assert tuple(default_prices().machine_billing(machine_type) or ()) == billed

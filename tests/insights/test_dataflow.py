@@ -99,13 +99,14 @@ def test_some_output_or_too_short_a_silence_is_not_zero_throughput() -> None:
 
 def test_a_failed_batch_job_within_a_day_with_what_it_spent() -> None:
     failed = job("f", streaming=False, state="JOB_STATE_FAILED", started=t(hours=-2), state_time=t(hours=-1))
-    # 10 vCPU-hours at $0.05 = $0.50 (no memory, disk or shuffle totals)
+    # 10 vCPU-hours at $0.05 = $0.50, + no memory total: 10 vCPU-h x the assumed 4 GiB per vCPU x $0.004 =
+    # $0.16 (no disk or shuffle totals)
     vcpu_time = minutes_series("job/total_vcpu_time", "f", [36000.0], end=t(hours=-1))
     (found,) = run(snapshot([failed], vcpu_time), FAILED)
     assert found.severity == "warning"
     assert found.title == "Batch job f-name failed at 08:00"
     assert "after 1h00m00s" not in found.evidence
-    assert "after 1h00m; $0.50 spent" in found.evidence
+    assert "after 1h00m; $0.66 spent" in found.evidence
     assert found.usd_per_hour is None
 
 

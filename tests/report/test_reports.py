@@ -94,7 +94,7 @@ def test_json_document_validates_and_has_every_section() -> None:
     assert doc["dataproc"]["clusters"][0]["name"] == "ml-features"
     assert doc["dataflow"]["jobs"][1]["lag"][-1] == ["2026-11-26T09:00:00Z", 1200.0]
     costs = doc["cost"]
-    assert costs["price_version"] == "2026.11.1"
+    assert costs["price_version"] == "2026.12.1"
     assert costs["estimate"] is True
     assert [s["service"] for s in costs["services"]] == [
         "bigquery_on_demand",

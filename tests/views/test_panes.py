@@ -113,7 +113,8 @@ def test_dataproc_pane() -> None:
     [adhoc] = _lines_with(out, "adhoc-spark")
     _has(adhoc, "5h00m ago", "none", "$0.70/h")
     [broken] = _lines_with(out, "ml-features")
-    _has(broken, "ERROR", "$0.39/h")
+    # europe-west1: 8 vCPU x $0.010 premium + (8 x $0.021811 + 48 GiB x $0.002923) x 1.1001 = $0.43/h
+    _has(broken, "ERROR", "$0.43/h")
     _has(out, "STALE", "503 UNAVAILABLE")
 
 
@@ -125,17 +126,20 @@ def test_dataflow_pane() -> None:
     _has(stream, "20m00s", "21m40s", "850.5")
     _has(stream, "$9.11", "$0.66/h", "▁▅█")
     [batch] = _lines_with(out, "customer-360-backfill")
-    _has(batch, "FAILED", "$2.00")
+    # 16 vCPU-h x $0.056 + 100 GiB shuffle x $0.011 + no memory metric: 16 vCPU-h x the assumed 3.75 GiB
+    # per vCPU x $0.003557 = $2.21
+    _has(batch, "FAILED", "$2.21")
 
 
 def test_cost_and_overview_panes() -> None:
     out = render(cost.render(snapshot(), AT))
-    _has(out, "Cost", "estimate: price table 2026.11.1", "Per service (estimate")
+    _has(out, "Cost", "estimate: price table 2026.12.1", "Per service (estimate")
     assert "window 06:00:00–09:00:00 UTC (3h00m)" in out
     for title in ("BigQuery on-demand", "BigQuery editions", "Dataproc", "Dataflow", "Total"):
         assert title in out
     first = render(overview.render(snapshot(), AT))
-    _has(first, "Burn rate $34.59/h", "estimate")  # the 100 committed slots at the 1-year price
+    # the 100 committed slots at the 1-year price; ml-features priced at europe-west1's rates (+ $0.04/h)
+    _has(first, "Burn rate $34.62/h", "estimate")
     assert "Sources (3/5 ok)" in first
     [bq] = _lines_with(first, "BigQuery jobs")
     assert "0 pending · 1 failed · 10 in the window" in bq

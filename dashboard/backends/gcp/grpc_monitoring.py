@@ -30,6 +30,8 @@ class MetricSpec:
     reducer: str
     group_by: str
     extra_filter: str = ""
+    also_by: tuple[str, ...] = ()
+    """Labels kept besides ``group_by`` (the series stay keyed by ``group_by``'s value)."""
 
     @property
     def filter(self) -> str:
@@ -42,8 +44,8 @@ _JOB = "metric.label.job_id"
 _FLOW = "dataflow.googleapis.com/job/"
 
 
-def _flow(name: str, aligner: str, reducer: str) -> MetricSpec:
-    return MetricSpec(_FLOW + name, "dataflow_job", aligner, reducer, _JOB)
+def _flow(name: str, aligner: str, reducer: str, *also_by: str) -> MetricSpec:
+    return MetricSpec(_FLOW + name, "dataflow_job", aligner, reducer, _JOB, also_by=also_by)
 
 
 SLOT_METRICS: Final = (
@@ -82,7 +84,8 @@ DATAFLOW_METRICS: Final = (
     _flow("current_num_vcpus", "ALIGN_MEAN", "REDUCE_SUM"),
     _flow("total_vcpu_time", "ALIGN_MAX", "REDUCE_SUM"),
     _flow("total_memory_usage_time", "ALIGN_MAX", "REDUCE_SUM"),
-    _flow("total_pd_usage_time", "ALIGN_MAX", "REDUCE_SUM"),
+    # by storage_type too: SSD disk is priced apart from standard disk
+    _flow("total_pd_usage_time", "ALIGN_MAX", "REDUCE_SUM", "metric.label.storage_type"),
     _flow("billable_shuffle_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
     _flow("total_streaming_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
 )
@@ -128,7 +131,7 @@ def _read_project(log: PollLog, project: str, specs: tuple[MetricSpec, ...]) -> 
                 alignment_period={"seconds": ALIGNMENT_SECONDS},
                 per_series_aligner=spec.aligner,
                 cross_series_reducer=spec.reducer,
-                group_by_fields=[spec.group_by],
+                group_by_fields=[spec.group_by, *spec.also_by],
             ),
             view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
         )
