@@ -27,6 +27,8 @@ from dashboard.models import BATCH_DONE_STATES, Batch, Cluster, MetricSeries
 from dashboard.pricing import BASE_REGION, CUSTOM_FACTOR, PriceTable, machine_family
 
 DATAPROC_PREMIUM = "dataproc.premium.per_vcpu_hour"
+SPOT_KINDS = frozenset({"SPOT", "PREEMPTIBLE"})
+"""``InstanceGroupConfig.preemptibility`` values billed at Spot rates, which the price table does not hold."""
 SERVERLESS_DCU = "dataproc_serverless.dcu_hour.standard"
 SERVERLESS_SHUFFLE = "dataproc_serverless.shuffle_storage_gib_month"
 YARN_APPS = "cluster/yarn/apps"
@@ -190,6 +192,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     keys = {DATAPROC_PREMIUM}
     elsewhere: set[str] = set()
     unknown: list[str] = []
+    on_spot: dict[str, int] = {}
     for cluster in snapshot.dataproc.clusters:
         if cluster.state not in BILLING_CLUSTER_STATES:
             continue
@@ -204,6 +207,9 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         keys |= price.keys
         if price.at_base_rates:
             elsewhere.add(cluster.region)
+        spot = sum(g.count for g in cluster.groups if g.preemptibility in SPOT_KINDS)
+        if spot:
+            on_spot[cluster.name] = spot
         if is_idle(cluster, index):
             idle += 1
             idle_rate += usd
@@ -225,6 +231,12 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         notes.append(
             f"Dataproc in {', '.join(sorted(elsewhere))} priced at {BASE_REGION} list rates "
             "(no regional factor in the price table)"
+        )
+    if on_spot:
+        nodes = "; ".join(f"{count} in {name}" for name, count in on_spot.items())
+        notes.append(
+            f"Spot/preemptible Dataproc workers ({nodes}) priced at on-demand rates: Spot prices vary by "
+            "region and over time, so the Dataproc estimate runs high by up to their share"
         )
     at = snapshot.at
     cost = ServiceCost(

@@ -227,3 +227,25 @@ def test_a_price_file_can_price_a_region_exactly(tmp_path: Path) -> None:
     eu = cluster("eu-etl", "europe-west4", worker_config=group(1, "n2d-standard-8"))
     # 8 vCPU x ($0.030252 + $0.010) + 32 GiB x $0.004054: the exact europe-west4 price, no factor
     assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx(8 * (0.030252 + 0.010) + 32 * 0.004054)
+
+
+def test_spot_secondary_workers_are_named_as_priced_at_on_demand_rates(prices: PriceTable) -> None:
+    from google.cloud import dataproc_v1
+
+    spot = dataproc_v1.InstanceGroupConfig.Preemptibility.SPOT
+    etl = cluster(
+        "etl",
+        "us-central1",
+        master_config=group(1, "n2-standard-4"),
+        worker_config=group(2, "n2-standard-4"),
+        secondary_worker_config=group(3, "n2-standard-4", preemptibility=spot),
+    )
+    estimate = cost.estimate(snap(etl), prices)
+    # 6 nodes x (4 vCPU x ($0.010 + $0.031611) + 16 GiB x $0.004237): Spot at the on-demand rate
+    assert estimate.service("dataproc").burn_rate_usd_per_hour == pytest.approx(
+        6 * (4 * (PREMIUM + N2) + 16 * N2_RAM)
+    )
+    assert any(
+        n.startswith("Spot/preemptible Dataproc workers (3 in etl) priced at on-demand")
+        for n in estimate.notes
+    )
