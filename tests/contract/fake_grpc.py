@@ -227,7 +227,7 @@ class FakeGrpcServer:
                     return GARBAGE
                 context.abort(grpc.StatusCode[fault.code], fault.message)
             if entry is None:
-                if known:
+                if known and not _lookback(path, body):
                     context.abort(grpc.StatusCode.NOT_FOUND, f"nothing recorded for {path} {body}")
                 return response_cls()
             if entry.error is not None and page > len(entry.pages):
@@ -237,6 +237,16 @@ class FakeGrpcServer:
             return response_cls.from_json(json.dumps(entry.pages[page - 1]), ignore_unknown_fields=True)
 
         return handle
+
+
+def _lookback(path: str, body: dict[str, Any]) -> bool:
+    """A ``ListTimeSeries`` lookback of a cumulative metric (one alignment period of hours) that the served
+    poll did not record, as a poll after a recording's first holds none: answered empty, as Monitoring
+    answers a window without points."""
+    if path != fmt.MON_LIST_TIME_SERIES:
+        return False
+    period = str((body.get("aggregation") or {}).get("alignmentPeriod", "60s"))
+    return period.endswith("s") and period[:-1].isdigit() and int(period[:-1]) > 60
 
 
 def _serializer(response_cls: Any) -> Callable[[Any], bytes]:

@@ -104,10 +104,28 @@ def test_monitoring_windows_are_incremental_with_a_three_minute_overlap(fake: Fa
         fetcher("dataflow")(clients, t1 + timedelta(seconds=30))
     finally:
         clients.close()
-    windows = [r.request["interval"] for r in fake.received if r.method == fmt.MON_LIST_TIME_SERIES]
-    assert len(windows) == 2 * 2 * 9
-    assert windows[0] == {"startTime": "2026-11-26T05:00:00Z", "endTime": "2026-11-26T06:00:00Z"}
-    assert set(map(str, windows[18:])) == {
+    asked = [r.request for r in fake.received if r.method == fmt.MON_LIST_TIME_SERIES]
+    windows = [r["interval"] for r in asked]
+    # first poll, per project: 9 metrics over the last hour, and the 5 running totals also over the 24 h
+    # before it as one alignment period (a batch job that ended hours ago has only its last totals there)
+    assert len(windows) == 2 * (9 + 5) + 2 * 9
+    first_hour = {"startTime": "2026-11-26T05:00:00Z", "endTime": "2026-11-26T06:00:00Z"}
+    lookback = {"startTime": "2026-11-25T05:00:00Z", "endTime": "2026-11-26T05:00:00Z"}
+    assert windows[:28].count(first_hour) == 18
+    assert windows[:28].count(lookback) == 10
+    assert {r["aggregation"]["alignmentPeriod"] for r in asked[:28] if r["interval"] == lookback} == {
+        "86400s"
+    }
+    assert {
+        r["filter"].split('"')[1].rsplit("/", 1)[-1] for r in asked[:28] if r["interval"] == lookback
+    } == {
+        "total_vcpu_time",
+        "total_memory_usage_time",
+        "total_pd_usage_time",
+        "billable_shuffle_data_processed",
+        "total_streaming_data_processed",
+    }
+    assert set(map(str, windows[28:])) == {
         str({"startTime": "2026-11-26T05:57:00Z", "endTime": "2026-11-26T06:00:30Z"})
     }
 
@@ -210,5 +228,5 @@ def test_request_counts_per_poll(fake: FakeGrpcServer) -> None:
         clients.close()
     # reservations: 1 ListReservations + 1 ListCapacityCommitments + 2 SearchAllAssignments + 1 slot metric;
     # dataproc: 4 ListClusters + 4 ListBatches + 4 x 2 ListJobs (ACTIVE, NON_ACTIVE) + 2 x 2 YARN metrics;
-    # dataflow: 2 AggregatedListJobs + 2 x 9.
-    assert counts == {"reservations": 5, "dataproc": 20, "dataflow": 20}
+    # dataflow: 2 AggregatedListJobs + 2 x 9, and on a first poll 2 x 5 lookbacks of the running totals.
+    assert counts == {"reservations": 5, "dataproc": 20, "dataflow": 30}

@@ -18,6 +18,9 @@ from dashboard.recording import format as fmt
 FIRST_WINDOW: Final = timedelta(minutes=60)
 OVERLAP: Final = timedelta(minutes=3)
 ALIGNMENT_SECONDS: Final = 60
+TOTALS_LOOKBACK: Final = timedelta(hours=24)
+"""How far back a cumulative metric's first read looks for jobs that have stopped writing points: a batch
+job that ended hours ago has no point in :data:`FIRST_WINDOW`, but its last totals are what it cost."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class MetricSpec:
     extra_filter: str = ""
     also_by: tuple[str, ...] = ()
     """Labels kept besides ``group_by`` (the series stay keyed by ``group_by``'s value)."""
+    cumulative: bool = False
+    """A running total (``total_vcpu_time``): its first read also asks the :data:`TOTALS_LOOKBACK` before
+    the first window as one alignment period, one point per series, so a job that has stopped (and no
+    longer writes points) still brings its last totals; a cost depends on them."""
 
     @property
     def filter(self) -> str:
@@ -44,8 +51,10 @@ _JOB = "metric.label.job_id"
 _FLOW = "dataflow.googleapis.com/job/"
 
 
-def _flow(name: str, aligner: str, reducer: str, *also_by: str) -> MetricSpec:
-    return MetricSpec(_FLOW + name, "dataflow_job", aligner, reducer, _JOB, also_by=also_by)
+def _flow(name: str, aligner: str, reducer: str, *also_by: str, cumulative: bool = False) -> MetricSpec:
+    return MetricSpec(
+        _FLOW + name, "dataflow_job", aligner, reducer, _JOB, also_by=also_by, cumulative=cumulative
+    )
 
 
 SLOT_METRICS: Final = (
@@ -82,12 +91,12 @@ DATAFLOW_METRICS: Final = (
     _flow("data_watermark_age", "ALIGN_MAX", "REDUCE_MAX"),
     _flow("elements_produced_count", "ALIGN_RATE", "REDUCE_SUM"),
     _flow("current_num_vcpus", "ALIGN_MEAN", "REDUCE_SUM"),
-    _flow("total_vcpu_time", "ALIGN_MAX", "REDUCE_SUM"),
-    _flow("total_memory_usage_time", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("total_vcpu_time", "ALIGN_MAX", "REDUCE_SUM", cumulative=True),
+    _flow("total_memory_usage_time", "ALIGN_MAX", "REDUCE_SUM", cumulative=True),
     # by storage_type too: SSD disk is priced apart from standard disk
-    _flow("total_pd_usage_time", "ALIGN_MAX", "REDUCE_SUM", "metric.label.storage_type"),
-    _flow("billable_shuffle_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
-    _flow("total_streaming_data_processed", "ALIGN_MAX", "REDUCE_SUM"),
+    _flow("total_pd_usage_time", "ALIGN_MAX", "REDUCE_SUM", "metric.label.storage_type", cumulative=True),
+    _flow("billable_shuffle_data_processed", "ALIGN_MAX", "REDUCE_SUM", cumulative=True),
+    _flow("total_streaming_data_processed", "ALIGN_MAX", "REDUCE_SUM", cumulative=True),
 )
 
 _STOP_PROJECT = UNREACHABLE | {"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"}
@@ -122,20 +131,27 @@ def _read_project(log: PollLog, project: str, specs: tuple[MetricSpec, ...]) -> 
     ends = log.clients.monitoring_ends
     for spec in specs:
         key = (log.source, project, spec.filter)
-        start, end = window(ends.get(key), log.t)
-        request = monitoring_v3.ListTimeSeriesRequest(
-            name=f"projects/{project}",
-            filter=spec.filter,
-            interval=monitoring_v3.TimeInterval(start_time=start, end_time=end),
-            aggregation=monitoring_v3.Aggregation(
-                alignment_period={"seconds": ALIGNMENT_SECONDS},
-                per_series_aligner=spec.aligner,
-                cross_series_reducer=spec.reducer,
-                group_by_fields=[spec.group_by, *spec.also_by],
-            ),
-            view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
-        )
-        error = log.call(fmt.MON_LIST_TIME_SERIES, client.list_time_series, request)
+        last_end = ends.get(key)
+        start, end = window(last_end, log.t)
+        spans = [(start, end, ALIGNMENT_SECONDS)]
+        if spec.cumulative and last_end is None:
+            spans.insert(0, (start - TOTALS_LOOKBACK, start, int(TOTALS_LOOKBACK.total_seconds())))
+        for since, until, seconds in spans:
+            request = monitoring_v3.ListTimeSeriesRequest(
+                name=f"projects/{project}",
+                filter=spec.filter,
+                interval=monitoring_v3.TimeInterval(start_time=since, end_time=until),
+                aggregation=monitoring_v3.Aggregation(
+                    alignment_period={"seconds": seconds},
+                    per_series_aligner=spec.aligner,
+                    cross_series_reducer=spec.reducer,
+                    group_by_fields=[spec.group_by, *spec.also_by],
+                ),
+                view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
+            )
+            error = log.call(fmt.MON_LIST_TIME_SERIES, client.list_time_series, request)
+            if error is not None:
+                break
         if error is None:
             ends[key] = end
         elif error.code in _STOP_PROJECT:
