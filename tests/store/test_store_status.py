@@ -127,6 +127,18 @@ def test_data_older_than_three_intervals_is_stale() -> None:
     assert status.updated_at == at(0)
 
 
+def test_data_read_since_a_run_started_is_fresh_however_long_the_run_took() -> None:
+    """``--once``: dataproc read 1 s into a run that ended 300 s in (another source hung) is fresh; data
+    read before the run started still ages (300 s > 3 x 30 s), and so does a poll that failed."""
+    store = Store()
+    store.apply(clusters(1, "a"))
+    status = store.snapshot(at(300), fresh_since=at(0)).statuses["dataproc"]
+    assert (status.state, status.reason, status.updated_at) == ("ok", None, at(1))
+    assert store.snapshot(at(300), fresh_since=at(2)).statuses["dataproc"].state == "stale"
+    store.apply(failure("dataproc", 5))
+    assert store.snapshot(at(300), fresh_since=at(0)).statuses["dataproc"].state == "stale"
+
+
 def test_intervals_can_be_overridden() -> None:
     store = Store(intervals={"dataproc": 120})
     assert store.intervals["dataproc"] == 120

@@ -85,11 +85,14 @@ def live_snapshot(config: Config, clock: Clock | None = None) -> tuple[Snapshot,
     backend = LiveBackend(config, clock)
     try:
         preflight(backend)
+        started = clock.now()
         polls = poll_all(backend)
         store = live_store(backend)
         for poll in polls:
             store.apply(poll)
-        return store.snapshot(clock.now()), polls
+        # every source is judged by its own poll: one read in this run is fresh, however long the
+        # slowest source took (a hung Monitoring must not make a healthy BigQuery stale)
+        return store.snapshot(clock.now(), fresh_since=started), polls
     finally:
         backend.close()
 
