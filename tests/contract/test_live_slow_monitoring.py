@@ -8,9 +8,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from dashboard.models import DataflowData, ReservationsData
 
 from .serve import Servers
 
@@ -51,3 +54,45 @@ def test_once_keeps_a_healthy_source_fresh_while_monitoring_hangs(tmp_path: Path
         "dataflow": "ok",
     }
     assert doc["metrics"]["sources.stale"] == 0
+
+
+def test_in_the_background_listings_arrive_before_a_hung_monitoring(tmp_path: Path) -> None:
+    """Every ListTimeSeries hangs until its 3 s deadline. The slots, Dataproc and Dataflow listings answer
+    at once: each arrives as a Poll of its own within a second, without series; the whole poll follows
+    once Monitoring gave up (3 s or more), the listing again plus why the metrics are missing."""
+    from dashboard.backends.base import Poll
+    from dashboard.backends.gcp.live import LiveBackend
+    from dashboard.config import load_config
+
+    with Servers(monitoring="hang") as servers:
+        path = tmp_path / "fake.toml"
+        path.write_text(servers.config(timeout=3.0, deadline=3.0), encoding="utf-8")
+        backend = LiveBackend(load_config(path, env={}), background=True)
+        arrived: dict[str, list[tuple[float, Poll]]] = {}
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < 30:
+                for source in ("reservations", "dataproc", "dataflow"):
+                    for poll in backend.poll(source):
+                        arrived.setdefault(source, []).append((time.monotonic() - started, poll))
+                if all(len(arrived.get(s, ())) >= 2 for s in ("reservations", "dataproc", "dataflow")):
+                    break
+                time.sleep(0.05)
+        finally:
+            backend.close()
+    for source, polls in arrived.items():
+        (first_at, listing), (whole_at, whole) = polls[:2]
+        assert listing.error is None, source
+        assert listing.data is not None, source
+        assert first_at < 1.5, source  # the listing did not wait for Monitoring
+        assert whole_at >= 3.0, source  # the whole poll waited out the Monitoring deadline
+        assert listing.t == whole.t
+        assert whole.data is not None, source
+        assert any("not shown" in w for w in whole.data.warnings), source
+    reservations = arrived["reservations"][0][1].data
+    assert isinstance(reservations, ReservationsData)
+    assert {r.reservation_id for r in reservations.reservations} == {"adhoc", "prod"}
+    assert reservations.slot_usage == ()
+    dataflow = arrived["dataflow"][0][1].data
+    assert isinstance(dataflow, DataflowData)
+    assert "customer-360-backfill" in {j.name for j in dataflow.jobs}
