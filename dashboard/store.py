@@ -43,6 +43,8 @@ class _Health:
     reason: str | None = None
     """Why the last poll failed; None when it succeeded."""
     warnings: tuple[str, ...] = ()
+    metrics: str | None = None
+    """Why the latest data's Monitoring metrics are missing, if they are."""
     notes: tuple[str, ...] = ()
     """Warnings that stand for the whole run (:class:`Store`'s ``notes``)."""
     off: str | None = None
@@ -148,7 +150,9 @@ class Store:
         self._take(poll.source, poll.data)
         health.updated_at = poll.t
         health.reason = None
-        health.warnings = poll.data.warnings
+        if not poll.partial:  # a listing alone keeps the warnings and metrics state until its poll ends
+            health.warnings = poll.data.warnings
+            health.metrics = getattr(poll.data, "metrics_unavailable", None)
 
     def snapshot(self, now: datetime, *, fresh_since: datetime | None = None) -> Snapshot:
         """Everything known at ``now``: jobs created within the window, the latest listings, statuses.
@@ -300,6 +304,7 @@ class Store:
             updated_at=health.updated_at,
             checked_at=health.checked_at,
             warnings=health.warnings + health.notes,
+            metrics=health.metrics,
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,6 +88,8 @@ def test_in_the_background_listings_arrive_before_a_hung_monitoring(tmp_path: Pa
         assert first_at < 1.5, source  # the listing did not wait for Monitoring
         assert whole_at >= 3.0, source  # the whole poll waited out the Monitoring deadline
         assert listing.t == whole.t
+        assert listing.partial, source  # the store keeps the warnings until the whole poll
+        assert not whole.partial, source
         assert whole.data is not None, source
         assert any("not shown" in w for w in whole.data.warnings), source
     reservations = arrived["reservations"][0][1].data
@@ -96,3 +99,68 @@ def test_in_the_background_listings_arrive_before_a_hung_monitoring(tmp_path: Pa
     dataflow = arrived["dataflow"][0][1].data
     assert isinstance(dataflow, DataflowData)
     assert "customer-360-backfill" in {j.name for j in dataflow.jobs}
+
+
+MISSING = "metrics unavailable: 503 from Monitoring (retrying)"
+"""Every ListTimeSeries answering UNAVAILABLE (HTTP 503), retried within the 1 s deadline, then given up
+until the next poll."""
+
+
+def test_a_failing_monitoring_shows_in_the_narrow_text_report(tmp_path: Path) -> None:
+    """80 columns: the warnings column is dropped, so the pane headings and the sources' REASON say it;
+    the sources stay OK (their listings answered) and jobs, which reads no Monitoring, says nothing."""
+    with Servers(monitoring="503") as servers:
+        config = tmp_path / "fake.toml"
+        config.write_text(servers.config(timeout=1.0, deadline=1.0), encoding="utf-8")
+        result = gcpdash("--once", "--config", str(config), "--width", "80")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    words = " ".join(result.stdout.split())  # the headings wrap at 80 columns
+    for title in ("Slots & reservations", "Dataproc", "Dataflow"):
+        assert re.search(rf"{re.escape(title)} OK · data \d+s old · {re.escape(MISSING)}", words), title
+    assert re.search(r"BigQuery jobs OK · data \d+s old [^·]", words)
+    rows = {
+        ln.split()[0]: ln for ln in lines if ln.split()[:2] in (["reservations", "OK"], ["dataflow", "OK"])
+    }
+    assert set(rows) == {"reservations", "dataflow"}
+    for row in rows.values():
+        assert "metrics unavailable: 503 from" in row  # REASON wraps at 80 columns
+
+
+async def test_a_failing_monitoring_shows_in_the_apps_pane_heading(tmp_path: Path) -> None:
+    from dashboard.app import DashboardApp, Session
+    from dashboard.backends.gcp.once import open_live_session
+    from dashboard.config import load_config
+
+    def screen_text(app: DashboardApp) -> str:
+        strips = app.screen._compositor.render_strips()
+        return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+    opened: list[Session] = []
+    with Servers(monitoring="503") as servers:
+        path = tmp_path / "fake.toml"
+        path.write_text(servers.config(timeout=1.0, deadline=1.0), encoding="utf-8")
+        config = load_config(path, env={})
+
+        def open_session() -> Session:
+            session = open_live_session(config)
+            opened.append(session)
+            return session
+
+        app = DashboardApp(open_session, poll_every=0.2, state_path=tmp_path / "state.json")
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(150):
+                await pilot.pause(0.1)
+                if opened and opened[0].store.snapshot(opened[0].clock.now()).statuses["dataflow"].metrics:
+                    break
+            await pilot.press("5")
+            await pilot.pause(0.5)
+            dataflow = screen_text(app)
+            await pilot.press("3")
+            await pilot.pause(0.5)
+            slots = screen_text(app)
+            opened[0].backend.close()
+    assert "Dataflow  OK · data " in dataflow
+    assert f"· {MISSING}" in dataflow
+    assert f"· {MISSING}" in slots
+    assert "clickstream-enrich" in dataflow  # the listing shows, its metric columns empty

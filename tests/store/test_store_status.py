@@ -158,3 +158,26 @@ def test_a_poll_with_another_sources_data_is_refused() -> None:
 )
 def test_span(seconds: float, text: str) -> None:
     assert span(seconds) == text
+
+
+def test_a_listing_alone_keeps_the_warnings_and_metrics_state_until_its_poll_ends() -> None:
+    """The live app applies a poll's listing before its Monitoring reads end (``partial``): the clusters
+    change, the previous poll's warnings and missing-metrics line stand until the whole poll says."""
+    metrics = "metrics unavailable: 503 from Monitoring (retrying)"
+    warning = "metric cluster/yarn/apps not shown: UNAVAILABLE (ListTimeSeries, project p1)"
+    whole = DataprocData(
+        clusters=(Cluster(project="p1", region="r1", name="a"),),
+        warnings=(warning,),
+        metrics_unavailable=metrics,
+    )
+    store = Store()
+    store.apply(Poll(source="dataproc", t=at(0), data=whole))
+    listing = DataprocData(clusters=(Cluster(project="p1", region="r1", name="b"),))
+    store.apply(Poll(source="dataproc", t=at(30), data=listing, partial=True))
+    snap = store.snapshot(at(31))
+    status = snap.statuses["dataproc"]
+    assert [c.name for c in snap.dataproc.clusters] == ["b"]
+    assert (status.updated_at, status.warnings, status.metrics) == (at(30), (warning,), metrics)
+    store.apply(Poll(source="dataproc", t=at(30), data=listing))
+    status = store.snapshot(at(32)).statuses["dataproc"]
+    assert (status.warnings, status.metrics) == ((), None)

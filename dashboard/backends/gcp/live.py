@@ -217,7 +217,7 @@ class LiveBackend:
             data = parse_poll(source, listing)
         except Exception:  # the whole poll, parsed once it ends, reports the same failure
             return
-        self._deliver(source, [Poll(source=source, t=t, data=data)])
+        self._deliver(source, [Poll(source=source, t=t, data=data, partial=True)])
 
     def raw(self, kind: str, key: str) -> dict[str, Any] | None:
         """The API payload item a thing came from, in its source's latest poll (the app's ``y`` key,
