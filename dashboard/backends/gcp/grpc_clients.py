@@ -223,8 +223,7 @@ class PollLog:
             return [task(self, item) for item in items]
         forks = [self.fork() for _ in items]
         workers = min(PARALLEL, len(items))
-        pairs = list(zip(forks, items, strict=True))
-        # daemon threads: a call that hangs must not keep the app from exiting (threads.py)
+        pairs = list(zip(forks, items, strict=True))  # in daemon threads: a hung call never blocks exit
         results = daemon_map(lambda pair: task(*pair), pairs, workers=workers, name=f"gcpdash-{self.source}")
         for fork in forks:
             self.join(fork)
