@@ -221,6 +221,8 @@ class DashboardApp(App[int]):
                 return replace(frame, jobs=jobs.prepare(snapshot, now))
 
             frame = await asyncio.to_thread(work)
+            if not self.is_running:
+                return  # quit while the frame was built: its widgets are gone
             if isinstance(frame, datetime):
                 if self._frame is not None and frame != self._frame.now:
                     from dataclasses import replace

@@ -272,6 +272,9 @@ class ReservationsData(Model, frozen=True):
     slot_usage: tuple[MetricSeries, ...] = ()
     """Slots in use per reservation, one series keyed by reservation id."""
     warnings: tuple[str, ...] = ()
+    metrics_unavailable: str | None = None
+    """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
+    (retrying)``); None when every ``ListTimeSeries`` of the poll answered."""
 
 
 class DataprocData(Model, frozen=True):
@@ -284,6 +287,9 @@ class DataprocData(Model, frozen=True):
     series: tuple[MetricSeries, ...] = ()
     """YARN metrics, keyed by cluster name."""
     warnings: tuple[str, ...] = ()
+    metrics_unavailable: str | None = None
+    """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
+    (retrying)``); None when every ``ListTimeSeries`` of the poll answered."""
 
 
 class DataflowData(Model, frozen=True):
@@ -293,6 +299,9 @@ class DataflowData(Model, frozen=True):
     series: tuple[MetricSeries, ...] = ()
     """Monitoring metrics, keyed by job id."""
     warnings: tuple[str, ...] = ()
+    metrics_unavailable: str | None = None
+    """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
+    (retrying)``); None when every ``ListTimeSeries`` of the poll answered."""
 
 
 class BillingRow(Model, frozen=True):
@@ -366,6 +375,8 @@ class SourceStatus(Model, frozen=True):
     checked_at: datetime | None = None
     """When the source was last asked."""
     warnings: tuple[str, ...] = ()
+    metrics: str | None = None
+    """Why the source's Monitoring metrics are missing (its latest data's ``metrics_unavailable``)."""
 
 
 class Snapshot(Model, frozen=True):

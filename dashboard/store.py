@@ -43,6 +43,8 @@ class _Health:
     reason: str | None = None
     """Why the last poll failed; None when it succeeded."""
     warnings: tuple[str, ...] = ()
+    metrics: str | None = None
+    """Why the latest data's Monitoring metrics are missing, if they are."""
     notes: tuple[str, ...] = ()
     """Warnings that stand for the whole run (:class:`Store`'s ``notes``)."""
     off: str | None = None
@@ -148,13 +150,17 @@ class Store:
         self._take(poll.source, poll.data)
         health.updated_at = poll.t
         health.reason = None
-        health.warnings = poll.data.warnings
+        if not poll.partial:  # a listing alone keeps the warnings and metrics state until its poll ends
+            health.warnings = poll.data.warnings
+            health.metrics = getattr(poll.data, "metrics_unavailable", None)
 
-    def snapshot(self, now: datetime) -> Snapshot:
+    def snapshot(self, now: datetime, *, fresh_since: datetime | None = None) -> Snapshot:
         """Everything known at ``now``: jobs created within the window, the latest listings, statuses.
 
         Args:
             now: The moment shown (a replay's recorded time); it trims the jobs and ages the statuses.
+            fresh_since: Data read by a poll that ran at or after this moment is fresh whatever its age at
+                ``now`` (``--once``: every source polled in this run, however long the slowest poll took).
         """
         self._trim(now - self._window)
         if self._jobs_view is None:
@@ -169,7 +175,7 @@ class Store:
             dataproc=self._dataproc,
             dataflow=self._dataflow,
             billing=self._billing,
-            statuses={source: self._status(source, now) for source in SOURCES},
+            statuses={source: self._status(source, now, fresh_since) for source in SOURCES},
         )
 
     # ------------------------------------------------------------ merging
@@ -270,7 +276,7 @@ class Store:
 
     # ------------------------------------------------------------ status
 
-    def _status(self, source: SourceName, now: datetime) -> SourceStatus:
+    def _status(self, source: SourceName, now: datetime, fresh_since: datetime | None) -> SourceStatus:
         health = self._health[source]
         if health.off is not None and health.updated_at is None:
             return SourceStatus(
@@ -294,7 +300,7 @@ class Store:
         reason = health.reason
         if reason is not None:
             state = "stale"
-        else:
+        elif fresh_since is None or health.updated_at < fresh_since:
             interval = self._intervals[source]
             age = (now - health.updated_at).total_seconds()
             if age > STALE_AFTER_INTERVALS * interval:
@@ -307,6 +313,7 @@ class Store:
             updated_at=health.updated_at,
             checked_at=health.checked_at,
             warnings=health.warnings + health.notes,
+            metrics=health.metrics,
         )
 
 

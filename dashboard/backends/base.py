@@ -27,6 +27,9 @@ class Poll(msgspec.Struct, frozen=True, kw_only=True):
     error_code: str | None = None
     number: int = 0
     """The recording's poll number, 0 for live polls."""
+    partial: bool = False
+    """Only the listing of a poll whose Monitoring reads are still running (the live app shows it at
+    once); the whole poll, with its metrics and warnings, follows as a Poll of its own."""
 
 
 @runtime_checkable

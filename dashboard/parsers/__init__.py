@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dashboard.models import SourceData, SourceName
+import msgspec
+
+from dashboard.models import DataflowData, DataprocData, ReservationsData, SourceData, SourceName
 from dashboard.parsers.billing import parse_billing
 from dashboard.parsers.dataflow import parse_dataflow
 from dashboard.parsers.dataproc import parse_dataproc
 from dashboard.parsers.jobs import parse_jobs
+from dashboard.parsers.monitoring import metrics_unavailable
 from dashboard.parsers.poll import PollContext
 from dashboard.parsers.reservations import parse_reservations
 from dashboard.recording.format import Exchange
@@ -53,7 +56,8 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
         :class:`~dashboard.models.DataprocData`, :class:`~dashboard.models.DataflowData` or
         :class:`~dashboard.models.BillingData`. What a
         secondary exchange (Monitoring, the history query, commitments, assignments) could not deliver is
-        said in its ``warnings``.
+        said in its ``warnings``; missing Monitoring metrics are also summed up in one line, the data's
+        ``metrics_unavailable``.
 
     Raises:
         SourceError: A primary listing (``jobs.list``, ``ListReservations``, ``ListClusters``,
@@ -64,4 +68,9 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
     parser = _PARSERS.get(source)
     if parser is None:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(_PARSERS)}")
-    return parser(exchanges, PollContext(source))
+    data = parser(exchanges, PollContext(source))
+    if isinstance(data, ReservationsData | DataprocData | DataflowData):
+        missing = metrics_unavailable(exchanges)
+        if missing is not None:
+            data = msgspec.structs.replace(data, metrics_unavailable=missing)
+    return data

@@ -10,13 +10,16 @@ same request is joined into one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
+from dashboard.iam import MONITORING_VIEWER
 from dashboard.models import MetricSeries, Sample
 from dashboard.parsers.common import Garbage, TimeCache, metric_short
 from dashboard.parsers.faults import is_denied
+from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
 _METRIC_TYPE = re.compile(r'metric\.type\s*=\s*"([^"]+)"')
@@ -200,3 +203,56 @@ def parse_time_series(
     for request, response in pages:
         collector.add_page(response, request)
     return collector.series()
+
+
+_SHORT_CODES = {
+    "UNAVAILABLE": "503",
+    "RESOURCE_EXHAUSTED": "429 (quota)",
+    "DEADLINE_EXCEEDED": "no answer in time",
+    "INTERNAL": "500",
+    "UNKNOWN": "500",
+    "CANCELLED": "call cancelled",
+    "PERMISSION_DENIED": f"403 (needs {MONITORING_VIEWER})",
+    "UNAUTHENTICATED": "401 (credentials refused)",
+    "NOT_FOUND": "404",
+}
+"""How a failed read's gRPC status is said in the one-line summary (the HTTP status Google maps it to)."""
+
+_TRANSIENT = frozenset({"UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "INTERNAL", "UNKNOWN"})
+"""Failures the next poll may not meet: the summary says the metrics are asked for again."""
+
+
+def metrics_unavailable(exchanges: Iterable[Exchange]) -> str | None:
+    """One line saying why a poll's Monitoring metrics are missing, for the pane heading and the status
+    line (each failed read keeps its own warning too).
+
+    ``metrics unavailable: 503 from Monitoring (retrying)`` when every ``ListTimeSeries`` failed;
+    ``metrics partly unavailable: ... on acme-etl (retrying)`` when some did, naming the projects whose
+    reads failed; the most frequent failure is the one named. None when every read answered (or none was
+    made).
+    """
+    reads: dict[tuple[str, str], str | None] = {}
+    for ex in exchanges:
+        if ex.method != fmt.MON_LIST_TIME_SERIES:
+            continue
+        request = ex.request if isinstance(ex.request, dict) else {}
+        key = (str(request.get("name", "")), str(request.get("filter", "")))
+        code = (ex.error.code or "error") if ex.error is not None else None
+        if ex.error is None and not isinstance(ex.response, dict):
+            code = "garbage"
+        if code is not None or key not in reads:
+            reads[key] = code
+    failed = [(name, code) for (name, _), code in reads.items() if code is not None]
+    if not failed:
+        return None
+    codes = Counter(code for _, code in failed)
+    code = codes.most_common(1)[0][0]
+    said = "an answer that is not Monitoring's JSON" if code == "garbage" else _SHORT_CODES.get(code, code)
+    scope = "metrics unavailable"
+    where = ""
+    if len(failed) < len(reads):
+        scope = "metrics partly unavailable"
+        projects = sorted({name.removeprefix("projects/") for name, _ in failed if name})
+        where = f" on {', '.join(projects)}" if projects else ""
+    retry = " (retrying)" if code in _TRANSIENT else ""
+    return f"{scope}: {said} from Monitoring{where}{retry}"

@@ -73,6 +73,7 @@ def sources_section(snapshot: Snapshot, now: datetime) -> dict[str, SourceItem]:
             updated_at=status.updated_at,
             age_s=_seconds(status.updated_at, now),
             warnings=status.warnings,
+            metrics=status.metrics,
         )
     return out
 

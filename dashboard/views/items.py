@@ -36,6 +36,9 @@ class SourceItem(Item, frozen=True, kw_only=True):
     age_s: Seconds | None = None
     """Age of the data shown, at the snapshot's time."""
     warnings: tuple[str, ...] = ()
+    metrics: str | None = None
+    """Why the source's Monitoring metrics are missing (``metrics unavailable: 503 from Monitoring
+    (retrying)``); None when they are not."""
 
 
 class JobItem(Item, frozen=True, kw_only=True):

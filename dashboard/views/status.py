@@ -42,6 +42,16 @@ def _reason_style(item: SourceItem) -> str:
     return "dim" if item.state == "off" else "red"
 
 
+def _reason(item: SourceItem) -> Text | None:
+    """Why the source fails, else why its metrics are missing (yellow: the listing itself is fine), so a
+    narrow screen that drops the warnings column still says it."""
+    if item.reason:
+        return line(item.reason, 200, style=_reason_style(item))
+    if item.metrics:
+        return line(item.metrics, 200, style="yellow")
+    return None
+
+
 def rows(sources: dict[str, SourceItem]) -> list[Row]:
     """One row per source."""
     return [
@@ -52,7 +62,7 @@ def rows(sources: dict[str, SourceItem]) -> list[Row]:
                 _look(item),
                 fmt.duration(item.age_s),
                 fmt.when(item.updated_at),
-                line(item.reason, 200, style=_reason_style(item)) if item.reason else None,
+                _reason(item),
                 "; ".join(fmt.one_line(w, 120) for w in item.warnings) or None,
             ],
         )
@@ -66,7 +76,9 @@ def render(snapshot: Snapshot, now: datetime) -> RenderableType:
 
 
 def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
-    """A pane's data line: ``ok · data 25s old`` or ``STALE · data 6m old · 503: …`` (the reason in red)."""
+    """A pane's data line: ``ok · data 25s old`` or ``STALE · data 6m old · 503: …`` (the reason in red),
+    then why its metrics are missing, if they are (``metrics unavailable: 503 from Monitoring (retrying)``,
+    in yellow)."""
     status = source_status(snapshot, source)
     look = state_look(status)
     text = Text(look.label, style=look.style)
@@ -77,6 +89,9 @@ def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
         text.append(" · ")
         style = "dim" if status.state == "off" else "red"
         text.append_text(cell(fmt.one_line(status.reason, 200), style=style))
+    if status.metrics and status.state != "off":
+        text.append(" · ")
+        text.append_text(cell(fmt.one_line(status.metrics, 200), style="yellow"))
     return text
 
 

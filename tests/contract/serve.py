@@ -6,9 +6,12 @@ that the live path can be run by hand:
 
 The servers serve the demo recording (projects ``acme-analytics`` and ``acme-etl``, regions
 ``us-central1`` and ``europe-west1``) until interrupted. ``--fail SOURCE`` makes that source's primary
-listing fail with a permission error (repeatable). ``--world`` serves tests/contract/world.py instead: job
-projects ``acme-etl`` and ``acme-bi`` in BigQuery locations US and europe-west4, reservations in
-``acme-admin``, BigQuery history evaluated per project around the time the servers start.
+listing fail with a permission error (repeatable). ``--monitoring hang`` makes every Monitoring read hang
+until its deadline; ``--monitoring 503`` (or ``429``) makes it fail with UNAVAILABLE (or
+RESOURCE_EXHAUSTED); ``--hang SOURCE`` makes that source's primary listing hang. ``--world`` serves
+tests/contract/world.py instead: job projects ``acme-etl`` and ``acme-bi`` in BigQuery locations US and
+europe-west4, reservations in ``acme-admin``, BigQuery history evaluated per project around the time the
+servers start.
 """
 
 from __future__ import annotations
@@ -34,6 +37,21 @@ PRIMARY = {
     "dataflow": fmt.DATAFLOW_AGGREGATED_LIST_JOBS,
 }
 """The listing whose failure fails each gRPC source."""
+
+HANG_SECONDS = 600.0
+"""How long a hung call waits before answering (the client's deadline ends it first)."""
+
+
+def _monitoring_faults() -> dict[str, Any]:
+    from .fake_grpc import Fault
+
+    return {
+        "hang": Fault(kind="sleep", seconds=HANG_SECONDS),
+        "503": Fault(code="UNAVAILABLE", message="The service is currently unavailable."),
+        "429": Fault(
+            code="RESOURCE_EXHAUSTED", message="Quota exceeded for quota metric 'Time series queries'"
+        ),
+    }
 
 
 def demo_exchanges() -> list[Exchange]:
@@ -93,9 +111,17 @@ def config_text(
 class Servers:
     """Both fake servers, serving the demo; ``with Servers() as s: s.rest.url, s.grpc.address``."""
 
-    def __init__(self, fail: Iterable[str] = (), *, world: bool = False) -> None:
+    def __init__(
+        self,
+        fail: Iterable[str] = (),
+        *,
+        world: bool = False,
+        monitoring: str | None = None,
+        hang: Iterable[str] = (),
+    ) -> None:
         """Make the servers; ``fail``: sources whose primary listing is denied; ``world``: serve
-        tests/contract/world.py around now instead of the demo."""
+        tests/contract/world.py around now instead of the demo; ``monitoring``: ``hang``, ``503`` or
+        ``429`` on every Monitoring read; ``hang``: sources whose primary listing never answers in time."""
         from .fake_grpc import FakeGrpcServer, Fault
 
         self.gcp = WORLD_GCP if world else DEMO_GCP
@@ -114,6 +140,14 @@ class Servers:
                 self.rest.inject("list", "403")
             else:
                 self.grpc.fault(PRIMARY[source], Fault(code="PERMISSION_DENIED", message="Permission denied"))
+        for source in hang:
+            if source == "jobs":
+                self.rest.slow_seconds = HANG_SECONDS
+                self.rest.inject("list", "slow")
+            else:
+                self.grpc.fault(PRIMARY[source], Fault(kind="sleep", seconds=HANG_SECONDS))
+        if monitoring is not None:
+            self.grpc.fault(fmt.MON_LIST_TIME_SERIES, _monitoring_faults()[monitoring])
 
     def __enter__(self) -> Servers:
         """Start both."""
@@ -144,10 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config-out", type=Path, required=True, help="where to write the config file")
     parser.add_argument("--fail", action="append", default=[], choices=("jobs", *GRPC_SOURCES))
     parser.add_argument("--world", action="store_true", help="serve tests/contract/world.py, not the demo")
+    parser.add_argument(
+        "--monitoring", choices=("hang", "503", "429"), help="make every Monitoring read fail"
+    )
+    parser.add_argument("--hang", action="append", default=[], choices=("jobs", *GRPC_SOURCES))
     args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Servers(args.fail, world=args.world) as servers:
+    with Servers(args.fail, world=args.world, monitoring=args.monitoring, hang=args.hang) as servers:
         # generous timeouts: the loopback fakes answer in milliseconds, but a loaded CI machine starting
         # gcpdash and gRPC in other processes can stall a call for seconds
         args.config_out.write_text(servers.config(timeout=10.0, deadline=10.0), encoding="utf-8")

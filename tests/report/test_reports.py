@@ -83,6 +83,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "updated_at": "2026-11-26T08:54:00Z",
         "age_s": 360.0,
         "warnings": [],
+        "metrics": None,
     }
     assert [j["job_id"] for j in doc["jobs"]["running"]] == ["run_1", "hostile_markup"]
     assert len(doc["jobs"]["recent"]) == 8

@@ -127,6 +127,18 @@ def test_data_older_than_three_intervals_is_stale() -> None:
     assert status.updated_at == at(0)
 
 
+def test_data_read_since_a_run_started_is_fresh_however_long_the_run_took() -> None:
+    """``--once``: dataproc read 1 s into a run that ended 300 s in (another source hung) is fresh; data
+    read before the run started still ages (300 s > 3 x 30 s), and so does a poll that failed."""
+    store = Store()
+    store.apply(clusters(1, "a"))
+    status = store.snapshot(at(300), fresh_since=at(0)).statuses["dataproc"]
+    assert (status.state, status.reason, status.updated_at) == ("ok", None, at(1))
+    assert store.snapshot(at(300), fresh_since=at(2)).statuses["dataproc"].state == "stale"
+    store.apply(failure("dataproc", 5))
+    assert store.snapshot(at(300), fresh_since=at(0)).statuses["dataproc"].state == "stale"
+
+
 def test_intervals_can_be_overridden() -> None:
     store = Store(intervals={"dataproc": 120})
     assert store.intervals["dataproc"] == 120
@@ -146,3 +158,26 @@ def test_a_poll_with_another_sources_data_is_refused() -> None:
 )
 def test_span(seconds: float, text: str) -> None:
     assert span(seconds) == text
+
+
+def test_a_listing_alone_keeps_the_warnings_and_metrics_state_until_its_poll_ends() -> None:
+    """The live app applies a poll's listing before its Monitoring reads end (``partial``): the clusters
+    change, the previous poll's warnings and missing-metrics line stand until the whole poll says."""
+    metrics = "metrics unavailable: 503 from Monitoring (retrying)"
+    warning = "metric cluster/yarn/apps not shown: UNAVAILABLE (ListTimeSeries, project p1)"
+    whole = DataprocData(
+        clusters=(Cluster(project="p1", region="r1", name="a"),),
+        warnings=(warning,),
+        metrics_unavailable=metrics,
+    )
+    store = Store()
+    store.apply(Poll(source="dataproc", t=at(0), data=whole))
+    listing = DataprocData(clusters=(Cluster(project="p1", region="r1", name="b"),))
+    store.apply(Poll(source="dataproc", t=at(30), data=listing, partial=True))
+    snap = store.snapshot(at(31))
+    status = snap.statuses["dataproc"]
+    assert [c.name for c in snap.dataproc.clusters] == ["b"]
+    assert (status.updated_at, status.warnings, status.metrics) == (at(30), (warning,), metrics)
+    store.apply(Poll(source="dataproc", t=at(30), data=listing))
+    status = store.snapshot(at(32)).statuses["dataproc"]
+    assert (status.warnings, status.metrics) == ((), None)

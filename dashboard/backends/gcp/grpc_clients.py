@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -24,6 +23,7 @@ from google.protobuf.json_format import MessageToDict
 
 from dashboard.backends.gcp.endpoints import GrpcService, grpc_target
 from dashboard.backends.gcp.grpc_channels import make_client
+from dashboard.backends.gcp.threads import daemon_map
 from dashboard.config import Config
 from dashboard.errors import UsageError
 from dashboard.models import SourceName
@@ -223,8 +223,8 @@ class PollLog:
             return [task(self, item) for item in items]
         forks = [self.fork() for _ in items]
         workers = min(PARALLEL, len(items))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gcpdash-{self.source}") as pool:
-            results = list(pool.map(task, forks, items))
+        pairs = list(zip(forks, items, strict=True))  # in daemon threads: a hung call never blocks exit
+        results = daemon_map(lambda pair: task(*pair), pairs, workers=workers, name=f"gcpdash-{self.source}")
         for fork in forks:
             self.join(fork)
         return results

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from dashboard.backends.gcp.grpc_clients import UNREACHABLE, PollLog
+from dashboard.backends.gcp.listing import listed
 from dashboard.recording import format as fmt
 
 FIRST_WINDOW: Final = timedelta(minutes=60)
@@ -119,7 +120,10 @@ def read_metrics(log: PollLog, projects: tuple[str, ...], specs: tuple[MetricSpe
 
     Within a project, a denial stops its other metrics (the first denial already says why), and so does
     an unreachable Monitoring (unavailable, deadline, quota): no call waits out a retry only to fail alike.
+    First the listing read so far is handed to the poller (:func:`~dashboard.backends.gcp.listing.listed`),
+    which can show it before the metrics come.
     """
+    listed(log.exchanges)
     log.side_by_side(projects, lambda fork, project: _read_project(fork, project, specs))
 
 

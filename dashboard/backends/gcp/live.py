@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -65,7 +64,10 @@ class LiveBackend:
 
     With ``background=True`` (the app) :meth:`poll` never waits for the network: a due source's read
     starts in a worker thread and its Poll is returned by a later call, once it is done, so a slow or
-    dead endpoint delays only its own pane.
+    dead endpoint delays only its own pane. A source that reads Monitoring after its listing (slots,
+    Dataproc, Dataflow) has its listing returned first, as a Poll of its own, and then the whole poll with
+    the metrics: a slow Monitoring delays only the metric columns. The worker threads are daemons and
+    :meth:`close` closes the clients, so a hung call never holds up the app's exit.
     """
 
     name = "live"
@@ -85,12 +87,12 @@ class LiveBackend:
         self._last: dict[SourceName, datetime] = {}
         self.last_exchanges: dict[SourceName, list[Exchange]] = {}
         """Per source, the exchanges of its latest poll (what ``--record`` writes)."""
-        self._pool = (
-            ThreadPoolExecutor(max_workers=len(LIVE_SOURCES), thread_name_prefix="gcpdash-live")
-            if background
-            else None
-        )
-        self._inflight: dict[SourceName, Future[list[Poll]]] = {}
+        self.background = background
+        self._inflight: dict[SourceName, threading.Thread] = {}
+        self._ready: dict[SourceName, list[Poll]] = {}
+        """Per source, the polls its worker thread finished and :meth:`poll` has not returned yet."""
+        self._ready_lock = threading.Lock()
+        self._closed = False
         self._preloaded = False
 
     def preload(self) -> None:
@@ -140,32 +142,59 @@ class LiveBackend:
         """
         if source not in self._locks:
             return []
-        if self._pool is None:
+        if not self.background:
             return self._read(source, force=force)
-        future = self._inflight.get(source)
-        if future is not None:
-            if not future.done():
-                return []
+        ready = self._take_ready(source)
+        thread = self._inflight.get(source)
+        if thread is not None:
+            if thread.is_alive():
+                return ready
             del self._inflight[source]
-            return future.result()
-        if self._due(source, self.clock.now(), force=force):
+            return ready + self._take_ready(source)  # what it delivered just before it ended
+        if not self._closed and self._due(source, self.clock.now(), force=force):
             self.preload()  # before the first worker thread imports anything
-            self._inflight[source] = self._pool.submit(self._read, source, force=True)
-        return []
+            from dashboard.backends.gcp.threads import start_daemon
+
+            self._inflight[source] = start_daemon(
+                lambda: self._deliver(source, self._read(source, force=True, early=True)),
+                name=f"gcpdash-live-{source}",
+            )
+        return ready
+
+    def busy(self) -> bool:
+        """Whether a background read is still running (e.g. a call waiting out its timeout)."""
+        return any(thread.is_alive() for thread in self._inflight.values())
+
+    def _take_ready(self, source: SourceName) -> list[Poll]:
+        with self._ready_lock:
+            return self._ready.pop(source, [])
+
+    def _deliver(self, source: SourceName, polls: list[Poll]) -> None:
+        """Hand ``polls`` (read in a worker thread) to the next :meth:`poll` of ``source``."""
+        if polls:
+            with self._ready_lock:
+                self._ready.setdefault(source, []).extend(polls)
 
     def _due(self, source: SourceName, t: datetime, *, force: bool) -> bool:
         last = self._last.get(source)
         return force or last is None or (t - last).total_seconds() >= self.interval(source)
 
-    def _read(self, source: SourceName, *, force: bool) -> list[Poll]:
-        """Read ``source`` in this thread, if due (or ``force``)."""
+    def _read(self, source: SourceName, *, force: bool, early: bool = False) -> list[Poll]:
+        """Read ``source`` in this thread, if due (or ``force``); with ``early``, its listing is delivered
+        (:meth:`_deliver`) as soon as it is read, before the Monitoring reads."""
         t = self.clock.now()
         with self._locks[source]:
             if not self._due(source, t, force=force):
                 return []
             self._last[source] = t
             try:
-                exchanges = self.fetch(source, t)
+                if early:
+                    from dashboard.backends.gcp.listing import on_listing
+
+                    with on_listing(lambda listing: self._deliver_listing(source, t, listing)):
+                        exchanges = self.fetch(source, t)
+                else:
+                    exchanges = self.fetch(source, t)
                 self.last_exchanges[source] = exchanges
                 from dashboard.parsers import parse_poll
 
@@ -178,6 +207,17 @@ class LiveBackend:
                 reason = f"unexpected {type(exc).__name__}: {exc}"[:300]
                 return [Poll(source=source, t=t, error=reason, error_code="INTERNAL")]
         return [Poll(source=source, t=t, data=data)]
+
+    def _deliver_listing(self, source: SourceName, t: datetime, listing: list[Exchange]) -> None:
+        """Deliver a poll's listing as a Poll of its own, before its metrics (none if it cannot be parsed:
+        the whole poll will say why)."""
+        from dashboard.parsers import parse_poll
+
+        try:
+            data = parse_poll(source, listing)
+        except Exception:  # the whole poll, parsed once it ends, reports the same failure
+            return
+        self._deliver(source, [Poll(source=source, t=t, data=data, partial=True)])
 
     def raw(self, kind: str, key: str) -> dict[str, Any] | None:
         """The API payload item a thing came from, in its source's latest poll (the app's ``y`` key,
@@ -200,9 +240,9 @@ class LiveBackend:
         return None
 
     def close(self) -> None:
-        """Stop background reads and close every client made so far."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop background reads and close every client made so far: calls in flight on gRPC are cancelled;
+        a worker thread still waiting (a REST read) is a daemon, left behind when the process exits."""
+        self._closed = True
         self.ctx.close()
         if "billing.budgets" in self.ctx.state:
             from dashboard.backends.gcp.billing import close

@@ -6,10 +6,11 @@ Loads Google's clients only when a poll runs (through :class:`~dashboard.backend
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.live import LiveBackend
@@ -85,11 +86,14 @@ def live_snapshot(config: Config, clock: Clock | None = None) -> tuple[Snapshot,
     backend = LiveBackend(config, clock)
     try:
         preflight(backend)
+        started = clock.now()
         polls = poll_all(backend)
         store = live_store(backend)
         for poll in polls:
             store.apply(poll)
-        return store.snapshot(clock.now()), polls
+        # every source is judged by its own poll: one read in this run is fresh, however long the
+        # slowest source took (a hung Monitoring must not make a healthy BigQuery stale)
+        return store.snapshot(clock.now(), fresh_since=started), polls
     finally:
         backend.close()
 
@@ -120,11 +124,40 @@ def run_live_app(config: Config) -> int:
     projects = preflight(LiveBackend(config))
     from dashboard.app import DashboardApp
 
+    opened: list[Session] = []
+
+    def open_session() -> Session:
+        session = open_live_session(config)
+        opened.append(session)
+        return session
+
     app = DashboardApp(
-        lambda: open_live_session(config),
+        open_session,
         subtitle=f"live: {', '.join(projects)}",
         config=config,
         insight_settings=settings,
     )
-    result = app.run()
-    return result or 0
+    try:
+        result = app.run()
+    finally:
+        for session in opened:  # cancels the gRPC calls in flight; a REST read left waiting is a daemon
+            session.backend.close()
+    code = result or 0
+    if any(isinstance(s.backend, LiveBackend) and s.backend.busy() for s in opened):
+        leave(code)
+    return code
+
+
+def leave(code: int) -> NoReturn:
+    """End the process now, with ``code``: a read still hangs in a worker thread (the user quit while a
+    call waited out its timeout), and tearing the interpreter down around threads blocked in gRPC or a
+    socket costs more than a second for nothing. The app has restored the terminal and saved its state."""
+    import logging
+    import os
+    import sys
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
