@@ -172,6 +172,31 @@ def test_bigquery_history_still_runs_in_the_project_that_answered(rest: FakeRest
     assert len(rest.requests("/projects/acme-etl/queries")) >= 2  # US and europe-west4
 
 
+def test_a_history_query_the_budget_skipped_is_due_at_the_next_poll(rest: FakeRest) -> None:
+    rest.inject("query", "429")
+    clock = Clock()
+    backend = LiveBackend(_world(rest.url, timeout=1.0, deadline=1.0), clock)  # type: ignore[arg-type]
+    [first] = backend.poll("jobs")
+    assert isinstance(first.data, JobsData)  # the listings answered; history failed
+    sent = [(r.path.split("/")[4], r.body["location"]) for r in rest.log if r.method == "POST"]
+    # the first poll's 4 first windows (2 projects x 2 locations): one query per project may be in flight
+    # before the first 429 comes back; the others are not sent
+    assert 1 <= len(sent) <= 2
+    skipped = {
+        (ex.path.split("/")[4], ex.request["location"])
+        for ex in backend.last_exchanges["jobs"]
+        if ex.method == fmt.BQ_JOBS_QUERY and (ex.error and ex.error.message.startswith("not asked:"))
+    }
+    assert len(skipped) == 4 - len(sent)
+    rest.clear()
+    clock.at += timedelta(seconds=25)  # past the back-off (a 10 s interval: at most 20 s)
+    [second] = backend.poll("jobs")
+    assert isinstance(second.data, JobsData)
+    again = {(r.path.split("/")[4], r.body["location"]) for r in rest.log if r.method == "POST"}
+    # the skipped windows were never read: due at once; the ones that failed wait for their interval
+    assert again == skipped
+
+
 # ------------------------------------------------------------------ --once worst case
 
 

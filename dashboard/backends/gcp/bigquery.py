@@ -26,7 +26,7 @@ from dashboard.backends.gcp.bq_wire import (
     is_select,
     method_id,
 )
-from dashboard.backends.gcp.budget import PollBudget, bounded
+from dashboard.backends.gcp.budget import PollBudget, bounded, was_skipped
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
@@ -123,8 +123,10 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
         if any(ex.error is not None for ex in exchanges):
             return exchanges
         for location in [loc for p, loc in due if p == project]:
-            ran.append((project, location))
-            exchanges.extend(query_history(ctx, client, project, location, poll=poll, t=t, budget=budget))
+            queried = query_history(ctx, client, project, location, poll=poll, t=t, budget=budget)
+            if not any(was_skipped(ex) for ex in queried):  # sent (if failed, not retried before its turn)
+                ran.append((project, location))
+            exchanges.extend(queried)
         return exchanges
 
     try:

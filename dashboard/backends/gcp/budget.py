@@ -99,6 +99,16 @@ def bounded(retryable: Callable[[Exception], bool], attempts: int = MAX_ATTEMPTS
     return allowed
 
 
+SKIPPED = "not asked: "
+"""How the message of a call not made (:meth:`PollBudget.skip`) starts."""
+
+
+def was_skipped(exchange: Exchange) -> bool:
+    """True for the error exchange of a call the budget did not make."""
+    error = exchange.error
+    return error is not None and (error.message or "").startswith(SKIPPED)
+
+
 class PollBudget:
     """The services that tripped (:func:`trips`) in one poll, shared by the poll's threads."""
 
@@ -117,7 +127,7 @@ class PollBudget:
         call, error = found
         return ExchangeError(
             code=error.code,
-            message=f"not asked: {call} answered {error.code} earlier in this poll",
+            message=f"{SKIPPED}{call} answered {error.code} earlier in this poll",
             status=error.status,
         )
 
