@@ -260,6 +260,9 @@ class JobsData(Model, frozen=True):
     has ended."""
     history: bool = False
     """True when INFORMATION_SCHEMA was read in this poll."""
+    incomplete: tuple[str, ...] = ()
+    """Projects whose ``jobs.list`` failed in this poll (``acme-bi``): their jobs here are what was read
+    before the failure, and the store keeps what it last knew of them (a warning says why)."""
     warnings: tuple[str, ...] = ()
 
 
@@ -271,6 +274,9 @@ class ReservationsData(Model, frozen=True):
     assignments: tuple[Assignment, ...] = ()
     slot_usage: tuple[MetricSeries, ...] = ()
     """Slots in use per reservation, one series keyed by reservation id."""
+    incomplete: tuple[str, ...] = ()
+    """Admin project and location (``acme-admin/US``) whose ``ListReservations`` failed in this poll: their
+    reservations here are what was read before the failure; the store keeps what it last knew of them."""
     warnings: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
     """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
@@ -286,6 +292,9 @@ class DataprocData(Model, frozen=True):
     """Jobs submitted to clusters: the active ones, and those that ended lately."""
     series: tuple[MetricSeries, ...] = ()
     """YARN metrics, keyed by cluster name."""
+    incomplete: tuple[str, ...] = ()
+    """Project and region (``acme-etl/europe-west4``) whose ``ListClusters`` failed in this poll: their
+    clusters here are what was read before the failure; the store keeps what it last knew of them."""
     warnings: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
     """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
@@ -298,6 +307,9 @@ class DataflowData(Model, frozen=True):
     jobs: tuple[DataflowJob, ...] = ()
     series: tuple[MetricSeries, ...] = ()
     """Monitoring metrics, keyed by job id."""
+    incomplete: tuple[str, ...] = ()
+    """Projects whose job listing failed in this poll (``acme-etl``): their jobs here are what was read
+    before the failure; the store keeps what it last knew of them (a warning says why)."""
     warnings: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
     """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring

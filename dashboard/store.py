@@ -2,17 +2,20 @@
 
 BigQuery jobs merge incrementally by key (polls bring only what changed); the other sources are full
 listings, so each successful poll replaces the last, except their Monitoring series, which polls bring
-incrementally and the store merges over a rolling window. Every source keeps its own status: a failed poll
-leaves the older data in place, marked stale with the reason.
+incrementally and the store merges over a rolling window. A poll whose listing failed in some parts (a
+project, a location: its data's ``incomplete``) replaces only the parts that answered: the failed parts keep
+what the store last knew of them, updated by what the poll read of them before the failure, and the poll's
+warning names them. Every source keeps its own status: a failed poll leaves the older data in place, marked
+stale with the reason.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 import msgspec
 
@@ -20,10 +23,13 @@ from dashboard.backends.base import Poll
 from dashboard.models import (
     SOURCES,
     BillingData,
+    Cluster,
     DataflowData,
+    DataflowJob,
     DataprocData,
     Job,
     JobsData,
+    Reservation,
     ReservationsData,
     Snapshot,
     SourceData,
@@ -184,23 +190,29 @@ class Store:
         if source == "jobs" and isinstance(data, JobsData):
             self._merge_jobs(data)
         elif source == "reservations" and isinstance(data, ReservationsData):
-            usage = merge_series(self._reservations.slot_usage, data.slot_usage, keep=self._series_window)
-            self._reservations = msgspec.structs.replace(data, slot_usage=usage)
+            old = self._reservations
+            usage = merge_series(old.slot_usage, data.slot_usage, keep=self._series_window)
+            kept = _keep(old.reservations, data.reservations, data.incomplete, _reservation_part, _name)
+            self._reservations = msgspec.structs.replace(data, reservations=kept, slot_usage=usage)
         elif source == "dataproc" and isinstance(data, DataprocData):
-            series = merge_series(self._dataproc.series, data.series, keep=self._series_window)
-            self._dataproc = msgspec.structs.replace(data, series=series)
+            old_proc = self._dataproc
+            series = merge_series(old_proc.series, data.series, keep=self._series_window)
+            clusters = _keep(old_proc.clusters, data.clusters, data.incomplete, _cluster_part, _cluster_key)
+            self._dataproc = msgspec.structs.replace(data, clusters=clusters, series=series)
         elif source == "dataflow" and isinstance(data, DataflowData):
+            old_flow = self._dataflow
             series = merge_series(
-                self._dataflow.series,
+                old_flow.series,
                 data.series,
                 keep=self._series_window,
                 keep_last=DATAFLOW_TOTALS,
                 last_within=self._window,
             )
+            flows = _keep(old_flow.jobs, data.jobs, data.incomplete, _project_of, _flow_key)
             # a job's last known totals go with the job once the listing no longer has it
-            listed = {job.job_id for job in data.jobs}
+            listed = {job.job_id for job in flows}
             series = tuple(s for s in series if s.metric not in DATAFLOW_TOTALS or s.key in listed)
-            self._dataflow = msgspec.structs.replace(data, series=series)
+            self._dataflow = msgspec.structs.replace(data, jobs=flows, series=series)
         elif source == "billing" and isinstance(data, BillingData):
             self._billing = data  # each export query returns the whole month so far
         else:
@@ -233,7 +245,9 @@ class Store:
             jobs[key] = job
             changed = True
         if data.running_keys is not None:
-            self._running = data.running_keys
+            failed = {f"{project}:" for project in data.incomplete}
+            kept = {key for key in self._running if key.startswith(tuple(failed))} if failed else set()
+            self._running = data.running_keys | kept
         if changed:
             self._jobs_view = None
 
@@ -315,6 +329,49 @@ class Store:
             warnings=health.warnings + health.notes,
             metrics=health.metrics,
         )
+
+
+T = TypeVar("T")
+
+
+def _keep(
+    old: tuple[T, ...],
+    new: tuple[T, ...],
+    incomplete: tuple[str, ...],
+    part: Callable[[T], str],
+    key: Callable[[T], str],
+) -> tuple[T, ...]:
+    """``new``, plus the items of ``old`` in an ``incomplete`` part that ``new`` does not hold (what the
+    store last knew of a part whose listing failed); ``new`` alone when every part answered."""
+    if not incomplete:
+        return new
+    failed = set(incomplete)
+    have = {key(item) for item in new}
+    return (*new, *(item for item in old if part(item) in failed and key(item) not in have))
+
+
+def _reservation_part(reservation: Reservation) -> str:
+    return f"{reservation.project}/{reservation.location}"
+
+
+def _name(reservation: Reservation) -> str:
+    return reservation.name
+
+
+def _cluster_part(cluster: Cluster) -> str:
+    return f"{cluster.project}/{cluster.region}"
+
+
+def _cluster_key(cluster: Cluster) -> str:
+    return f"{cluster.project}/{cluster.region}/{cluster.name}"
+
+
+def _project_of(job: DataflowJob) -> str:
+    return job.project
+
+
+def _flow_key(job: DataflowJob) -> str:
+    return f"{job.project}/{job.job_id}"
 
 
 def _final(job: Job) -> bool:

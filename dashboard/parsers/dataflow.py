@@ -1,10 +1,11 @@
 """Dataflow (proto JSON) → :class:`DataflowJob`, and one poll of the Dataflow source → :class:`DataflowData`.
 
-Per project the poll lists jobs of every region (``AggregatedListJobs``, primary: its failure fails the
-poll), then reads each Dataflow metric from Monitoring grouped by ``metric.label.job_id`` (secondary).
-List responses carry job summaries (``JOB_VIEW_SUMMARY``): no ``environment``, so whether a job runs on
-Streaming Engine, and its workers (count, machine type, disk size and type), are unknown (None) unless a
-job carries one, which is read leniently.
+Per project the poll lists jobs of every region (``AggregatedListJobs``, primary, per project: a failed
+listing marks that project incomplete, the poll fails only when none answered), then reads each Dataflow
+metric from Monitoring grouped by ``metric.label.job_id`` (secondary). List responses carry job summaries
+(``JOB_VIEW_SUMMARY``): no ``environment``, so whether a job runs on Streaming Engine, and its workers
+(count, machine type, disk size and type), are unknown (None) unless a job carries one, which is read
+leniently.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
     """Build the Dataflow source's data from every exchange of one poll.
 
     Raises:
-        SourceError: A job listing page failed or is garbage.
+        SourceError: No project's job listing answered (a page failed or is garbage in every one).
     """
     jobs: list[DataflowJob] = []
     collector = SeriesCollector(ctx.times)
@@ -132,11 +133,17 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
         if method in (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS):
             project = request_of(ex).get("projectId")
             project = project if isinstance(project, str) else None
-            jobs.extend(ctx.primary(ex, dataflow_jobs_from_list, project, ctx.times))
+            page = ctx.listing(ex, project or "?", dataflow_jobs_from_list, project, ctx.times)
+            if page is None:
+                continue
+            jobs.extend(page)
             failed = (ex.response or _EMPTY).get("failedLocation")
             if failed and isinstance(failed, list):
                 names = ", ".join(str((f or _EMPTY).get("name", "?")) for f in failed if isinstance(f, dict))
                 ctx.warn(f"Dataflow could not list jobs in {names or 'some regions'}; jobs there are missing")
         elif method == fmt.MON_LIST_TIME_SERIES:
             ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
-    return DataflowData(jobs=tuple(jobs), series=collector.series(), warnings=ctx.warnings)
+    ctx.check()
+    return DataflowData(
+        jobs=tuple(jobs), series=collector.series(), incomplete=ctx.incomplete, warnings=ctx.warnings
+    )

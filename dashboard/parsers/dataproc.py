@@ -1,7 +1,8 @@
 """Dataproc (proto JSON) → :class:`Cluster` and :class:`Batch`, and one poll of the Dataproc source →
 :class:`DataprocData` (jobs: :mod:`dashboard.parsers.dataproc_jobs`).
 
-Per project and region the poll lists clusters (primary: its failure fails the poll), Serverless batches
+Per project and region the poll lists clusters (primary, per project and region: a failed listing marks
+that part incomplete, the poll fails only when none answered), Serverless batches
 and cluster jobs (secondary: a failure only warns; jobs that ended more than a day before the poll are
 left out); then it reads YARN metrics from Monitoring, grouped by ``resource.label.cluster_name``
 (secondary). A cluster in ERROR or being created may lack ``metrics`` and even ``config``: every part of it
@@ -203,7 +204,7 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
     """Build the Dataproc source's data from every exchange of one poll.
 
     Raises:
-        SourceError: A ``ListClusters`` page failed or is garbage.
+        SourceError: No ``ListClusters`` answered (a page failed or is garbage in every project and region).
     """
     clusters: list[Cluster] = []
     batches: list[Batch] = []
@@ -217,7 +218,8 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
             region = str(request.get("region") or "")
             project = request.get("projectId")
             project = project if isinstance(project, str) else None
-            clusters.extend(ctx.primary(ex, clusters_from_list, region, project, times))
+            part = f"{project or '?'}/{region or '?'}"
+            clusters.extend(ctx.listing(ex, part, clusters_from_list, region, project, times) or ())
         elif method == fmt.DATAPROC_LIST_BATCHES:
             found = ctx.secondary(ex, "Serverless batches not shown", batches_from_list, times)
             batches.extend(found or ())
@@ -232,11 +234,13 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
             jobs.extend(found_jobs or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
             ctx.secondary(ex, warning_subject, collector.add_page, request)
+    ctx.check()
     return DataprocData(
         clusters=tuple(clusters),
         batches=tuple(batches),
         jobs=tuple(_unique_jobs(jobs)),
         series=collector.series(),
+        incomplete=ctx.incomplete,
         warnings=ctx.warnings,
     )
 

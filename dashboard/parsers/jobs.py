@@ -3,8 +3,10 @@
 The poll holds, per project, the pages of ``jobs.list`` (``stateFilter=pending``, then ``running``; older
 recordings list running jobs only), and when history is due the ``jobs.query`` of ``INFORMATION_SCHEMA.JOBS``
 followed by ``jobs.getQueryResults`` for further pages.
-``jobs.list`` is primary: its failure fails the poll. The history query is secondary: when it fails, the
-running jobs still come back, with a warning that history is limited and what would lift it.
+``jobs.list`` is primary, per project: a project whose listing failed is incomplete (a warning says why, the
+other projects' jobs stay); the poll fails only when no project's listing answered. The history query is
+secondary: when it fails, the running jobs still come back, with a warning that history is limited and
+what would lift it.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     real-time version of a job both report.
 
     Raises:
-        SourceError: A ``jobs.list`` page failed or is garbage.
+        SourceError: No project's ``jobs.list`` answered (a page failed or is garbage in every one).
     """
     listed: list[Job] = []
     history: list[Job] = []
@@ -63,7 +65,9 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     for ex in exchanges:
         method = ex.method
         if method == fmt.BQ_JOBS_LIST:
-            page = ctx.primary(ex, jobs_from_list)
+            page = ctx.listing(ex, _project(ex), jobs_from_list)
+            if page is None:
+                continue
             listed.extend(page)
             if params_of(ex).get("stateFilter") in ACTIVE_FILTERS:
                 if running is None:
@@ -93,12 +97,22 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
             if rows is not None:
                 history.extend(rows)
                 history_read = history_read or _complete(ex.response)
+    ctx.check()
     return JobsData(
         jobs=(*history, *listed),
         running_keys=None if running is None else frozenset(running),
         history=history_read,
+        incomplete=ctx.incomplete,
         warnings=ctx.warnings,
     )
+
+
+def _project(ex: Exchange) -> str:
+    """The project a ``jobs.list`` listed (``/bigquery/v2/projects/P/jobs``); ``?`` when it does not say."""
+    parts = (ex.path or "").split("/")
+    if "projects" in parts[:-1]:
+        return parts[parts.index("projects") + 1] or "?"
+    return "?"
 
 
 def _warn_unreachable(ex: Exchange, ctx: PollContext) -> None:

@@ -1,7 +1,9 @@
 """What every source's parser shares while it reads one poll: the rules for failed and malformed exchanges.
 
 A *primary* exchange (the listing a source cannot do without: jobs.list, ListReservations, ListClusters,
-AggregatedListJobs) that failed or returned garbage fails the whole poll with a
+AggregatedListJobs) is read per *part* (a project, an admin project's location, a project's region): one
+that failed or returned garbage marks its part incomplete with a warning (``jobs.list failed for acme-bi:
+...``) and the other parts' data stays; only when no part answered does the poll fail, with a
 :class:`~dashboard.errors.SourceError`. A *secondary* one (a Monitoring metric, the history query, the
 commitments) only adds a warning: the poll's data comes back without that part.
 """
@@ -11,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from dashboard.errors import SourceError
 from dashboard.models import SourceName
 from dashboard.parsers.common import Garbage, TimeCache
 from dashboard.parsers.faults import (
+    call_name,
     error_reason,
     exception_detail,
     garbage_error,
@@ -35,7 +39,7 @@ class PollContext:
     Built fresh for every poll; nothing here outlives it.
     """
 
-    __slots__ = ("_warnings", "source", "times")
+    __slots__ = ("_answered", "_failure", "_incomplete", "_warnings", "source", "times")
 
     def __init__(self, source: SourceName) -> None:
         """Start parsing a poll of ``source``."""
@@ -43,6 +47,9 @@ class PollContext:
         self.times = TimeCache()
         """RFC 3339 strings parsed so far in this poll."""
         self._warnings: dict[str, None] = {}
+        self._incomplete: dict[str, None] = {}
+        self._answered: set[str] = set()
+        self._failure: SourceError | None = None
 
     def warn(self, text: str) -> None:
         """Add a warning (once, however often it happens in the poll)."""
@@ -68,6 +75,41 @@ class PollContext:
             return read(response, *args)
         except MALFORMED as exc:
             raise garbage_error(exchange, exception_detail(exc)) from exc
+
+    def listing(self, exchange: Exchange, part: str, read: Callable[..., T], *args: Any) -> T | None:
+        """Read a page of a primary listing of ``part`` (``acme-bi``, ``acme-admin/US``): like
+        :meth:`primary`, but a failed or malformed page marks ``part`` incomplete with a warning
+        (``jobs.list failed for acme-bi: <reason>``) instead of failing the poll; :meth:`check` fails it
+        when no part answered.
+
+        Returns:
+            What ``read`` returned, or None when the page failed.
+        """
+        try:
+            found = self.primary(exchange, read, *args)
+        except SourceError as exc:
+            if self._failure is None:
+                self._failure = exc
+            if part not in self._incomplete:
+                self._incomplete[part] = None
+                self.warn(f"{call_name(exchange)} failed for {part}: {exc.reason}")
+            return None
+        self._answered.add(part)
+        return found
+
+    @property
+    def incomplete(self) -> tuple[str, ...]:
+        """The parts whose listing failed, in the order they failed."""
+        return tuple(self._incomplete)
+
+    def check(self) -> None:
+        """Fail the poll when parts were listed and every one failed.
+
+        Raises:
+            SourceError: The first failure's, when no part answered.
+        """
+        if self._failure is not None and not self._answered - set(self._incomplete):
+            raise self._failure
 
     def secondary(
         self, exchange: Exchange, what: str | Callable[[Exchange], str], read: Callable[..., T], *args: Any

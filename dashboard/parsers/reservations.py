@@ -1,10 +1,11 @@
 """BigQuery Reservation API (proto JSON) → :class:`Reservation`, :class:`Commitment`, :class:`Assignment`,
 and one poll of the reservations source → :class:`ReservationsData`.
 
-Per location of the admin project the poll lists reservations (primary: its failure fails the poll) and
-capacity commitments; per monitored project it searches assignments; then it reads slot usage from
-Monitoring. Commitments, assignments and slot usage are secondary: when one fails, the rest still shows,
-with a warning.
+Per location of the admin project the poll lists reservations (primary, per admin project and location: a
+failed listing marks that part incomplete, the poll fails only when none answered) and capacity
+commitments; per monitored project it searches assignments; then it reads slot usage from Monitoring.
+Commitments, assignments and slot usage are secondary: when one fails, the rest still shows, with a
+warning.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
     """Build the reservations source's data from every exchange of one poll.
 
     Raises:
-        SourceError: A ``ListReservations`` page failed or is garbage.
+        SourceError: No ``ListReservations`` answered (a page failed or is garbage in every location).
     """
     reservations: list[Reservation] = []
     commitments: list[Commitment] = []
@@ -132,7 +133,7 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
     for ex in exchanges:
         method = ex.method
         if method == fmt.RES_LIST_RESERVATIONS:
-            reservations.extend(ctx.primary(ex, reservations_from_list))
+            reservations.extend(ctx.listing(ex, _part(ex), reservations_from_list) or ())
         elif method == fmt.RES_LIST_COMMITMENTS:
             commitments.extend(ctx.secondary(ex, "commitments not shown", commitments_from_list) or ())
         elif method == fmt.RES_SEARCH_ALL_ASSIGNMENTS or method.endswith(
@@ -142,10 +143,21 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
             assignments.extend(found or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
             ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
+    ctx.check()
     return ReservationsData(
         reservations=tuple(reservations),
         commitments=tuple(commitments),
         assignments=tuple(assignments),
         slot_usage=collector.series(),
+        incomplete=ctx.incomplete,
         warnings=ctx.warnings,
     )
+
+
+def _part(exchange: Exchange) -> str:
+    """``acme-admin/US`` of a ``ListReservations`` of ``projects/acme-admin/locations/US``."""
+    parent = request_of(exchange).get("parent")
+    parts = parent.split("/") if isinstance(parent, str) else []
+    if len(parts) >= 4 and parts[0] == "projects" and parts[2] == "locations":
+        return f"{parts[1]}/{parts[3]}"
+    return str(parent or "?")

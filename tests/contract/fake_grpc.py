@@ -95,6 +95,8 @@ class Fault:
     """The page it hits (2: the first page is served, the second fails)."""
     seconds: float = 5.0
     """How long ``sleep`` sleeps (the server's stop wakes it)."""
+    where: str = ""
+    """Only requests whose proto JSON contains this text (``acme-etl``: one project's calls); empty: all."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ class FakeGrpcServer:
                 self._stopping.wait(self.latency)
             token = body.get("pageToken", "")
             page = 1 if not token else _page_of(token)
+            if fault is not None and fault.where and fault.where not in json.dumps(body):
+                fault = None
             if fault is not None and fault.page == page:
                 if fault.kind == "sleep":
                     remaining = context.time_remaining()

@@ -64,7 +64,8 @@ def test_a_failing_jobs_list_fails_the_poll_with_its_reason(fake: FakeRest, faul
     if fault == "page2":
         exchanges = backend.last_exchanges["jobs"]
         pages = [ex for ex in exchanges if ex.error is None and ex.params["stateFilter"] == "running"]
-        assert len(pages) == 1  # page 1 was read, then page 2 failed
+        # per project (both are read), page 1 was read, then page 2 failed
+        assert sorted(ex.path.split("/")[4] for ex in pages) == ["acme-analytics", "acme-etl"]
 
 
 def test_connection_refused(fake: FakeRest) -> None:

@@ -55,16 +55,25 @@ def jobs_poll(backend: LiveBackend) -> JobsData:
 def test_first_poll_lists_every_project_and_queries_the_history_of_each(fake: FakeRest) -> None:
     backend = LiveBackend(bq_config(fake.url), StepClock())
     data = jobs_poll(backend)
-    calls = [(r.method, r.path.removeprefix("/bigquery/v2/projects/")) for r in fake.log]
-    assert calls[0] == ("GET", "acme-analytics/jobs")
-    assert calls[1] == ("GET", "acme-analytics/jobs")
-    assert calls[2] == ("POST", "acme-analytics/queries")
-    etl = calls.index(("GET", "acme-etl/jobs"))
-    assert ("POST", "acme-etl/queries") in calls[etl:]  # every project's first window in the first poll
-    assert sum(method == "POST" for method, _ in calls) == 2
+    # projects are read side by side: each project's calls in order, the projects interleaved
+    for project in ("acme-analytics", "acme-etl"):
+        calls = [(r.method, r.path.split("/")[-1]) for r in fake.log if f"/projects/{project}/" in r.path]
+        calls = [call for call in calls if call[1] in ("jobs", "queries")]  # not the query's later pages
+        assert calls == [("GET", "jobs"), ("GET", "jobs"), ("POST", "queries")], project
+        listings = [r for r in fake.requests(f"/projects/{project}/jobs") if r.path.endswith("/jobs")]
+        # queued, then running: one state each (the client's state_filter takes one)
+        assert [r.multi["stateFilter"] for r in listings] == [["pending"], ["running"]]
+    assert sum(r.method == "POST" for r in fake.log) == 2  # every project's first window in the first poll
     listings = [r for r in fake.requests("/jobs") if r.path.endswith("/jobs")]
-    # queued, then running: one state each (the client's state_filter takes one)
-    assert [r.multi["stateFilter"] for r in listings] == [["pending"], ["running"]] * 2
+    assert len(listings) == 4
+    # the exchanges (what a recording holds) come project by project, in the configured order
+    paths = [ex.path for ex in backend.last_exchanges["jobs"] if ex.method == fmt.BQ_JOBS_LIST]
+    assert [p.split("/")[4] for p in paths if p] == [
+        "acme-analytics",
+        "acme-analytics",
+        "acme-etl",
+        "acme-etl",
+    ]
     for request in listings:
         assert request.params["allUsers"] == "True"
         assert request.params["projection"] == "full"
@@ -153,7 +162,11 @@ def test_history_is_staggered_and_incremental(fake: FakeRest) -> None:
 
     jobs_poll(backend)
     first = backend.last_exchanges["jobs"]
-    assert queried() == [("acme-analytics", T0 - timedelta(hours=6)), ("acme-etl", T0 - timedelta(hours=6))]
+    # both projects' first windows (side by side: in either order)
+    assert sorted(queried()) == [
+        ("acme-analytics", T0 - timedelta(hours=6)),
+        ("acme-etl", T0 - timedelta(hours=6)),
+    ]
     clock.at = T0 + timedelta(seconds=30)
     jobs_poll(backend)
     assert queried() == []  # the location had a billed query less than a minute ago

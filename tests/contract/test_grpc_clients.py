@@ -97,9 +97,17 @@ def test_the_retry_is_bounded_and_only_for_transient_codes() -> None:
     assert retry._timeout == 3.0
     assert retry._predicate(gexc.ServiceUnavailable("x"))
     assert retry._predicate(gexc.DeadlineExceeded("x"))
-    assert retry._predicate(gexc.ResourceExhausted("x"))
+    # a quota error is not retried within the call: the poll backs off
+    assert not retry._predicate(gexc.ResourceExhausted("x"))
     assert not retry._predicate(gexc.PermissionDenied("x"))
     assert not retry._predicate(gexc.InternalServerError("x"))
+    # three attempts at most: the third failure is not retried, and says so once it becomes an error
+    retry = CallPolicy(retry_deadline=3.0).retry()
+    assert retry._predicate(gexc.ServiceUnavailable("x"))
+    assert retry._predicate(gexc.ServiceUnavailable("x"))
+    last = gexc.ServiceUnavailable("down")
+    assert not retry._predicate(last)
+    assert error_of(last).message == "down (still failing after retries)"
 
 
 def test_monitoring_windows() -> None:

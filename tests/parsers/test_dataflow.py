@@ -125,10 +125,26 @@ def test_the_poll_lists_every_project() -> None:
     assert data.warnings == ()
 
 
-def test_an_unavailable_listing_fails_the_poll() -> None:
+def test_an_unavailable_listing_leaves_the_other_projects_jobs() -> None:
+    data = parse(
+        aggregated("acme-etl", jobs()),
+        aggregated(
+            "acme-analytics",
+            None,
+            error=grpc_error("UNAVAILABLE", "The service is currently unavailable."),
+        ),
+    )
+    assert len(data.jobs) == len(jobs())  # acme-etl's listing, whole
+    assert data.incomplete == ("acme-analytics",)
+    assert data.warnings == (
+        "AggregatedListJobs failed for acme-analytics: UNAVAILABLE: The service is currently unavailable. "
+        "(AggregatedListJobs, project acme-analytics)",
+    )
+
+
+def test_an_unavailable_listing_of_every_project_fails_the_poll() -> None:
     with pytest.raises(SourceError) as raised:
         parse(
-            aggregated("acme-etl", jobs()),
             aggregated(
                 "acme-analytics",
                 None,

@@ -185,12 +185,22 @@ def test_denied_clusters_fail_the_poll_naming_the_role() -> None:
     )
 
 
-def test_an_error_after_a_page_fails_the_poll() -> None:
+def test_an_error_in_one_region_keeps_the_other_regions_clusters() -> None:
+    data = parse(
+        list_clusters("acme-etl", "us-central1", [cluster()]),
+        list_clusters("acme-etl", "europe-west1", None, error=grpc_error("UNAVAILABLE", "try later")),
+    )
+    assert [(c.project, c.region) for c in data.clusters] == [("acme-etl", "us-central1")]
+    assert data.incomplete == ("acme-etl/europe-west1",)
+    assert data.warnings == (
+        "ListClusters failed for acme-etl/europe-west1: UNAVAILABLE: try later "
+        "(ListClusters, project acme-etl, europe-west1)",
+    )
+
+
+def test_an_error_in_every_region_fails_the_poll() -> None:
     with pytest.raises(SourceError, match="UNAVAILABLE: try later"):
-        parse(
-            list_clusters("acme-etl", "us-central1", [cluster()]),
-            list_clusters("acme-etl", "europe-west1", None, error=grpc_error("UNAVAILABLE", "try later")),
-        )
+        parse(list_clusters("acme-etl", "europe-west1", None, error=grpc_error("UNAVAILABLE", "try later")))
 
 
 def test_failed_metrics_leave_the_clusters_and_a_warning() -> None:

@@ -25,9 +25,11 @@ from dashboard.backends.gcp.bq_wire import (
     is_select,
     method_id,
 )
+from dashboard.backends.gcp.budget import PollBudget, bounded, was_skipped
+from dashboard.backends.gcp.threads import daemon_map
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
-from dashboard.recording.format import Exchange
+from dashboard.recording.format import Exchange, ExchangeError
 
 if TYPE_CHECKING:
     from google.cloud import bigquery
@@ -46,6 +48,8 @@ __all__ = [
     "method_id",
 ]
 
+PARALLEL = 4
+"""Projects read at once."""
 LIST_PAGE_SIZE = 50
 """Jobs per ``jobs.list`` page."""
 ACTIVE_STATES = ("pending", "running")
@@ -70,10 +74,13 @@ def make_client(ctx: FetchContext) -> bigquery.Client:
 
 
 def retry(ctx: FetchContext) -> Any:
-    """BigQuery's own retry (it reads error reasons), bounded by the configured deadline."""
+    """BigQuery's own retry (it reads error reasons), bounded by the configured deadline and to
+    :data:`~dashboard.backends.gcp.budget.MAX_ATTEMPTS` attempts, never on a quota error (a new one per
+    call: it counts)."""
     from google.cloud import bigquery
+    from google.cloud.bigquery.retry import _should_retry
 
-    return bigquery.DEFAULT_RETRY.with_timeout(ctx.deadline)
+    return bigquery.DEFAULT_RETRY.with_timeout(ctx.deadline).with_predicate(bounded(_should_retry))
 
 
 def schedule(ctx: FetchContext) -> HistorySchedule:
@@ -94,7 +101,11 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     """One poll of the jobs source: per project ``jobs.list`` (pending, then running; all users, all pages),
     then the history queries that are due for it (the first poll: every location of every project).
 
-    A failed ``jobs.list`` ends the poll there (the parser fails it; no billed query runs in vain).
+    Projects are read side by side (:data:`PARALLEL` at once); the exchanges come out project by project,
+    in the configured order. A project whose ``jobs.list`` failed runs no history query (no billed query
+    in vain; it is due again at the next poll), the other projects carry on. Once BigQuery answered a
+    call with a quota error, 503 or not in time, the poll's other calls are not made
+    (:class:`~dashboard.backends.gcp.budget.PollBudget`).
 
     Raises:
         SourceError: No credentials or no project to watch.
@@ -102,31 +113,49 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     poll = ctx.next_poll(SOURCE)
     client = ctx.bigquery()
     plan = schedule(ctx)
-    due = plan.due(ctx.projects, ctx.locations, t)
-    exchanges: list[Exchange] = []
+    projects = ctx.projects
+    due = plan.due(projects, ctx.locations, t)
+    budget = PollBudget()
+    ran: list[tuple[str, str]] = []
+
+    def read(project: str) -> list[Exchange]:
+        exchanges = list_active(ctx, client, project, poll, t, budget=budget)
+        if any(ex.error is not None for ex in exchanges):
+            return exchanges
+        for location in [loc for p, loc in due if p == project]:
+            queried = query_history(ctx, client, project, location, poll=poll, t=t, budget=budget)
+            if not any(was_skipped(ex) for ex in queried):  # sent (if failed, not retried before its turn)
+                ran.append((project, location))
+            exchanges.extend(queried)
+        return exchanges
+
     try:
-        for project in ctx.projects:
-            listed = list_active(ctx, client, project, poll, t)
-            exchanges.extend(listed)
-            if any(ex.error is not None for ex in listed):
-                break
-            for location in [loc for p, loc in due if p == project]:
-                due.remove((project, location))
-                exchanges.extend(query_history(ctx, client, project, location, poll=poll, t=t))
+        if len(projects) <= 1:
+            results = [read(project) for project in projects]
+        else:
+            workers = min(PARALLEL, len(projects))
+            results = daemon_map(read, list(projects), workers=workers, name="gcpdash-jobs")
     finally:
-        for project, location in due:  # not run: due again at the next poll
-            plan.release(project, location)
-    return exchanges
+        for project, location in due:
+            if (project, location) not in ran:  # not run: due again at the next poll
+                plan.release(project, location)
+    return [ex for exchanges in results for ex in exchanges]
 
 
 def list_active(
-    ctx: FetchContext, client: bigquery.Client, project: str, poll: int, t: datetime
+    ctx: FetchContext,
+    client: bigquery.Client,
+    project: str,
+    poll: int,
+    t: datetime,
+    *,
+    budget: PollBudget | None = None,
 ) -> list[Exchange]:
     """``jobs.list`` of every user's queued and running jobs in ``project`` (:data:`ACTIVE_STATES`), all
     pages; a failed listing ends it there."""
     exchanges: list[Exchange] = []
     for state in ACTIVE_STATES:
-        listed = list_state(ctx, client, project, state=state, poll=poll, t=t)
+        listed = list_state(ctx, client, project, state=state, poll=poll, t=t, budget=budget)
         exchanges.extend(listed)
         if any(ex.error is not None for ex in listed):
             break
@@ -134,9 +163,22 @@ def list_active(
 
 
 def list_state(
-    ctx: FetchContext, client: bigquery.Client, project: str, *, state: str, poll: int, t: datetime
+    ctx: FetchContext,
+    client: bigquery.Client,
+    project: str,
+    *,
+    state: str,
+    poll: int,
+    t: datetime,
+    budget: PollBudget | None = None,
 ) -> list[Exchange]:
     """``jobs.list`` of every user's jobs in ``state`` (``stateFilter``) in ``project``, all pages."""
+    budget = budget or PollBudget()
+    path = f"/bigquery/v2/projects/{project}/jobs"
+    params = {"allUsers": "True", "stateFilter": state, "projection": "full"}
+    skipped = budget.skip(BUDGET_KEY)
+    if skipped is not None:
+        return [_skipped(poll, t, skipped, method=fmt.BQ_JOBS_LIST, path=path, params=params)]
     with Capture(poll, t) as capture:
         try:
             iterator = client.list_jobs(
@@ -152,11 +194,51 @@ def list_state(
         except Exception as exc:  # every failure becomes the call's error exchange
             last = capture.exchanges[-1].response if capture.exchanges else None
             token = last.get("nextPageToken") if last else None
-            params = {"allUsers": "True", "stateFilter": state, "projection": "full"}
             if isinstance(token, str):
                 params["pageToken"] = token
-            capture.failed(exc, fmt.BQ_JOBS_LIST, f"/bigquery/v2/projects/{project}/jobs", params)
+            capture.failed(exc, fmt.BQ_JOBS_LIST, path, params)
+    _spend(budget, capture.exchanges)
     return capture.exchanges
+
+
+BUDGET_KEY = "bigquery"
+"""The service a poll's budget counts BigQuery's calls under."""
+
+
+def _spend(budget: PollBudget, exchanges: list[Exchange]) -> None:
+    for ex in exchanges:
+        if ex.error is not None:
+            budget.spend(
+                BUDGET_KEY,
+                method_id(ex.http_method or "GET", ex.path or "").removeprefix("bigquery."),
+                ex.error,
+            )
+
+
+def _skipped(
+    poll: int,
+    t: datetime,
+    error: ExchangeError,
+    *,
+    method: str,
+    path: str,
+    params: dict[str, str],
+    body: dict[str, Any] | None = None,
+) -> Exchange:
+    """The error exchange of a call not made: BigQuery failed earlier in this poll (``error`` says how)."""
+    return Exchange(
+        v=1,
+        poll=poll,
+        t=t,
+        source=SOURCE,
+        api="rest",
+        method=method,
+        request=body or {},
+        error=error,
+        http_method="POST" if method == fmt.BQ_JOBS_QUERY else "GET",
+        path=path,
+        params=params,
+    )
 
 
 def history_request(ctx: FetchContext, since: datetime, until: datetime) -> Any:
@@ -176,14 +258,27 @@ def history_request(ctx: FetchContext, since: datetime, until: datetime) -> Any:
 
 
 def query_history(
-    ctx: FetchContext, client: bigquery.Client, project: str, location: str, *, poll: int, t: datetime
+    ctx: FetchContext,
+    client: bigquery.Client,
+    project: str,
+    location: str,
+    *,
+    poll: int,
+    t: datetime,
+    budget: PollBudget | None = None,
 ) -> list[Exchange]:
     """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window, all pages;
     a complete read moves the window on."""
+    budget = budget or PollBudget()
     plan = schedule(ctx)
     since, until = plan.window(project, location, t)
     sql = jobs_history_sql(location)
     job_config = history_request(ctx, since, until)
+    skipped = budget.skip(BUDGET_KEY)
+    if skipped is not None:
+        body = {"labels": job_config.labels, "location": location}
+        path = f"/bigquery/v2/projects/{project}/queries"
+        return [_skipped(poll, t, skipped, method=fmt.BQ_JOBS_QUERY, path=path, params={}, body=body)]
     with Capture(poll, t) as capture:
         try:
             rows = client.query_and_wait(
@@ -203,6 +298,7 @@ def query_history(
             method = fmt.BQ_GET_QUERY_RESULTS if capture.exchanges else fmt.BQ_JOBS_QUERY
             path = f"/bigquery/v2/projects/{project}/queries"
             capture.failed(exc, method, path, {}, body={"labels": job_config.labels, "location": location})
+            _spend(budget, capture.exchanges)
             return capture.exchanges
     from dashboard.models import JobsData
     from dashboard.parsers import parse_poll

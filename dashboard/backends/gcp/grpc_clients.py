@@ -1,6 +1,7 @@
 """The gRPC clients of the live backend (Reservation, Dataproc, Dataflow, Monitoring) and how every call is
-made: an explicit timeout, a short bounded retry, every page read, each page or failure kept as an
-:class:`~dashboard.recording.format.Exchange` exactly as a recording holds it.
+made: an explicit timeout, a short bounded retry (:mod:`~dashboard.backends.gcp.budget`: per call and per
+poll), every page read, each page or failure kept as an :class:`~dashboard.recording.format.Exchange`
+exactly as a recording holds it.
 
 Imported only by the live backend: importing this module loads grpc and the Google clients.
 """
@@ -8,7 +9,6 @@ Imported only by the live backend: importing this module loads grpc and the Goog
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,21 +16,23 @@ from typing import Any, TypeVar
 
 os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: its C core logs to the terminal
 
-import grpc
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.protobuf.json_format import MessageToDict
 
+from dashboard.backends.gcp.budget import MAX_ATTEMPTS, PollBudget, bounded
 from dashboard.backends.gcp.endpoints import GrpcService, grpc_target
 from dashboard.backends.gcp.grpc_channels import make_client
+from dashboard.backends.gcp.grpc_errors import error_of
 from dashboard.backends.gcp.threads import daemon_map
 from dashboard.config import Config
 from dashboard.errors import UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange, ExchangeError
 
-RETRIED = (gexc.ServiceUnavailable, gexc.DeadlineExceeded, gexc.TooManyRequests)
-"""UNAVAILABLE, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED: retried within the policy's deadline."""
+RETRIED = (gexc.ServiceUnavailable, gexc.DeadlineExceeded)
+"""UNAVAILABLE and DEADLINE_EXCEEDED: retried, a few times within the policy's deadline (RESOURCE_EXHAUSTED
+is not: the poll backs off)."""
 
 UNREACHABLE = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED"})
 """Codes after which further calls to the same service in the same poll are not worth making."""
@@ -52,8 +54,8 @@ class CallPolicy:
     """How long one call may take.
 
     api_core gives each attempt what is left of ``timeout`` since the first (at least a second, else the
-    whole ``timeout`` again) and starts no new attempt after ``retry_deadline``: one call (one page)
-    takes at most about ``retry_deadline + timeout``.
+    whole ``timeout`` again) and starts no new attempt after ``retry_deadline`` nor after ``attempts``: one
+    call (one page) takes at most about ``retry_deadline + timeout``.
     """
 
     timeout: float = 15.0
@@ -62,11 +64,13 @@ class CallPolicy:
     """Seconds after which no further attempt starts."""
     initial_backoff: float = 0.25
     max_backoff: float = 4.0
+    attempts: int = MAX_ATTEMPTS
+    """Attempts of one call at most."""
 
     def retry(self) -> gretry.Retry:
-        """The bounded retry every call passes as ``retry=``."""
+        """The bounded retry every call passes as ``retry=`` (a new one per call: it counts attempts)."""
         return gretry.Retry(
-            predicate=gretry.if_exception_type(*RETRIED),
+            predicate=bounded(gretry.if_exception_type(*RETRIED), self.attempts),
             initial=self.initial_backoff,
             maximum=self.max_backoff,
             multiplier=2.0,
@@ -142,71 +146,29 @@ def to_json(message: Any) -> dict[str, Any]:
     return out
 
 
-def error_of(exc: BaseException) -> ExchangeError:
-    """What a failed call said, as an exchange's ``error``: the gRPC status name and the message.
-
-    ``RetryError`` (not a ``GoogleAPICallError``) carries the last attempt's error as its cause; a
-    response that could not be decoded is ``INTERNAL`` with a message that says so.
-    """
-    if isinstance(exc, gexc.RetryError):
-        cause = exc.cause
-        if cause is None or isinstance(cause, gexc.RetryError):
-            return ExchangeError(code="DEADLINE_EXCEEDED", message=str(exc.message))
-        inner = error_of(cause)
-        return ExchangeError(code=inner.code, message=f"{inner.message} (still failing after retries)")
-    if isinstance(exc, gexc.GoogleAPICallError):
-        status = exc.grpc_status_code
-        code = status.name if status is not None else _code_of_http(exc.code)
-        message = _connect_error(str(exc.message or ""))
-        if code == "INTERNAL" and "deserializ" in message.lower():
-            message = f"the response could not be decoded ({message})"
-        return ExchangeError(code=code, message=message)
-    if isinstance(exc, grpc.RpcError):
-        status_fn = getattr(exc, "code", None)
-        details_fn = getattr(exc, "details", None)
-        status = status_fn() if callable(status_fn) else None
-        details = details_fn() if callable(details_fn) else ""
-        return ExchangeError(code=getattr(status, "name", "UNKNOWN"), message=str(details or ""))
-    return ExchangeError(code="UNKNOWN", message=f"{type(exc).__name__}: {exc}")
-
-
-_CONNECT = re.compile(
-    r"failed to connect to all addresses.*?\b(?:ipv[46]|unix):(\S+?): (?:.*: )?([^:]+)$", re.DOTALL
-)
-
-
-def _connect_error(message: str) -> str:
-    """grpc's long "failed to connect to all addresses; last error: ..." as ``cannot connect to ADDRESS:
-    Connection refused``; any other message unchanged."""
-    found = _CONNECT.match(message.strip())
-    if found is None:
-        return message
-    return f"cannot connect to {found.group(1)}: {found.group(2).strip()}"
-
-
-def _code_of_http(code: int | None) -> str:
-    table = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
-    table |= {429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
-    return table.get(code or 0, "UNKNOWN")
-
-
 class PollLog:
     """The exchanges of one poll of one source, gathered call by call."""
 
     def __init__(
-        self, clients: GrpcClients, source: SourceName, t: datetime, number: int | None = None
+        self,
+        clients: GrpcClients,
+        source: SourceName,
+        t: datetime,
+        number: int | None = None,
+        budget: PollBudget | None = None,
     ) -> None:
         """Start a poll of ``source`` at ``t``; its ``number`` is by default the next of ``clients``'
-        counter."""
+        counter; its ``budget`` (the services that failed in this poll) is shared with its forks."""
         self.clients = clients
         self.source: SourceName = source
         self.t = t
         self.number = clients.next_poll(source) if number is None else number
+        self.budget = budget or PollBudget()
         self.exchanges: list[Exchange] = []
 
     def fork(self) -> PollLog:
         """An empty log of the same poll, for calls made in another thread; :meth:`join` it back."""
-        return PollLog(self.clients, self.source, self.t, self.number)
+        return PollLog(self.clients, self.source, self.t, self.number, self.budget)
 
     def join(self, other: PollLog) -> None:
         """Append ``other``'s exchanges (a fork of this poll) after this log's."""
@@ -257,9 +219,15 @@ class PollLog:
             max_pages: Read at most this many pages, the rest left unread without an error; default all.
 
         Returns:
-            None when every page was read; else the error, already recorded after the pages before it.
+            None when every page was read; else the error, already recorded after the pages before it (or,
+            when the service failed earlier in this poll, instead of making the call).
         """
         first = to_json(request)
+        service, name = method.rsplit("/", 1)[0].rsplit(".", 1)[0], method.rsplit("/", 1)[-1]
+        skipped = self.budget.skip(service)
+        if skipped is not None:
+            self.add(method, first, error=skipped)
+            return skipped
         page_request = first
         policy = self.clients.policy
         seen: set[str] = set()
@@ -280,6 +248,7 @@ class PollLog:
         except Exception as exc:  # every failure, garbage included, becomes this call's error exchange
             error = error_of(exc)
             self.add(method, page_request, error=error)
+            self.budget.spend(service, name, error)
             return error
         return None
 

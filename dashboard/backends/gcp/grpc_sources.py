@@ -2,9 +2,11 @@
 
 Each ``fetch_*`` makes one poll's calls and returns its exchanges, the same a recording holds
 (docs/recording.md, "What each source records per poll"); :func:`dashboard.parsers.parse_poll` turns them
-into data. Projects are read side by side. A failed primary listing ends the poll's project at once and
-skips the Monitoring reads: the poll fails with it, and later calls would only cost time. Only list and
-search calls are made.
+into data. Projects are read side by side. A failed primary listing marks its part (a project, a region, an
+admin project's location) and the other parts are still read; only when every primary listing failed are
+the Monitoring reads skipped (the poll fails, later calls would only cost time). A service that answered
+with a quota error, 503 or not in time is not asked again in the same poll (:class:`PollLog`'s budget).
+Only list and search calls are made.
 """
 
 from __future__ import annotations
@@ -38,16 +40,18 @@ def fetch_reservations(clients: GrpcClients, t: datetime) -> list[Exchange]:
 
     log = PollLog(clients, "reservations", t)
     client = clients.reservation
+    answered = False
     for admin in clients.admin_projects:
         for location in clients.locations:
             parent = f"projects/{admin}/locations/{location}"
             request = res.ListReservationsRequest(parent=parent)
-            if log.call(fmt.RES_LIST_RESERVATIONS, client.list_reservations, request) is not None:
-                return log.exchanges
+            if log.call(fmt.RES_LIST_RESERVATIONS, client.list_reservations, request) is None:
+                answered = True
             request = res.ListCapacityCommitmentsRequest(parent=parent)
             log.call(fmt.RES_LIST_COMMITMENTS, client.list_capacity_commitments, request)
             _search_assignments(log, parent)
-    read_metrics(log, clients.admin_projects, SLOT_METRICS)
+    if answered:
+        read_metrics(log, clients.admin_projects, SLOT_METRICS)
     return log.exchanges
 
 
@@ -68,26 +72,29 @@ def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
     """One poll of Dataproc, projects side by side.
 
     Per project and region, on the region's endpoint: ``ListClusters`` (primary, all pages); then, when
-    enabled, ``ListBatches`` and ``ListJobs`` (:func:`_list_jobs`); then, unless a listing failed, per
+    enabled, ``ListBatches`` and ``ListJobs`` (:func:`_list_jobs`); then, unless every listing failed, per
     project one ``ListTimeSeries`` per YARN metric.
     """
     log = PollLog(clients, "dataproc", t)
-    if not all(log.side_by_side(clients.projects, _list_project_clusters)):
+    if not any(log.side_by_side(clients.projects, _list_project_clusters)):
         return log.exchanges
     read_metrics(log, clients.projects, DATAPROC_METRICS)
     return log.exchanges
 
 
 def _list_project_clusters(log: PollLog, project: str) -> bool:
-    """One project's clusters in every region, then its Serverless batches; False when a cluster listing
-    failed (the poll fails: nothing more is asked in this project)."""
+    """One project's clusters in every region, then its Serverless batches and cluster jobs; False when
+    every cluster listing failed (nothing more is asked in this project)."""
     from google.cloud import dataproc_v1
 
     clients = log.clients
+    failed = 0
     for region in clients.regions:
         request = dataproc_v1.ListClustersRequest(project_id=project, region=region)
         if log.call(fmt.DATAPROC_LIST_CLUSTERS, clients.dataproc[region].list_clusters, request) is not None:
-            return False
+            failed += 1
+    if failed == len(clients.regions):
+        return False
     if clients.batches is not None:
         _list_batches(log, project, clients.batches)
     if clients.jobs is not None:
@@ -140,10 +147,10 @@ def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:
     """One poll of Dataflow, projects side by side.
 
     Per project: ``AggregatedListJobs`` with ``filter: ALL`` (every region at once, all pages); then, unless
-    a listing failed, one ``ListTimeSeries`` per Dataflow metric.
+    every listing failed, one ``ListTimeSeries`` per Dataflow metric.
     """
     log = PollLog(clients, "dataflow", t)
-    if not all(log.side_by_side(clients.projects, _list_project_jobs)):
+    if not any(log.side_by_side(clients.projects, _list_project_jobs)):
         return log.exchanges
     read_metrics(log, clients.projects, DATAFLOW_METRICS)
     return log.exchanges

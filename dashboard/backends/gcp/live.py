@@ -4,14 +4,21 @@ parsers a replay uses.
 ``poll(source)`` never raises: a failed read (403, 429, 5xx, a timeout, garbage, no credentials, an
 unexpected exception) is a :class:`~dashboard.backends.base.Poll` whose ``error`` says why. Clients are
 made on first use; a source whose live reader is missing from the build is only that source unavailable.
+
+A poll in which a service answered with a quota error, or that failed with 503 / UNAVAILABLE, backs its
+source off: the next poll waits a jittered, exponentially growing multiple of the interval
+(:func:`~dashboard.backends.gcp.budget.backoff`), and the poll's reason says how long.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.context import FetchContext
@@ -21,11 +28,12 @@ from dashboard.config import Config
 from dashboard.errors import GcpdashError, SourceError, UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange
-from dashboard.sources import live_off
+from dashboard.sources import live_off, span
 
 LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
 _AUTH_MODULES = (
+    "dashboard.backends.gcp.budget",
     "netrc",  # requests reads ~/.netrc on a request's first use
     "dashboard.parsers",
     "dashboard.backends.gcp.sources",
@@ -41,6 +49,7 @@ _AUTH_MODULES = (
 _GRPC_MODULES = (
     "grpc",
     "grpc._interceptor",
+    "dashboard.backends.gcp.grpc_errors",
     "dashboard.backends.gcp.grpc_clients",
     "dashboard.backends.gcp.grpc_sources",
     "dashboard.backends.gcp.grpc_monitoring",
@@ -85,6 +94,11 @@ class LiveBackend:
         self.ctx = FetchContext(config)
         self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in LIVE_SOURCES}
         self._last: dict[SourceName, datetime] = {}
+        self._wait: dict[SourceName, float] = {}
+        """Per source backing off, seconds its next poll waits after the last (instead of the interval)."""
+        self._streak: dict[SourceName, int] = {}
+        """Per source, how many polls in a row were throttled."""
+        self._rng = random.Random()
         self.last_exchanges: dict[SourceName, list[Exchange]] = {}
         """Per source, the exchanges of its latest poll (what ``--record`` writes)."""
         self.background = background
@@ -177,7 +191,8 @@ class LiveBackend:
 
     def _due(self, source: SourceName, t: datetime, *, force: bool) -> bool:
         last = self._last.get(source)
-        return force or last is None or (t - last).total_seconds() >= self.interval(source)
+        wait = max(self.interval(source), self._wait.get(source, 0.0))
+        return force or last is None or (t - last).total_seconds() >= wait
 
     def _read(self, source: SourceName, *, force: bool, early: bool = False) -> list[Poll]:
         """Read ``source`` in this thread, if due (or ``force``); with ``early``, its listing is delivered
@@ -187,6 +202,7 @@ class LiveBackend:
             if not self._due(source, t, force=force):
                 return []
             self._last[source] = t
+            exchanges: list[Exchange] = []
             try:
                 if early:
                     from dashboard.backends.gcp.listing import on_listing
@@ -198,15 +214,41 @@ class LiveBackend:
                 self.last_exchanges[source] = exchanges
                 from dashboard.parsers import parse_poll
 
-                data = parse_poll(source, exchanges)
+                poll = Poll(source=source, t=t, data=parse_poll(source, exchanges))
             except SourceError as exc:
-                return [Poll(source=source, t=t, error=exc.reason, error_code=exc.code)]
+                poll = Poll(source=source, t=t, error=exc.reason, error_code=exc.code)
             except GcpdashError as exc:
-                return [Poll(source=source, t=t, error=str(exc), error_code="CONFIG")]
+                poll = Poll(source=source, t=t, error=str(exc), error_code="CONFIG")
             except Exception as exc:  # a bug or an unforeseen failure: this source only, said plainly
                 reason = f"unexpected {type(exc).__name__}: {exc}"[:300]
-                return [Poll(source=source, t=t, error=reason, error_code="INTERNAL")]
-        return [Poll(source=source, t=t, data=data)]
+                poll = Poll(source=source, t=t, error=reason, error_code="INTERNAL")
+            return [self._back_off(poll, exchanges)]
+
+    def _back_off(self, poll: Poll, exchanges: list[Exchange]) -> Poll:
+        """Schedule ``poll``'s source: after a throttled poll (a quota error; or a failed poll with 503 /
+        UNAVAILABLE) the next waits :func:`~dashboard.backends.gcp.budget.backoff`, and the poll says so
+        (``polling backs off: next poll in 97s``); any other poll puts the source back on its interval."""
+        from dashboard.backends.gcp.budget import backoff, throttled
+
+        source = poll.source
+        if not throttled(exchanges, failed=poll.error is not None):
+            self._streak.pop(source, None)
+            self._wait.pop(source, None)
+            return poll
+        streak = self._streak.get(source, 0) + 1
+        self._streak[source] = streak
+        wait = backoff(self.interval(source), streak, self._rng)
+        self._wait[source] = wait
+        after = f"{round(wait)}s" if wait < 600 else span(wait)
+        note = f"polling backs off: next poll in {after}"
+        if poll.error is not None:
+            return msgspec.structs.replace(poll, error=_noted(poll.error, note))
+        if poll.data is not None:
+            warnings = tuple(_noted(w, note, append=False) for w in poll.data.warnings)
+            if warnings == poll.data.warnings:
+                warnings = (*warnings, note)
+            return msgspec.structs.replace(poll, data=msgspec.structs.replace(poll.data, warnings=warnings))
+        return poll
 
     def _deliver_listing(self, source: SourceName, t: datetime, listing: list[Exchange]) -> None:
         """Deliver a poll's listing as a Poll of its own, before its metrics (none if it cannot be parsed:
@@ -248,6 +290,13 @@ class LiveBackend:
             from dashboard.backends.gcp.billing import close
 
             close(self.ctx)
+
+
+def _noted(text: str, note: str, *, append: bool = True) -> str:
+    """``text`` with "polling backs off" made ``note``; else (``append``) with ``note`` after it."""
+    if "polling backs off" in text:
+        return text.replace("polling backs off", note, 1)
+    return f"{text}; {note}" if append else text
 
 
 def create(options: Mapping[str, object]) -> LiveBackend:
