@@ -13,6 +13,7 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.parsers import parse_poll
 from dashboard.recording import format as fmt
+from dashboard.recording.format import Exchange
 
 from .fake_grpc import (
     DEMO_PROJECTS,
@@ -123,7 +124,16 @@ def test_a_fault_on_the_listing_fails_the_poll_with_a_reason(
             assert failed[i].request.get("pageToken") == "page-2"
             assert failed[i - 1].method == PRIMARY[source]
             assert failed[i - 1].response is not None
-    assert parse_poll(source, recovered) == parse_poll(source, recorded)  # type: ignore[arg-type]
+    # the running totals' 24 h lookback belongs to a project's first Monitoring read: when the failed poll
+    # made it already, the recovered (second) poll asks only the last minutes, as any later poll does
+    looked_back = {e.request.get("name") for e in failed if _lookback(e)}
+    expected = [e for e in recorded if not (_lookback(e) and e.request.get("name") in looked_back)]
+    assert parse_poll(source, recovered) == parse_poll(source, expected)  # type: ignore[arg-type]
+
+
+def _lookback(exchange: Exchange) -> bool:
+    aggregation = exchange.request.get("aggregation") or {}
+    return exchange.method == fmt.MON_LIST_TIME_SERIES and aggregation.get("alignmentPeriod") == "86400s"
 
 
 @pytest.mark.parametrize("source", SOURCES)
