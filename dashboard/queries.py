@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 from dashboard.errors import UsageError
 
-_REGION = re.compile(r"^[a-z]+(?:-[a-z]+[0-9]*)?$")
-
 JOBS_HISTORY_COLUMNS = (
     "creation_time",
     "start_time",
@@ -53,11 +51,11 @@ who ran a job that has no ``user_email`` (a workforce or workload identity feder
 
 def region_qualifier(location: str) -> str:
     """``US`` → ``us``, ``europe-west4`` → ``europe-west4``, ``region-us`` → ``us`` (the qualifier as
-    people paste it from SQL); anything else is refused."""
-    region = location.strip().lower().removeprefix("region-")
-    if not _REGION.match(region):
-        raise UsageError(f"not a BigQuery location: {location!r} (expected e.g. US, EU, europe-west4)")
-    return region
+    people paste it from SQL), checked by :func:`dashboard.validate.location`: anything else is refused
+    before it is spliced into the SQL."""
+    from dashboard.validate import location as checked
+
+    return checked(location, where="BigQuery location")
 
 
 def jobs_history_sql(location: str) -> str:

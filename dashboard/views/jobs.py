@@ -85,7 +85,7 @@ def principal_label(principal: str | None) -> str | None:
     """A principal as a table cell shows it: a workforce or workload identity pool's subject first, its pool
     after (``ana@acme.example (acme-pool)``), since ``principal://iam.googleapis.com/locations/...`` cut
     to a column says nothing; any other principal (an email) as it is. The detail screen shows it whole."""
-    if not principal:
+    if not principal or not principal.startswith("principal://"):  # an email: most rows, every refresh
         return principal
     found = _POOL_PRINCIPAL.match(principal)
     return f"{found.group(2)} ({found.group(1)})" if found else principal

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.backends.gcp.once import open_live_session
-from dashboard.config import load_config
-
+from .live_app import latest, live_app
 from .serve import Servers
 
 pytestmark = pytest.mark.timeout(60)
@@ -23,19 +21,7 @@ def servers() -> Iterator[Servers]:
 
 
 async def test_the_app_runs_live(servers: Servers, tmp_path: Path) -> None:
-    from dashboard.app import DashboardApp, Session
-
-    path = tmp_path / "fake.toml"
-    path.write_text(servers.config(timeout=1.0, deadline=1.0), encoding="utf-8")
-    config = load_config(path, env={})
-    opened: list[Session] = []
-
-    def open_session() -> Session:
-        session = open_live_session(config)
-        opened.append(session)
-        return session
-
-    app = DashboardApp(open_session, poll_every=None, state_path=tmp_path / "state.json")
+    app, opened = live_app(servers, tmp_path, timeout=1.0, poll_every=None)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause(2)
         await pilot.press("r")
@@ -55,24 +41,13 @@ async def test_the_app_runs_live(servers: Servers, tmp_path: Path) -> None:
 async def test_the_apps_first_poll_reads_every_projects_history(tmp_path: Path) -> None:
     """Two job projects in US and europe-west4 (tests/contract/world.py): the app's first jobs poll queries
     the history of each project in each location, so the second project's finished jobs show at once."""
-    from dashboard.app import DashboardApp, Session
-
-    opened: list[Session] = []
     with Servers(world=True) as world:
-        path = tmp_path / "world.toml"
-        path.write_text(world.config(timeout=2.0, deadline=2.0), encoding="utf-8")
-        config = load_config(path, env={})
-
-        def open_session() -> Session:
-            session = open_live_session(config)
-            opened.append(session)
-            return session
-
-        app = DashboardApp(open_session, poll_every=0.2, state_path=tmp_path / "state.json")
+        app, opened = live_app(world, tmp_path, timeout=2.0, poll_every=0.2)
         async with app.run_test(size=(160, 50)) as pilot:
             for _ in range(100):
                 await pilot.pause(0.1)
-                if opened and opened[0].store.snapshot(opened[0].clock.now()).statuses["jobs"].state == "ok":
+                now = latest(opened)
+                if now is not None and now.statuses["jobs"].state == "ok":
                     break
         queried = {(r.path.split("/")[4], r.body["location"]) for r in world.rest.log if r.method == "POST"}
     assert queried == {(p, loc) for p in ("acme-etl", "acme-bi") for loc in ("US", "europe-west4")}

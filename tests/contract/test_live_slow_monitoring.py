@@ -16,6 +16,7 @@ import pytest
 
 from dashboard.models import DataflowData, ReservationsData
 
+from .live_app import latest, live_app
 from .serve import Servers
 
 pytestmark = pytest.mark.timeout(120)
@@ -128,30 +129,19 @@ def test_a_failing_monitoring_shows_in_the_narrow_text_report(tmp_path: Path) ->
 
 
 async def test_a_failing_monitoring_shows_in_the_apps_pane_heading(tmp_path: Path) -> None:
-    from dashboard.app import DashboardApp, Session
-    from dashboard.backends.gcp.once import open_live_session
-    from dashboard.config import load_config
+    from dashboard.app import DashboardApp
 
     def screen_text(app: DashboardApp) -> str:
         strips = app.screen._compositor.render_strips()
         return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
-    opened: list[Session] = []
     with Servers(monitoring="503") as servers:
-        path = tmp_path / "fake.toml"
-        path.write_text(servers.config(timeout=1.0, deadline=1.0), encoding="utf-8")
-        config = load_config(path, env={})
-
-        def open_session() -> Session:
-            session = open_live_session(config)
-            opened.append(session)
-            return session
-
-        app = DashboardApp(open_session, poll_every=0.2, state_path=tmp_path / "state.json")
+        app, opened = live_app(servers, tmp_path, timeout=1.0, poll_every=0.2)
         async with app.run_test(size=(120, 40)) as pilot:
             for _ in range(150):
                 await pilot.pause(0.1)
-                if opened and opened[0].store.snapshot(opened[0].clock.now()).statuses["dataflow"].metrics:
+                now = latest(opened)
+                if now is not None and now.statuses["dataflow"].metrics:
                     break
             await pilot.press("5")
             await pilot.pause(0.5)

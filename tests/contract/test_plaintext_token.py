@@ -60,7 +60,9 @@ def _authorized_user(tmp_path: Path) -> Path:
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("flag", ["--once", "--check"])
-@pytest.mark.parametrize("host", ["bigquery.example.test", "10.1.2.3", "[2001:db8::1]"])
+# never contacted (refused first; every request would go to the loopback proxy): a reserved name and the
+# documentation address ranges (RFC 2606, 5737, 3849)
+@pytest.mark.parametrize("host", ["bigquery.example.test", "192.0.2.10", "[2001:db8::1]"])
 def test_plain_http_to_another_host_is_refused_before_any_request(
     tmp_path: Path, proxy: tuple[str, list[dict[str, str]]], flag: str, host: str
 ) -> None:
@@ -93,4 +95,4 @@ def test_loopback_and_https_and_anonymous_are_accepted() -> None:
 
     for url in ("http://127.0.0.1:9050", "http://localhost:9050", "http://[::1]:9050", "https://bq.example"):
         assert validate.rest_endpoint(url, anonymous=False, where="x") == url
-    assert validate.rest_endpoint("http://emulator.internal:9050", anonymous=True, where="x")
+    assert validate.rest_endpoint("http://emulator.example.test:9050", anonymous=True, where="x")
