@@ -20,14 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import msgspec
-
-from dashboard.models import DataflowData, DataprocData, ReservationsData, SourceData, SourceName
+from dashboard.models import SourceData, SourceName
 from dashboard.parsers.billing import parse_billing
 from dashboard.parsers.dataflow import parse_dataflow
 from dashboard.parsers.dataproc import parse_dataproc
 from dashboard.parsers.jobs import parse_jobs
-from dashboard.parsers.monitoring import metrics_unavailable
 from dashboard.parsers.poll import PollContext
 from dashboard.parsers.reservations import parse_reservations
 from dashboard.recording.format import Exchange
@@ -68,9 +65,4 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
     parser = _PARSERS.get(source)
     if parser is None:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(_PARSERS)}")
-    data = parser(exchanges, PollContext(source))
-    if isinstance(data, ReservationsData | DataprocData | DataflowData):
-        missing = metrics_unavailable(exchanges)
-        if missing is not None:
-            data = msgspec.structs.replace(data, metrics_unavailable=missing)
-    return data
+    return parser(exchanges, PollContext(source))

@@ -15,7 +15,7 @@ from typing import Any
 
 from dashboard.models import DataflowData, DataflowJob
 from dashboard.parsers.common import TimeCache, items, obj, opt_int64, short_name, str_map
-from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
@@ -142,8 +142,12 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
                 names = ", ".join(str((f or _EMPTY).get("name", "?")) for f in failed if isinstance(f, dict))
                 ctx.warn(f"Dataflow could not list jobs in {names or 'some regions'}; jobs there are missing")
         elif method == fmt.MON_LIST_TIME_SERIES:
-            ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
+            collector.read(ctx, ex)
     ctx.check()
     return DataflowData(
-        jobs=tuple(jobs), series=collector.series(), incomplete=ctx.incomplete, warnings=ctx.warnings
+        jobs=tuple(jobs),
+        series=collector.series(),
+        incomplete=ctx.incomplete,
+        warnings=ctx.warnings,
+        metrics_unavailable=collector.unavailable(),
     )

@@ -28,7 +28,7 @@ from dashboard.parsers.common import (
     str_map,
 )
 from dashboard.parsers.dataproc_jobs import RECENT_JOBS, batch_kind, jobs_from_list
-from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
@@ -233,7 +233,7 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
             )
             jobs.extend(found_jobs or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
-            ctx.secondary(ex, warning_subject, collector.add_page, request)
+            collector.read(ctx, ex)
     ctx.check()
     return DataprocData(
         clusters=tuple(clusters),
@@ -242,6 +242,7 @@ def parse_dataproc(exchanges: Sequence[Exchange], ctx: PollContext) -> DataprocD
         series=collector.series(),
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
+        metrics_unavailable=collector.unavailable(),
     )
 
 

@@ -19,7 +19,7 @@ from dashboard.iam import MONITORING_VIEWER
 from dashboard.models import MetricSeries, Sample
 from dashboard.parsers.common import Garbage, TimeCache, metric_short
 from dashboard.parsers.faults import is_denied
-from dashboard.recording import format as fmt
+from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
 
 _METRIC_TYPE = re.compile(r'metric\.type\s*=\s*"([^"]+)"')
@@ -77,7 +77,7 @@ def warning_subject(exchange: Exchange) -> str:
 class SeriesCollector:
     """Gathers the series of every ``ListTimeSeries`` page of a poll, then builds them oldest first."""
 
-    __slots__ = ("_groups", "_metrics", "_points", "_units", "times")
+    __slots__ = ("_groups", "_metrics", "_points", "_reads", "_units", "times")
 
     def __init__(self, times: TimeCache) -> None:
         """Start empty; ``times`` is the poll's timestamp cache."""
@@ -86,6 +86,24 @@ class SeriesCollector:
         self._units: dict[SeriesKey, str] = {}
         self._metrics: dict[str, str] = {}
         self._groups: dict[str, tuple[str, str] | None] = {}
+        self._reads: dict[tuple[str, str], str | None] = {}
+        """Per read (project, filter): None once a page answered, else the code its failure last had."""
+
+    def read(self, ctx: PollContext, exchange: Exchange) -> None:
+        """Take one ``ListTimeSeries`` exchange of the poll: its page, or its failure as a warning (through
+        ``ctx``) and for :meth:`unavailable`."""
+        request = request_of(exchange)
+        ctx.secondary(exchange, warning_subject, self.add_page, request)
+        key = (str(request.get("name", "")), str(request.get("filter", "")))
+        code = (exchange.error.code or "error") if exchange.error is not None else None
+        if exchange.error is None and not isinstance(exchange.response, dict):
+            code = "garbage"
+        if code is not None or key not in self._reads:
+            self._reads[key] = code
+
+    def unavailable(self) -> str | None:
+        """:func:`metrics_unavailable` of the reads taken so far."""
+        return metrics_unavailable(self._reads)
 
     def add_page(self, response: dict[str, Any], request: dict[str, Any]) -> None:
         """Take one page.
@@ -222,26 +240,16 @@ _TRANSIENT = frozenset({"UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"
 """Failures the next poll may not meet: the summary says the metrics are asked for again."""
 
 
-def metrics_unavailable(exchanges: Iterable[Exchange]) -> str | None:
+def metrics_unavailable(reads: dict[tuple[str, str], str | None]) -> str | None:
     """One line saying why a poll's Monitoring metrics are missing, for the pane heading and the status
-    line (each failed read keeps its own warning too).
+    line (each failed read keeps its own warning too), from the poll's reads (project, filter: the code
+    of its failure, None when it answered), as :class:`SeriesCollector` keeps them.
 
     ``metrics unavailable: 503 from Monitoring (retrying)`` when every ``ListTimeSeries`` failed;
     ``metrics partly unavailable: ... on acme-etl (retrying)`` when some did, naming the projects whose
     reads failed; the most frequent failure is the one named. None when every read answered (or none was
     made).
     """
-    reads: dict[tuple[str, str], str | None] = {}
-    for ex in exchanges:
-        if ex.method != fmt.MON_LIST_TIME_SERIES:
-            continue
-        request = ex.request if isinstance(ex.request, dict) else {}
-        key = (str(request.get("name", "")), str(request.get("filter", "")))
-        code = (ex.error.code or "error") if ex.error is not None else None
-        if ex.error is None and not isinstance(ex.response, dict):
-            code = "garbage"
-        if code is not None or key not in reads:
-            reads[key] = code
     failed = [(name, code) for (name, _), code in reads.items() if code is not None]
     if not failed:
         return None

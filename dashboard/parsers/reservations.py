@@ -23,7 +23,7 @@ from dashboard.parsers.common import (
     opt_rfc3339,
     str_map,
 )
-from dashboard.parsers.monitoring import SeriesCollector, warning_subject
+from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
@@ -142,7 +142,7 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
             found = ctx.secondary(ex, "assignments not shown", assignments_from_search, searched_project(ex))
             assignments.extend(found or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
-            ctx.secondary(ex, warning_subject, collector.add_page, request_of(ex))
+            collector.read(ctx, ex)
     ctx.check()
     return ReservationsData(
         reservations=tuple(reservations),
@@ -151,6 +151,7 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
         slot_usage=collector.series(),
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
+        metrics_unavailable=collector.unavailable(),
     )
 
 
