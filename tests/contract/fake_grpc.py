@@ -3,8 +3,9 @@ contract tests.
 
 It serves the responses of a recording (keyed by method, the request without its page token and time
 interval, and the page token), records every request with its metadata, and injects faults per method:
-an error status, a handler that sleeps past the client's deadline, undecodable bytes, or an error on a
-later page. No generated stubs: proto-plus message classes (de)serialize themselves.
+an error status, a handler that sleeps past the client's deadline, undecodable bytes, an error on a
+later page, or any of these from the N-th call of the method on. No generated stubs: proto-plus message
+classes (de)serialize themselves.
 """
 
 from __future__ import annotations
@@ -91,12 +92,15 @@ class Fault:
     code: str = "UNAVAILABLE"
     """The status name, for ``abort``."""
     message: str = "injected fault"
-    page: int = 1
-    """The page it hits (2: the first page is served, the second fails)."""
+    page: int | None = 1
+    """The page it hits (2: the first page is served, the second fails); None: every page."""
     seconds: float = 5.0
     """How long ``sleep`` sleeps (the server's stop wakes it)."""
     where: str = ""
     """Only requests whose proto JSON contains this text (``acme-etl``: one project's calls); empty: all."""
+    after: int = 0
+    """Calls of the method served normally before the fault hits (1: it fails from the second call on,
+    whatever page or project that call asks for), counted from :meth:`FakeGrpcServer.fault`."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class FakeGrpcServer:
         as two pages, to exercise pagination."""
         self.received: list[Received] = []
         self.faults: dict[str, Fault] = {}
+        self._calls: dict[str, int] = {}
+        """Per faulted method, its calls since the fault was injected."""
         self.latency = 0.0
         """Seconds every answer waits, to stand in for a network's round trip."""
         self._served: dict[str, _Served] = {}
@@ -165,11 +171,13 @@ class FakeGrpcServer:
         """Inject ``fault`` on every call of ``method`` (an RPC path) until :meth:`clear_faults`."""
         with self._lock:
             self.faults[method] = fault
+            self._calls[method] = 0
 
     def clear_faults(self) -> None:
         """Serve normally again."""
         with self._lock:
             self.faults.clear()
+            self._calls.clear()
 
     def requests(self, method: str) -> list[dict[str, Any]]:
         """The requests received for ``method``, in order."""
@@ -213,6 +221,7 @@ class FakeGrpcServer:
                 self.received.append(Received(path, body, metadata))
                 SEEN_METHODS.add(path)
                 fault = self.faults.get(path)
+                calls = self._calls[path] = self._calls.get(path, 0) + 1
                 entry = self._served.get(request_key(path, body))
                 known = any(k.startswith(path + " ") for k in self._served)
             if self.latency:
@@ -221,7 +230,7 @@ class FakeGrpcServer:
             page = 1 if not token else _page_of(token)
             if fault is not None and fault.where and fault.where not in json.dumps(body):
                 fault = None
-            if fault is not None and fault.page == page:
+            if fault is not None and fault.page in (None, page) and calls > fault.after:
                 if fault.kind == "sleep":
                     remaining = context.time_remaining()
                     wait = fault.seconds if remaining is None else min(fault.seconds, remaining + 0.2)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,24 +25,12 @@ from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from .fake_jobs import FakeJobs, QueryError
+from .fake_rest_faults import FAULTS, Rule, error_body, make_rule
+from .fake_rest_faults import answer as fault_answer
+
+__all__ = ["FAULTS", "FakeRest", "Recorded", "Request", "bq_config", "load", "refused_url"]
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "jobs.jsonl"
-
-FAULTS = ("403", "rate", "404", "429", "500", "503", "slow", "garbage", "page2")
-"""``403`` accessDenied, ``rate`` 403 rateLimitExceeded, ``404`` notFound, ``429`` rateLimitExceeded,
-``500`` internalError, ``503`` backendError, ``slow`` (answers after :attr:`FakeRest.slow_seconds`),
-``garbage`` (200 with a body that is not JSON), ``page2`` (the second page fails with 403 accessDenied)."""
-
-_ERRORS = {
-    "403": (403, "accessDenied", "Access Denied: Project p: User does not have bigquery.jobs.listAll"),
-    "rate": (403, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user per method"),
-    "404": (404, "notFound", "Not found: Project p"),
-    "429": (429, "rateLimitExceeded", "Too many requests"),
-    "500": (500, "internalError", "An internal error occurred"),
-    "503": (503, "backendError", "The service is currently unavailable"),
-    "page2": (403, "accessDenied", "Access Denied on a later page"),
-}
-
 
 SEEN: set[tuple[str, str]] = set()
 """Every (HTTP method, path) any fake REST server received in this process: the read-only test checks them."""
@@ -105,8 +92,7 @@ class FakeRest:
     """The server: ``with FakeRest() as fake: fake.url``; ``fake.log`` holds every request.
 
     Attributes:
-        faults: Per call kind (``list``, ``query``, ``results``), the fault to inject (see :data:`FAULTS`).
-        fault_projects: When not empty, faults apply only to these projects.
+        rules: The injected faults (:meth:`inject`), the first that matches a call applies.
     """
 
     def __init__(
@@ -124,8 +110,10 @@ class FakeRest:
         self.computed: dict[str, dict[str, Any]] = {}
         """The responses of the queries evaluated on :attr:`world`, by job id."""
         self.slow_seconds = slow_seconds
-        self.faults: dict[str, str] = {}
-        self.fault_projects: set[str] = set()
+        self.rules: list[Rule] = []
+        self.result_rows: int | None = None
+        """Rows per page of a recorded query's results: a response with more is served as pages of this
+        many, the first by jobs.query, the others by getQueryResults (page tokens ``rows-N``)."""
         self.page_size: int | None = None
         """Jobs per jobs.list page, whatever the client asks (small: to exercise paging)."""
         self.log: list[Request] = []
@@ -161,20 +149,23 @@ class FakeRest:
         """Stop."""
         self.stop()
 
-    def inject(self, kind: str, fault: str, *projects: str) -> None:
-        """Make every ``kind`` call (``list``, ``query``, ``results``) fail with ``fault`` (optionally only
-        for ``projects``)."""
-        if fault not in FAULTS:
-            raise ValueError(f"unknown fault {fault!r}")
-        self.faults[kind] = fault
-        self.fault_projects.update(projects)
+    def inject(self, kind: str | tuple[str, ...], fault: str, *projects: str, after: int = 0) -> None:
+        """Make every ``kind`` call (``list``, ``query``, ``results``, ``get``, or several: one count) fail
+        with ``fault`` (see :data:`FAULTS`), optionally only in ``projects``, and only from call
+        ``after + 1`` on (1: the first call is served, every later one fails)."""
+        self.rules.append(make_rule(kind, fault, projects, after))
+
+    @property
+    def faults(self) -> dict[str, str]:
+        """Per call kind, the fault injected on it."""
+        return {kind: rule.fault for rule in self.rules for kind in sorted(rule.kinds)}
 
     def clear(self) -> None:
         """No faults, default paging, an empty log."""
         self.page_size = None
+        self.result_rows = None
         self.tables.clear()
-        self.faults.clear()
-        self.fault_projects.clear()
+        self.rules.clear()
         with self._lock:
             self.log.clear()
 
@@ -205,11 +196,11 @@ class FakeRest:
             kind = "get"
         else:
             return _error(404, "notFound", f"no such method {request.method} {request.path}")
-        fault = self.faults.get(kind)
-        if fault and (not self.fault_projects or project in self.fault_projects):
-            answer = self._fault(fault, request)
-            if answer is not None:
-                return answer
+        rule = next((r for r in self.rules if r.matches(kind, project)), None)
+        if rule is not None and rule.hits():
+            faulted = fault_answer(rule.fault, request.params.get("pageToken"), self.slow_seconds)
+            if faulted is not None:
+                return faulted
         if kind == "list":
             if self.world is not None:
                 listed = self.world.list_jobs(project, request.multi.get("stateFilter", []))
@@ -234,13 +225,15 @@ class FakeRest:
                 found = next((r for (_, lb), r in self.recorded.query.items() if lb == label), None)
             if found is None:
                 return _error(400, "invalidQuery", f"the fake has no query labelled {label!r}")
-            return 200, _json(found)
+            return 200, _json(self._rows_page(found, 0))
         query = self._query_of(tail[1])
         if query is None:
             return _error(404, "notFound", f"Not found: Job {project}:{tail[1]}")
         if kind == "get":
             return 200, _json(_job_resource(query))
         token = request.params.get("pageToken")
+        if token and token.startswith("rows-"):
+            return 200, _json(self._rows_page(query, int(token.removeprefix("rows-"))))
         if not token:  # the first page again, or (maxResults=0) only whether the job is complete
             first = {k: v for k, v in query.items() if k not in ("rows", "pageToken")}
             first["kind"] = "bigquery#getQueryResultsResponse"
@@ -278,16 +271,20 @@ class FakeRest:
                 return response
         return None
 
-    def _fault(self, fault: str, request: Request) -> tuple[int, bytes] | None:
-        if fault == "slow":
-            time.sleep(self.slow_seconds)
-            return None
-        if fault == "garbage":
-            return 200, b"<html>502 Bad Gateway</html>"
-        if fault == "page2" and "pageToken" not in request.params:
-            return None
-        status, reason, message = _ERRORS[fault]
-        return _error(status, reason, message)
+    def _rows_page(self, query: dict[str, Any], start: int) -> dict[str, Any]:
+        """The page of ``query``'s rows from ``start`` (:attr:`result_rows` of them; all when unset)."""
+        rows = query.get("rows") or []
+        size = self.result_rows
+        if size is None or len(rows) <= size:
+            return query
+        page = {k: v for k, v in query.items() if k != "rows" and (start == 0 or k != "schema")}
+        page["rows"] = rows[start : start + size]
+        page.pop("pageToken", None)
+        if start + size < len(rows):
+            page["pageToken"] = f"rows-{start + size}"
+        if start:
+            page["kind"] = "bigquery#getQueryResultsResponse"
+        return page
 
     def _list(self, project: str, request: Request) -> dict[str, Any]:
         """The recorded jobs of ``project`` in the states ``stateFilter`` asks for (every state without)."""
@@ -324,15 +321,7 @@ def _json(payload: Any) -> bytes:
 
 
 def _error(status: int, reason: str, message: str) -> tuple[int, bytes]:
-    body = {
-        "error": {
-            "code": status,
-            "message": message,
-            "errors": [{"message": message, "domain": "global", "reason": reason}],
-            "status": reason,
-        }
-    }
-    return status, _json(body)
+    return status, error_body(status, reason, message, reason)
 
 
 def _handler(fake: FakeRest) -> type[BaseHTTPRequestHandler]:
