@@ -225,15 +225,15 @@ class FakeRest:
                 found = next((r for (_, lb), r in self.recorded.query.items() if lb == label), None)
             if found is None:
                 return _error(400, "invalidQuery", f"the fake has no query labelled {label!r}")
-            return 200, _json(self._rows_page(found, 0))
+            return 200, _json(self._rows_page(found, 0, project))
         query = self._query_of(tail[1])
         if query is None:
             return _error(404, "notFound", f"Not found: Job {project}:{tail[1]}")
         if kind == "get":
-            return 200, _json(_job_resource(query))
+            return 200, _json(_job_resource(query, project))
         token = request.params.get("pageToken")
         if token and token.startswith("rows-"):
-            return 200, _json(self._rows_page(query, int(token.removeprefix("rows-"))))
+            return 200, _json(self._rows_page(query, int(token.removeprefix("rows-")), project))
         if not token:  # the first page again, or (maxResults=0) only whether the job is complete
             first = {k: v for k, v in query.items() if k not in ("rows", "pageToken")}
             first["kind"] = "bigquery#getQueryResultsResponse"
@@ -267,15 +267,17 @@ class FakeRest:
         if job_id in self.evaluated:
             return self.evaluated[job_id]
         for response in self.recorded.query.values():
-            if response.get("jobReference", {}).get("jobId") == job_id:
+            if job_id in (response.get("jobReference", {}).get("jobId"), response.get("queryId")):
                 return response
         return None
 
-    def _rows_page(self, query: dict[str, Any], start: int) -> dict[str, Any]:
-        """The page of ``query``'s rows from ``start`` (:attr:`result_rows` of them; all when unset)."""
+    def _rows_page(self, query: dict[str, Any], start: int, project: str) -> dict[str, Any]:
+        """The page of ``query``'s rows from ``start`` (:attr:`result_rows` of them; all when unset). A
+        job-less query (``queryId``, no ``jobReference``) whose rows do not fit gets a job, as BigQuery
+        creates one then."""
         rows = query.get("rows") or []
         size = self.result_rows
-        if size is None or len(rows) <= size:
+        if size is None or len(rows) <= size or "pageToken" in query:  # a recorded paging stays as it is
             return query
         page = {k: v for k, v in query.items() if k != "rows" and (start == 0 or k != "schema")}
         page["rows"] = rows[start : start + size]
@@ -284,6 +286,9 @@ class FakeRest:
             page["pageToken"] = f"rows-{start + size}"
         if start:
             page["kind"] = "bigquery#getQueryResultsResponse"
+        if "jobReference" not in page and "queryId" in page:
+            location = page.get("location")
+            page["jobReference"] = {"projectId": project, "jobId": page["queryId"], "location": location}
         return page
 
     def _list(self, project: str, request: Request) -> dict[str, Any]:
@@ -303,9 +308,13 @@ class FakeRest:
         return page
 
 
-def _job_resource(query: dict[str, Any]) -> dict[str, Any]:
-    """The jobs.get resource of a finished recorded query."""
-    ref = query["jobReference"]
+def _job_resource(query: dict[str, Any], project: str) -> dict[str, Any]:
+    """The jobs.get resource of a finished recorded query (a job-less one's job named by its queryId)."""
+    ref = query.get("jobReference") or {
+        "projectId": project,
+        "jobId": query.get("queryId"),
+        "location": query.get("location", "US"),
+    }
     return {
         "kind": "bigquery#job",
         "id": f"{ref['projectId']}:{ref.get('location', 'US')}.{ref['jobId']}",
@@ -327,6 +336,12 @@ def _error(status: int, reason: str, message: str) -> tuple[int, bytes]:
 def _handler(fake: FakeRest) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            """No Nagle delay: headers and body go out in two writes, which otherwise wait ~40 ms for the
+            client's delayed ACK on every request."""
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def _serve(self) -> None:
             url = urlsplit(self.path)
