@@ -67,7 +67,7 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
             month = _param(ex, "invoice_month") or month
             hourly_since = _timestamp(_param(ex, "hourly_since")) or hourly_since
             ctx.primary(ex, _read_page, result)
-        elif ex.method == fmt.BQ_GET_QUERY_RESULTS and asked:
+        elif asked and _later_page(ex):
             ctx.secondary(ex, "billing export incomplete, later rows missing", _read_page, result)
     rows = sorted(result.rows, key=lambda r: (r.start, r.hours, r.service))
     return BillingData(
@@ -79,6 +79,12 @@ def parse_billing(exchanges: Sequence[Exchange], ctx: PollContext) -> BillingDat
         budgets=tuple(budgets),
         exported=asked,
     )
+
+
+def _later_page(ex: Exchange) -> bool:
+    """A result page after the first, or a failed ``jobs.get``: the client asks for the job before it
+    reads the later pages, so the rows after the first page were not read."""
+    return ex.method == fmt.BQ_GET_QUERY_RESULTS or (ex.method == fmt.BQ_JOBS_GET and ex.error is not None)
 
 
 def _read_budgets(response: dict[str, Any], out: list[ApiBudget], ctx: PollContext) -> None:
