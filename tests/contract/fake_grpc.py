@@ -247,7 +247,7 @@ class FakeGrpcServer:
                 context.abort(grpc.StatusCode[entry.error.code], entry.error.message)
             if page > len(entry.pages):
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"unknown page token {token!r}")
-            return response_cls.from_json(json.dumps(entry.pages[page - 1]), ignore_unknown_fields=True)
+            return _encoded(path, response_cls, entry.pages[page - 1])
 
         return handle
 
@@ -260,6 +260,21 @@ def _lookback(path: str, body: dict[str, Any]) -> bool:
         return False
     period = str((body.get("aggregation") or {}).get("alignmentPeriod", "60s"))
     return period.endswith("s") and period[:-1].isdigit() and int(period[:-1]) > 60
+
+
+_ENCODED: dict[tuple[str, str], bytes] = {}
+"""Served pages already encoded, by method and JSON text: protobuf's JSON parser is slow, and fault
+matrices serve the same pages from many servers."""
+
+
+def _encoded(path: str, response_cls: Any, page: dict[str, Any]) -> bytes:
+    """``page`` (proto JSON) as ``response_cls``'s wire bytes."""
+    text = json.dumps(page)
+    found = _ENCODED.get((path, text))
+    if found is None:
+        message = response_cls.from_json(text, ignore_unknown_fields=True)
+        found = _ENCODED[(path, text)] = response_cls.serialize(message)
+    return found
 
 
 def _serializer(response_cls: Any) -> Callable[[Any], bytes]:
