@@ -152,7 +152,7 @@ def build(
         body=Text("FRESHNESS: data watermark age; $ SO FAR from Monitoring totals", style="dim"),
     )
 
-    panes["cost"] = PaneData(heading=Text(""), body=cost_view.render_estimate(cost))
+    panes["cost"] = PaneData(heading=Text(""), body=cost_view.render_estimate(cost, snapshot, now))
     panes["insights"] = PaneData(
         heading=insights_heading(insights, now),
         table=TableData(insights_view.COLUMNS, insights_view.rows(insights), {}, "insight"),

@@ -3,9 +3,10 @@
 A *primary* exchange (the listing a source cannot do without: jobs.list, ListReservations, ListClusters,
 AggregatedListJobs) is read per *part* (a project, an admin project's location, a project's region): one
 that failed or returned garbage marks its part incomplete with a warning (``jobs.list failed for acme-bi:
-...``) and the other parts' data stays; only when no part answered does the poll fail, with a
-:class:`~dashboard.errors.SourceError`. A *secondary* one (a Monitoring metric, the history query, the
-commitments) only adds a warning: the poll's data comes back without that part.
+...``) and the other parts' data stays, as do the pages of that part read before the failure; only when
+not one page answered does the poll fail, with a :class:`~dashboard.errors.SourceError`. A *secondary*
+one (a Monitoring metric, the history query, the commitments) only adds a warning: the poll's data comes
+back without that part.
 """
 
 from __future__ import annotations
@@ -103,12 +104,13 @@ class PollContext:
         return tuple(self._incomplete)
 
     def check(self) -> None:
-        """Fail the poll when parts were listed and every one failed.
+        """Fail the poll when parts were listed and not one page of any answered (a part whose first pages
+        answered before a later one failed keeps what they held: shown, and marked incomplete).
 
         Raises:
             SourceError: The first failure's, when no part answered.
         """
-        if self._failure is not None and not self._answered - set(self._incomplete):
+        if self._failure is not None and not self._answered:
             raise self._failure
 
     def secondary(

@@ -162,7 +162,7 @@ def render_markdown(
             empty="no Dataflow job",
         ),
         "",
-        *_cost(cost),
+        *_cost(cost, snapshot, now),
     ]
     return "\n".join(out) + "\n"
 
@@ -201,16 +201,18 @@ def _checks(cost: CostEstimate) -> list[str]:
     return [f"### {title}", "", *md_table(overview_view.CHECK_COLUMNS, rows), ""]
 
 
-def _cost(cost: CostEstimate) -> list[str]:
+def _cost(cost: CostEstimate, snapshot: Snapshot, now: datetime) -> list[str]:
+    detail = f"estimate: {cost_view.price_label(cost)} · window {cost_view.window_label(cost)}"
     out = [
-        *_section("Cost", f"estimate: {cost_view.price_label(cost)} · window {cost_view.window_label(cost)}"),
+        *_section("Cost", f"{detail}  {_badge(snapshot, 'billing', now)}"),
         md_escape(cost_view.summary_line(cost).plain),
         "",
     ]
     for part in cost_view.sections(cost):
         out += [f"### {md_escape(part.title)}", "", *md_table(part.columns, part.rows, empty=part.empty), ""]
     if cost.billing is None:
-        out += ["_No billed figures: set \\[billing\\] export\\_table to check the estimate._", ""]
+        billing = snapshot.statuses.get("billing")
+        out += [f"_{md_escape(cost_view.no_bill_line(billing).plain)}_", ""]
     return [*out, *(f"- {md_escape(note)}" for note in cost.notes)]
 
 

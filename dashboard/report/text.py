@@ -65,7 +65,7 @@ def renderables(
         reservations.render_section(slots, snapshot, now),
         dataproc.render_section(collect.dataproc_section(snapshot, now, prices), snapshot, now),
         dataflow.render_section(collect.dataflow_section(snapshot, now, prices), snapshot, now),
-        cost.render_estimate(estimated),
+        cost.render_estimate(estimated, snapshot, now),
         status.render(snapshot, now),
     ]
     return parts

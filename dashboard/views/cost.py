@@ -21,13 +21,15 @@ from rich.text import Text
 
 from dashboard.cost import CostEstimate, ServiceCost, estimate
 from dashboard.cost.billing import GROUP_TITLES, BillingSummary
-from dashboard.models import Snapshot
+from dashboard.models import Snapshot, SourceStatus
 from dashboard.pricing import PriceTable
 
 if TYPE_CHECKING:
     from dashboard.config import Config
 from dashboard.views import fmt
+from dashboard.views.collect import source_status
 from dashboard.views.columns import Column, Row, heading, table
+from dashboard.views.status import badge
 
 COLUMNS = (
     Column("SERVICE", "service", min_width=18),
@@ -348,22 +350,34 @@ def sections(cost: CostEstimate) -> list[CostTable]:
     return out
 
 
-def render_estimate(cost: CostEstimate) -> RenderableType:
-    """The pane from an estimate."""
+def no_bill_line(billing: SourceStatus | None) -> Text:
+    """Why there are no billed figures: the billing source off (not configured), failing or still read."""
+    if billing is None or billing.state == "off":
+        return Text("No billed figures: set [billing] export_table to check the estimate.", style="dim")
+    if billing.state == "loading":
+        return Text("No billed figures yet: the billing export is being read.", style="dim")
+    return Text("No billed figures: the billing export could not be read (the reason is above).", style="red")
+
+
+def render_estimate(
+    cost: CostEstimate, snapshot: Snapshot | None = None, now: datetime | None = None
+) -> RenderableType:
+    """The pane from an estimate; with ``snapshot`` and ``now``, its heading carries the billing source's
+    badge (its state, data age and reason)."""
     notes = Text()
     for note in cost.notes:
         notes.append(f"• {note}\n", style="dim")
-    parts: list[RenderableType] = [
-        heading("Cost", f"estimate: {price_label(cost)} · window {window_label(cost)}"),
-        summary_line(cost),
-    ]
+    top = heading("Cost", f"estimate: {price_label(cost)} · window {window_label(cost)}")
+    billing = None
+    if snapshot is not None and now is not None:
+        billing = source_status(snapshot, "billing")
+        top.append("  ")
+        top.append_text(badge(snapshot, "billing", now))
+    parts: list[RenderableType] = [top, summary_line(cost)]
     for part in sections(cost):
         parts += [Text(""), table(part.columns, part.rows, title=part.title)]
     if cost.billing is None:
-        parts += [
-            Text(""),
-            Text("No billed figures: set [billing] export_table to check the estimate.", style="dim"),
-        ]
+        parts += [Text(""), no_bill_line(billing)]
     return Group(*parts, Text(""), notes)
 
 
@@ -371,4 +385,4 @@ def render(
     snapshot: Snapshot, now: datetime, *, prices: PriceTable | None = None, config: Config | None = None
 ) -> RenderableType:
     """The cost pane."""
-    return render_estimate(estimate(snapshot, prices, config=config))
+    return render_estimate(estimate(snapshot, prices, config=config), snapshot, now)

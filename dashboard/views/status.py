@@ -78,7 +78,8 @@ def render(snapshot: Snapshot, now: datetime) -> RenderableType:
 def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
     """A pane's data line: ``ok · data 25s old`` or ``STALE · data 6m old · 503: …`` (the reason in red),
     then why its metrics are missing, if they are (``metrics unavailable: 503 from Monitoring (retrying)``,
-    in yellow)."""
+    in yellow), or else its first warning (``ListReservations failed for acme-admin/US: … (+2 more)``: a
+    part of its data was not read)."""
     status = source_status(snapshot, source)
     look = state_look(status)
     text = Text(look.label, style=look.style)
@@ -92,6 +93,11 @@ def badge(snapshot: Snapshot, source: str, now: datetime) -> Text:
     if status.metrics and status.state != "off":
         text.append(" · ")
         text.append_text(cell(fmt.one_line(status.metrics, 200), style="yellow"))
+    elif status.warnings and not status.reason:
+        text.append(" · ")
+        text.append_text(cell(fmt.one_line(status.warnings[0], 200), style="yellow"))
+        if len(status.warnings) > 1:
+            text.append(f" (+{len(status.warnings) - 1} more)", style="yellow")
     return text
 
 

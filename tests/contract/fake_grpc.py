@@ -125,9 +125,11 @@ SEEN_METHODS: set[str] = set()
 class FakeGrpcServer:
     """A gRPC server on ``127.0.0.1:0`` answering with recorded responses; use as a context manager."""
 
-    def __init__(self, exchanges: Iterable[Exchange] = (), *, split_pages: bool = False) -> None:
-        """Serve ``exchanges`` (one poll's, typically); ``split_pages`` serves each one-page list response
-        as two pages, to exercise pagination."""
+    def __init__(
+        self, exchanges: Iterable[Exchange] = (), *, split_pages: bool = False, port: int = 0
+    ) -> None:
+        """Serve ``exchanges`` (one poll's, typically) on ``127.0.0.1:port`` (0: any free port);
+        ``split_pages`` serves each one-page list response as two pages, to exercise pagination."""
         self.received: list[Received] = []
         self.faults: dict[str, Fault] = {}
         self._calls: dict[str, int] = {}
@@ -139,7 +141,7 @@ class FakeGrpcServer:
         self._lock = threading.Lock()
         self._classes = rpc_classes()
         self._server = grpc.server(ThreadPoolExecutor(max_workers=32))
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        self.port = self._server.add_insecure_port(f"127.0.0.1:{port}")
         self._register()
         self.serve(exchanges, split_pages=split_pages)
 

@@ -66,11 +66,17 @@ class Target:
     """For a target that only warns: the parts of its sources' data that it fills (may be partial)."""
     refused_affects: tuple[str, ...] = ()
     """The sources a closed endpoint fails, when more than ``affected`` (BigQuery serves billing too)."""
+    same_service: tuple[str, ...] = ()
+    """Parts filled by other calls to the target's service: after a quota error, 503 or timeout the poll
+    does not ask them (budget.PollBudget), and a warning must say so ("not asked: ...")."""
+    first_call_data: bool = True
+    """The target's first call holds data (a ``second`` cell must keep it); jobs.list's first call is one
+    project's pending jobs, none in the demo."""
 
 
 TARGETS: dict[str, Target] = {
     "jobs": Target("jobs", ("jobs",), True, "roles/bigquery.resourceViewer", rest=("list",),
-                   endpoint="bigquery", refused_affects=("jobs", "billing")),
+                   endpoint="bigquery", refused_affects=("jobs", "billing"), first_call_data=False),
     "jobs.history": Target("jobs", ("jobs",), False, "roles/bigquery.resourceViewer",
                            rest=("query", "results", "get"), projects=("acme-analytics", "acme-etl"),
                            parts=("jobs.jobs",)),
@@ -79,9 +85,11 @@ TARGETS: dict[str, Target] = {
     "dataproc.clusters": Target("dataproc", ("dataproc",), True, "roles/dataproc.viewer",
                                 grpc=fmt.DATAPROC_LIST_CLUSTERS, endpoint="dataproc"),
     "dataproc.jobs": Target("dataproc", ("dataproc",), False, "roles/dataproc.viewer",
-                            grpc=fmt.DATAPROC_LIST_JOBS, parts=("dataproc.jobs",)),
+                            grpc=fmt.DATAPROC_LIST_JOBS, parts=("dataproc.jobs",),
+                            same_service=("dataproc.batches",)),
     "dataproc.batches": Target("dataproc", ("dataproc",), False, "roles/dataproc.viewer",
-                               grpc=fmt.DATAPROC_LIST_BATCHES, parts=("dataproc.batches",)),
+                               grpc=fmt.DATAPROC_LIST_BATCHES, parts=("dataproc.batches",),
+                               same_service=("dataproc.jobs",)),
     "dataflow": Target("dataflow", ("dataflow",), True, "roles/dataflow.viewer",
                        grpc=fmt.DATAFLOW_AGGREGATED_LIST_JOBS, endpoint="dataflow"),
     "monitoring": Target("reservations", ("reservations", "dataproc", "dataflow"), False,
@@ -189,6 +197,8 @@ class Fakes:
         self.endpoints: dict[str, str] = {"bigquery": self.rest.url}
         for name in ("reservation", "dataproc", "dataflow", "monitoring", "budgets"):
             self.endpoints[name] = self.grpc.address
+        self._refused: str | None = None
+        self._late: list[FakeRest | FakeGrpcServer] = []
 
     def __enter__(self) -> Fakes:
         self.rest.start()
@@ -198,6 +208,8 @@ class Fakes:
     def __exit__(self, *exc: object) -> None:
         self.rest.stop()
         self.grpc.stop()
+        for late in self._late:
+            late.stop()
 
     def inject(self, target: Target, fault: str) -> None:
         """Make ``fault`` happen to ``target``'s calls."""
@@ -205,6 +217,7 @@ class Fakes:
             assert target.endpoint is not None
             closed = refused_url() if target.endpoint == "bigquery" else f"127.0.0.1:{closed_port()}"
             self.endpoints[target.endpoint] = closed
+            self._refused = target.endpoint
         elif target.grpc is not None:
             self.grpc.fault(target.grpc, GRPC_FAULTS[fault])
         else:
@@ -212,9 +225,19 @@ class Fakes:
             self.rest.inject(target.rest, REST_FAULTS[fault], *target.projects, after=after)
 
     def clear(self) -> None:
-        """No faults; every endpoint answers again."""
+        """No faults: the fakes answer every call again, and a refused endpoint now has a server behind it
+        (what a running session was configured with answers; a new config points at the first fakes)."""
         self.rest.rules.clear()
         self.grpc.clear_faults()
+        if self._refused is not None:
+            port = int(self.endpoints[self._refused].rsplit(":", 1)[1])
+            if self._refused == "bigquery":
+                rest = FakeRest(_recorded(), port=port)
+                rest.page_size, rest.result_rows = 2, 50
+                self._late.append(rest.start())
+            else:
+                self._late.append(FakeGrpcServer(_exchanges(), split_pages=True, port=port).start())
+            self._refused = None
         self.endpoints["bigquery"] = self.rest.url
         for name in ("reservation", "dataproc", "dataflow", "monitoring", "budgets"):
             self.endpoints[name] = self.grpc.address

@@ -145,6 +145,11 @@ class Runner:
         self.submit(target, fault, mode)
         return self._futures[(target, fault, mode)].result(timeout=120)
 
+    def wait(self) -> None:
+        """Until every cell started has finished."""
+        for future in list(self._futures.values()):
+            future.exception(timeout=600)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
