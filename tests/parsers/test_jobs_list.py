@@ -208,15 +208,18 @@ def test_403_on_jobs_list_names_the_role() -> None:
     assert raised.value.code == "403 accessDenied"
 
 
-def test_an_error_on_a_later_page_fails_the_poll() -> None:
-    with pytest.raises(SourceError) as raised:
-        parse(
-            jobs_list("acme-analytics", page_jobs()[2:3], next_page="t2"),
-            jobs_list("acme-analytics", page_jobs()[3:4], page_token="t2"),
-            jobs_list("acme-analytics", error=rest_error(503, "backendError", "Backend error. Retry.")),
-        )
-    assert raised.value.reason.startswith("503 backendError: Backend error. Retry.")
-    assert "jobs.list" in raised.value.reason
+def test_an_error_on_a_later_page_keeps_the_pages_read_and_says_so() -> None:
+    jobs = page_jobs()
+    data = parse(
+        jobs_list("acme-analytics", jobs[2:3], next_page="t2"),
+        jobs_list("acme-analytics", jobs[3:4], page_token="t2"),
+        jobs_list("acme-analytics", error=rest_error(503, "backendError", "Backend error. Retry.")),
+    )
+    # pages 1 and 2 held one job each; page 3 failed: both jobs shown, the project marked incomplete
+    assert [j.job_id for j in data.jobs] == [jobs[2]["jobReference"]["jobId"], jobs[3]["jobReference"]["jobId"]]
+    assert data.incomplete == ("acme-analytics",)
+    [warning] = data.warnings
+    assert warning.startswith("jobs.list failed for acme-analytics: 503 backendError: Backend error. Retry.")
 
 
 def test_rate_limits_say_polling_backs_off() -> None:
