@@ -77,7 +77,8 @@ def test_a_jobs_list_failing_on_page_2_keeps_page_1_and_says_so(fake: FakeRest) 
     assert isinstance(data, JobsData)
     # page 1 of each project: the fake's first two running jobs there
     read = {job["jobReference"]["jobId"] for ex in pages for job in ex.response["jobs"]}  # type: ignore[index]
-    assert {j.job_id for j in data.jobs} == read and len(read) == 4
+    assert {j.job_id for j in data.jobs} == read
+    assert len(read) == 4
     assert data.incomplete == ("acme-analytics", "acme-etl")
     code, reason = LIST_REASONS["page2"]
     assert all(any(f"jobs.list failed for {p}: {code}" in w for w in data.warnings) for p in data.incomplete)

@@ -216,7 +216,10 @@ def test_an_error_on_a_later_page_keeps_the_pages_read_and_says_so() -> None:
         jobs_list("acme-analytics", error=rest_error(503, "backendError", "Backend error. Retry.")),
     )
     # pages 1 and 2 held one job each; page 3 failed: both jobs shown, the project marked incomplete
-    assert [j.job_id for j in data.jobs] == [jobs[2]["jobReference"]["jobId"], jobs[3]["jobReference"]["jobId"]]
+    assert [j.job_id for j in data.jobs] == [
+        jobs[2]["jobReference"]["jobId"],
+        jobs[3]["jobReference"]["jobId"],
+    ]
     assert data.incomplete == ("acme-analytics",)
     [warning] = data.warnings
     assert warning.startswith("jobs.list failed for acme-analytics: 503 backendError: Backend error. Retry.")
