@@ -44,7 +44,7 @@ def grpc_cycle(*, warm: bool = True, latency: float = 0.0) -> dict[str, tuple[in
                 fake.serve(poll.exchanges)
                 fake.received.clear()
                 start = time.perf_counter()
-                parse_poll(source, fetch(clients, poll.t))  # type: ignore[arg-type]
+                parse_poll(source, fetch(clients, poll.t))
                 out[source] = (len(fake.received), time.perf_counter() - start)
         finally:
             clients.close()

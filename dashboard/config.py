@@ -141,6 +141,19 @@ class AppConfig(Section, frozen=True):
     theme: str = "textual-dark"
 
 
+class SourceConfig(Section, frozen=True):
+    """``[sources.<name>]``: the settings of a source that is not built in (a plugin's)."""
+
+    interval: float | None = None
+    """Seconds between polls; default: the source's own (its spec's)."""
+    endpoint: str | None = None
+    """Its API endpoint, for emulators, private endpoints and tests (gRPC: plaintext only on loopback)."""
+    enabled: bool = True
+    """False: the source is shown as off and not read."""
+    settings: dict[str, str | int | float | bool | list[str]] = {}
+    """Anything else the source reads (its documentation says what)."""
+
+
 class Config(Section, frozen=True):
     """All of gcpdash's settings."""
 
@@ -157,6 +170,8 @@ class Config(Section, frozen=True):
     insights: InsightsConfig = InsightsConfig()
     alerts: AlertsConfig = AlertsConfig()
     app: AppConfig = AppConfig()
+    sources: dict[str, SourceConfig] = {}
+    """Per registered source that is not built in, its settings (``[sources.<name>]``)."""
     source: str | None = None
     """Where the file came from (None: no file)."""
 
@@ -249,11 +264,31 @@ def checked(config: Config, *, origin: str) -> Config:
             raise UsageError(f"{origin}: [gcp] {key} = {getattr(gcp, key)}: give a number more than 0")
     for name in IntervalsConfig.__struct_fields__:
         validate.seconds(getattr(config.intervals, name), where=f"{origin}: [intervals] {name}")
+    _check_sources(config, origin)
     validate.seconds(config.timeouts.call, where=f"{origin}: [timeouts] call", minimum=0.0)
     validate.seconds(
         config.timeouts.retry_deadline, where=f"{origin}: [timeouts] retry_deadline", allow_zero=True
     )
     return config
+
+
+def _check_sources(config: Config, origin: str) -> None:
+    """Every ``[sources.<name>]`` names a registered source that is not built in; its interval is finite
+    and positive."""
+    if not config.sources:
+        return
+    from dashboard import registry, validate
+
+    plugins = {spec.name for spec in registry.plugins()}
+    for name, settings in config.sources.items():
+        if name not in plugins:
+            known = ", ".join(sorted(plugins)) or "none is installed"
+            raise UsageError(
+                f"{origin}: [sources.{name}]: no such source plugin (registered plugins: {known}); the "
+                "built-in sources take [intervals] and [endpoints]"
+            )
+        if settings.interval is not None:
+            validate.seconds(settings.interval, where=f"{origin}: [sources.{name}] interval")
 
 
 def with_flags(

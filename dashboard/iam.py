@@ -131,8 +131,15 @@ SOURCE_ROLES: Final[MappingProxyType[SourceName, tuple[Grant, ...]]] = MappingPr
 
 
 def roles_for(source: SourceName) -> tuple[Grant, ...]:
-    """The roles ``source`` needs (empty for a source without an entry)."""
-    return SOURCE_ROLES.get(source, ())
+    """The roles ``source`` needs: a built-in's from :data:`SOURCE_ROLES`, another registered source's
+    from its spec's ``grants`` (empty for a source without either)."""
+    found = SOURCE_ROLES.get(source)
+    if found is not None:
+        return found
+    from dashboard import registry
+
+    spec = registry.spec(source)
+    return spec.grants if spec is not None else ()
 
 
 def grant_for(source: SourceName, method: str, message: str = "") -> Grant | None:

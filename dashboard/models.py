@@ -9,7 +9,7 @@ tomorrow is shown as it is instead of crashing the parser.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from dashboard.models_base import Model as Model
 from dashboard.models_billing import ApiBudget as ApiBudget
@@ -22,11 +22,13 @@ from dashboard.models_dataproc import Cluster as Cluster
 from dashboard.models_dataproc import DataprocJob as DataprocJob
 from dashboard.models_dataproc import NodeGroup as NodeGroup
 
-SourceName = Literal["jobs", "reservations", "dataproc", "dataflow", "billing"]
-"""The independent data sources. Each polls on its own interval and fails on its own. ``billing`` (the
-Cloud Billing export) is optional: it runs only when an export table is configured."""
+SourceName = str
+"""A registered source's name (:mod:`dashboard.registry`). Each polls on its own interval and fails on its
+own. ``billing`` (the Cloud Billing export) is optional: it runs only when an export table is configured."""
 
 SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
+"""The built-in sources (:data:`dashboard.registry.BUILT_IN`): the ones with a field of their own in
+:class:`Snapshot`; :func:`dashboard.registry.names` has every registered one."""
 
 SourceState = Literal["loading", "ok", "stale", "error", "off"]
 """``loading``: nothing read yet; ``ok``: the last poll succeeded; ``stale``: the last poll failed but older
@@ -352,3 +354,6 @@ class Snapshot(Model, frozen=True):
     billing: BillingData | None = None
     """The latest billing export result; None when no export is configured or none was read yet."""
     statuses: dict[str, SourceStatus] = {}
+    extra: dict[str, Any] = {}
+    """The data of every registered source that is not built in (a plugin's), by source name: its spec's
+    ``data`` type (:mod:`dashboard.registry`)."""

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from dashboard import registry
 from dashboard.backends.base import Backend
 from dashboard.clock import Clock, ReplayClock
-from dashboard.models import SOURCES, Snapshot, SourceName
+from dashboard.models import Snapshot, SourceName
 from dashboard.store import Store
 
 DEMO_START = timedelta(minutes=85)
@@ -56,7 +57,7 @@ REFRESH_EVERY = timedelta(seconds=5)
 def apply_due(session: Session) -> int:
     """Apply every poll that came due; how many there were."""
     applied = 0
-    for source in SOURCES:
+    for source in registry.names():
         for poll in session.backend.poll(source):
             session.store.apply(poll)
             applied += 1
@@ -94,7 +95,7 @@ def rebuild(session: Session, moment: datetime | None = None, window: timedelta 
         return
     reset()
     store = session.make_store(session.window)
-    for source in SOURCES:
+    for source in registry.names():
         for poll in catch_up(source):
             store.apply(poll)  # type: ignore[arg-type]
     session.store = store

@@ -100,8 +100,13 @@ class Store:
         self._mode: Literal["live", "demo", "replay"] = mode
         self._projects = tuple(projects)
         self._regions = tuple(regions)
-        self._intervals: dict[SourceName, float] = {**DEFAULT_INTERVALS, **(intervals or {})}
-        self._health: dict[SourceName, _Health] = {source: _Health() for source in SOURCES}
+        from dashboard import registry
+
+        self._plugins = {spec.name: spec for spec in registry.plugins()}
+        """The registered sources that are not built in, merged by :func:`dashboard.merge.merge`."""
+        defaults = {name: spec.interval for name, spec in self._plugins.items()}
+        self._intervals: dict[SourceName, float] = {**DEFAULT_INTERVALS, **defaults, **(intervals or {})}
+        self._health: dict[SourceName, _Health] = {source: _Health() for source in (*SOURCES, *self._plugins)}
         for source, reason in (off or {}).items():
             self._health[source].off = reason
         for source, notes_of in (notes or {}).items():
@@ -124,6 +129,7 @@ class Store:
         self._dataproc = DataprocData()
         self._dataflow = DataflowData()
         self._billing: BillingData | None = None
+        self._extra: dict[str, object] = {}
 
     @property
     def intervals(self) -> dict[SourceName, float]:
@@ -181,7 +187,8 @@ class Store:
             dataproc=self._dataproc,
             dataflow=self._dataflow,
             billing=self._billing,
-            statuses={source: self._status(source, now, fresh_since) for source in SOURCES},
+            statuses={source: self._status(source, now, fresh_since) for source in self._health},
+            extra=dict(self._extra),
         )
 
     # ------------------------------------------------------------ merging
@@ -215,6 +222,13 @@ class Store:
             self._dataflow = msgspec.structs.replace(data, jobs=flows, series=series)
         elif source == "billing" and isinstance(data, BillingData):
             self._billing = data  # each export query returns the whole month so far
+        elif source in self._plugins:
+            from dashboard.merge import merge
+
+            old_data = self._extra.get(source)
+            self._extra[source] = merge(
+                self._plugins[source], old_data, data, series_window=self._series_window
+            )
         else:
             raise TypeError(f"a {source} poll carries {type(data).__name__}")
 

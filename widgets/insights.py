@@ -147,7 +147,7 @@ class InsightsPane(TablePane):
             super().__init__()
             self.pane = pane
             self.insight = insight
-            self.pane_id = insights_view.PANE_OF_SOURCE.get(insight.source, "overview")
+            self.pane_id = insights_view.pane_of(insight.source)
             """The pane the resource is shown in."""
             self.key = insight.resource_key
             """The exact key of the resource's row there ("" when it has no row)."""

@@ -23,6 +23,7 @@ from dashboard.views import dataflow as dataflow_view
 from dashboard.views import dataproc as dataproc_view
 from dashboard.views import insights as insights_view
 from dashboard.views import overview as overview_view
+from dashboard.views import plugins as plugins_view
 from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import (
     dataflow_section,
@@ -153,6 +154,13 @@ def build(
     )
 
     panes["cost"] = PaneData(heading=Text(""), body=cost_view.render_estimate(cost, snapshot, now))
+    for spec in plugins_view.shown():
+        assert spec.pane is not None
+        plugin_rows = plugins_view.rows(spec, snapshot, now)
+        panes[spec.name] = PaneData(
+            heading=plugins_view.heading(spec, snapshot, now),
+            table=TableData(spec.pane.columns, plugin_rows, plugins_view.items(spec, plugin_rows), spec.name),
+        )
     panes["insights"] = PaneData(
         heading=insights_heading(insights, now),
         table=TableData(insights_view.COLUMNS, insights_view.rows(insights), {}, "insight"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from dashboard import registry
 from dashboard.cost import SERVICES, CostEstimate, series_index
 from dashboard.insights import Insight, counts
 from dashboard.models import Snapshot
@@ -66,6 +67,11 @@ def metric_names(rules: Iterable[str] | None = None) -> dict[str, str]:
     names = dict(STATIC)
     for service in SERVICES:
         names[service_metric(service)] = f"estimated {service} spend per hour now"
+    for spec in registry.plugins():
+        if spec.cost is not None:
+            names[service_metric(spec.name)] = f"estimated {spec.name} spend per hour now"
+        for key in spec.metrics(spec.data()) if spec.metrics is not None else ():
+            names[f"{spec.name}.{key}"] = f"{spec.title}: {key} (the {spec.name} source's own metric)"
     for rule_id in known_rules() if rules is None else rules:
         names[rule_metric(rule_id)] = f"findings of the insight rule {rule_id}"
     return names
@@ -116,6 +122,12 @@ def values(
     by_service = {s.service: s.burn_rate_usd_per_hour for s in cost.services}
     for service in SERVICES:
         out[service_metric(service)] = by_service.get(service, 0.0)
+    for spec in registry.plugins():
+        if spec.cost is not None:
+            out[service_metric(spec.name)] = by_service.get(spec.name, 0.0)
+        if spec.metrics is not None:
+            data = snapshot.extra.get(spec.name) or spec.data()
+            out.update((f"{spec.name}.{k}", v) for k, v in spec.metrics(data).items())
     per_rule: dict[str, int] = {}
     for insight in insights:
         per_rule[insight.rule] = per_rule.get(insight.rule, 0) + 1

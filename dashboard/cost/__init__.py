@@ -17,6 +17,7 @@ The entry point is :func:`estimate`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -190,6 +191,18 @@ def snapshot_budgets(snapshot: Snapshot) -> tuple[BudgetSpec, ...]:
     )
 
 
+def plugin_costs(snapshot: Snapshot, start: datetime, end: datetime) -> list[ServiceCost]:
+    """The cost line of every registered source that is not built in and bills (its spec's ``cost``), of
+    its data in ``snapshot`` (its empty data while none was read)."""
+    from dashboard import registry
+
+    return [
+        spec.cost(snapshot.extra.get(spec.name) or spec.data(), start, end)
+        for spec in registry.plugins()
+        if spec.cost is not None
+    ]
+
+
 def estimate(
     snapshot: Snapshot,
     prices: PriceTable | None = None,
@@ -227,7 +240,13 @@ def estimate(
     dataproc, notes = dataproc_cost(inputs, start, today)
     dataflow, dataflow_notes = dataflow_cost(inputs, start, today)
     notes += dataflow_notes
-    services = (on_demand_cost(inputs, start, today), editions_cost(inputs, start, today), dataproc, dataflow)
+    services = (
+        on_demand_cost(inputs, start, today),
+        editions_cost(inputs, start, today),
+        dataproc,
+        dataflow,
+        *plugin_costs(snapshot, start, end),
+    )
     used = {k: p.value for k, p in prices.prices.items() if p.overridden}
     version = prices.version + (" + overrides" if used else "")
     all_notes = [

@@ -13,8 +13,10 @@ import msgspec
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import CONFIDENCE_ORDER, Confidence, PriceTable
 
-ServiceName = Literal["bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"]
+ServiceName = str
+"""A priced service: one of :data:`SERVICES`, or a registered source's own (its spec's ``cost``)."""
 SERVICES: tuple[ServiceName, ...] = ("bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow")
+"""The built-in sources' services."""
 UtcTime = Annotated[datetime, msgspec.Meta(tz=True, description="RFC 3339 date-time, UTC")]
 
 SERVICE_TITLES: dict[str, str] = {

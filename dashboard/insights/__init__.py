@@ -129,6 +129,23 @@ def _load_rules() -> None:
         except ModuleNotFoundError as exc:  # a rule module not written yet
             if exc.name != f"dashboard.insights.{module}":
                 raise
+    from dashboard import registry
+
+    for spec in registry.plugins():
+        for fn in spec.rules:
+            rule_id = f"{spec.name}.{fn.__name__}"
+            if rule_id not in RULES:
+                rule(rule_id)(_plugin_rule(spec.name, spec.data, fn))
+
+
+def _plugin_rule(name: str, empty: Callable[[], Any], fn: Callable[[Any, Any], list[Insight]]) -> RuleFn:
+    """A registered source's rule (``fn(data, now)``) as a rule of the context."""
+
+    def run(context: Context) -> list[Insight]:
+        snapshot = context.snapshot
+        return fn(snapshot.extra.get(name) or empty(), snapshot.at)
+
+    return run
 
 
 def settings_from(

@@ -44,7 +44,8 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
     """One poll of one source → that source's data.
 
     Args:
-        source: ``jobs``, ``reservations``, ``dataproc``, ``dataflow`` or ``billing``.
+        source: ``jobs``, ``reservations``, ``dataproc``, ``dataflow``, ``billing`` or another registered
+            source (:mod:`dashboard.registry`: its spec's ``parse``).
         exchanges: Every exchange of the poll, in the order they happened (all pages, errors included).
             Exchanges of methods the source does not use are ignored.
 
@@ -60,9 +61,15 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
         SourceError: A primary listing (``jobs.list``, ``ListReservations``, ``ListClusters``,
             ``AggregatedListJobs``) failed, or a response is not the shape its API documents. The reason is
             short and actionable: a denied call names the IAM role it needs.
-        ValueError: ``source`` is not a source gcpdash knows.
+        ValueError: ``source`` is not a registered source.
     """
     parser = _PARSERS.get(source)
     if parser is None:
-        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(_PARSERS)}")
+        from dashboard import registry
+
+        spec = registry.spec(source)
+        if spec is None:
+            raise ValueError(f"unknown source {source!r}; expected one of {', '.join(registry.names())}")
+        data: SourceData = spec.load_parse()(exchanges, PollContext(source))
+        return data
     return parser(exchanges, PollContext(source))

@@ -26,8 +26,9 @@ from typing import Literal
 
 import msgspec
 
+from dashboard import registry
 from dashboard.errors import RecordingError
-from dashboard.models import SOURCES, SourceName
+from dashboard.models import SourceName
 from dashboard.recording.format import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -84,12 +85,12 @@ class Recording:
     def sources(self) -> tuple[SourceName, ...]:
         """The sources whose log holds at least one poll, in the canonical order (a missing or empty log
         reads as a source that was not recorded)."""
-        return tuple(s for s in SOURCES if self.polls.get(s))
+        return tuple(s for s in self.polls if self.polls[s])
 
     def source_warnings(self) -> dict[SourceName, tuple[str, ...]]:
         """:attr:`warnings` by the source whose log they are about."""
         found: dict[SourceName, tuple[str, ...]] = {}
-        for source in SOURCES:
+        for source in self.polls:
             mine = tuple(w for w in self.warnings if w.startswith(f"{source}.jsonl:"))
             if mine:
                 found[source] = mine
@@ -125,10 +126,16 @@ def read_recording(path: Path) -> Recording:
     manifest = read_manifest(path / MANIFEST)
     warnings: list[str] = []
     polls: dict[SourceName, list[RecordedPoll]] = {}
-    for source in SOURCES:
+    known = registry.names()
+    for source in known:
         log = path / f"{source}.jsonl"
         if log.is_file():
             polls[source] = _read_log(log, source, warnings)
+    for log in sorted(path.glob("*.jsonl")):
+        if log.stem not in known:
+            warnings.append(
+                f"{log.name}: not replayed: no source {log.stem!r} is registered (is its plugin installed?)"
+            )
     return Recording(manifest=manifest, path=path, polls=polls, warnings=warnings)
 
 

@@ -15,6 +15,7 @@ from typing import BinaryIO, Self
 
 import msgspec
 
+from dashboard import registry
 from dashboard.errors import RecordingError
 from dashboard.models import SOURCES
 from dashboard.recording.format import MANIFEST, Exchange, Manifest, encode_exchange
@@ -71,8 +72,9 @@ class RecordingWriter:
         Raises:
             ValueError: The source is not one gcpdash knows, or the writer is closed.
         """
-        if exchange.source not in SOURCES:
-            raise ValueError(f"unknown source {exchange.source!r}; expected one of {', '.join(SOURCES)}")
+        if exchange.source not in SOURCES and registry.spec(exchange.source) is None:
+            names = ", ".join(registry.names())
+            raise ValueError(f"unknown source {exchange.source!r}; expected one of {names}")
         line = encode_exchange(exchange)
         with self._lock:
             if self._closed:

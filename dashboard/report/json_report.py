@@ -131,9 +131,10 @@ def _escape_unsafe(match: re.Match[bytes]) -> bytes:
     return b"\\u%04x" % ord(match.group().decode("utf-8"))
 
 
-def encode(document: SnapshotDocument, *, indent: int = 2) -> bytes:
-    """The document as UTF-8 JSON, terminal-unsafe characters escaped as ``\\uXXXX``, newline-terminated."""
-    raw = msgspec.json.encode(document)
+def encode(document: SnapshotDocument, *, indent: int = 2, extra: dict[str, Any] | None = None) -> bytes:
+    """The document as UTF-8 JSON, terminal-unsafe characters escaped as ``\\uXXXX``, newline-terminated;
+    ``extra``'s keys after the document's own (plugins' sections)."""
+    raw = msgspec.json.encode({**msgspec.to_builtins(document), **extra} if extra else document)
     if indent:
         raw = msgspec.json.format(raw, indent=indent)
     return _TERMINAL_UNSAFE.sub(_escape_unsafe, raw) + b"\n"
@@ -151,7 +152,19 @@ def render_json(
     document = build_document(
         snapshot, prices=prices, recent_limit=recent_limit, config=config, assessment=assessment
     )
-    return encode(document)
+    return encode(document, extra=plugin_sections(snapshot))
+
+
+def plugin_sections(snapshot: Snapshot) -> dict[str, Any]:
+    """Per registered source that is not built in, its data (its spec's ``data`` type, as JSON), under the
+    source's name: the schema's ``additionalProperties`` (its status is in ``sources``)."""
+    from dashboard import registry
+
+    return {
+        spec.name: msgspec.to_builtins(snapshot.extra.get(spec.name) or spec.data())
+        for spec in registry.plugins()
+        if spec.name not in SnapshotDocument.__struct_fields__
+    }
 
 
 def json_schema() -> dict[str, Any]:

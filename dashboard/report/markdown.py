@@ -22,7 +22,7 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
-from dashboard.views import collect, fmt
+from dashboard.views import collect, fmt, plugins
 from dashboard.views import cost as cost_view
 from dashboard.views import dataflow as dataflow_view
 from dashboard.views import dataproc as dataproc_view
@@ -162,9 +162,24 @@ def render_markdown(
             empty="no Dataflow job",
         ),
         "",
+        *_plugins(snapshot, now),
         *_cost(cost, snapshot, now),
     ]
     return "\n".join(out) + "\n"
+
+
+def _plugins(snapshot: Snapshot, now: datetime) -> list[str]:
+    """A section per registered source that is not built in and has a pane."""
+    out: list[str] = []
+    for spec in plugins.shown():
+        assert spec.pane is not None
+        rows = plugins.rows(spec, snapshot, now)
+        out += [
+            *_section(spec.pane.title, _badge(snapshot, spec.name, now)),
+            *md_table(spec.pane.columns, rows, empty=spec.pane.empty),
+            "",
+        ]
+    return out
 
 
 def _dataproc(section: DataprocSection, now: datetime) -> list[str]:

@@ -14,7 +14,7 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
-from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
+from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, plugins, reservations, status
 from dashboard.views import insights as insights_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.fmt import visible
@@ -65,6 +65,7 @@ def renderables(
         reservations.render_section(slots, snapshot, now),
         dataproc.render_section(collect.dataproc_section(snapshot, now, prices), snapshot, now),
         dataflow.render_section(collect.dataflow_section(snapshot, now, prices), snapshot, now),
+        *plugins.sections(snapshot, now),
         cost.render_estimate(estimated, snapshot, now),
         status.render(snapshot, now),
     ]

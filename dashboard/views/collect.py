@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from dashboard import cost as costs
+from dashboard import registry
 from dashboard.models import (
-    SOURCES,
     DataflowJob,
     Job,
     MetricSeries,
@@ -60,7 +60,8 @@ def _seconds(a: datetime | None, b: datetime) -> float | None:
 
 def sources_section(snapshot: Snapshot, now: datetime) -> dict[str, SourceItem]:
     """Each source's state, data age and reason; every known source appears (``loading`` when unheard of)."""
-    names = [*SOURCES, *sorted(set(snapshot.statuses) - set(SOURCES))]
+    known = registry.names()
+    names = [*known, *sorted(set(snapshot.statuses) - set(known))]
     out: dict[str, SourceItem] = {}
     for name in names:
         status = snapshot.statuses.get(name)
@@ -80,7 +81,7 @@ def sources_section(snapshot: Snapshot, now: datetime) -> dict[str, SourceItem]:
 
 def source_status(snapshot: Snapshot, name: str) -> SourceStatus:
     """A source's status, ``loading`` when the snapshot has none."""
-    return snapshot.statuses.get(name) or SourceStatus(source=name)  # type: ignore[arg-type]
+    return snapshot.statuses.get(name) or SourceStatus(source=name)
 
 
 # ---------------------------------------------------------------- jobs
@@ -330,6 +331,6 @@ def overview_section(
         dataproc_clusters_idle=sum(yarn_apps(c, index) == 0 for c in running_clusters),
         dataflow_jobs_running=sum(j.state == "JOB_STATE_RUNNING" for j in flows),
         dataflow_jobs_failed=sum(j.state == "JOB_STATE_FAILED" for j in flows),
-        sources_ok=sum(source_status(snapshot, s).state == "ok" for s in SOURCES),
-        sources_total=len(SOURCES),
+        sources_ok=sum(source_status(snapshot, s).state == "ok" for s in registry.names()),
+        sources_total=len(registry.names()),
     )

@@ -42,6 +42,20 @@ WHERE: dict[SourceName, str] = {
 }
 """The short name of an insight's source, for the WHERE column."""
 
+
+def where_of(source: str) -> str:
+    """The WHERE of a registered source's insight: its title (its name when it has none)."""
+    from dashboard import registry
+
+    spec = registry.spec(source)
+    return spec.title if spec is not None else source
+
+
+def pane_of(source: str) -> str:
+    """The app pane an insight of ``source`` is shown in: a plugin's pane is its source's name."""
+    return PANE_OF_SOURCE.get(source, source)
+
+
 COLUMNS = (
     Column("SEVERITY", "severity"),
     Column("WHERE", "source", drop=1),
@@ -90,7 +104,7 @@ def insight_row(insight: Insight) -> Row:
         insight.key,
         [
             severity_text(insight.severity),
-            WHERE.get(insight.source, insight.source),
+            WHERE.get(insight.source) or where_of(insight.source),
             line(insight.resource, 200),
             fmt.rate(insight.usd_per_hour) if insight.usd_per_hour is not None else None,
             fmt.money(insight.usd_per_month) if insight.usd_per_month is not None else None,
@@ -144,7 +158,7 @@ def detail(insight: Insight) -> RenderableType:
         ("Resource  ", "dim"),
         fmt.visible(insight.resource),
         ("  in ", "dim"),
-        WHERE.get(insight.source, insight.source),
+        WHERE.get(insight.source) or where_of(insight.source),
         ("  rule ", "dim"),
         fmt.visible(insight.rule),
     )
@@ -177,7 +191,7 @@ def _block(insight: Insight) -> RenderableType:
     )
     where = Text.assemble(
         fmt.visible(insight.resource),
-        (f"  ({WHERE.get(insight.source, insight.source)}, {fmt.visible(insight.rule)})", "dim"),
+        (f"  ({WHERE.get(insight.source) or where_of(insight.source)}, {fmt.visible(insight.rule)})", "dim"),
         "  ",
         at_stake(insight),
     )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dashboard.config import Config
     from dashboard.insights import Insight
 from dashboard.views import cost as cost_view
-from dashboard.views import fmt, status
+from dashboard.views import fmt, plugins, status
 from dashboard.views import insights as insights_view
 from dashboard.views.collect import overview_section, sources_section
 from dashboard.views.columns import Column, Row, heading, table
@@ -200,7 +200,9 @@ def render_overview(
         Text(""),
         table(BURN_COLUMNS, burn_rows(overview), title="Burn rate per service (estimate)"),
         Text(""),
-        table(RUNNING_COLUMNS, running_rows(overview), title="Running"),
+        table(
+            RUNNING_COLUMNS, [*running_rows(overview), *plugins.running_rows(snapshot, now)], title="Running"
+        ),
         Text(""),
         table(
             status.COLUMNS,

@@ -332,7 +332,7 @@ def demo_polls(source: str) -> Iterator[RecordedPoll]:
 
         _DEMO["recording"] = read_recording(demo_path())
     recording: Recording = _DEMO["recording"]
-    yield from recording.polls[source]  # type: ignore[index]
+    yield from recording.polls[source]
 
 
 DEMO_PROJECTS = ("acme-analytics", "acme-etl")

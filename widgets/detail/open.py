@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.text import Text
 
+from dashboard import registry
+from dashboard.views import plugins
 from dashboard.views.items import (
     BatchItem,
     ClusterItem,
@@ -13,6 +16,7 @@ from dashboard.views.items import (
     JobItem,
     ReservationItem,
 )
+from dashboard.views.plugins import PluginItem
 from widgets.detail.content import cluster_detail, dataflow_detail, job_detail, reservation_detail
 from widgets.detail.dataproc import batch_detail, cluster_jobs, dataproc_job_detail
 from widgets.detail.screens import DetailScreen
@@ -34,6 +38,10 @@ def detail_body(item: Item, frame: Frame) -> RenderableType:
         return dataproc_job_detail(item, now)
     if isinstance(item, DataflowItem):
         return dataflow_detail(item, snapshot, now)
+    if isinstance(item, PluginItem):
+        spec = registry.spec(item.source)
+        body = None if spec is None else plugins.detail(spec, snapshot, item.key, now)
+        return body if body is not None else Text(f"{item.name}: no longer listed", style="dim")
     raise TypeError(f"no detail screen for {type(item).__name__}")
 
 
@@ -51,6 +59,8 @@ def detail_screen(
         name, copy_text = item.batch_id, item.state_message
     elif isinstance(item, DataprocJobItem):
         name, copy_text = item.job_id, item.details
+    elif isinstance(item, PluginItem):
+        name, copy_text = item.name, None
     else:
         raise TypeError(f"no detail screen for {type(item).__name__}")
     return DetailScreen(

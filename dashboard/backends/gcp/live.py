@@ -92,7 +92,12 @@ class LiveBackend:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.ctx = FetchContext(config)
-        self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in LIVE_SOURCES}
+        from dashboard import registry
+
+        self._plugins = {spec.name: spec for spec in registry.plugins()}
+        """The registered sources that are not built in, read by their spec's ``fetch``."""
+        known = (*LIVE_SOURCES, *self._plugins)
+        self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in known}
         self._last: dict[SourceName, datetime] = {}
         self._wait: dict[SourceName, float] = {}
         """Per source backing off, seconds its next poll waits after the last (instead of the interval)."""
@@ -116,7 +121,7 @@ class LiveBackend:
             return
         import importlib
 
-        wanted = (*_AUTH_MODULES, *(name for source in self.sources() for name in PRELOAD[source]))
+        wanted = (*_AUTH_MODULES, *(name for source in self.sources() for name in self._preload(source)))
         for name in dict.fromkeys(wanted):
             try:
                 importlib.import_module(name)
@@ -124,11 +129,20 @@ class LiveBackend:
                 continue
         self._preloaded = True
 
+    def _preload(self, source: SourceName) -> tuple[str, ...]:
+        """The modules ``source``'s worker thread imports: a plugin's spec names its ``packages`` and its
+        fetch's module."""
+        spec = self._plugins.get(source)
+        if spec is None:
+            return PRELOAD[source]
+        return (*_AUTH_MODULES, *spec.packages, spec.fetch.partition(":")[0])
+
     def sources(self) -> tuple[SourceName, ...]:
         """The sources read live: billing only when ``[billing]`` names an export table or a billing
-        account (:func:`~dashboard.sources.live_off`)."""
+        account, a plugin's unless ``[sources.<name>] enabled = false``
+        (:func:`~dashboard.sources.live_off`)."""
         off = live_off(self.config)
-        return tuple(source for source in LIVE_SOURCES if source not in off)
+        return tuple(source for source in self._locks if source not in off)
 
     def fetch(self, source: SourceName, t: datetime) -> list[Exchange]:
         """Read ``source`` once: its exchanges, as a recording holds them.
@@ -139,12 +153,19 @@ class LiveBackend:
         """
         if source not in self._locks:
             raise ValueError(f"unknown source {source!r}")
+        spec = self._plugins.get(source)
+        if spec is not None:
+            return spec.load_fetch()(self.ctx, t)
         from dashboard.backends.gcp.sources import fetcher
 
         return fetcher(source)(self.ctx, t)
 
     def interval(self, source: SourceName) -> float:
         """Seconds between two polls of ``source`` (``[intervals]``)."""
+        spec = self._plugins.get(source)
+        if spec is not None:
+            settings = self.config.sources.get(source)
+            return settings.interval if settings and settings.interval is not None else spec.interval
         return float(getattr(self.config.intervals, source, 60.0))
 
     def poll(self, source: SourceName, *, force: bool = False) -> list[Poll]:

@@ -17,7 +17,7 @@ from dashboard.backends.gcp.live import LiveBackend
 from dashboard.clock import Clock, SystemClock
 from dashboard.config import Config
 from dashboard.errors import GcpdashError, SourceError
-from dashboard.models import Snapshot, SourceName
+from dashboard.models import SOURCES, Snapshot, SourceName
 from dashboard.sources import live_off
 from dashboard.store import Store
 
@@ -48,11 +48,8 @@ def live_store(backend: LiveBackend, window: timedelta = timedelta(hours=24)) ->
         projects=projects,
         regions=tuple(config.gcp.regions),
         intervals={
-            "jobs": intervals.jobs,
-            "reservations": intervals.reservations,
-            "dataproc": intervals.dataproc,
-            "dataflow": intervals.dataflow,
-            "billing": intervals.billing,
+            **{name: getattr(intervals, name) for name in SOURCES},
+            **{name: backend.interval(name) for name in backend.sources() if name not in SOURCES},
         },
         off=live_off(config),
     )

@@ -67,3 +67,19 @@ def fetcher(source: str) -> Fetch:
         return exchanges
 
     return fetch
+
+
+def _grpc(name: str) -> Fetch:
+    def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
+        found = _grpc_attribute(name)
+        exchanges: list[Exchange] = found(ctx.grpc(), t)
+        return exchanges
+
+    fetch.__name__ = name
+    return fetch
+
+
+fetch_reservations = _grpc("fetch_reservations")
+fetch_dataproc = _grpc("fetch_dataproc")
+fetch_dataflow = _grpc("fetch_dataflow")
+"""The gRPC sources' fetches as :data:`Fetch` (their spec's ``fetch``)."""

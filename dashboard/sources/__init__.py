@@ -33,6 +33,9 @@ BILLING_OFF: Final = "not configured: set [billing] export_table (and billing_ac
 BILLING_NOT_RECORDED: Final = "not in this recording (it was made without [billing] export_table)"
 """Why the billing source is off in a replay of a recording without ``billing.jsonl``."""
 
+PLUGIN_OFF: Final = "switched off: [sources.{name}] enabled = false"
+"""Why a plugin's source is off live."""
+
 NOT_RECORDED: Final = "not in this recording: {source}.jsonl is missing or holds no poll"
 """Why a source other than billing is off in a replay."""
 
@@ -40,21 +43,26 @@ NOT_RECORDED: Final = "not in this recording: {source}.jsonl is missing or holds
 def live_off(config: Config) -> dict[SourceName, str]:
     """The sources a live run does not read at all, with why: billing without an export table or a
     billing account."""
+    off = {
+        name: PLUGIN_OFF.format(name=name)
+        for name, settings in config.sources.items()
+        if not settings.enabled
+    }
     billing = config.billing
-    if billing.export_table or billing.billing_account:
-        return {}
-    return {"billing": BILLING_OFF}
+    if not (billing.export_table or billing.billing_account):
+        off["billing"] = BILLING_OFF
+    return off
 
 
 def replay_off(recorded: Iterable[SourceName]) -> dict[SourceName, str]:
     """The sources a recording has no poll of (no log, or an empty one), with why: billing when the
     recording was made without an export table, any other source when its log is missing or empty."""
-    from dashboard.models import SOURCES
+    from dashboard import registry
 
     have = set(recorded)
     return {
         source: BILLING_NOT_RECORDED if source == "billing" else NOT_RECORDED.format(source=source)
-        for source in SOURCES
+        for source in registry.names()
         if source not in have
     }
 

@@ -1,0 +1,199 @@
+"""The sources gcpdash reads, each registered once, in the entry-point group ``gcpdash.sources``.
+
+A source is a package whose entry point names its :class:`SourceSpec`: its name and title, how often it is
+polled and how its polls merge, the API methods it may call (all read-only) and the IAM grants they need,
+the client packages its live fetch imports, and the functions that read it (``fetch``: the only code that
+imports its Google client, named as ``module:function`` so nothing imports it before the source runs
+live), parse it, show it (:class:`PaneSpec`), price it and judge it (insight rules). The five built-in
+sources register through the same group as a third party's (``pyproject.toml``), the way harlequin loads
+its own adapters; the shells (store, recording, live backend, panes, reports, cost, insights) loop over
+:func:`sources`.
+
+A plugin that fails to import, or whose entry point is not a :class:`SourceSpec`, is named in one line
+(:func:`problems`) and left out; the rest runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Literal
+
+from dashboard.iam import Grant
+
+__all__ = ["GROUP", "Grant", "PaneSpec", "SourceSpec", "names", "plugins", "problems", "registry", "sources"]
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from dashboard.cost.common import ServiceCost
+    from dashboard.insights import Insight
+    from dashboard.parsers.poll import PollContext
+    from dashboard.recording.format import Exchange
+    from dashboard.views.columns import Column, Row
+
+GROUP = "gcpdash.sources"
+"""The entry-point group every source registers in: ``name = "package.module:SPEC"``."""
+
+BUILT_IN = ("jobs", "reservations", "dataproc", "dataflow", "billing")
+"""The built-in sources, in the order they are shown; a plugin's come after, by name."""
+
+Merge = Literal["replace", "series", "incremental"]
+"""How a poll's data joins what the store holds: ``replace`` (a full listing), ``series`` (a full listing
+whose ``series`` of Monitoring points are merged with the ones kept), ``incremental`` (what changed)."""
+
+
+@dataclass(frozen=True)
+class PaneSpec:
+    """A source's pane in the app and its section in ``--once``'s reports: one table of its things."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Any, datetime], list[Row]]
+    """``rows(data, now)``: one keyed row per thing."""
+    item: Callable[[Any, str], Any] | None = None
+    """``item(data, key)``: the thing behind a row (for its detail screen); None: rows do not open."""
+    detail: Callable[[Any, datetime], RenderableType] | None = None
+    """``detail(item, now)``: the body of its detail screen."""
+    empty: str = "nothing"
+    """What the table says when there is no row."""
+    overview: Callable[[Any, datetime], tuple[int, str]] | None = None
+    """``overview(data, now)``: its line in the Overview's Running table (a count and a detail)."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Everything gcpdash needs to know of one source (see the module docstring)."""
+
+    name: str
+    """Its name: the recording's log (``<name>.jsonl``), the JSON document's key, ``--fail-on``'s
+    ``sources.<name>``; lower-case letters, digits and ``_``."""
+    title: str
+    interval: float
+    """Default seconds between polls, live (``[sources.<name>] interval`` overrides it)."""
+    data: type[Any]
+    """Its data's type (a frozen msgspec Struct with ``warnings`` and, optionally, ``incomplete`` and
+    ``series``); ``data()`` is the empty value."""
+    parse: str | Callable[[Sequence[Exchange], PollContext], Any]
+    """``parse(exchanges, ctx)``: one poll's exchanges → its data (shared by live and replay); or its
+    ``module:function``, imported when a poll is first parsed."""
+    fetch: str
+    """``module:function`` of its live fetch, ``fetch(ctx, t) -> list[Exchange]`` with ``ctx`` the live
+    backend's :class:`~dashboard.backends.gcp.context.FetchContext`."""
+    methods: tuple[str, ...]
+    """The API methods it may call, as recordings name them: list, get and search calls only."""
+    grants: tuple[Grant, ...] = ()
+    packages: tuple[str, ...] = ()
+    """The modules its live fetch imports (its Google client): imported before worker threads start."""
+    merge: Merge = "replace"
+    key: Callable[[Any], str] | None = None
+    """For an ``incremental`` source: an item's key (its data's ``items`` merge by it)."""
+    requires: tuple[str, ...] = ()
+    """Sources whose data it reads (a snapshot holds them; a replay without them shows them off)."""
+    pane: PaneSpec | None = None
+    cost: Callable[[Any, datetime, datetime], ServiceCost] | None = None
+    """``cost(data, window_start, now)``: its line in the cost estimate, if it bills."""
+    rules: tuple[Callable[[Any, datetime], list[Insight]], ...] = ()
+    """Its insight rules: ``rule(data, now) -> insights``."""
+    metrics: Callable[[Any], dict[str, float]] | None = None
+    """Its values for ``--fail-on`` (``<name>.<metric>``)."""
+    builtin: bool = False
+    """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Anything else a plugin keeps with its spec."""
+
+    def load_fetch(self) -> Callable[..., list[Exchange]]:
+        """Import and return the live fetch (``fetch``)."""
+        found: Callable[..., list[Exchange]] = _attribute(self.fetch)
+        return found
+
+    def load_parse(self) -> Callable[[Sequence[Exchange], PollContext], Any]:
+        """The parser (``parse``), imported if it is named by its path."""
+        if isinstance(self.parse, str):
+            found: Callable[[Sequence[Exchange], PollContext], Any] = _attribute(self.parse)
+            return found
+        return self.parse
+
+
+def _attribute(path: str) -> Any:
+    """``module:attribute``'s value."""
+    module, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+_lock = threading.RLock()
+_loaded: dict[str, dict[str, SourceSpec]] = {}
+"""The registry, under ``"sources"`` once loaded."""
+_problems: list[str] = []
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=GROUP), key=lambda ep: ep.name)
+
+
+def _load() -> dict[str, SourceSpec]:
+    found: dict[str, SourceSpec] = {}
+    problems: list[str] = []
+    for entry in _entry_points():
+        try:
+            spec = entry.load()
+        except Exception as exc:  # a broken plugin is named and left out; the rest runs
+            problems.append(
+                f"source plugin {entry.name!r} ({entry.value}) not loaded: {type(exc).__name__}: {exc}"
+            )
+            continue
+        if not isinstance(spec, SourceSpec):
+            problems.append(f"source plugin {entry.name!r} ({entry.value}) is not a SourceSpec")
+            continue
+        if spec.name != entry.name or spec.name in found:
+            problems.append(f"source plugin {entry.name!r} ({entry.value}) names itself {spec.name!r}")
+            continue
+        found[spec.name] = spec
+    order = [n for n in BUILT_IN if n in found] + sorted(n for n in found if n not in BUILT_IN)
+    _problems[:] = problems
+    return {name: found[name] for name in order}
+
+
+def registry() -> dict[str, SourceSpec]:
+    """Every registered source by name, built-ins first (loaded once, on first use)."""
+    with _lock:
+        found = _loaded.get("sources")
+        if found is None:
+            found = _loaded["sources"] = _load()
+        return found
+
+
+def sources() -> tuple[SourceSpec, ...]:
+    """Every registered source, in the order they are shown."""
+    return tuple(registry().values())
+
+
+def names() -> tuple[str, ...]:
+    """Every registered source's name, in the order they are shown."""
+    return tuple(registry())
+
+
+def plugins() -> tuple[SourceSpec, ...]:
+    """The registered sources that are not built in."""
+    return tuple(spec for spec in registry().values() if not spec.builtin)
+
+
+def spec(name: str) -> SourceSpec | None:
+    """The source called ``name``; None when none is registered."""
+    return registry().get(name)
+
+
+def problems() -> tuple[str, ...]:
+    """One line per plugin that could not be loaded."""
+    registry()
+    return tuple(_problems)
+
+
+def reset() -> None:
+    """Forget what was loaded: the next call reads the entry points again (after installing a plugin)."""
+    with _lock:
+        _loaded.clear()

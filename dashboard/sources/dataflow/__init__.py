@@ -1,0 +1,25 @@
+"""Dataflow jobs of every region, with their lag, throughput and resource totals from Monitoring.
+
+Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) like any source.
+"""
+
+from __future__ import annotations
+
+from dashboard.iam import roles_for
+from dashboard.models import DataflowData
+from dashboard.recording import format as fmt
+from dashboard.registry import SourceSpec
+
+SPEC = SourceSpec(
+    name="dataflow",
+    title="Dataflow",
+    interval=30.0,
+    data=DataflowData,
+    parse="dashboard.parsers.dataflow:parse_dataflow",
+    fetch="dashboard.backends.gcp.sources:fetch_dataflow",
+    methods=(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS, fmt.MON_LIST_TIME_SERIES),
+    grants=roles_for("dataflow"),
+    packages=("google.cloud.dataflow_v1beta3", "google.cloud.monitoring_v3"),
+    merge="series",
+    builtin=True,
+)

@@ -1,0 +1,30 @@
+"""BigQuery slot reservations, capacity commitments and assignments, with their slot usage from Monitoring.
+
+Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) like any source.
+"""
+
+from __future__ import annotations
+
+from dashboard.iam import roles_for
+from dashboard.models import ReservationsData
+from dashboard.recording import format as fmt
+from dashboard.registry import SourceSpec
+
+SPEC = SourceSpec(
+    name="reservations",
+    title="Slots & reservations",
+    interval=60.0,
+    data=ReservationsData,
+    parse="dashboard.parsers.reservations:parse_reservations",
+    fetch="dashboard.backends.gcp.sources:fetch_reservations",
+    methods=(
+        fmt.RES_LIST_RESERVATIONS,
+        fmt.RES_LIST_COMMITMENTS,
+        fmt.RES_SEARCH_ALL_ASSIGNMENTS,
+        fmt.MON_LIST_TIME_SERIES,
+    ),
+    grants=roles_for("reservations"),
+    packages=("google.cloud.bigquery_reservation_v1", "google.cloud.monitoring_v3"),
+    merge="series",
+    builtin=True,
+)
