@@ -266,6 +266,10 @@ def print_snapshot(
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed flags ask."""
     _check(args)
+    from dashboard import registry
+
+    for problem in registry.problems():  # a broken plugin: named, and the rest runs
+        print(f"gcpdash: warning: {_show(problem)}", file=sys.stderr)
     at = None if args.at is None else parse_time(args.at)
     if args.check:
         from dashboard.backends.gcp.check import run_check

@@ -92,7 +92,13 @@ def rows(data: QueuesData, now: datetime) -> list[Row]:
     return [
         Row.of(
             q.key,
-            [q.name, q.project, f"{q.backlog:,}", f"{q.oldest_unacked_s:.0f}s", f"{q.retained_bytes / 2**20:.1f} MiB"],
+            [
+                q.name,
+                q.project,
+                f"{q.backlog:,}",
+                f"{q.oldest_unacked_s:.0f}s",
+                f"{q.retained_bytes / 2**20:.1f} MiB",
+            ],
         )
         for q in sorted(data.items, key=lambda q: -q.backlog)
     ]
@@ -106,7 +112,9 @@ def detail(queue: Queue, now: datetime) -> RenderableType:
     return Group(
         Text(f"Queue {queue.name}", style="bold"),
         Text(f"project {queue.project}"),
-        Text(f"{queue.backlog:,} undelivered messages; oldest unacknowledged {queue.oldest_unacked_s:.0f}s old"),
+        Text(
+            f"{queue.backlog:,} undelivered messages; oldest unacknowledged {queue.oldest_unacked_s:.0f}s old"
+        ),
     )
 
 
@@ -162,7 +170,13 @@ SPEC = SourceSpec(
     packages=("urllib.request",),
     merge="replace",
     pane=PaneSpec(
-        title="Queues", columns=COLUMNS, rows=rows, item=item, detail=detail, empty="no queue", overview=overview
+        title="Queues",
+        columns=COLUMNS,
+        rows=rows,
+        item=item,
+        detail=detail,
+        empty="no queue",
+        overview=overview,
     ),
     cost=cost,
     rules=(behind,),

@@ -34,7 +34,7 @@ def fetch(ctx: Any, t: datetime) -> list[Exchange]:
                 with urllib.request.urlopen(url, timeout=ctx.timeout) as answer:  # noqa: S310 (configured)
                     body = json.loads(answer.read())
             except urllib.error.HTTPError as exc:
-                error = ExchangeError(code=f"{exc.code} {exc.reason}", message=str(exc), status=exc.code)
+                error = _error_of(exc)
                 out.append(Exchange(**base, **request, error=error, status=exc.code))
                 break
             except (OSError, ValueError) as exc:
@@ -47,3 +47,16 @@ def fetch(ctx: Any, t: datetime) -> list[Exchange]:
                 break
             params = {"pageToken": token}
     return out
+
+
+def _error_of(exc: urllib.error.HTTPError) -> ExchangeError:
+    """A failed call as gcpdash records REST errors: ``403 PERMISSION_DENIED`` (the HTTP status and the
+    error body's ``status``), the body's message."""
+    try:
+        body = json.loads(exc.read()).get("error", {})
+    except (OSError, ValueError, AttributeError):
+        body = {}
+    status = str(body.get("status") or exc.reason)
+    return ExchangeError(
+        code=f"{exc.code} {status}", message=str(body.get("message") or exc), status=exc.code
+    )
