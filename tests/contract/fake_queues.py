@@ -61,7 +61,7 @@ class FakeQueues:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 fake.requests.append(self.path)
                 url = urlsplit(self.path)
                 parts = url.path.strip("/").split("/")

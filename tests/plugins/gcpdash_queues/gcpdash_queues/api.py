@@ -31,7 +31,7 @@ def fetch(ctx: Any, t: datetime) -> list[Exchange]:
             base = {"v": 1, "poll": poll, "t": t, "source": "queues", "api": "rest", "method": LIST}
             request = {"http_method": "GET", "path": path, "params": dict(params)}
             try:
-                with urllib.request.urlopen(url, timeout=ctx.timeout) as answer:  # noqa: S310 (configured)
+                with urllib.request.urlopen(url, timeout=ctx.timeout) as answer:
                     body = json.loads(answer.read())
             except urllib.error.HTTPError as exc:
                 error = _error_of(exc)
