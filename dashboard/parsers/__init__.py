@@ -21,23 +21,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from dashboard.models import SourceData, SourceName
-from dashboard.parsers.billing import parse_billing
-from dashboard.parsers.dataflow import parse_dataflow
-from dashboard.parsers.dataproc import parse_dataproc
-from dashboard.parsers.jobs import parse_jobs
 from dashboard.parsers.poll import PollContext
-from dashboard.parsers.reservations import parse_reservations
 from dashboard.recording.format import Exchange
 
 __all__ = ["parse_poll"]
 
-_PARSERS: dict[str, Callable[[Sequence[Exchange], PollContext], SourceData]] = {
-    "jobs": parse_jobs,
-    "reservations": parse_reservations,
-    "dataproc": parse_dataproc,
-    "dataflow": parse_dataflow,
-    "billing": parse_billing,
-}
+Parser = Callable[[Sequence[Exchange], PollContext], SourceData]
+_PARSERS: dict[str, Parser] = {}
+"""The parsers imported so far, by source (its spec's ``parse``)."""
+
+
+def _parser(source: str) -> Parser:
+    found = _PARSERS.get(source)
+    if found is None:
+        from dashboard import registry
+
+        spec = registry.spec(source)
+        if spec is None:
+            raise ValueError(f"unknown source {source!r}; expected one of {', '.join(registry.names())}")
+        found = _PARSERS[source] = spec.load_parse()
+    return found
 
 
 def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
@@ -63,13 +66,4 @@ def parse_poll(source: SourceName, exchanges: Sequence[Exchange]) -> SourceData:
             short and actionable: a denied call names the IAM role it needs.
         ValueError: ``source`` is not a registered source.
     """
-    parser = _PARSERS.get(source)
-    if parser is None:
-        from dashboard import registry
-
-        spec = registry.spec(source)
-        if spec is None:
-            raise ValueError(f"unknown source {source!r}; expected one of {', '.join(registry.names())}")
-        data: SourceData = spec.load_parse()(exchanges, PollContext(source))
-        return data
-    return parser(exchanges, PollContext(source))
+    return _parser(source)(exchanges, PollContext(source))

@@ -30,8 +30,6 @@ from dashboard.models import SourceName
 from dashboard.recording.format import Exchange
 from dashboard.sources import live_off, span
 
-LIVE_SOURCES: tuple[SourceName, ...] = ("jobs", "reservations", "dataproc", "dataflow", "billing")
-
 _AUTH_MODULES = (
     "dashboard.backends.gcp.budget",
     "netrc",  # requests reads ~/.netrc on a request's first use
@@ -46,25 +44,6 @@ _AUTH_MODULES = (
     "google.api_core.exceptions",
     "google.api_core.retry",
 )
-_GRPC_MODULES = (
-    "grpc",
-    "grpc._interceptor",
-    "dashboard.backends.gcp.grpc_errors",
-    "dashboard.backends.gcp.grpc_clients",
-    "dashboard.backends.gcp.grpc_sources",
-    "dashboard.backends.gcp.grpc_monitoring",
-    "google.cloud.monitoring_v3",
-)
-PRELOAD: Mapping[SourceName, tuple[str, ...]] = {
-    "jobs": ("google.cloud.bigquery", "dashboard.backends.gcp.bigquery"),
-    "reservations": (*_GRPC_MODULES, "google.cloud.bigquery_reservation_v1"),
-    "dataproc": (*_GRPC_MODULES, "google.cloud.dataproc_v1"),
-    "dataflow": (*_GRPC_MODULES, "google.cloud.dataflow_v1beta3"),
-    "billing": ("google.cloud.bigquery", "dashboard.backends.gcp.billing", "google.cloud.billing.budgets_v1"),
-}
-"""What each source's worker thread imports: imported by :meth:`LiveBackend.preload` in one thread before
-any worker starts, because two threads' first imports of modules that import each other can deadlock on
-Python's module locks (``_DeadlockError: deadlock detected by _ModuleLock('requests.exceptions')``)."""
 
 
 class LiveBackend:
@@ -94,10 +73,9 @@ class LiveBackend:
         self.ctx = FetchContext(config)
         from dashboard import registry
 
-        self._plugins = {spec.name: spec for spec in registry.plugins()}
-        """The registered sources that are not built in, read by their spec's ``fetch``."""
-        known = (*LIVE_SOURCES, *self._plugins)
-        self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in known}
+        self._specs = registry.registry()
+        """Every registered source, read by its spec's ``fetch``."""
+        self._locks: dict[SourceName, threading.Lock] = {source: threading.Lock() for source in self._specs}
         self._last: dict[SourceName, datetime] = {}
         self._wait: dict[SourceName, float] = {}
         """Per source backing off, seconds its next poll waits after the last (instead of the interval)."""
@@ -115,7 +93,7 @@ class LiveBackend:
         self._preloaded = False
 
     def preload(self) -> None:
-        """Import, in this thread, every client module the sources' worker threads use (:data:`PRELOAD`),
+        """Import, in this thread, every client module the sources' worker threads use (:meth:`_preload`),
         once; a module missing from the build is left to its source's poll to report."""
         if self._preloaded:
             return
@@ -130,12 +108,14 @@ class LiveBackend:
         self._preloaded = True
 
     def _preload(self, source: SourceName) -> tuple[str, ...]:
-        """The modules ``source``'s worker thread imports: a plugin's spec names its ``packages`` and its
-        fetch's module."""
-        spec = self._plugins.get(source)
-        if spec is None:
-            return PRELOAD[source]
-        return (*_AUTH_MODULES, *spec.packages, spec.fetch.partition(":")[0])
+        """The modules ``source``'s worker thread imports: its spec's ``packages`` (its client library and
+        what it imports), its fetch's module and its parser's. Imported by :meth:`preload` in one thread
+        before any worker starts, because two threads' first imports of modules that import each other can
+        deadlock on Python's module locks (``_DeadlockError: deadlock detected by
+        _ModuleLock('requests.exceptions')``)."""
+        spec = self._specs[source]
+        parse = (spec.parse.partition(":")[0],) if isinstance(spec.parse, str) else ()
+        return (*spec.packages, spec.fetch.partition(":")[0], *parse)
 
     def sources(self) -> tuple[SourceName, ...]:
         """The sources read live: billing only when ``[billing]`` names an export table or a billing
@@ -153,17 +133,14 @@ class LiveBackend:
         """
         if source not in self._locks:
             raise ValueError(f"unknown source {source!r}")
-        spec = self._plugins.get(source)
-        if spec is not None:
-            return spec.load_fetch()(self.ctx, t)
         from dashboard.backends.gcp.sources import fetcher
 
         return fetcher(source)(self.ctx, t)
 
     def interval(self, source: SourceName) -> float:
         """Seconds between two polls of ``source`` (``[intervals]``)."""
-        spec = self._plugins.get(source)
-        if spec is not None:
+        spec = self._specs[source]
+        if not spec.builtin:
             settings = self.config.sources.get(source)
             return settings.interval if settings and settings.interval is not None else spec.interval
         return float(getattr(self.config.intervals, source, 60.0))

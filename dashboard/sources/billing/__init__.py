@@ -19,7 +19,7 @@ SPEC = SourceSpec(
     fetch="dashboard.backends.gcp.billing:fetch_billing",
     methods=(fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET, fmt.BUDGETS_LIST_BUDGETS),
     grants=roles_for("billing"),
-    packages=("google.cloud.bigquery", "google.cloud.billing.budgets_v1"),
+    packages=("google.cloud.bigquery", "dashboard.backends.gcp.billing", "google.cloud.billing.budgets_v1"),
     merge="replace",
     builtin=True,
 )

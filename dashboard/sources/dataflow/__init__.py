@@ -9,6 +9,7 @@ from dashboard.iam import roles_for
 from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
+from dashboard.sources import modules
 
 SPEC = SourceSpec(
     name="dataflow",
@@ -19,7 +20,7 @@ SPEC = SourceSpec(
     fetch="dashboard.backends.gcp.sources:fetch_dataflow",
     methods=(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS, fmt.MON_LIST_TIME_SERIES),
     grants=roles_for("dataflow"),
-    packages=("google.cloud.dataflow_v1beta3", "google.cloud.monitoring_v3"),
+    packages=(*modules.GRPC, "google.cloud.dataflow_v1beta3"),
     merge="series",
     builtin=True,
 )

@@ -9,6 +9,7 @@ from dashboard.iam import roles_for
 from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
+from dashboard.sources import modules
 
 SPEC = SourceSpec(
     name="dataproc",
@@ -24,7 +25,7 @@ SPEC = SourceSpec(
         fmt.MON_LIST_TIME_SERIES,
     ),
     grants=roles_for("dataproc"),
-    packages=("google.cloud.dataproc_v1", "google.cloud.monitoring_v3"),
+    packages=(*modules.GRPC, "google.cloud.dataproc_v1"),
     merge="series",
     builtin=True,
 )

@@ -1,0 +1,15 @@
+"""Module names the built-in sources' live fetches import (strings only: nothing is imported here), for
+their specs' ``packages``."""
+
+from __future__ import annotations
+
+GRPC = (
+    "grpc",
+    "grpc._interceptor",
+    "dashboard.backends.gcp.grpc_errors",
+    "dashboard.backends.gcp.grpc_clients",
+    "dashboard.backends.gcp.grpc_sources",
+    "dashboard.backends.gcp.grpc_monitoring",
+    "google.cloud.monitoring_v3",
+)
+"""What every gRPC source's fetch imports: gRPC, the shared clients and Monitoring."""
