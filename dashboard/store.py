@@ -37,7 +37,7 @@ from dashboard.models import (
     SourceStatus,
 )
 from dashboard.series import DATAFLOW_TOTALS, SERIES_WINDOW, merge_series
-from dashboard.sources import DEFAULT_INTERVALS, STALE_AFTER_INTERVALS, span
+from dashboard.sources import STALE_AFTER_INTERVALS, default_intervals, span
 
 
 @dataclass(slots=True)
@@ -87,8 +87,8 @@ class Store:
             mode: Copied into every snapshot.
             projects: Copied into every snapshot.
             regions: Copied into every snapshot.
-            intervals: Seconds between polls per source, overriding :data:`DEFAULT_INTERVALS`; data older
-                than three intervals is stale.
+            intervals: Seconds between polls per source, overriding their specs'
+                (:func:`~dashboard.sources.default_intervals`); data older than three intervals is stale.
             series_window: How much of each Monitoring series to keep; polls bring only new points.
             off: Sources that will not be read at all, with why (``not configured: set [billing]
                 export_table``): shown as ``off`` rather than loading, until a poll of one arrives.
@@ -104,8 +104,7 @@ class Store:
 
         self._plugins = {spec.name: spec for spec in registry.plugins()}
         """The registered sources that are not built in, merged by :func:`dashboard.merge.merge`."""
-        defaults = {name: spec.interval for name, spec in self._plugins.items()}
-        self._intervals: dict[SourceName, float] = {**DEFAULT_INTERVALS, **defaults, **(intervals or {})}
+        self._intervals: dict[SourceName, float] = {**default_intervals(), **(intervals or {})}
         self._health: dict[SourceName, _Health] = {source: _Health() for source in (*SOURCES, *self._plugins)}
         for source, reason in (off or {}).items():
             self._health[source].off = reason

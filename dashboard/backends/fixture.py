@@ -36,7 +36,7 @@ from dashboard.models import Job, JobsData, SourceData, SourceName
 from dashboard.recording.format import Exchange
 from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
 from dashboard.series import SERIES_WINDOW
-from dashboard.sources import INCREMENTAL
+from dashboard.sources import incremental
 
 Parser = Callable[[SourceName, Sequence[Exchange]], SourceData]
 """``dashboard.parsers.parse_poll``'s shape: one poll's exchanges in, the source's data out."""
@@ -119,7 +119,7 @@ class FixtureBackend:
     def catch_up(self, source: SourceName, *, keep: timedelta = _LOOKBACK) -> list[Poll]:
         """Like :meth:`poll`, but only what a store needs to reach the clock's moment in one go.
 
-        For a full-listing source (:data:`~dashboard.sources.INCREMENTAL` lists the others) that is the
+        For a full-listing source (:func:`~dashboard.sources.incremental` says which is not) that is the
         polls from ``keep`` before the last successful due poll onwards: the listing comes from that last
         success, the Monitoring series (read incrementally) from the polls within ``keep`` of it.
         Everything before is superseded, and with ``eager=False`` is never parsed. For an incremental
@@ -128,7 +128,7 @@ class FixtureBackend:
         first, last = self._take_due(source)
         if first == last:
             return []
-        if source in INCREMENTAL:
+        if incremental(source):
             return self._parse_range(source, range(first, last))
         tail: list[Poll] = []
         for index in range(last - 1, first - 1, -1):

@@ -11,18 +11,21 @@ from dashboard.models import SourceName
 if TYPE_CHECKING:
     from dashboard.config import Config
 
-DEFAULT_INTERVALS: Final[dict[SourceName, float]] = {
-    "jobs": 10.0,
-    "reservations": 60.0,
-    "dataproc": 30.0,
-    "dataflow": 30.0,
-    "billing": 3600.0,
-}
-"""Seconds between two polls of each source, live. Read it, never change it: copy it to override."""
+def default_intervals() -> dict[SourceName, float]:
+    """Seconds between two polls of each registered source, live: its spec's ``interval``."""
+    from dashboard import registry
 
-INCREMENTAL: Final[frozenset[SourceName]] = frozenset({"jobs"})
-"""Sources whose polls bring what changed, to be merged; every other source's poll is a full listing that
-replaces the previous one."""
+    return {spec.name: spec.interval for spec in registry.sources()}
+
+
+def incremental(source: SourceName) -> bool:
+    """Whether ``source``'s polls bring what changed, to be merged (its spec's merge kind is
+    ``incremental``); every other source's poll is a full listing that replaces the previous one."""
+    from dashboard import registry
+
+    spec = registry.spec(source)
+    return spec is not None and spec.merge == "incremental"
+
 
 STALE_AFTER_INTERVALS: Final = 3.0
 """Data older than this many intervals is shown as stale even when no poll failed."""

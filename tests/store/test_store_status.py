@@ -18,7 +18,7 @@ from dashboard.models import (
     SourceName,
     SourceStatus,
 )
-from dashboard.sources import DEFAULT_INTERVALS, span
+from dashboard.sources import default_intervals, span
 from dashboard.store import Store
 
 T0 = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -111,7 +111,7 @@ def test_a_poll_with_neither_data_nor_error_counts_as_failed() -> None:
 
 
 def test_data_older_than_three_intervals_is_stale() -> None:
-    assert DEFAULT_INTERVALS == {
+    assert default_intervals() == {
         "jobs": 10.0,
         "reservations": 60.0,
         "dataproc": 30.0,
@@ -142,7 +142,7 @@ def test_data_read_since_a_run_started_is_fresh_however_long_the_run_took() -> N
 def test_intervals_can_be_overridden() -> None:
     store = Store(intervals={"dataproc": 120})
     assert store.intervals["dataproc"] == 120
-    assert store.intervals["jobs"] == DEFAULT_INTERVALS["jobs"]
+    assert store.intervals["jobs"] == default_intervals()["jobs"]
     store.apply(clusters(0, "a"))
     assert store.snapshot(at(300)).statuses["dataproc"].state == "ok"
     assert store.snapshot(at(361)).statuses["dataproc"].reason == "no data for 6m (expected every 2m)"
