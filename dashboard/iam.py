@@ -7,7 +7,6 @@ to run the INFORMATION_SCHEMA history query.
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Final, NamedTuple
 
 from dashboard.models import SourceName
@@ -37,105 +36,13 @@ DATAFLOW_VIEWER: Final = "roles/dataflow.viewer"
 MONITORING_VIEWER: Final = "roles/monitoring.viewer"
 BILLING_VIEWER: Final = "roles/billing.viewer"
 
-_HISTORY = (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET)
-
-SOURCE_ROLES: Final[MappingProxyType[SourceName, tuple[Grant, ...]]] = MappingProxyType(
-    {
-        "jobs": (
-            Grant(
-                BQ_RESOURCE_VIEWER,
-                "each monitored project",
-                "list every user's BigQuery jobs (jobs.list allUsers, bigquery.jobs.listAll) and read "
-                "INFORMATION_SCHEMA.JOBS for history",
-                (fmt.BQ_JOBS_LIST, *_HISTORY),
-            ),
-            Grant(
-                BQ_JOB_USER,
-                "each monitored project",
-                "run the INFORMATION_SCHEMA.JOBS history query (bigquery.jobs.create); without it only "
-                "running jobs are shown",
-                _HISTORY,
-                required=False,
-            ),
-        ),
-        "reservations": (
-            Grant(
-                BQ_RESOURCE_VIEWER,
-                "the reservations admin project, and each monitored project for its assignments",
-                "list reservations, capacity commitments and assignments",
-                (fmt.RES_LIST_RESERVATIONS, fmt.RES_LIST_COMMITMENTS, fmt.RES_SEARCH_ALL_ASSIGNMENTS),
-            ),
-            Grant(
-                MONITORING_VIEWER,
-                "the reservations admin project",
-                "read slot usage per reservation (bigquery.googleapis.com/slots/allocated)",
-                (fmt.MON_LIST_TIME_SERIES,),
-                required=False,
-            ),
-        ),
-        "dataproc": (
-            Grant(
-                DATAPROC_VIEWER,
-                "each monitored project",
-                "list Dataproc clusters, their jobs and Serverless batches",
-                (fmt.DATAPROC_LIST_CLUSTERS, fmt.DATAPROC_LIST_BATCHES, fmt.DATAPROC_LIST_JOBS),
-            ),
-            Grant(
-                MONITORING_VIEWER,
-                "each monitored project",
-                "read YARN memory and running applications per cluster",
-                (fmt.MON_LIST_TIME_SERIES,),
-                required=False,
-            ),
-        ),
-        "dataflow": (
-            Grant(
-                DATAFLOW_VIEWER,
-                "each monitored project",
-                "list Dataflow jobs in every region",
-                (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS),
-            ),
-            Grant(
-                MONITORING_VIEWER,
-                "each monitored project",
-                "read lag, freshness, throughput and the resource use that prices a job",
-                (fmt.MON_LIST_TIME_SERIES,),
-                required=False,
-            ),
-        ),
-        "billing": (
-            Grant(
-                BQ_DATA_VIEWER,
-                "the billing export dataset",
-                "read the Cloud Billing export table ([billing] export_table) for the actual spend",
-                (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS),
-            ),
-            Grant(
-                BQ_JOB_USER,
-                "the project that runs the billing query",
-                "run the billing export query (bigquery.jobs.create)",
-                (fmt.BQ_JOBS_QUERY,),
-            ),
-            Grant(
-                BILLING_VIEWER,
-                "the billing account ([billing] billing_account)",
-                "list the billing account's budgets (billing.budgets.list); without it only the config's "
-                "[[budgets]] are shown",
-                (fmt.BUDGETS_LIST_BUDGETS,),
-                required=False,
-            ),
-        ),
-    }
-)
-"""Per source, the roles it needs, required ones first. Read it, never change it."""
+HISTORY = (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET)
+"""The calls of the INFORMATION_SCHEMA.JOBS history query."""
 
 
 def roles_for(source: SourceName) -> tuple[Grant, ...]:
-    """The roles ``source`` needs: a built-in's from :data:`SOURCE_ROLES`, another registered source's
-    from its spec's ``grants`` (empty for a source without either)."""
-    found = SOURCE_ROLES.get(source)
-    if found is not None:
-        return found
+    """The roles ``source`` needs, required ones first: its spec's ``grants`` (:mod:`dashboard.registry`;
+    empty for a source not registered)."""
     from dashboard import registry
 
     spec = registry.spec(source)
@@ -157,7 +64,7 @@ def grant_for(source: SourceName, method: str, message: str = "") -> Grant | Non
     candidates = [g for g in roles_for(source) if method in g.methods]
     if not candidates:
         return None
-    if len(candidates) > 1 and method in _HISTORY:
+    if len(candidates) > 1 and method in HISTORY:
         wanted = BQ_JOB_USER if "bigquery.jobs.create" in message else BQ_RESOURCE_VIEWER
         for grant in candidates:
             if grant.role == wanted:

@@ -11,6 +11,7 @@ from dashboard.models import SourceName
 if TYPE_CHECKING:
     from dashboard.config import Config
 
+
 def default_intervals() -> dict[SourceName, float]:
     """Seconds between two polls of each registered source, live: its spec's ``interval``."""
     from dashboard import registry

@@ -5,11 +5,29 @@ Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) lik
 
 from __future__ import annotations
 
-from dashboard.iam import roles_for
+from dashboard import iam
+from dashboard.iam import Grant
 from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+
+GRANTS = (
+    Grant(
+        iam.DATAFLOW_VIEWER,
+        "each monitored project",
+        "list Dataflow jobs in every region",
+        (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS),
+    ),
+    Grant(
+        iam.MONITORING_VIEWER,
+        "each monitored project",
+        "read lag, freshness, throughput and the resource use that prices a job",
+        (fmt.MON_LIST_TIME_SERIES,),
+        required=False,
+    ),
+)
+"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
 
 SPEC = SourceSpec(
     name="dataflow",
@@ -19,7 +37,7 @@ SPEC = SourceSpec(
     parse="dashboard.parsers.dataflow:parse_dataflow",
     fetch="dashboard.backends.gcp.sources:fetch_dataflow",
     methods=(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS, fmt.MON_LIST_TIME_SERIES),
-    grants=roles_for("dataflow"),
+    grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.dataflow_v1beta3"),
     merge="series",
     builtin=True,

@@ -5,11 +5,29 @@ Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) lik
 
 from __future__ import annotations
 
-from dashboard.iam import roles_for
+from dashboard import iam
+from dashboard.iam import Grant
 from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+
+GRANTS = (
+    Grant(
+        iam.DATAPROC_VIEWER,
+        "each monitored project",
+        "list Dataproc clusters, their jobs and Serverless batches",
+        (fmt.DATAPROC_LIST_CLUSTERS, fmt.DATAPROC_LIST_BATCHES, fmt.DATAPROC_LIST_JOBS),
+    ),
+    Grant(
+        iam.MONITORING_VIEWER,
+        "each monitored project",
+        "read YARN memory and running applications per cluster",
+        (fmt.MON_LIST_TIME_SERIES,),
+        required=False,
+    ),
+)
+"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
 
 SPEC = SourceSpec(
     name="dataproc",
@@ -24,7 +42,7 @@ SPEC = SourceSpec(
         fmt.DATAPROC_LIST_JOBS,
         fmt.MON_LIST_TIME_SERIES,
     ),
-    grants=roles_for("dataproc"),
+    grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.dataproc_v1"),
     merge="series",
     builtin=True,

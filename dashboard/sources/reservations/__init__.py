@@ -5,11 +5,29 @@ Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) lik
 
 from __future__ import annotations
 
-from dashboard.iam import roles_for
+from dashboard import iam
+from dashboard.iam import Grant
 from dashboard.models import ReservationsData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+
+GRANTS = (
+    Grant(
+        iam.BQ_RESOURCE_VIEWER,
+        "the reservations admin project, and each monitored project for its assignments",
+        "list reservations, capacity commitments and assignments",
+        (fmt.RES_LIST_RESERVATIONS, fmt.RES_LIST_COMMITMENTS, fmt.RES_SEARCH_ALL_ASSIGNMENTS),
+    ),
+    Grant(
+        iam.MONITORING_VIEWER,
+        "the reservations admin project",
+        "read slot usage per reservation (bigquery.googleapis.com/slots/allocated)",
+        (fmt.MON_LIST_TIME_SERIES,),
+        required=False,
+    ),
+)
+"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
 
 SPEC = SourceSpec(
     name="reservations",
@@ -24,7 +42,7 @@ SPEC = SourceSpec(
         fmt.RES_SEARCH_ALL_ASSIGNMENTS,
         fmt.MON_LIST_TIME_SERIES,
     ),
-    grants=roles_for("reservations"),
+    grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.bigquery_reservation_v1"),
     merge="series",
     builtin=True,
