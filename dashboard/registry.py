@@ -101,6 +101,10 @@ class SourceSpec:
     """Its insight rules: ``rule(data, now) -> insights``."""
     metrics: Callable[[Any], dict[str, float]] | None = None
     """Its values for ``--fail-on`` (``<name>.<metric>``)."""
+    pane_id: str = ""
+    """The app pane that shows it (its insights go there); default: its name."""
+    short: str = ""
+    """Its name in an insight's WHERE column; default: its title."""
     builtin: bool = False
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = field(default_factory=dict)

@@ -63,7 +63,7 @@ def critical_toasts(previous: Sequence[Insight] | None, current: Sequence[Insigh
 
 def _one(insight: Insight) -> str:
     stake = insights_view.at_stake(insight).plain
-    where = insights_view.WHERE.get(insight.source, insight.source)
+    where = insights_view.where_of(insight.source)
     return f"{safe_line(insight.title, 120)} ({where}; {stake}). Key 7: Insights"
 
 

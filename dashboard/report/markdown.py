@@ -248,7 +248,7 @@ def _insights(insights: Sequence[Insight]) -> list[str]:
     summary = insights_view.summary(insights).plain
     out = _section("Insights", f"{summary}; money at stake is estimated from list prices")
     for insight in insights:
-        where = insights_view.WHERE.get(insight.source, insight.source)
+        where = insights_view.where_of(insight.source)
         out += [
             f"- **{md_escape(insights_view.SEVERITY_LABEL.get(insight.severity, insight.severity))}** "
             f"{md_escape(insight.title)}",

@@ -15,7 +15,6 @@ from rich.segment import Segment
 from rich.text import Text
 
 from dashboard.insights import SEVERITY_RANK, Insight, counts
-from dashboard.models import SourceName
 from dashboard.views import fmt
 from dashboard.views.columns import Column, Row, line, table
 
@@ -24,36 +23,21 @@ SEVERITY_STYLE: dict[str, str] = {"critical": "bold red", "warning": "yellow", "
 
 SEVERITY_LABEL: dict[str, str] = {"critical": "CRITICAL", "warning": "WARNING", "info": "INFO"}
 
-PANE_OF_SOURCE: dict[SourceName, str] = {
-    "jobs": "jobs",
-    "reservations": "slots",
-    "dataproc": "dataproc",
-    "dataflow": "dataflow",
-    "billing": "cost",
-}
-"""The app pane an insight's resource is shown in, by the insight's source."""
-
-WHERE: dict[SourceName, str] = {
-    "jobs": "BigQuery",
-    "reservations": "Slots",
-    "dataproc": "Dataproc",
-    "dataflow": "Dataflow",
-    "billing": "Cost",
-}
-"""The short name of an insight's source, for the WHERE column."""
-
-
 def where_of(source: str) -> str:
-    """The WHERE of a registered source's insight: its title (its name when it has none)."""
+    """The WHERE of an insight of ``source``: its spec's ``short`` name, else its title (its name when no
+    source of that name is registered)."""
     from dashboard import registry
 
     spec = registry.spec(source)
-    return spec.title if spec is not None else source
+    return (spec.short or spec.title) if spec is not None else source
 
 
 def pane_of(source: str) -> str:
-    """The app pane an insight of ``source`` is shown in: a plugin's pane is its source's name."""
-    return PANE_OF_SOURCE.get(source, source)
+    """The app pane an insight of ``source`` is shown in: its spec's ``pane_id``, else its name."""
+    from dashboard import registry
+
+    spec = registry.spec(source)
+    return (spec.pane_id or spec.name) if spec is not None else "overview"
 
 
 COLUMNS = (
@@ -104,7 +88,7 @@ def insight_row(insight: Insight) -> Row:
         insight.key,
         [
             severity_text(insight.severity),
-            WHERE.get(insight.source) or where_of(insight.source),
+            where_of(insight.source),
             line(insight.resource, 200),
             fmt.rate(insight.usd_per_hour) if insight.usd_per_hour is not None else None,
             fmt.money(insight.usd_per_month) if insight.usd_per_month is not None else None,
@@ -158,7 +142,7 @@ def detail(insight: Insight) -> RenderableType:
         ("Resource  ", "dim"),
         fmt.visible(insight.resource),
         ("  in ", "dim"),
-        WHERE.get(insight.source) or where_of(insight.source),
+        where_of(insight.source),
         ("  rule ", "dim"),
         fmt.visible(insight.rule),
     )
@@ -191,7 +175,7 @@ def _block(insight: Insight) -> RenderableType:
     )
     where = Text.assemble(
         fmt.visible(insight.resource),
-        (f"  ({WHERE.get(insight.source) or where_of(insight.source)}, {fmt.visible(insight.rule)})", "dim"),
+        (f"  ({where_of(insight.source)}, {fmt.visible(insight.rule)})", "dim"),
         "  ",
         at_stake(insight),
     )
@@ -268,19 +252,19 @@ def _stake_short(insight: Insight) -> str:
 
 __all__ = [
     "COLUMNS",
-    "PANE_OF_SOURCE",
     "SEVERITY_STYLE",
     "TOP_COLUMNS",
-    "WHERE",
     "at_stake",
     "detail",
     "insight_row",
     "month_text",
     "ordered",
+    "pane_of",
     "render",
     "rows",
     "severity_text",
     "summary",
     "table_view",
     "top",
+    "where_of",
 ]

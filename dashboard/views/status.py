@@ -15,13 +15,6 @@ from dashboard.views.columns import Column, Row, cell, heading, line, table
 from dashboard.views.items import SourceItem
 from dashboard.views.states import state_look
 
-TITLES = {
-    "jobs": "BigQuery jobs",
-    "reservations": "Slots & reservations",
-    "dataproc": "Dataproc",
-    "dataflow": "Dataflow",
-}
-
 COLUMNS = (
     Column("SOURCE", "source", min_width=12),
     Column("STATE", "state", min_width=7),

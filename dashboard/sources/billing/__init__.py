@@ -46,5 +46,7 @@ SPEC = SourceSpec(
     grants=GRANTS,
     packages=("google.cloud.bigquery", "dashboard.backends.gcp.billing", "google.cloud.billing.budgets_v1"),
     merge="replace",
+    pane_id="cost",
+    short="Cost",
     builtin=True,
 )

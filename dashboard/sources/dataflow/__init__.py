@@ -40,5 +40,7 @@ SPEC = SourceSpec(
     grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.dataflow_v1beta3"),
     merge="series",
+    pane_id="dataflow",
+    short="Dataflow",
     builtin=True,
 )

@@ -45,5 +45,7 @@ SPEC = SourceSpec(
     grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.dataproc_v1"),
     merge="series",
+    pane_id="dataproc",
+    short="Dataproc",
     builtin=True,
 )

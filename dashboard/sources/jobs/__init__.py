@@ -43,5 +43,7 @@ SPEC = SourceSpec(
     packages=("google.cloud.bigquery", "dashboard.backends.gcp.bigquery"),
     merge="incremental",
     requires=("reservations",),
+    pane_id="jobs",
+    short="BigQuery",
     builtin=True,
 )

@@ -45,5 +45,7 @@ SPEC = SourceSpec(
     grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.bigquery_reservation_v1"),
     merge="series",
+    pane_id="slots",
+    short="Slots",
     builtin=True,
 )
