@@ -16,12 +16,14 @@ A plugin that fails to import, or whose entry point is not a :class:`SourceSpec`
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import metadata
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import msgspec
 
 from dashboard.iam import Grant
 
@@ -47,8 +49,7 @@ Merge = Literal["replace", "series", "incremental"]
 whose ``series`` of Monitoring points are merged with the ones kept), ``incremental`` (what changed)."""
 
 
-@dataclass(frozen=True)
-class PaneSpec:
+class PaneSpec(msgspec.Struct, frozen=True, kw_only=True):
     """A source's pane in the app and its section in ``--once``'s reports: one table of its things."""
 
     title: str
@@ -65,8 +66,7 @@ class PaneSpec:
     """``overview(data, now)``: its line in the Overview's Running table (a count and a detail)."""
 
 
-@dataclass(frozen=True)
-class SourceSpec:
+class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """Everything gcpdash needs to know of one source (see the module docstring)."""
 
     name: str
@@ -107,7 +107,7 @@ class SourceSpec:
     """Its name in an insight's WHERE column; default: its title."""
     builtin: bool = False
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
-    extras: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
 
     def load_fetch(self) -> Callable[..., list[Exchange]]:
@@ -135,8 +135,63 @@ _loaded: dict[str, dict[str, SourceSpec]] = {}
 _problems: list[str] = []
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
-    return sorted(metadata.entry_points(group=GROUP), key=lambda ep: ep.name)
+class EntryPoint(NamedTuple):
+    """One ``name = module:attribute`` of the group, as a distribution's ``entry_points.txt`` declares it."""
+
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        """Import the module and return the attribute."""
+        return _attribute(self.value)
+
+
+def _entry_points() -> list[EntryPoint]:
+    """The group's entry points of every distribution on ``sys.path`` (the first distribution of a name
+    wins, as for :func:`importlib.metadata.entry_points`), sorted by name.
+
+    Read straight from the ``*.dist-info``/``*.egg-info`` directories' ``entry_points.txt``, opening only
+    those that name the group: a millisecond, where ``importlib.metadata`` (with the email and csv
+    modules it imports) takes 30 ms to read every distribution's metadata, on every ``gcpdash --once``."""
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for directory in sys.path:
+        try:
+            names = os.listdir(directory or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = name.rsplit(".", 1)[0].split("-", 1)[0].lower().replace(".", "_")  # name-version.dist-info
+            if dist in seen:
+                continue
+            seen.add(dist)
+            try:
+                with open(os.path.join(directory or ".", name, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if f"[{GROUP}]" in text:
+                found.extend(_group(text))
+    return sorted(found, key=lambda ep: ep.name)
+
+
+def _group(text: str) -> list[EntryPoint]:
+    """The entry points of :data:`GROUP` in an ``entry_points.txt`` (INI: ``[group]`` then ``name =
+    value`` lines; ``#`` and ``;`` start comments)."""
+    found: list[EntryPoint] = []
+    section = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == GROUP and "=" in line:
+            name, _, value = line.partition("=")
+            found.append(EntryPoint(name.strip(), value.strip()))
+    return found
 
 
 def _load() -> dict[str, SourceSpec]:
