@@ -121,7 +121,7 @@ def bench_store(table: Table, store: Store, now: datetime) -> Snapshot:
 async def bench_table(table: Table, snapshot: Snapshot, later: Snapshot) -> None:
     """The jobs pane on a mounted app: load, refresh, sorts, filters, key presses."""
     from benchmarks.scale_app import JobsApp
-    from dashboard.views import jobs as jobs_view
+    from dashboard.sources.jobs import view as jobs_view
     from widgets.jobs import JobsPane
 
     ready = Path(tempfile.mkdtemp()) / "ready"

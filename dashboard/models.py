@@ -12,15 +12,15 @@ from datetime import datetime
 from typing import Any, Literal
 
 from dashboard.models_base import Model as Model
-from dashboard.models_billing import ApiBudget as ApiBudget
-from dashboard.models_billing import BillingData as BillingData
-from dashboard.models_billing import BillingRow as BillingRow
-from dashboard.models_dataproc import BATCH_DONE_STATES as BATCH_DONE_STATES
-from dashboard.models_dataproc import DATAPROC_JOB_ACTIVE_STATES as DATAPROC_JOB_ACTIVE_STATES
-from dashboard.models_dataproc import Batch as Batch
-from dashboard.models_dataproc import Cluster as Cluster
-from dashboard.models_dataproc import DataprocJob as DataprocJob
-from dashboard.models_dataproc import NodeGroup as NodeGroup
+from dashboard.sources.billing.model import ApiBudget as ApiBudget
+from dashboard.sources.billing.model import BillingData as BillingData
+from dashboard.sources.billing.model import BillingRow as BillingRow
+from dashboard.sources.dataproc.model import BATCH_DONE_STATES as BATCH_DONE_STATES
+from dashboard.sources.dataproc.model import DATAPROC_JOB_ACTIVE_STATES as DATAPROC_JOB_ACTIVE_STATES
+from dashboard.sources.dataproc.model import Batch as Batch
+from dashboard.sources.dataproc.model import Cluster as Cluster
+from dashboard.sources.dataproc.model import DataprocJob as DataprocJob
+from dashboard.sources.dataproc.model import NodeGroup as NodeGroup
 
 SourceName = str
 """A registered source's name (:mod:`dashboard.registry`). Each polls on its own interval and fails on its
@@ -205,7 +205,7 @@ class MetricSeries(Model, frozen=True):
 # ---------------------------------------------------------------- Dataproc
 
 
-# Dataproc: NodeGroup, Cluster, Batch and DataprocJob live in dashboard.models_dataproc.
+# Dataproc: NodeGroup, Cluster, Batch and DataprocJob live in dashboard.sources.dataproc.model.
 
 
 # ---------------------------------------------------------------- Dataflow

@@ -1,4 +1,4 @@
-"""The base of every domain model (:mod:`dashboard.models`, :mod:`dashboard.models_dataproc`)."""
+"""The base of every domain model (:mod:`dashboard.models`, :mod:`dashboard.sources.dataproc.model`)."""
 
 from __future__ import annotations
 

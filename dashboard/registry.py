@@ -99,6 +99,9 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """``cost(data, window_start, now)``: its line in the cost estimate, if it bills."""
     rules: tuple[Callable[[Any, datetime], list[Insight]], ...] = ()
     """Its insight rules: ``rule(data, now) -> insights``."""
+    rule_modules: tuple[str, ...] = ()
+    """Modules that register insight rules (:func:`dashboard.insights.rule`) when imported: imported
+    before rules run."""
     metrics: Callable[[Any], dict[str, float]] | None = None
     """Its values for ``--fail-on`` (``<name>.<metric>``)."""
     pane_id: str = ""
@@ -148,13 +151,14 @@ class EntryPoint(NamedTuple):
 
 def _entry_points() -> list[EntryPoint]:
     """The group's entry points of every distribution on ``sys.path`` (the first distribution of a name
-    wins, as for :func:`importlib.metadata.entry_points`), sorted by name.
+    wins, as for :func:`importlib.metadata.entry_points`; an installed ``*.dist-info`` over a
+    ``*.egg-info`` that a build left in a source tree), sorted by name.
 
-    Read straight from the ``*.dist-info``/``*.egg-info`` directories' ``entry_points.txt``, opening only
-    those that name the group: a millisecond, where ``importlib.metadata`` (with the email and csv
-    modules it imports) takes 30 ms to read every distribution's metadata, on every ``gcpdash --once``."""
-    seen: set[str] = set()
-    found: list[EntryPoint] = []
+    Read straight from the distributions' ``entry_points.txt``, opening only those that name the group: a
+    millisecond, where ``importlib.metadata`` (with the email and csv modules it imports) takes 30 ms to
+    read every distribution's metadata, on every ``gcpdash --once``."""
+    chosen: dict[str, str] = {}
+    eggs: dict[str, str] = {}
     for directory in sys.path:
         try:
             names = os.listdir(directory or ".")
@@ -164,16 +168,17 @@ def _entry_points() -> list[EntryPoint]:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
             dist = name.rsplit(".", 1)[0].split("-", 1)[0].lower().replace(".", "_")  # name-version.dist-info
-            if dist in seen:
-                continue
-            seen.add(dist)
-            try:
-                with open(os.path.join(directory or ".", name, "entry_points.txt"), encoding="utf-8") as f:
-                    text = f.read()
-            except OSError:
-                continue
-            if f"[{GROUP}]" in text:
-                found.extend(_group(text))
+            where = chosen if name.endswith(".dist-info") else eggs
+            where.setdefault(dist, os.path.join(directory or ".", name))
+    found: list[EntryPoint] = []
+    for path in {**eggs, **chosen}.values():
+        try:
+            with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if f"[{GROUP}]" in text:
+            found.extend(_group(text))
     return sorted(found, key=lambda ep: ep.name)
 
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from dashboard.views import dataproc as dataproc_view
+from dashboard.sources.dataproc import view as dataproc_view
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
 from widgets.frame import Frame

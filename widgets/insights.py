@@ -203,8 +203,8 @@ class InsightsPane(TablePane):
 
 def principal_filter(principal: str) -> str:
     """A jobs filter that keeps exactly the jobs of ``principal``: the whole principal field between the
-    tabs that separate a job's search fields (:func:`dashboard.views.jobs.search_text`), not a substring
-    of the SQL or of another principal."""
+    tabs that separate a job's search fields (:func:`~dashboard.sources.jobs.view.search_text`), not a
+    substring of the SQL or of another principal."""
     return r"\t" + re.escape(principal.lower()) + r"\t"
 
 

@@ -17,8 +17,8 @@ from textual.widgets import Static
 from dashboard.cost import window
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.jobs import view as jobs_view
 from dashboard.views import fmt
-from dashboard.views import jobs as jobs_view
 from dashboard.views.collect import reservation_editions
 from dashboard.views.columns import Row
 from dashboard.views.states import state_look
@@ -56,7 +56,7 @@ class PreparedJobs:
 
 
 class JobsTable(VirtualTable[Job]):
-    """Every job, in the columns of :data:`dashboard.views.jobs.COLUMNS`."""
+    """Every job, in the columns of :data:`dashboard.sources.jobs.view.COLUMNS`."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         """An empty jobs table; :class:`JobsPane` fills it."""

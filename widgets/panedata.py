@@ -18,13 +18,13 @@ from dashboard.cost import CostEstimate, estimate, prices_from_config
 from dashboard.insights import Insight, InsightSettings, evaluate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow import view as dataflow_view
+from dashboard.sources.dataproc import view as dataproc_view
+from dashboard.sources.reservations import view as reservations_view
 from dashboard.views import cost as cost_view
-from dashboard.views import dataflow as dataflow_view
-from dashboard.views import dataproc as dataproc_view
 from dashboard.views import insights as insights_view
 from dashboard.views import overview as overview_view
 from dashboard.views import plugins as plugins_view
-from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import (
     dataflow_section,
     dataproc_section,

@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from dashboard.pricing import default_prices
+from dashboard.sources.dataflow import view as dataflow_view
+from dashboard.sources.dataproc import view as dataproc_view
+from dashboard.sources.jobs import view as jobs_view
+from dashboard.sources.reservations import view as reservations_view
 from dashboard.ui_state import SortState
-from dashboard.views import dataflow as dataflow_view
-from dashboard.views import dataproc as dataproc_view
-from dashboard.views import jobs as jobs_view
-from dashboard.views import reservations as reservations_view
 from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item

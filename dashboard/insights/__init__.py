@@ -123,15 +123,11 @@ def _load_rules() -> None:
     """Import the modules that register the rules."""
     import importlib
 
-    for module in ("bigquery", "reservations", "dataproc", "dataflow", "budget"):
-        try:
-            importlib.import_module(f"dashboard.insights.{module}")
-        except ModuleNotFoundError as exc:  # a rule module not written yet
-            if exc.name != f"dashboard.insights.{module}":
-                raise
     from dashboard import registry
 
-    for spec in registry.plugins():
+    for spec in registry.sources():
+        for module in spec.rule_modules:
+            importlib.import_module(module)
         for fn in spec.rules:
             rule_id = f"{spec.name}.{fn.__name__}"
             if rule_id not in RULES:

@@ -2,16 +2,13 @@
 
 Pure functions, shared by the live backend (which turns each response into the same JSON) and the fixture
 backend (which replays recordings), so a recording tests the code production runs. The entry point is
-:func:`parse_poll`; the per-API modules expose their mappers for callers that hold a single resource:
+:func:`parse_poll`, which finds each source's parser through its spec (:mod:`dashboard.registry`; the
+built-ins' are ``dashboard/sources/<name>/parse*.py``). What the parsers share is here:
 
 - :mod:`~dashboard.parsers.common`: timestamps (RFC 3339, epoch ms/µs, float seconds), int64 strings,
   durations, resource names;
 - :mod:`~dashboard.parsers.bqrows`: BigQuery's REST row format;
-- :mod:`~dashboard.parsers.bigquery`, :mod:`~dashboard.parsers.history` and :mod:`~dashboard.parsers.jobs`:
-  BigQuery jobs from ``jobs.list`` and from the INFORMATION_SCHEMA history;
-- :mod:`~dashboard.parsers.billing`: the Cloud Billing export query;
-- :mod:`~dashboard.parsers.reservations`, :mod:`~dashboard.parsers.dataproc`,
-  :mod:`~dashboard.parsers.dataflow`, :mod:`~dashboard.parsers.monitoring`;
+- :mod:`~dashboard.parsers.monitoring`: Monitoring's time series;
 - :mod:`~dashboard.parsers.poll` and :mod:`~dashboard.parsers.faults`: primary and secondary exchanges,
   and the reasons a failed one is reported with (naming the IAM role of :mod:`dashboard.iam`).
 """

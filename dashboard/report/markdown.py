@@ -22,14 +22,14 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
+from dashboard.sources.dataflow import view as dataflow_view
+from dashboard.sources.dataproc import view as dataproc_view
+from dashboard.sources.jobs import view as jobs_view
+from dashboard.sources.reservations import view as reservations_view
 from dashboard.views import collect, fmt, plugins
 from dashboard.views import cost as cost_view
-from dashboard.views import dataflow as dataflow_view
-from dashboard.views import dataproc as dataproc_view
 from dashboard.views import insights as insights_view
-from dashboard.views import jobs as jobs_view
 from dashboard.views import overview as overview_view
-from dashboard.views import reservations as reservations_view
 from dashboard.views import status as status_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.columns import Column, Row

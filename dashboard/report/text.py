@@ -14,7 +14,11 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
-from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, plugins, reservations, status
+from dashboard.sources.dataflow import view as dataflow
+from dashboard.sources.dataproc import view as dataproc
+from dashboard.sources.jobs import view as jobs
+from dashboard.sources.reservations import view as reservations
+from dashboard.views import collect, cost, overview, plugins, status
 from dashboard.views import insights as insights_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.fmt import visible

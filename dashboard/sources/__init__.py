@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
-from dashboard.models import SourceName
-
 if TYPE_CHECKING:
     from dashboard.config import Config
+    from dashboard.models import SourceName
 
 
 def default_intervals() -> dict[SourceName, float]:

@@ -18,10 +18,10 @@ from dashboard.models import (
     SourceStatus,
 )
 from dashboard.pricing import PriceTable, default_prices
-from dashboard.views.collect_dataproc import YARN_APPS as YARN_APPS
-from dashboard.views.collect_dataproc import YARN_MEMORY as YARN_MEMORY
-from dashboard.views.collect_dataproc import dataproc_section as dataproc_section
-from dashboard.views.collect_dataproc import yarn_apps
+from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
+from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
+from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
+from dashboard.sources.dataproc.collect import yarn_apps
 from dashboard.views.fmt import one_line
 from dashboard.views.items import (
     AssignmentItem,

@@ -23,6 +23,7 @@ SEVERITY_STYLE: dict[str, str] = {"critical": "bold red", "warning": "yellow", "
 
 SEVERITY_LABEL: dict[str, str] = {"critical": "CRITICAL", "warning": "WARNING", "info": "INFO"}
 
+
 def where_of(source: str) -> str:
     """The WHERE of an insight of ``source``: its spec's ``short`` name, else its title (its name when no
     source of that name is registered)."""

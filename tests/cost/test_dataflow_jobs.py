@@ -19,9 +19,9 @@ import pytest
 
 from dashboard import cost
 from dashboard.models import DataflowData, DataflowJob, Job, MetricSeries, Snapshot
-from dashboard.parsers.dataflow import dataflow_job_from_json
 from dashboard.parsers.monitoring import parse_time_series
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow.parse import dataflow_job_from_json
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 EU = 1.1009

@@ -19,8 +19,8 @@ import pytest
 
 from dashboard import cost
 from dashboard.models import Cluster, DataprocData, Job, Snapshot
-from dashboard.parsers.dataproc import cluster_from_json
 from dashboard.pricing import PriceTable, default_prices, load_prices
+from dashboard.sources.dataproc.parse import cluster_from_json
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 EU = 1.1009  # gce.region_factor.europe-west4

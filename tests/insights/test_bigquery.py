@@ -13,11 +13,11 @@ import pytest
 
 from dashboard import cost
 from dashboard.insights import Context, InsightSettings
-from dashboard.insights.jobcosts import job_costs
-from dashboard.insights.sql import is_select, normalize
 from dashboard.models import Job, Snapshot
 from dashboard.recording.reader import demo_path
 from dashboard.replay import load_snapshot
+from dashboard.sources.jobs.rules_costs import job_costs
+from dashboard.sources.jobs.sql import is_select, normalize
 from insights.helpers import AT, TIB, prices, run, t
 
 FAILURES = "bigquery.failure_spike"

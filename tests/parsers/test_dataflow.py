@@ -10,8 +10,8 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.models import DataflowData, DataflowJob
 from dashboard.parsers import parse_poll
-from dashboard.parsers.dataflow import dataflow_job_from_json
 from dashboard.recording import format as fmt
+from dashboard.sources.dataflow.parse import dataflow_job_from_json
 
 from .wire import grpc, grpc_error, load
 

@@ -11,8 +11,8 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.models import Cluster, DataprocData, NodeGroup
 from dashboard.parsers import parse_poll
-from dashboard.parsers.dataproc import batch_from_json, cluster_from_json
 from dashboard.recording import format as fmt
+from dashboard.sources.dataproc.parse import batch_from_json, cluster_from_json
 
 from .wire import grpc, grpc_error, load, points, time_series
 

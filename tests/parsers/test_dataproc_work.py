@@ -8,9 +8,9 @@ from typing import Any
 
 from dashboard.models import DataprocData
 from dashboard.parsers import parse_poll
-from dashboard.parsers.dataproc import batch_from_json
-from dashboard.parsers.dataproc_jobs import job_from_json
 from dashboard.recording import format as fmt
+from dashboard.sources.dataproc.parse import batch_from_json
+from dashboard.sources.dataproc.parse_jobs import job_from_json
 
 from .wire import grpc, grpc_error
 

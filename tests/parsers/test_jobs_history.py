@@ -11,11 +11,11 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.models import Job, JobsData
 from dashboard.parsers import parse_poll
-from dashboard.parsers.bigquery import job_from_history
 from dashboard.parsers.bqrows import decode_rows
 from dashboard.parsers.common import Garbage
-from dashboard.parsers.history import HistoryReader
 from dashboard.queries import JOBS_HISTORY_COLUMNS
+from dashboard.sources.jobs.parse_history import HistoryReader
+from dashboard.sources.jobs.parse_list import job_from_history
 
 from .wire import history_query, jobs_list, load, query_results, rest_error
 

@@ -11,7 +11,7 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.models import Job, JobsData
 from dashboard.parsers import parse_poll
-from dashboard.parsers.bigquery import job_from_resource
+from dashboard.sources.jobs.parse_list import job_from_resource
 
 from .wire import garbage, jobs_list, load, rest_error
 

@@ -9,8 +9,8 @@ import msgspec
 
 from dashboard.models import Job, JobsData
 from dashboard.parsers import parse_poll
-from dashboard.parsers.bigquery import job_from_resource
 from dashboard.parsers.share import NO_LABELS, SharedCache, labels, text
+from dashboard.sources.jobs.parse_list import job_from_resource
 
 from .wire import history_query, load
 

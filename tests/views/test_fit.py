@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from dashboard.sources.jobs import view as jobs_view
 from dashboard.views import grid
-from dashboard.views import jobs as jobs_view
 from dashboard.views.columns import Column, Row, table
 from views.factory import render
 from widgets._table_render import ColumnLayout

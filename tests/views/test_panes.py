@@ -10,7 +10,11 @@ import pytest
 from rich.cells import cell_len
 
 from dashboard.models import Job, Snapshot
-from dashboard.views import collect, cost, dataflow, dataproc, jobs, overview, reservations, status
+from dashboard.sources.dataflow import view as dataflow
+from dashboard.sources.dataproc import view as dataproc
+from dashboard.sources.jobs import view as jobs
+from dashboard.sources.reservations import view as reservations
+from dashboard.views import collect, cost, overview, status
 from views.factory import (
     AT,
     HOSTILE_QUERY,
@@ -221,6 +225,6 @@ def test_hostile_text_prints_exactly_as_written() -> None:
     ],
 )
 def test_a_pool_principal_shows_its_subject_and_pool(principal: str | None, shown: str | None) -> None:
-    from dashboard.views.jobs import principal_label
+    from dashboard.sources.jobs.view import principal_label
 
     assert principal_label(principal) == shown

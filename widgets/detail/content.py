@@ -19,9 +19,9 @@ from rich.text import Text
 from dashboard.cost import series_index
 from dashboard.models import MetricSeries, Sample, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.jobs import view as jobs_view
+from dashboard.sources.reservations import view as reservations_view
 from dashboard.views import fmt
-from dashboard.views import jobs as jobs_view
-from dashboard.views import reservations as reservations_view
 from dashboard.views.chart import ChartSeries, LineChart
 from dashboard.views.collect import (
     DF_LAG,

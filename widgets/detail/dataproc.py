@@ -10,9 +10,9 @@ from rich.text import Text
 
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable, default_prices
-from dashboard.views import dataproc as dataproc_view
+from dashboard.sources.dataproc import view as dataproc_view
+from dashboard.sources.dataproc.collect import dataproc_section
 from dashboard.views import fmt
-from dashboard.views.collect_dataproc import dataproc_section
 from dashboard.views.columns import table
 from dashboard.views.items import BatchItem, ClusterItem, DataprocJobItem
 from dashboard.views.states import look_of

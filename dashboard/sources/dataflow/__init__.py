@@ -1,46 +1,5 @@
 """Dataflow jobs of every region, with their lag, throughput and resource totals from Monitoring.
 
-Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) like any source.
+Its spec (:mod:`.spec`) is registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``)
+like any source's; its parser (``parse*``), pane (``view``) and insight rules (``rules``) are here.
 """
-
-from __future__ import annotations
-
-from dashboard import iam
-from dashboard.iam import Grant
-from dashboard.models import DataflowData
-from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
-from dashboard.sources import modules
-
-GRANTS = (
-    Grant(
-        iam.DATAFLOW_VIEWER,
-        "each monitored project",
-        "list Dataflow jobs in every region",
-        (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS),
-    ),
-    Grant(
-        iam.MONITORING_VIEWER,
-        "each monitored project",
-        "read lag, freshness, throughput and the resource use that prices a job",
-        (fmt.MON_LIST_TIME_SERIES,),
-        required=False,
-    ),
-)
-"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
-
-SPEC = SourceSpec(
-    name="dataflow",
-    title="Dataflow",
-    interval=30.0,
-    data=DataflowData,
-    parse="dashboard.parsers.dataflow:parse_dataflow",
-    fetch="dashboard.backends.gcp.sources:fetch_dataflow",
-    methods=(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS, fmt.MON_LIST_TIME_SERIES),
-    grants=GRANTS,
-    packages=(*modules.GRPC, "google.cloud.dataflow_v1beta3"),
-    merge="series",
-    pane_id="dataflow",
-    short="Dataflow",
-    builtin=True,
-)

@@ -1,49 +1,6 @@
 """BigQuery jobs: every user's running and pending jobs (``jobs.list``), and the INFORMATION_SCHEMA.JOBS
 history of every project and location.
 
-Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) like any source.
+Its spec (:mod:`.spec`) is registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``)
+like any source's; its parser (``parse*``), pane (``view``) and insight rules (``rules``) are here.
 """
-
-from __future__ import annotations
-
-from dashboard import iam
-from dashboard.iam import Grant
-from dashboard.models import JobsData
-from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
-
-GRANTS = (
-    Grant(
-        iam.BQ_RESOURCE_VIEWER,
-        "each monitored project",
-        "list every user's BigQuery jobs (jobs.list allUsers, bigquery.jobs.listAll) and read "
-        "INFORMATION_SCHEMA.JOBS for history",
-        (fmt.BQ_JOBS_LIST, *iam.HISTORY),
-    ),
-    Grant(
-        iam.BQ_JOB_USER,
-        "each monitored project",
-        "run the INFORMATION_SCHEMA.JOBS history query (bigquery.jobs.create); without it only "
-        "running jobs are shown",
-        iam.HISTORY,
-        required=False,
-    ),
-)
-"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
-
-SPEC = SourceSpec(
-    name="jobs",
-    title="BigQuery jobs",
-    interval=10.0,
-    data=JobsData,
-    parse="dashboard.parsers.jobs:parse_jobs",
-    fetch="dashboard.backends.gcp.bigquery:fetch_jobs",
-    methods=(fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET),
-    grants=GRANTS,
-    packages=("google.cloud.bigquery", "dashboard.backends.gcp.bigquery"),
-    merge="incremental",
-    requires=("reservations",),
-    pane_id="jobs",
-    short="BigQuery",
-    builtin=True,
-)

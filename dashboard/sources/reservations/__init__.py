@@ -1,51 +1,5 @@
 """BigQuery slot reservations, capacity commitments and assignments, with their slot usage from Monitoring.
 
-Registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``) like any source.
+Its spec (:mod:`.spec`) is registered in the entry-point group ``gcpdash.sources`` (``pyproject.toml``)
+like any source's; its parser (``parse*``), pane (``view``) and insight rules (``rules``) are here.
 """
-
-from __future__ import annotations
-
-from dashboard import iam
-from dashboard.iam import Grant
-from dashboard.models import ReservationsData
-from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
-from dashboard.sources import modules
-
-GRANTS = (
-    Grant(
-        iam.BQ_RESOURCE_VIEWER,
-        "the reservations admin project, and each monitored project for its assignments",
-        "list reservations, capacity commitments and assignments",
-        (fmt.RES_LIST_RESERVATIONS, fmt.RES_LIST_COMMITMENTS, fmt.RES_SEARCH_ALL_ASSIGNMENTS),
-    ),
-    Grant(
-        iam.MONITORING_VIEWER,
-        "the reservations admin project",
-        "read slot usage per reservation (bigquery.googleapis.com/slots/allocated)",
-        (fmt.MON_LIST_TIME_SERIES,),
-        required=False,
-    ),
-)
-"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
-
-SPEC = SourceSpec(
-    name="reservations",
-    title="Slots & reservations",
-    interval=60.0,
-    data=ReservationsData,
-    parse="dashboard.parsers.reservations:parse_reservations",
-    fetch="dashboard.backends.gcp.sources:fetch_reservations",
-    methods=(
-        fmt.RES_LIST_RESERVATIONS,
-        fmt.RES_LIST_COMMITMENTS,
-        fmt.RES_SEARCH_ALL_ASSIGNMENTS,
-        fmt.MON_LIST_TIME_SERIES,
-    ),
-    grants=GRANTS,
-    packages=(*modules.GRPC, "google.cloud.bigquery_reservation_v1"),
-    merge="series",
-    pane_id="slots",
-    short="Slots",
-    builtin=True,
-)

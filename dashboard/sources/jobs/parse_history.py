@@ -4,7 +4,7 @@ The history is most of what a recording holds, so its rows are read straight fro
 position, without building a dict per row: the schema of the first page says where each column is, once.
 A schema without every column the query selects (another gcpdash's query, a hand-made fixture) goes the
 general way instead: :mod:`dashboard.parsers.bqrows` into dicts, then
-:func:`dashboard.parsers.bigquery.job_from_history`.
+:func:`dashboard.sources.jobs.parse_list.job_from_history`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from operator import itemgetter
 from typing import Any
 
 from dashboard.models import Job
-from dashboard.parsers.bigquery import job_from_history
 from dashboard.parsers.bqrows import RowDecoder
 from dashboard.parsers.common import Garbage, parse_bool, parse_bq_timestamp
 from dashboard.parsers.share import NO_LABELS, opt_name, text
 from dashboard.parsers.share import labels as shared_labels
 from dashboard.queries import JOBS_HISTORY_COLUMNS
+from dashboard.sources.jobs.parse_list import job_from_history
 
 HISTORY_TYPES: dict[str, tuple[str, ...]] = {
     "creation_time": ("TIMESTAMP",),

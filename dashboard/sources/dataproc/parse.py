@@ -1,5 +1,5 @@
 """Dataproc (proto JSON) → :class:`Cluster` and :class:`Batch`, and one poll of the Dataproc source →
-:class:`DataprocData` (jobs: :mod:`dashboard.parsers.dataproc_jobs`).
+:class:`DataprocData` (jobs: :mod:`dashboard.sources.dataproc.parse_jobs`).
 
 Per project and region the poll lists clusters (primary, per project and region: a failed listing marks
 that part incomplete, the poll fails only when none answered), Serverless batches
@@ -27,11 +27,11 @@ from dashboard.parsers.common import (
     short_name,
     str_map,
 )
-from dashboard.parsers.dataproc_jobs import RECENT_JOBS, batch_kind, jobs_from_list
 from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+from dashboard.sources.dataproc.parse_jobs import RECENT_JOBS, batch_kind, jobs_from_list
 
 _EMPTY: dict[str, Any] = {}
 

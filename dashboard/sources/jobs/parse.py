@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import Job, JobsData
-from dashboard.parsers.bigquery import jobs_from_list
 from dashboard.parsers.common import Garbage, items
 from dashboard.parsers.faults import target
-from dashboard.parsers.history import HistoryReader
 from dashboard.parsers.poll import PollContext, params_of, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+from dashboard.sources.jobs.parse_history import HistoryReader
+from dashboard.sources.jobs.parse_list import jobs_from_list
 
 ACTIVE_FILTERS = ("pending", "running")
 """The ``stateFilter`` values of the listings whose jobs are still active (:attr:`JobsData.running_keys`)."""

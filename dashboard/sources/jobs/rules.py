@@ -1,7 +1,7 @@
 """BigQuery rules: failures above their usual level, the costliest queries and principals, identical queries
 run again and again, and on-demand spend nobody labelled.
 
-Costs are the cost package's, computed once for all these rules (:mod:`dashboard.insights.jobcosts`): a
+Costs are the cost package's, computed once for all these rules (:mod:`dashboard.sources.jobs.rules_costs`): a
 job's cost is bytes billed at the on-demand price, or the slot-hours a reservation job used at its
 edition's price (an attribution); a principal's is the sum of its jobs', as the Jobs pane shows it.
 """
@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, per_month
-from dashboard.insights.jobcosts import Costed, job_costs, spenders
-from dashboard.insights.sql import is_select, normalize
 from dashboard.models import Job
+from dashboard.sources.jobs.rules_costs import Costed, job_costs, spenders
+from dashboard.sources.jobs.sql import is_select, normalize
 from dashboard.views.fmt import money, one_line, tib
 
 FAILURES = "bigquery.failure_spike"

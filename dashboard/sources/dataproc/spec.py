@@ -1,0 +1,49 @@
+"""The dataproc source's spec: see the package's docstring."""
+
+from __future__ import annotations
+
+from dashboard import iam
+from dashboard.iam import Grant
+from dashboard.models import DataprocData
+from dashboard.recording import format as fmt
+from dashboard.registry import SourceSpec
+from dashboard.sources import modules
+
+GRANTS = (
+    Grant(
+        iam.DATAPROC_VIEWER,
+        "each monitored project",
+        "list Dataproc clusters, their jobs and Serverless batches",
+        (fmt.DATAPROC_LIST_CLUSTERS, fmt.DATAPROC_LIST_BATCHES, fmt.DATAPROC_LIST_JOBS),
+    ),
+    Grant(
+        iam.MONITORING_VIEWER,
+        "each monitored project",
+        "read YARN memory and running applications per cluster",
+        (fmt.MON_LIST_TIME_SERIES,),
+        required=False,
+    ),
+)
+"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
+
+SPEC = SourceSpec(
+    name="dataproc",
+    title="Dataproc",
+    interval=30.0,
+    data=DataprocData,
+    parse="dashboard.sources.dataproc.parse:parse_dataproc",
+    fetch="dashboard.backends.gcp.sources:fetch_dataproc",
+    methods=(
+        fmt.DATAPROC_LIST_CLUSTERS,
+        fmt.DATAPROC_LIST_BATCHES,
+        fmt.DATAPROC_LIST_JOBS,
+        fmt.MON_LIST_TIME_SERIES,
+    ),
+    grants=GRANTS,
+    packages=(*modules.GRPC, "google.cloud.dataproc_v1"),
+    merge="series",
+    pane_id="dataproc",
+    short="Dataproc",
+    rule_modules=("dashboard.sources.dataproc.rules",),
+    builtin=True,
+)

@@ -1,0 +1,46 @@
+"""The jobs source's spec: see the package's docstring."""
+
+from __future__ import annotations
+
+from dashboard import iam
+from dashboard.iam import Grant
+from dashboard.models import JobsData
+from dashboard.recording import format as fmt
+from dashboard.registry import SourceSpec
+
+GRANTS = (
+    Grant(
+        iam.BQ_RESOURCE_VIEWER,
+        "each monitored project",
+        "list every user's BigQuery jobs (jobs.list allUsers, bigquery.jobs.listAll) and read "
+        "INFORMATION_SCHEMA.JOBS for history",
+        (fmt.BQ_JOBS_LIST, *iam.HISTORY),
+    ),
+    Grant(
+        iam.BQ_JOB_USER,
+        "each monitored project",
+        "run the INFORMATION_SCHEMA.JOBS history query (bigquery.jobs.create); without it only "
+        "running jobs are shown",
+        iam.HISTORY,
+        required=False,
+    ),
+)
+"""The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
+
+SPEC = SourceSpec(
+    name="jobs",
+    title="BigQuery jobs",
+    interval=10.0,
+    data=JobsData,
+    parse="dashboard.sources.jobs.parse:parse_jobs",
+    fetch="dashboard.backends.gcp.bigquery:fetch_jobs",
+    methods=(fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET),
+    grants=GRANTS,
+    packages=("google.cloud.bigquery", "dashboard.backends.gcp.bigquery"),
+    merge="incremental",
+    requires=("reservations",),
+    pane_id="jobs",
+    short="BigQuery",
+    rule_modules=("dashboard.sources.jobs.rules",),
+    builtin=True,
+)
