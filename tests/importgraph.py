@@ -9,9 +9,13 @@ writes it to the module it names, with how it runs:
 - ``lazy``: inside a function, run when the function is called.
 
 Relative imports are resolved, and ``from pkg import name`` is an edge to ``pkg.name`` as well when that
-is one of our modules (``from dashboard import session``). Importing ``a.b.c`` also runs ``a`` and ``a.b``;
-:meth:`ImportGraph.reach` follows those package edges too, :meth:`ImportGraph.cycles` does not (a module
-importing its own package's ``__init__`` is only a cycle when it names it).
+is one of our modules (``from dashboard import session``). Imports by a computed name
+(``importlib.import_module``) cannot be read: :attr:`ImportGraph.dynamic` lists where they are, and
+:meth:`ImportGraph.computed` adds what they import, as the caller knows it.
+
+Importing ``a.b.c`` also runs ``a`` and ``a.b``: :meth:`ImportGraph.reach` follows those package edges
+too, :meth:`ImportGraph.cycles` does not (a module importing its own package's ``__init__`` is only a
+cycle when it names it).
 """
 
 from __future__ import annotations
@@ -69,6 +73,9 @@ class ImportGraph:
     root: Path
     files: dict[str, Path] = field(default_factory=dict)
     edges: dict[str, list[Edge]] = field(default_factory=dict)
+    dynamic: dict[str, list[int]] = field(default_factory=dict)
+    """Per module, the lines that call ``importlib.import_module`` or ``__import__``: imports by a name
+    computed at run time, which the graph cannot read (see :meth:`computed`)."""
 
     def path(self, module: str) -> str:
         """``module``'s file relative to the root, POSIX style (``widgets/table.py``)."""
@@ -110,6 +117,15 @@ class ImportGraph:
             if edge.kind in kinds:
                 yield edge
 
+    def computed(self, module: str, targets: Iterable[str]) -> None:
+        """``module`` imports ``targets`` by computed names (lazy edges at its first such call): each an
+        ``fnmatch`` pattern on our modules' names (``pkg.grpc_*``), or an outside module's name."""
+        line = (self.dynamic.get(module) or [0])[0]
+        for target in targets:
+            ours = [m for m in sorted(self.files) if fnmatchcase(m, target) and m != module]
+            for name in ours or ([] if set(target) & set("*?[") else [target]):
+                self.edges[module].append(Edge(module, name, "lazy", line))
+
     def cycles(self) -> list[list[str]]:
         """Each cycle of runtime imports among our modules, one per strongly connected component (its
         shortest cycle through its first module, which ends where it starts), sorted."""
@@ -138,6 +154,9 @@ def build(root: Path, packages: Iterable[str]) -> ImportGraph:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         is_package = path.name == "__init__.py"
         graph.edges[module] = list(_Collector(module, is_package, set(graph.files)).collect(tree))
+        graph.dynamic[module] = sorted(
+            node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and _is_dynamic(node.func)
+        )
     return graph
 
 
@@ -193,6 +212,12 @@ class _Collector:
         for alias in node.names:
             if f"{name}.{alias.name}" in self.ours:
                 yield Edge(self.module, f"{name}.{alias.name}", kind, node.lineno)
+
+
+def _is_dynamic(func: ast.expr) -> bool:
+    """``import_module``, ``importlib.import_module`` or ``__import__``."""
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in ("import_module", "__import__")
 
 
 def _is_type_checking(test: ast.expr) -> bool:
