@@ -285,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
             return run_live_once(
                 config, fmt=args.format or "text", width=args.width, fail_on=args.fail_on or ()
             )
-        from dashboard.backends.gcp.once import run_live_app
+        from dashboard.launch_live import run_live_app
 
         return run_live_app(config)
     path, mode = _recording(args)

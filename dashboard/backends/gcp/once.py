@@ -1,16 +1,16 @@
 """Every source read once, live, in parallel: what ``gcpdash --once`` shows without a recording, and the
-session the interactive app runs on live.
+session the interactive app runs on live (the app itself is started by :mod:`dashboard.launch_live`:
+nothing under ``dashboard/backends`` imports Textual).
 
 Loads Google's clients only when a poll runs (through :class:`~dashboard.backends.gcp.live.LiveBackend`).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.live import LiveBackend
@@ -22,7 +22,7 @@ from dashboard.sources import live_off
 from dashboard.store import Store
 
 if TYPE_CHECKING:
-    from dashboard.app import Session
+    from dashboard.session import Session
 
 
 def poll_all(backend: LiveBackend, sources: Sequence[SourceName] | None = None) -> list[Poll]:
@@ -97,7 +97,7 @@ def live_snapshot(config: Config, clock: Clock | None = None) -> tuple[Snapshot,
 
 def open_live_session(config: Config) -> Session:
     """The interactive app's session on the live backend (``DashboardApp(lambda: open_live_session(c))``)."""
-    from dashboard.app import Session
+    from dashboard.session import Session
 
     clock = SystemClock()
     backend = LiveBackend(config, clock, background=True)
@@ -106,55 +106,3 @@ def open_live_session(config: Config) -> Session:
         return live_store(backend, window)
 
     return Session(backend, clock, make_store(timedelta(hours=24)), make_store=make_store)
-
-
-def run_live_app(config: Config) -> int:
-    """Run the interactive app on the live backend until the user quits (``gcpdash`` without a recording).
-
-    Raises:
-        GcpdashError: No credentials or no project (checked before the app starts); an ``[insights]``
-            rule or threshold that does not exist.
-    """
-    from dashboard.insights import config_settings
-
-    settings = config_settings(config)
-    projects = preflight(LiveBackend(config))
-    from dashboard.app import DashboardApp
-
-    opened: list[Session] = []
-
-    def open_session() -> Session:
-        session = open_live_session(config)
-        opened.append(session)
-        return session
-
-    app = DashboardApp(
-        open_session,
-        subtitle=f"live: {', '.join(projects)}",
-        config=config,
-        insight_settings=settings,
-    )
-    try:
-        result = app.run()
-    finally:
-        for session in opened:  # cancels the gRPC calls in flight; a REST read left waiting is a daemon
-            session.backend.close()
-    code = result or 0
-    if any(isinstance(s.backend, LiveBackend) and s.backend.busy() for s in opened):
-        leave(code)
-    return code
-
-
-def leave(code: int) -> NoReturn:
-    """End the process now, with ``code``: a read still hangs in a worker thread (the user quit while a
-    call waited out its timeout), and tearing the interpreter down around threads blocked in gRPC or a
-    socket costs more than a second for nothing. The app has restored the terminal and saved its state."""
-    import logging
-    import os
-    import sys
-
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
