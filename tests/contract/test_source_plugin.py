@@ -173,3 +173,54 @@ def test_a_broken_plugin_is_named_in_one_line_and_the_rest_runs(tmp_path: Path, 
     assert doc["sources"]["jobs"]["state"] == "ok"
     # the working plugin is there, off: the demo recording has no queues.jsonl
     assert doc["sources"]["queues"]["state"] == "off"
+
+
+def screen_text(app: object) -> str:
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def test_the_app_shows_the_plugins_pane_its_detail_screen_and_its_insight(
+    site: Path, recorded: tuple[Path, Path, list[str]], tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from textual.widgets import TabbedContent
+
+    from dashboard.app import DashboardApp
+    from dashboard.recording.reader import read_recording
+    from dashboard.session import open_recording
+    from widgets.detail.screens import DetailScreen
+
+    out, _, _ = recorded
+    with installed_here(site):
+        end = read_recording(out).manifest.recorded_at + timedelta(minutes=1)
+        app = DashboardApp(
+            lambda: open_recording(out, "replay", at=end, paused=True),
+            poll_every=None,
+            state_path=tmp_path / "state.json",
+        )
+        async with app.run_test(size=(160, 45)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app._frame is not None and "queues" in app._frame.panes:
+                    break
+            assert "8 Queues" in screen_text(app)  # its tab, with the first free key
+            await pilot.press("8")
+            await pilot.pause(0.2)
+            assert app.query_one(TabbedContent).active == "queues"
+            text = screen_text(app)
+            assert "Queues  OK" in text
+            assert "clickstream-sub" in text
+            assert "125,000" in text
+            # the rows are by backlog, largest first: Enter opens clickstream-sub's detail screen
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, DetailScreen)
+            detail = screen_text(app)
+            assert "Queue clickstream-sub" in detail
+            assert "125,000 undelivered messages; oldest unacknowledged 1800s old" in detail
+            await pilot.press("escape")
+            await pilot.press("7")
+            await pilot.pause(0.2)
+            assert "Queue clickstream-sub is 30 min behind" in screen_text(app)
