@@ -8,7 +8,6 @@ GRPC = (
     "grpc._interceptor",
     "dashboard.backends.gcp.grpc_errors",
     "dashboard.backends.gcp.grpc_clients",
-    "dashboard.backends.gcp.grpc_sources",
     "dashboard.backends.gcp.grpc_monitoring",
     "google.cloud.monitoring_v3",
 )

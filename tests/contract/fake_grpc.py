@@ -386,7 +386,9 @@ def demo_clients(
 
 def fetcher(source: str) -> Callable[[Any, Any], list[Exchange]]:
     """The live fetch of a gRPC source."""
-    from dashboard.backends.gcp import grpc_sources
+    import importlib
 
-    fetch: Callable[[Any, Any], list[Exchange]] = getattr(grpc_sources, f"fetch_{source}")
+    fetch: Callable[[Any, Any], list[Exchange]] = getattr(
+        importlib.import_module(f"dashboard.sources.{source}.api"), f"fetch_{source}"
+    )
     return fetch

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.backends.gcp import bigquery as live_bq
-from dashboard.backends.gcp.bigquery import ReadOnlyViolation, check_read_only, is_select, method_id
 from dashboard.backends.gcp.live import LiveBackend
 from dashboard.queries import JOBS_HISTORY_SQL, jobs_history_sql
+from dashboard.sources.jobs import api as live_bq
+from dashboard.sources.jobs.api import ReadOnlyViolation, check_read_only, is_select, method_id
 
 from . import fake_rest
 from .fake_rest import FakeRest, bq_config

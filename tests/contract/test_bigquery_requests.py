@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.backends.gcp.bq_window import OVERLAP
 from dashboard.backends.gcp.live import LiveBackend
 from dashboard.models import JobsData
 from dashboard.parsers import parse_poll
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
+from dashboard.sources.jobs.api_window import OVERLAP
 
 from .fake_rest import FakeRest, bq_config
 

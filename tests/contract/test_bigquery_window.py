@@ -8,8 +8,8 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from dashboard.backends.gcp.bq_window import OVERLAP, HistorySchedule
 from dashboard.models import Job
+from dashboard.sources.jobs.api_window import OVERLAP, HistorySchedule
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -192,9 +192,9 @@ def test_the_budgets_client_only_reads_on_googles_endpoint_too() -> None:
     """No network: the refusal comes before the channel connects."""
     from google.cloud.billing import budgets_v1
 
-    from dashboard.backends.gcp.billing import budgets_client, close
     from dashboard.backends.gcp.context import FetchContext
     from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
+    from dashboard.sources.billing.api import budgets_client, close
 
     ctx = FetchContext(msgspec.structs.replace(config("x"), endpoints=EndpointsConfig()))
     client = budgets_client(ctx)

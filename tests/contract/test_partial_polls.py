@@ -16,12 +16,13 @@ from typing import Any
 import msgspec
 import pytest
 
-from dashboard.backends.gcp.grpc_sources import fetch_dataflow, fetch_reservations
 from dashboard.backends.gcp.live import LiveBackend
 from dashboard.models import DataflowData, JobsData, ReservationsData
 from dashboard.parsers import parse_poll
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+from dashboard.sources.dataflow.api import fetch_dataflow
+from dashboard.sources.reservations.api import fetch_reservations
 from dashboard.store import Store
 
 from .fake_grpc import FakeGrpcServer, Fault, demo_clients, poll_exchanges

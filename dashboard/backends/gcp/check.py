@@ -42,7 +42,7 @@ class PollingCost:
 
 
 def polling_cost(config: Config, projects: int) -> PollingCost:
-    """The monthly bill of the history queries, as :class:`~dashboard.backends.gcp.bq_window.HistorySchedule`
+    """The monthly bill of the history queries, as :class:`~dashboard.sources.jobs.api_window.HistorySchedule`
     runs them: the first poll queries every project in every location; then each project is queried every
     ``intervals.jobs_history`` seconds per location, at most one query per location per
     ``intervals.billed_query_gap``. Each query bills at least ``bigquery.on_demand.min_bytes_per_query``

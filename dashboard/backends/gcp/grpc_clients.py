@@ -224,7 +224,7 @@ class PollLog:
         """
         first = to_json(request)
         service, name = method.rsplit("/", 1)[0].rsplit(".", 1)[0], method.rsplit("/", 1)[-1]
-        skipped = self.budget.skip(service)
+        skipped = self.budget.skip(service, name)
         if skipped is not None:
             self.add(method, first, error=skipped)
             return skipped

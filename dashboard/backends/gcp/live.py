@@ -285,7 +285,7 @@ class LiveBackend:
         self._closed = True
         self.ctx.close()
         if "billing.budgets" in self.ctx.state:
-            from dashboard.backends.gcp.billing import close
+            from dashboard.sources.billing.api import close
 
             close(self.ctx)
 

@@ -1,7 +1,6 @@
-"""Which function fetches each source live: its spec's ``fetch`` (:mod:`dashboard.registry`), imported on
-first use so a source whose module is missing is only that source unavailable. The gRPC sources' fetches
-take the :class:`~dashboard.backends.gcp.grpc_clients.GrpcClients` (``ctx.grpc()``); the adapters here
-give them the shape every fetch has."""
+"""Which function fetches each source live: its spec's ``fetch`` (:mod:`dashboard.registry`;
+``dashboard/sources/<name>/api.py`` for the built-ins), imported on first use so a source whose module is
+missing is only that source unavailable."""
 
 from __future__ import annotations
 
@@ -34,24 +33,3 @@ def fetcher(source: str) -> Fetch:
         return spec.load_fetch()
     except (ImportError, AttributeError, LookupError) as exc:
         raise SourceError(f"{source}: no live reader in this build of gcpdash", code="UNIMPLEMENTED") from exc
-
-
-def fetch_reservations(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """The reservations source (its spec's ``fetch``)."""
-    from dashboard.backends.gcp import grpc_sources
-
-    return grpc_sources.fetch_reservations(ctx.grpc(), t)
-
-
-def fetch_dataproc(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """The Dataproc source (its spec's ``fetch``)."""
-    from dashboard.backends.gcp import grpc_sources
-
-    return grpc_sources.fetch_dataproc(ctx.grpc(), t)
-
-
-def fetch_dataflow(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """The Dataflow source (its spec's ``fetch``)."""
-    from dashboard.backends.gcp import grpc_sources
-
-    return grpc_sources.fetch_dataflow(ctx.grpc(), t)

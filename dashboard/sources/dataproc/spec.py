@@ -32,7 +32,7 @@ SPEC = SourceSpec(
     interval=30.0,
     data=DataprocData,
     parse="dashboard.sources.dataproc.parse:parse_dataproc",
-    fetch="dashboard.backends.gcp.sources:fetch_dataproc",
+    fetch="dashboard.sources.dataproc.api:fetch",
     methods=(
         fmt.DATAPROC_LIST_CLUSTERS,
         fmt.DATAPROC_LIST_BATCHES,

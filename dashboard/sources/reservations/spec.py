@@ -32,7 +32,7 @@ SPEC = SourceSpec(
     interval=60.0,
     data=ReservationsData,
     parse="dashboard.sources.reservations.parse:parse_reservations",
-    fetch="dashboard.backends.gcp.sources:fetch_reservations",
+    fetch="dashboard.sources.reservations.api:fetch",
     methods=(
         fmt.RES_LIST_RESERVATIONS,
         fmt.RES_LIST_COMMITMENTS,

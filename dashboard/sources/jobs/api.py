@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dashboard.backends.gcp.bq_window import HistorySchedule
 from dashboard.backends.gcp.bq_wire import (
     READ_METHODS,
     SOURCE,
@@ -30,6 +29,7 @@ from dashboard.backends.gcp.threads import daemon_map
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
+from dashboard.sources.jobs.api_window import HistorySchedule
 
 if TYPE_CHECKING:
     from google.cloud import bigquery
@@ -103,8 +103,8 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
 
     Projects are read side by side (:data:`PARALLEL` at once); the exchanges come out project by project,
     in the configured order. A project whose ``jobs.list`` failed runs no history query (no billed query
-    in vain; it is due again at the next poll), the other projects carry on. Once BigQuery answered a
-    call with a quota error, 503 or not in time, the poll's other calls are not made
+    in vain; it is due again at the next poll), the other projects carry on. Once a BigQuery method
+    answered with a quota error, 503 or not in time, the poll's other calls of that method are not made
     (:class:`~dashboard.backends.gcp.budget.PollBudget`).
 
     Raises:
@@ -115,7 +115,7 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     plan = schedule(ctx)
     projects = ctx.projects
     due = plan.due(projects, ctx.locations, t)
-    budget = PollBudget()
+    budget = PollBudget(quota_per_method=True)
     ran: list[tuple[str, str]] = []
 
     def read(project: str) -> list[Exchange]:
@@ -173,10 +173,10 @@ def list_state(
     budget: PollBudget | None = None,
 ) -> list[Exchange]:
     """``jobs.list`` of every user's jobs in ``state`` (``stateFilter``) in ``project``, all pages."""
-    budget = budget or PollBudget()
+    budget = budget or PollBudget(quota_per_method=True)
     path = f"/bigquery/v2/projects/{project}/jobs"
     params = {"allUsers": "True", "stateFilter": state, "projection": "full"}
-    skipped = budget.skip(BUDGET_KEY)
+    skipped = budget.skip(BUDGET_KEY, "jobs.list")
     if skipped is not None:
         return [_skipped(poll, t, skipped, method=fmt.BQ_JOBS_LIST, path=path, params=params)]
     with Capture(poll, t) as capture:
@@ -269,12 +269,12 @@ def query_history(
 ) -> list[Exchange]:
     """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window, all pages;
     a complete read moves the window on."""
-    budget = budget or PollBudget()
+    budget = budget or PollBudget(quota_per_method=True)
     plan = schedule(ctx)
     since, until = plan.window(project, location, t)
     sql = jobs_history_sql(location)
     job_config = history_request(ctx, since, until)
-    skipped = budget.skip(BUDGET_KEY)
+    skipped = budget.skip(BUDGET_KEY, "jobs.query")
     if skipped is not None:
         body = {"labels": job_config.labels, "location": location}
         path = f"/bigquery/v2/projects/{project}/queries"

@@ -17,7 +17,6 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from dashboard.backends.gcp.bigquery import RESULTS_PAGE_SIZE, retry
 from dashboard.backends.gcp.bq_wire import Capture
 from dashboard.errors import SourceError
 from dashboard.models import SourceName
@@ -25,6 +24,7 @@ from dashboard.queries import billing_export_params, billing_export_sql, billing
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources import BILLING_OFF
+from dashboard.sources.jobs.api import RESULTS_PAGE_SIZE, retry
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.context import FetchContext
