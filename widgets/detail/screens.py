@@ -161,6 +161,9 @@ class RawScreen(Screen[None]):
 HELP = """\
 Panes         1-7 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost,
               Insights (enter goes to the resource; a new critical insight pops up a toast)
+              8, 9 the first panes sources add (their tabs follow; from the tenth on, no number)
+              0 the pane list: type to filter, up/down, enter goes there, esc closes
+              > / < (or ctrl+right / ctrl+left) the next / previous pane, round the end
               tab / shift+tab moves the focus
 Tables        up/down/pgup/pgdn/home/end move, the mouse wheel scrolls · enter or click opens
               y the raw API payload of the row
@@ -173,8 +176,8 @@ Raw payload   c copy the JSON · esc back
 Polling       p pause / resume polling · r refresh now
 Replay        space pause / play the recording · + / - speed · [ / ] step a poll back / forward
               (--demo and --replay only)
-Anywhere      : command palette: Go to a pane, Window: last 1h/6h/24h/7d, Export view as CSV/JSON
-              (here, or to a path you type), Theme
+Anywhere      : command palette: Go to a pane (type its title or id), Window: last 1h/6h/24h/7d,
+              Export view as CSV/JSON (here, or to a path you type), Theme
               ? this help (esc, ? or q closes it) · q quit · click a key in the footer to press it
 """
 
