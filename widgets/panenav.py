@@ -9,6 +9,7 @@ import (the app's first frame binds the keys and names the tabs).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,9 @@ PaneEntry = tuple[str, str, str]
 """A pane's id, title and key (``""`` beyond the ninth pane)."""
 KEYED = 9
 """How many panes have a number key (``1``-``9``)."""
+TAKEN = frozenset({"header", "jobs-pane", "detail-body", "raw-body", "help-body", "path-input"})
+TAKEN_PREFIXES = ("pane-", "table-", "panes-", "-")
+"""Widget ids the app uses already (a pane's tab has the pane's id; its widget is ``pane-<id>``)."""
 
 
 def pane_entries(extra: Sequence[tuple[str, str]] = ()) -> tuple[PaneEntry, ...]:
@@ -35,10 +39,12 @@ def pane_entries(extra: Sequence[tuple[str, str]] = ()) -> tuple[PaneEntry, ...]
     ids = [pane_id for pane_id, _, _ in PANES]
     titles = [title for _, title, _ in PANES]
     for pane_id, title in extra:
-        if pane_id in ids:
+        if pane_id in ids or pane_id in TAKEN or pane_id.startswith(TAKEN_PREFIXES):
             raise ValueError(f"pane id {pane_id!r} is taken")
-        if not pane_id or not pane_id.replace("_", "a").replace("-", "a").isalnum() or pane_id[0].isdigit():
-            raise ValueError(f"pane id {pane_id!r}: letters, digits, _ and - only, not starting with a digit")
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", pane_id) is None:
+            raise ValueError(
+                f"pane id {pane_id!r}: ASCII letters, digits, _ and - only, starting with a letter"
+            )
         ids.append(pane_id)
         titles.append(title)
     return tuple(

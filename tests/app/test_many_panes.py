@@ -64,8 +64,13 @@ def test_pane_entries_number_the_first_nine_and_refuse_a_taken_id() -> None:
         pane_entries((("jobs", "More jobs"),))
     with pytest.raises(ValueError, match="taken"):
         pane_entries((("gcs", "A"), ("gcs", "B")))
+    for taken in ("header", "pane-x", "table-jobs"):  # ids of the app's own widgets
+        with pytest.raises(ValueError, match="taken"):
+            pane_entries(((taken, "A"),))
     with pytest.raises(ValueError, match="letters"):
         pane_entries((("pub sub", "A"),))
+    with pytest.raises(ValueError, match="letters"):
+        pane_entries((("9lives", "A"),))
 
 
 async def test_keys_one_to_nine_jump_and_zero_to_nine_are_inert_without_panes() -> None:
