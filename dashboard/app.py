@@ -342,7 +342,7 @@ class DashboardApp(App[int]):
         """Show every key."""
         from widgets.detail.screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.pane_entries))
 
     def action_toggle_polling(self) -> None:
         """Pause or resume polling (the replay clock runs on)."""

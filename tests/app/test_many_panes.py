@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from textual.widgets import TabbedContent, Tabs
 
 from dashboard.app import DashboardApp
-from widgets.detail.screens import HELP
+from widgets.detail.screens import HELP, HelpScreen
 from widgets.frame import PaneData
 from widgets.panelist import PaneList
 from widgets.panenav import pane_entries
@@ -224,3 +224,15 @@ async def test_a_source_pane_shows_its_part_of_the_frame() -> None:
 def test_the_help_lists_the_pane_keys() -> None:
     for part in ("0 the pane list", "> / <", "ctrl+right / ctrl+left", "8, 9", "title or id"):
         assert part in HELP, part
+
+
+async def test_the_help_names_the_sources_panes() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(current(app), HelpScreen)
+        text = screen_text(app)
+        assert "Source panes  8 Pub/Sub subscriptions · 9 Composer · Cloud Storage · Spanner" in text
+        assert "[bold]Workflows[/]" in text  # literally

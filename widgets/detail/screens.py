@@ -6,6 +6,7 @@ Each shows breadcrumbs (``Dataproc > adhoc-spark``); ``esc`` goes back one level
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -18,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from dashboard.views.fmt import visible
+from widgets.frame import PANES
 
 
 def crumbs(trail: tuple[str, ...]) -> Text:
@@ -182,8 +184,18 @@ Anywhere      : command palette: Go to a pane (type its title or id), Window: la
 """
 
 
+def sources_panes(entries: Sequence[tuple[str, str, str]]) -> str:
+    """The help's lines of the panes after the built-in seven (``8 Pub/Sub · 9 Composer · Spanner``), or
+    ``""`` when there are none."""
+    extra = entries[len(PANES) :]
+    if not extra:
+        return ""
+    names = " · ".join(f"{key} {visible(title)}" if key else visible(title) for _, title, key in extra)
+    return f"Source panes  {names}\n{'':14}(beyond 9: 0, > / < or : their title or id)\n"
+
+
 class HelpScreen(Screen[None]):
-    """Every key."""
+    """Every key (and the panes that sources add, when there are any)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "back", "Back", id="help.back"),
@@ -194,11 +206,15 @@ class HelpScreen(Screen[None]):
     HelpScreen > VerticalScroll { height: 1fr; padding: 1 2; }
     """
 
+    def __init__(self, entries: Sequence[tuple[str, str, str]] = ()) -> None:
+        super().__init__()
+        self.entries = tuple(entries)
+
     def compose(self) -> ComposeResult:
         """The keys."""
         yield Static(crumbs(("help",)), classes="crumbs", markup=False)
         with VerticalScroll():
-            yield Static(Text(HELP), markup=False, id="help-body")
+            yield Static(Text(HELP + sources_panes(self.entries)), markup=False, id="help-body")
         yield Footer()
 
     def action_back(self) -> None:
