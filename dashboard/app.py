@@ -17,19 +17,19 @@ is drawn in it at once, then the other panes are mounted, and only then is the f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from dashboard import ui_state
 from dashboard.launch import run_app
-from widgets import palette, replay
-from widgets.frame import PANES
+from widgets import palette, panenav, replay
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -68,7 +68,9 @@ class DashboardApp(App[int]):
 
     | Key | Action |
     | --- | --- |
-    | `1`-`7` | show a pane (7: insights; a new critical one pops up a toast) |
+    | `1`-`9` | show a pane (7: insights; a new critical one pops up a toast; 8, 9: sources' panes) |
+    | `0` | the pane list: every pane, filtered as one types |
+    | `>` `<` | the next / previous pane, round the end (also `ctrl+right` / `ctrl+left`) |
     | `?` | help |
     | `:` | command palette |
     | `p` | pause / resume polling |
@@ -81,10 +83,7 @@ class DashboardApp(App[int]):
     COMMANDS = App.COMMANDS | {_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
-        *(
-            Binding(key, f"show({n})", title, show=False, id=f"app.pane.{pane_id}")
-            for n, (pane_id, title, key) in enumerate(PANES, start=1)
-        ),
+        *panenav.BINDINGS,
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("colon", "command_palette", "Palette", key_display=":", id="app.palette"),
         Binding("p", "toggle_polling", "Pause polling", id="app.poll_pause"),
@@ -109,6 +108,7 @@ class DashboardApp(App[int]):
         state_path: Path | None = None,
         config: Config | None = None,
         insight_settings: InsightSettings | None = None,
+        extra_panes: Sequence[tuple[str, str]] = (),
     ) -> None:
         """The app, not yet running.
 
@@ -119,9 +119,12 @@ class DashboardApp(App[int]):
             state_path: Where the sort, theme and window are remembered (default: the user state dir).
             config: Prices, cost modes and budgets for the estimate (``--config``), when given.
             insight_settings: The insight rules' switches and thresholds (default: all on, defaults).
+            extra_panes: Panes (pane id, title) after the built-in seven, each showing its part of the frame.
         """
         super().__init__()
         self._open_session = open_session
+        self.pane_entries = panenav.pane_entries(extra_panes)
+        """Every pane's id, title and key (``1``-``9``, then ``""``), in tab order."""
         self._session: Session | None = None
         self._busy = asyncio.Lock()
         self._frame: Frame | None = None
@@ -146,8 +149,8 @@ class DashboardApp(App[int]):
         """Header line, one tab per pane (``Loading…`` until the panes are mounted), footer."""
         yield Static("gcpdash  loading…", id="header", markup=False)
         with TabbedContent(initial="overview"):
-            for pane_id, title, key in PANES:
-                with TabPane(f"{key} {title}", id=pane_id):
+            for entry in self.pane_entries:
+                with TabPane(Content(panenav.tab_label(entry)), id=entry[0]):
                     yield Static("Loading…", classes="pane-loading", markup=False)
         yield Footer()
 
@@ -163,7 +166,7 @@ class DashboardApp(App[int]):
 
         opening = asyncio.ensure_future(asyncio.to_thread(self._open_session))
         await asyncio.to_thread(import_panes)
-        self._panes = make_panes()
+        self._panes = make_panes(self.pane_entries)
         await self._mount_panes([self.query_one(TabbedContent).active])
         self._session = session = await opening
         self.refresh_bindings()  # the replay keys show only now that it is known whether it replays
@@ -324,14 +327,22 @@ class DashboardApp(App[int]):
     # ---------------------------------------------------------------- actions
 
     def action_show(self, number: int) -> None:
-        """Switch to pane ``number`` (1-7)."""
-        self.query_one(TabbedContent).active = PANES[number - 1][0]
+        """Switch to pane ``number`` (from 1; nothing when there is none)."""
+        panenav.show(self, number)
+
+    def action_cycle_pane(self, step: int) -> None:
+        """Show the next (1) or previous (-1) pane, round the end."""
+        panenav.cycle(self, step)
+
+    def action_pane_list(self) -> None:
+        """Show the pane list."""
+        panenav.open_list(self)
 
     def action_help(self) -> None:
         """Show every key."""
         from widgets.detail.screens import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.pane_entries))
 
     def action_toggle_polling(self) -> None:
         """Pause or resume polling (the replay clock runs on)."""

@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import TabbedContent
 
-from widgets.frame import PANES, Frame
+from widgets.frame import Frame
 from widgets.insights import InsightsPane, show_row
 from widgets.panes import TablePane
 
 if TYPE_CHECKING:
     from dashboard.app import DashboardApp
 
-TITLES = {pane_id: title for pane_id, title, _ in PANES}
-"""Each pane's title, by id (the first crumb of a detail screen)."""
+
+def titles(app: DashboardApp) -> dict[str, str]:
+    """Each pane's title, by id (the first crumb of a detail screen)."""
+    return {pane_id: title for pane_id, title, _ in app.pane_entries}
 
 
 def follow_detail(app: DashboardApp, frame: Frame) -> None:
@@ -43,7 +45,7 @@ def open_row(app: DashboardApp, event: TablePane.Opened) -> None:
     """Open a row's detail screen (or its raw payload), by the row's exact key."""
     from widgets.detail.open import detail_screen
 
-    title = TITLES[event.pane.pane_id]
+    title = titles(app).get(event.pane.pane_id, event.pane.pane_id)
     if event.raw:
         open_raw(app, event.kind, event.key, (title, event.key))
         return

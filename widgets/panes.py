@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,6 +28,7 @@ from dashboard.sources.reservations import view as reservations_view
 from dashboard.ui_state import SortState
 from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row
+from dashboard.views.columns import table as columns_table
 from dashboard.views.items import Item
 from widgets.frame import Frame, PaneData
 from widgets.jobs import JobsPane, PreparedJobs
@@ -355,6 +358,22 @@ class StaticPane(VerticalScroll):
         yield Static("Loading…", markup=False)
 
     def update(self, frame: Frame, sort: SortState | None = None) -> None:
-        """Show the latest frame."""
+        """Show the latest frame: this pane's heading (unless empty), tables and body; ``no data`` when the
+        frame has nothing for it (a source's pane before its first poll)."""
         self.remove_class("-loading")
-        self.query_one(Static).update(frame.panes[self.pane_id].body or "")
+        self.query_one(Static).update(static_body(frame.panes.get(self.pane_id)))
+
+
+def static_body(data: PaneData | None) -> RenderableType:
+    """What a static pane draws of its part of the frame."""
+    if data is None:
+        return Text("no data", style="dim")
+    parts: list[RenderableType] = [data.heading] if data.heading.plain else []
+    tables = (("", data.table),) if data.table is not None else ()
+    for title, shown in (*tables, *data.more):
+        parts.append(columns_table(shown.columns, shown.rows, title=title or None))
+    if data.body is not None:
+        parts.append(data.body)
+    if len(parts) == 1:
+        return parts[0]
+    return Group(*parts) if parts else ""

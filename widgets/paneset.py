@@ -6,13 +6,14 @@ mounted into their tabs: the pane on screen first, the others once data shows.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 from widgets.frame import PANES
+from widgets.panenav import PaneEntry
 
 if TYPE_CHECKING:
     from dashboard.app import DashboardApp
@@ -47,9 +48,10 @@ def make_pane(pane_id: str) -> Widget:
     return StaticPane(pane_id, id=f"pane-{pane_id}")
 
 
-def make_panes() -> dict[str, Widget]:
-    """Every pane's widget, by pane id, in tab order."""
-    return {pane_id: make_pane(pane_id) for pane_id, _, _ in PANES}
+def make_panes(entries: Sequence[PaneEntry] = PANES) -> dict[str, Widget]:
+    """Every pane's widget, by pane id, in tab order (a pane not built in is a static pane showing its part
+    of the frame)."""
+    return {pane_id: make_pane(pane_id) for pane_id, _, _ in entries}
 
 
 def focus_target(pane: Widget) -> Widget:

@@ -139,6 +139,8 @@ SHOWN_AS = {
     "minus": "-",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
 }
 """How a key is written in the help and the README."""
 

@@ -6,6 +6,7 @@ Each shows breadcrumbs (``Dataproc > adhoc-spark``); ``esc`` goes back one level
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.console import RenderableType
@@ -18,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from dashboard.views.fmt import visible
+from widgets.frame import PANES
 
 
 def crumbs(trail: tuple[str, ...]) -> Text:
@@ -161,6 +163,9 @@ class RawScreen(Screen[None]):
 HELP = """\
 Panes         1-7 or click a tab: Overview, BigQuery jobs, Slots & reservations, Dataproc, Dataflow, Cost,
               Insights (enter goes to the resource; a new critical insight pops up a toast)
+              8, 9 the first panes sources add (their tabs follow; from the tenth on, no number)
+              0 the pane list: type to filter, up/down, enter goes there, esc closes
+              > / < (or ctrl+right / ctrl+left) the next / previous pane, round the end
               tab / shift+tab moves the focus
 Tables        up/down/pgup/pgdn/home/end move, the mouse wheel scrolls · enter or click opens
               y the raw API payload of the row
@@ -173,14 +178,24 @@ Raw payload   c copy the JSON · esc back
 Polling       p pause / resume polling · r refresh now
 Replay        space pause / play the recording · + / - speed · [ / ] step a poll back / forward
               (--demo and --replay only)
-Anywhere      : command palette: Go to a pane, Window: last 1h/6h/24h/7d, Export view as CSV/JSON
-              (here, or to a path you type), Theme
+Anywhere      : command palette: Go to a pane (type its title or id), Window: last 1h/6h/24h/7d,
+              Export view as CSV/JSON (here, or to a path you type), Theme
               ? this help (esc, ? or q closes it) · q quit · click a key in the footer to press it
 """
 
 
+def sources_panes(entries: Sequence[tuple[str, str, str]]) -> str:
+    """The help's lines of the panes after the built-in seven (``8 Pub/Sub · 9 Composer · Spanner``), or
+    ``""`` when there are none."""
+    extra = entries[len(PANES) :]
+    if not extra:
+        return ""
+    names = " · ".join(f"{key} {visible(title)}" if key else visible(title) for _, title, key in extra)
+    return f"Source panes  {names}\n{'':14}(beyond 9: 0, > / < or : their title or id)\n"
+
+
 class HelpScreen(Screen[None]):
-    """Every key."""
+    """Every key (and the panes that sources add, when there are any)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "back", "Back", id="help.back"),
@@ -191,11 +206,15 @@ class HelpScreen(Screen[None]):
     HelpScreen > VerticalScroll { height: 1fr; padding: 1 2; }
     """
 
+    def __init__(self, entries: Sequence[tuple[str, str, str]] = ()) -> None:
+        super().__init__()
+        self.entries = tuple(entries)
+
     def compose(self) -> ComposeResult:
         """The keys."""
         yield Static(crumbs(("help",)), classes="crumbs", markup=False)
         with VerticalScroll():
-            yield Static(Text(HELP), markup=False, id="help-body")
+            yield Static(Text(HELP + sources_panes(self.entries)), markup=False, id="help-body")
         yield Footer()
 
     def action_back(self) -> None:
