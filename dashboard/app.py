@@ -108,7 +108,7 @@ class DashboardApp(App[int]):
         state_path: Path | None = None,
         config: Config | None = None,
         insight_settings: InsightSettings | None = None,
-        extra_panes: Sequence[tuple[str, str]] = (),
+        extra_panes: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         """The app, not yet running.
 
@@ -119,11 +119,13 @@ class DashboardApp(App[int]):
             state_path: Where the sort, theme and window are remembered (default: the user state dir).
             config: Prices, cost modes and budgets for the estimate (``--config``), when given.
             insight_settings: The insight rules' switches and thresholds (default: all on, defaults).
-            extra_panes: Panes (pane id, title) after the built-in seven, each showing its part of the frame.
+            extra_panes: Panes (pane id, title) after the built-in seven, each showing its part of the frame;
+                by default the registered sources' panes (:func:`widgets.panenav.source_panes`).
         """
         super().__init__()
         self._open_session = open_session
-        self.pane_entries = panenav.pane_entries(extra_panes)
+        extra = panenav.source_panes() if extra_panes is None else extra_panes
+        self.pane_entries = panenav.pane_entries(extra)
         """Every pane's id, title and key (``1``-``9``, then ``""``), in tab order."""
         self._session: Session | None = None
         self._busy = asyncio.Lock()

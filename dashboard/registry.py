@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -199,6 +200,15 @@ def _group(text: str) -> list[EntryPoint]:
     return found
 
 
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+"""What a source's name may be: it names a file, a JSON key, a pane and a widget id."""
+_RESERVED = frozenset(
+    {"overview", "slots", "cost", "insights", "header", "schema", "gcpdash_version", "generated_at", "at"}
+    | {"mode", "projects", "regions", "window_start", "sources", "insight_counts", "metrics", "alerts"}
+)
+"""Names a plugin's source may not take: the app's own panes and widget ids, the JSON document's keys."""
+
+
 def _load() -> dict[str, SourceSpec]:
     found: dict[str, SourceSpec] = {}
     problems: list[str] = []
@@ -212,6 +222,12 @@ def _load() -> dict[str, SourceSpec]:
             continue
         if not isinstance(spec, SourceSpec):
             problems.append(f"source plugin {entry.name!r} ({entry.value}) is not a SourceSpec")
+            continue
+        if not _NAME.fullmatch(spec.name) or spec.name in _RESERVED:
+            problems.append(
+                f"source plugin {entry.name!r} ({entry.value}): its name {spec.name!r} must be lower-case "
+                "letters, digits and _, and not a pane of gcpdash's own"
+            )
             continue
         if spec.name != entry.name or spec.name in found:
             problems.append(f"source plugin {entry.name!r} ({entry.value}) names itself {spec.name!r}")

@@ -30,6 +30,14 @@ TAKEN_PREFIXES = ("pane-", "table-", "panes-", "-")
 """Widget ids the app uses already (a pane's tab has the pane's id; its widget is ``pane-<id>``)."""
 
 
+def source_panes() -> list[tuple[str, str]]:
+    """The panes of the registered sources that are not built in (their spec's ``pane``): pane id (the
+    source's name) and title."""
+    from dashboard import registry
+
+    return [(spec.name, spec.pane.title) for spec in registry.plugins() if spec.pane is not None]
+
+
 def pane_entries(extra: Sequence[tuple[str, str]] = ()) -> tuple[PaneEntry, ...]:
     """The built-in panes, then ``extra`` (pane id, title) in the given order, each with its key.
 

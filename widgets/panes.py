@@ -67,7 +67,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "dataproc": pane_columns("dataproc", dataproc_view.COLUMNS),
     "dataflow": pane_columns("dataflow", dataflow_view.COLUMNS),
 }
-"""The columns of each table pane."""
+"""The columns of each built-in table pane."""
+
+
+def columns_of(pane_id: str) -> tuple[Column, ...]:
+    """The columns of a table pane: a built-in's, or a registered source's (its spec's ``pane``)."""
+    found = COLUMNS.get(pane_id)
+    if found is not None:
+        return found
+    from dashboard import registry
+
+    spec = registry.spec(pane_id)
+    if spec is None or spec.pane is None:
+        raise KeyError(pane_id)
+    return tuple(spec.pane.columns)
 
 
 def _row_key(row: Row) -> str:
@@ -168,7 +181,7 @@ class TablePane(Vertical):
             self.add_class("-short")
 
     def _make_table(self) -> VirtualTable[Any]:
-        return rows_table(COLUMNS[self.pane_id], id=f"table-{self.pane_id}")
+        return rows_table(columns_of(self.pane_id), id=f"table-{self.pane_id}")
 
     def compose(self) -> ComposeResult:
         """Heading, filter line, table, notes."""

@@ -43,9 +43,17 @@ def make_pane(pane_id: str) -> Widget:
         return JobsTablePane(pane_id, id=f"pane-{pane_id}")
     if pane_id == "insights":
         return InsightsPane(pane_id, id=f"pane-{pane_id}")
-    if pane_id in TABLE_PANES:
+    if pane_id in TABLE_PANES or _source_table(pane_id):
         return TablePane(pane_id, id=f"pane-{pane_id}")
     return StaticPane(pane_id, id=f"pane-{pane_id}")
+
+
+def _source_table(pane_id: str) -> bool:
+    """Whether ``pane_id`` is a registered source's pane (a table of its things)."""
+    from dashboard import registry
+
+    spec = registry.spec(pane_id)
+    return spec is not None and not spec.builtin and spec.pane is not None
 
 
 def make_panes(entries: Sequence[PaneEntry] = PANES) -> dict[str, Widget]:
