@@ -106,7 +106,7 @@ class FetchContext:
         """The BigQuery client (REST), made on first use; every response passes the recording hook."""
         with self._lock:
             if self._bigquery is None:
-                from dashboard.sources.jobs.api import make_client
+                from dashboard.backends.gcp.bq_client import make_client
 
                 self._bigquery = make_client(self)
             return self._bigquery

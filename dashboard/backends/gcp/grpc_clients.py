@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: its C core logs to the terminal
 
@@ -29,6 +29,9 @@ from dashboard.config import Config
 from dashboard.errors import UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange, ExchangeError
+
+if TYPE_CHECKING:
+    from dashboard.backends.gcp.context import FetchContext
 
 RETRIED = (gexc.ServiceUnavailable, gexc.DeadlineExceeded)
 """UNAVAILABLE and DEADLINE_EXCEEDED: retried, a few times within the policy's deadline (RESOURCE_EXHAUSTED
@@ -147,7 +150,16 @@ def to_json(message: Any) -> dict[str, Any]:
 
 
 class PollLog:
-    """The exchanges of one poll of one source, gathered call by call."""
+    """The exchanges of one poll of one source, gathered call by call: the same a recording holds
+    (docs/recording.md, "What each source records per poll").
+
+    What every gRPC source's fetch (``dashboard/sources/<name>/api.py``) does with it: projects are read
+    side by side (:meth:`side_by_side`); a failed primary listing marks its part (a project, a region, an
+    admin project's location) and the other parts are still read; only when every primary listing failed
+    are the Monitoring reads skipped (the poll fails, later calls would only cost time). A service that
+    answered with a quota error, or a method that answered 503 or not in time, is not asked again in the
+    same poll (the poll's budget). Only list and search calls are made.
+    """
 
     def __init__(
         self,
@@ -367,3 +379,15 @@ def _credentials(anonymous: bool) -> Any:
             "no Google credentials: run gcloud auth application-default login, or set [auth] anonymous"
         ) from None
     return found
+
+
+def with_clients(
+    fetch: Callable[[GrpcClients, datetime], list[Exchange]],
+) -> Callable[[FetchContext, datetime], list[Exchange]]:
+    """A gRPC source's fetch of the live backend's clients (``ctx.grpc()``), as a spec's ``fetch``."""
+
+    def run(ctx: FetchContext, t: datetime) -> list[Exchange]:
+        return fetch(ctx.grpc(), t)
+
+    run.__doc__ = fetch.__doc__
+    return run

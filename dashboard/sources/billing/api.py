@@ -17,6 +17,7 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from dashboard.backends.gcp.bq_client import read_query
 from dashboard.backends.gcp.bq_wire import Capture
 from dashboard.errors import SourceError
 from dashboard.models import SourceName
@@ -24,7 +25,6 @@ from dashboard.queries import billing_export_params, billing_export_sql, billing
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources import BILLING_OFF
-from dashboard.sources.jobs.api import RESULTS_PAGE_SIZE, retry
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.context import FetchContext
@@ -94,24 +94,7 @@ def query_export(ctx: FetchContext, table: str, *, poll: int, t: datetime) -> li
     job_config = export_request(ctx, t)
     client = ctx.bigquery()
     with Capture(poll, t, SOURCE) as capture:
-        try:
-            rows = client.query_and_wait(
-                sql,
-                job_config=job_config,
-                location=location,
-                project=project,
-                api_timeout=ctx.timeout,
-                wait_timeout=max(ctx.deadline, ctx.timeout),
-                retry=retry(ctx),
-                job_retry=None,  # type: ignore[arg-type]
-                page_size=RESULTS_PAGE_SIZE,
-            )
-            for _ in rows.pages:
-                pass
-        except Exception as exc:  # every failure becomes the call's error exchange
-            method = fmt.BQ_GET_QUERY_RESULTS if capture.exchanges else fmt.BQ_JOBS_QUERY
-            path = f"/bigquery/v2/projects/{project}/queries"
-            capture.failed(exc, method, path, {}, body={"labels": job_config.labels, "location": location})
+        read_query(ctx, client, capture, sql, job_config, location=location, project=project)
     return capture.exchanges
 
 

@@ -1,32 +1,20 @@
-"""The dataproc source's live fetch over gRPC: Dataproc clusters, jobs and Serverless batches, and the
-clusters' YARN metrics (Monitoring).
+"""The dataproc source's live fetch over gRPC (the only module that imports its Google client): Dataproc
+clusters, the jobs on them and Serverless batches, and the clusters' YARN metrics (Monitoring).
 
-:func:`fetch` makes one poll's calls and returns its exchanges, the same a recording holds
-(docs/recording.md, "What each source records per poll"); its parser turns them into data. Projects are
-read side by side. A failed primary listing marks its part and the other parts are still read; only when
-every primary listing failed are the Monitoring reads skipped. A service that answered with a quota
-error, 503 or not in time is not asked again in the same poll
-(:class:`~dashboard.backends.gcp.grpc_clients.PollLog`'s budget). Only list and search calls are made;
-the only module that imports its Google client.
+:data:`fetch` is one poll (its spec's ``fetch``); :class:`~dashboard.backends.gcp.grpc_clients.PollLog`
+says what every gRPC poll shares (projects side by side, a failed listing marks its part, the poll's
+budget, list calls only).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, with_clients
 from dashboard.backends.gcp.grpc_monitoring import DATAPROC_METRICS, read_metrics
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-
-if TYPE_CHECKING:
-    from dashboard.backends.gcp.context import FetchContext
-
-
-def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """One poll, with the live backend's gRPC clients (its spec's ``fetch``)."""
-    return fetch_dataproc(ctx.grpc(), t)
 
 
 def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
@@ -102,3 +90,6 @@ def _list_jobs(log: PollLog, project: str, job_clients: dict[str, Any]) -> None:
                 return
             if error is not None:
                 break
+
+
+fetch = with_clients(fetch_dataproc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from dashboard.backends.gcp.bq_client import read_query, retry
 from dashboard.backends.gcp.bq_wire import (
     READ_METHODS,
     SOURCE,
@@ -20,11 +21,10 @@ from dashboard.backends.gcp.bq_wire import (
     ReadOnlyViolation,
     check_read_only,
     error_of,
-    install,
     is_select,
     method_id,
 )
-from dashboard.backends.gcp.budget import PollBudget, bounded, was_skipped
+from dashboard.backends.gcp.budget import PollBudget, was_skipped
 from dashboard.backends.gcp.threads import daemon_map
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
@@ -44,7 +44,6 @@ __all__ = [
     "error_of",
     "fetch_jobs",
     "is_select",
-    "make_client",
     "method_id",
 ]
 
@@ -56,31 +55,6 @@ ACTIVE_STATES = ("pending", "running")
 """The ``stateFilter`` of each ``jobs.list`` call, in order. The REST parameter repeats, but the client's
 ``list_jobs(state_filter=...)`` takes one state: one listing per state. Pending comes first, so that a job
 that starts between the two calls is in the later, running one (the store keeps the later version)."""
-RESULTS_PAGE_SIZE = 10_000
-"""Rows per history result page: a window's rows usually fit in one page, which saves the ``jobs.get``
-and ``jobs.getQueryResults`` calls the client makes for further pages."""
-
-
-def make_client(ctx: FetchContext) -> bigquery.Client:
-    """The BigQuery client: ADC (or anonymous), on ``[endpoints] bigquery`` when set; with the capture
-    hook installed on its HTTP session."""
-    from google.cloud import bigquery
-
-    endpoint = ctx.config.endpoints.bigquery
-    options = {"api_endpoint": endpoint} if endpoint else None
-    client = bigquery.Client(project=ctx.projects[0], credentials=ctx.credentials, client_options=options)
-    install(client._http)
-    return client
-
-
-def retry(ctx: FetchContext) -> Any:
-    """BigQuery's own retry (it reads error reasons), bounded by the configured deadline and to
-    :data:`~dashboard.backends.gcp.budget.MAX_ATTEMPTS` attempts, never on a quota error (a new one per
-    call: it counts)."""
-    from google.cloud import bigquery
-    from google.cloud.bigquery.retry import _should_retry
-
-    return bigquery.DEFAULT_RETRY.with_timeout(ctx.deadline).with_predicate(bounded(_should_retry))
 
 
 def schedule(ctx: FetchContext) -> HistorySchedule:
@@ -280,24 +254,7 @@ def query_history(
         path = f"/bigquery/v2/projects/{project}/queries"
         return [_skipped(poll, t, skipped, method=fmt.BQ_JOBS_QUERY, path=path, params={}, body=body)]
     with Capture(poll, t) as capture:
-        try:
-            rows = client.query_and_wait(
-                sql,
-                job_config=job_config,
-                location=location,
-                project=project,
-                api_timeout=ctx.timeout,
-                wait_timeout=max(ctx.deadline, ctx.timeout),
-                retry=retry(ctx),
-                job_retry=None,  # type: ignore[arg-type]
-                page_size=RESULTS_PAGE_SIZE,
-            )
-            for _ in rows.pages:
-                pass
-        except Exception as exc:  # every failure becomes the call's error exchange
-            method = fmt.BQ_GET_QUERY_RESULTS if capture.exchanges else fmt.BQ_JOBS_QUERY
-            path = f"/bigquery/v2/projects/{project}/queries"
-            capture.failed(exc, method, path, {}, body={"labels": job_config.labels, "location": location})
+        if not read_query(ctx, client, capture, sql, job_config, location=location, project=project):
             _spend(budget, capture.exchanges)
             return capture.exchanges
     from dashboard.models import JobsData

@@ -1,32 +1,20 @@
-"""The reservations source's live fetch over gRPC: slot reservations, capacity commitments and assignments
-(the Reservation API), and slot usage (Monitoring).
+"""The reservations source's live fetch over gRPC (the only module that imports its Google client):
+slot reservations, capacity commitments and assignments (the Reservation API), and slot usage
+(Monitoring).
 
-:func:`fetch` makes one poll's calls and returns its exchanges, the same a recording holds
-(docs/recording.md, "What each source records per poll"); its parser turns them into data. Projects are
-read side by side. A failed primary listing marks its part and the other parts are still read; only when
-every primary listing failed are the Monitoring reads skipped. A service that answered with a quota
-error, 503 or not in time is not asked again in the same poll
-(:class:`~dashboard.backends.gcp.grpc_clients.PollLog`'s budget). Only list and search calls are made;
-the only module that imports its Google client.
+:data:`fetch` is one poll (its spec's ``fetch``); :class:`~dashboard.backends.gcp.grpc_clients.PollLog`
+says what every gRPC poll shares (projects side by side, a failed listing marks its part, the poll's
+budget, list calls only).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, with_clients
 from dashboard.backends.gcp.grpc_monitoring import SLOT_METRICS, read_metrics
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-
-if TYPE_CHECKING:
-    from dashboard.backends.gcp.context import FetchContext
-
-
-def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """One poll, with the live backend's gRPC clients (its spec's ``fetch``)."""
-    return fetch_reservations(ctx.grpc(), t)
 
 
 def fetch_reservations(clients: GrpcClients, t: datetime) -> list[Exchange]:
@@ -70,3 +58,6 @@ def _search_assignments(log: PollLog, parent: str) -> None:
         error = log.call(fmt.RES_SEARCH_ALL_ASSIGNMENTS, client.search_all_assignments, search)
         if error is not None and error.code != "NOT_FOUND":
             return
+
+
+fetch = with_clients(fetch_reservations)
