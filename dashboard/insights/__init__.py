@@ -125,13 +125,21 @@ def _load_rules() -> None:
 
     from dashboard import registry
 
-    for spec in registry.sources():
+    specs = registry.sources()
+    for gone in [r for r, source in _FROM_SPECS.items() if registry.spec(source) is None]:
+        del RULES[gone], _FROM_SPECS[gone]  # its source is no longer registered (registry.reset)
+    for spec in specs:
         for module in spec.rule_modules:
             importlib.import_module(module)
         for fn in spec.rules:
             rule_id = f"{spec.name}.{fn.__name__}"
             if rule_id not in RULES:
                 rule(rule_id)(_plugin_rule(spec.name, spec.data, fn))
+                _FROM_SPECS[rule_id] = spec.name
+
+
+_FROM_SPECS: dict[str, str] = {}
+"""The rules registered from a spec's ``rules``, by rule id: their source."""
 
 
 def _plugin_rule(name: str, empty: Callable[[], Any], fn: Callable[[Any, Any], list[Insight]]) -> RuleFn:

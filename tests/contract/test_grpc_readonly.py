@@ -56,7 +56,9 @@ def _client_rpcs() -> set[str]:
 
 
 def _grpc_modules() -> list[Path]:
-    return sorted(Path(gcp.__file__).parent.glob("grpc_*.py"))
+    """The backend's gRPC modules and every source's live fetch (``dashboard/sources/<name>/api.py``)."""
+    sources = Path(gcp.__file__).parents[2] / "sources"
+    return sorted([*Path(gcp.__file__).parent.glob("grpc_*.py"), *sources.glob("*/api.py")])
 
 
 def test_the_clients_offer_writes_so_the_scan_can_tell() -> None:

@@ -3,10 +3,10 @@
 Per call, a transient error (503 / UNAVAILABLE, a timeout) is tried at most :data:`MAX_ATTEMPTS` times with
 jittered exponential backoff (the client's), and a quota error (429, RESOURCE_EXHAUSTED,
 rateLimitExceeded) not again at all: the poll backs off instead (:func:`backoff`). Per poll, once a service
-answered one call with a quota error, the poll's other calls to that service are not made (BigQuery's
-rate limits are per method: only that method's); once a method answered 503 / UNAVAILABLE or not in time
-(:func:`trips`), the poll's other calls of that method are not made (a failing history query does not stop
-another project's ``jobs.list``). Each call not made is kept
+answered one call with a quota error, 503 / UNAVAILABLE or no answer in time (:func:`trips`), the poll's
+other calls to that service are not made (a gRPC API's quota and its endpoint serve all its methods); for
+BigQuery, whose rate limits and backends are per method, only that method's (a failing history query does
+not stop another project's ``jobs.list``). Each call not made is kept
 as an error exchange saying why (:meth:`PollBudget.skip`), so the parser marks its part as it would a
 failed call.
 
@@ -115,18 +115,17 @@ def was_skipped(exchange: Exchange) -> bool:
 class PollBudget:
     """The services that tripped (:func:`trips`) in one poll, shared by the poll's threads."""
 
-    def __init__(self, *, quota_per_method: bool = False) -> None:
-        """Nothing tripped yet. ``quota_per_method``: a quota error stops only its method, as BigQuery's
-        per-method rate limits (``rateLimitExceeded``) do; by default it stops the service, as a gRPC API's
-        per-project request quota does."""
-        self._quota_per_method = quota_per_method
+    def __init__(self, *, per_method: bool = False) -> None:
+        """Nothing tripped yet. ``per_method``: a failure stops only its method (BigQuery's per-method
+        rate limits and backends); by default it stops the service."""
+        self._per_method = per_method
         self._lock = threading.Lock()
         self._tripped: dict[str, tuple[str, ExchangeError]] = {}
 
     def skip(self, service: str, method: str) -> ExchangeError | None:
         """The error a call of ``method`` to ``service`` is kept with instead of being made, when the
-        service (a quota error) or the method (503, no answer) tripped earlier in this poll: the same code,
-        and a message naming the call that tripped it."""
+        service (or, ``per_method``, the method) tripped earlier in this poll: the same code, and a message
+        naming the call that tripped it."""
         with self._lock:
             found = self._tripped.get(service) or self._tripped.get(f"{service} {method}")
         if found is None:
@@ -139,10 +138,9 @@ class PollBudget:
         )
 
     def spend(self, service: str, call: str, error: ExchangeError | None) -> None:
-        """Count a call's outcome: a quota error stops ``service`` for the rest of the poll, another
-        failure that :func:`trips` stops ``call`` (its method)."""
+        """Count a call's outcome: a failure that :func:`trips` stops ``service`` (``per_method``: ``call``)
+        for the rest of the poll."""
         if error is not None and trips(error):
-            whole = is_quota(error) and not self._quota_per_method
-            key = service if whole else f"{service} {call}"
+            key = f"{service} {call}" if self._per_method else service
             with self._lock:
                 self._tripped.setdefault(key, (call, error))

@@ -89,7 +89,7 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     plan = schedule(ctx)
     projects = ctx.projects
     due = plan.due(projects, ctx.locations, t)
-    budget = PollBudget(quota_per_method=True)
+    budget = PollBudget(per_method=True)
     ran: list[tuple[str, str]] = []
 
     def read(project: str) -> list[Exchange]:
@@ -147,7 +147,7 @@ def list_state(
     budget: PollBudget | None = None,
 ) -> list[Exchange]:
     """``jobs.list`` of every user's jobs in ``state`` (``stateFilter``) in ``project``, all pages."""
-    budget = budget or PollBudget(quota_per_method=True)
+    budget = budget or PollBudget(per_method=True)
     path = f"/bigquery/v2/projects/{project}/jobs"
     params = {"allUsers": "True", "stateFilter": state, "projection": "full"}
     skipped = budget.skip(BUDGET_KEY, "jobs.list")
@@ -243,7 +243,7 @@ def query_history(
 ) -> list[Exchange]:
     """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window, all pages;
     a complete read moves the window on."""
-    budget = budget or PollBudget(quota_per_method=True)
+    budget = budget or PollBudget(per_method=True)
     plan = schedule(ctx)
     since, until = plan.window(project, location, t)
     sql = jobs_history_sql(location)
