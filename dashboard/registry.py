@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from dashboard.cost.common import ServiceCost
     from dashboard.insights import Insight
+    from dashboard.models import Snapshot
     from dashboard.parsers.poll import PollContext
     from dashboard.recording.format import Exchange
     from dashboard.views.columns import Column, Row
@@ -113,6 +114,11 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
+
+    def data_in(self, snapshot: Snapshot) -> Any:
+        """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""
+        found = snapshot.extra.get(self.name)
+        return self.data() if found is None else found
 
     def load_fetch(self) -> Callable[..., list[Exchange]]:
         """Import and return the live fetch (``fetch``)."""

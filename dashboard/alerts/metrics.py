@@ -126,8 +126,7 @@ def values(
         if spec.cost is not None:
             out[service_metric(spec.name)] = by_service.get(spec.name, 0.0)
         if spec.metrics is not None:
-            data = snapshot.extra.get(spec.name) or spec.data()
-            out.update((f"{spec.name}.{k}", v) for k, v in spec.metrics(data).items())
+            out.update((f"{spec.name}.{k}", v) for k, v in spec.metrics(spec.data_in(snapshot)).items())
     per_rule: dict[str, int] = {}
     for insight in insights:
         per_rule[insight.rule] = per_rule.get(insight.rule, 0) + 1

@@ -197,9 +197,7 @@ def plugin_costs(snapshot: Snapshot, start: datetime, end: datetime) -> list[Ser
     from dashboard import registry
 
     return [
-        spec.cost(snapshot.extra.get(spec.name) or spec.data(), start, end)
-        for spec in registry.plugins()
-        if spec.cost is not None
+        spec.cost(spec.data_in(snapshot), start, end) for spec in registry.plugins() if spec.cost is not None
     ]
 
 

@@ -23,6 +23,7 @@ from dashboard.pricing import PriceTable, default_prices, load_prices
 
 if TYPE_CHECKING:
     from dashboard.config import Config
+    from dashboard.registry import SourceSpec
 
 Severity = Literal["info", "warning", "critical"]
 """How bad: ``critical`` needs action now (money burning, data late), ``warning`` is waste or risk worth
@@ -134,7 +135,7 @@ def _load_rules() -> None:
         for fn in spec.rules:
             rule_id = f"{spec.name}.{fn.__name__}"
             if rule_id not in RULES:
-                rule(rule_id)(_plugin_rule(spec.name, spec.data, fn))
+                rule(rule_id)(_plugin_rule(spec, fn))
                 _FROM_SPECS[rule_id] = spec.name
 
 
@@ -142,12 +143,11 @@ _FROM_SPECS: dict[str, str] = {}
 """The rules registered from a spec's ``rules``, by rule id: their source."""
 
 
-def _plugin_rule(name: str, empty: Callable[[], Any], fn: Callable[[Any, Any], list[Insight]]) -> RuleFn:
+def _plugin_rule(spec: SourceSpec, fn: Callable[[Any, Any], list[Insight]]) -> RuleFn:
     """A registered source's rule (``fn(data, now)``) as a rule of the context."""
 
     def run(context: Context) -> list[Insight]:
-        snapshot = context.snapshot
-        return fn(snapshot.extra.get(name) or empty(), snapshot.at)
+        return fn(spec.data_in(context.snapshot), context.snapshot.at)
 
     return run
 

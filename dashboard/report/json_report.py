@@ -161,7 +161,7 @@ def plugin_sections(snapshot: Snapshot) -> dict[str, Any]:
     from dashboard import registry
 
     return {
-        spec.name: msgspec.to_builtins(snapshot.extra.get(spec.name) or spec.data())
+        spec.name: msgspec.to_builtins(spec.data_in(snapshot))
         for spec in registry.plugins()
         if spec.name not in SnapshotDocument.__struct_fields__
     }

@@ -41,7 +41,7 @@ def shown() -> tuple[SourceSpec, ...]:
 
 def data_of(snapshot: Snapshot, spec: SourceSpec) -> Any:
     """``spec``'s source's data in ``snapshot``; its empty data while none was read."""
-    return snapshot.extra.get(spec.name) or spec.data()
+    return spec.data_in(snapshot)
 
 
 def rows(spec: SourceSpec, snapshot: Snapshot, now: datetime) -> list[Row]:
