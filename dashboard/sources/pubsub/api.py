@@ -1,0 +1,157 @@
+"""The Pub/Sub source's live fetch over gRPC (the only module that imports its Google client): every
+topic and subscription of each monitored project, all pages, then one Monitoring ``ListTimeSeries`` per
+metric and project, reduced server-side to one series per subscription or topic.
+
+The Pub/Sub endpoint is ``[sources.pubsub] endpoint`` (an emulator or a fake on loopback gets a plaintext
+channel), default Google's; Monitoring is the one every gRPC source shares (``[endpoints] monitoring``).
+The calls go through the shared :class:`~dashboard.backends.gcp.grpc_clients.PollLog` (bounded retry, the
+poll's budget, a read-only channel that refuses any RPC but List, Get and Search).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, cast
+
+from dashboard.backends.gcp.context import FetchContext
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
+from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
+from dashboard.errors import UsageError
+from dashboard.recording.format import Exchange
+from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+
+DEFAULT_ENDPOINT: Final = "pubsub.googleapis.com:443"
+
+_SUB = "resource.label.subscription_id"
+_TOPIC = "resource.label.topic_id"
+_PS = "pubsub.googleapis.com/"
+
+METRICS: Final = (
+    MetricSpec(
+        _PS + "subscription/num_undelivered_messages", "pubsub_subscription", "ALIGN_MAX", "REDUCE_SUM", _SUB
+    ),
+    MetricSpec(
+        _PS + "subscription/oldest_unacked_message_age",
+        "pubsub_subscription",
+        "ALIGN_MAX",
+        "REDUCE_MAX",
+        _SUB,
+    ),
+    MetricSpec(_PS + "subscription/backlog_bytes", "pubsub_subscription", "ALIGN_MAX", "REDUCE_SUM", _SUB),
+    # per response class (success, remote_error, timeout, ...): a failing push endpoint shows here
+    MetricSpec(
+        _PS + "subscription/push_request_count",
+        "pubsub_subscription",
+        "ALIGN_SUM",
+        "REDUCE_SUM",
+        _SUB,
+        also_by=("metric.label.response_class",),
+    ),
+    MetricSpec(_PS + "subscription/byte_cost", "pubsub_subscription", "ALIGN_SUM", "REDUCE_SUM", _SUB),
+    MetricSpec(_PS + "topic/send_request_count", "pubsub_topic", "ALIGN_SUM", "REDUCE_SUM", _TOPIC),
+    MetricSpec(_PS + "topic/byte_cost", "pubsub_topic", "ALIGN_SUM", "REDUCE_SUM", _TOPIC),
+)
+"""What the source reads from Monitoring: gauges by their maximum per minute (the backlog summed over a
+subscription's regions, the oldest age its maximum), counts and billed bytes as per-minute totals."""
+
+
+@dataclass
+class PubsubClients:
+    """The live Pub/Sub clients beside the shared gRPC ones (Monitoring, the call policy, poll counters)."""
+
+    shared: GrpcClients
+    publisher: Any
+    """``pubsub_v1.PublisherClient``."""
+    subscriber: Any
+    """``pubsub_v1.SubscriberClient``."""
+
+
+_LOCK = threading.Lock()
+
+
+def clients_of(ctx: FetchContext) -> PubsubClients:
+    """The Pub/Sub clients of the live backend, made on first use and kept in ``ctx.state``."""
+    with _LOCK:
+        found = ctx.state.get("pubsub")
+        if isinstance(found, PubsubClients):
+            return found
+        shared = cast(GrpcClients, ctx.grpc())
+        settings = ctx.config.sources.get("pubsub")
+        endpoint = (settings.endpoint if settings is not None else None) or DEFAULT_ENDPOINT
+        made = ctx.state["pubsub"] = make_clients(
+            shared, endpoint, None if ctx.anonymous else ctx.credentials
+        )
+        return made
+
+
+def make_clients(shared: GrpcClients, endpoint: str, credentials: Any = None) -> PubsubClients:
+    """A Publisher and a Subscriber on ``endpoint`` over read-only channels.
+
+    Raises:
+        UsageError: The endpoint cannot be used.
+    """
+    from google.api_core.gapic_v1.client_info import ClientInfo
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
+    from google.pubsub_v1.services.publisher import transports as pub_t
+    from google.pubsub_v1.services.subscriber import transports as sub_t
+
+    from dashboard import __version__
+    from dashboard.backends.gcp.endpoints import GrpcService, grpc_target
+    from dashboard.backends.gcp.grpc_channels import make_client
+
+    try:
+        target = grpc_target(cast(GrpcService, "pubsub"), endpoint)
+    except ValueError as exc:
+        raise UsageError(f"[sources.pubsub] endpoint: {exc}") from None
+    channels: dict[str, Any] = {}
+    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
+
+    def creds() -> Any:
+        if credentials is not None:
+            return credentials
+        import google.auth
+
+        return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
+
+    def build(client_cls: Any, transport_cls: Any) -> Any:
+        return make_client(
+            target, client_cls, transport_cls, channels=channels, credentials=creds, client_info=info
+        )
+
+    made = PubsubClients(
+        shared=shared,
+        publisher=build(pubsub_v1.PublisherClient, pub_t.PublisherGrpcTransport),
+        subscriber=build(pubsub_v1.SubscriberClient, sub_t.SubscriberGrpcTransport),
+    )
+    shared.channels.extend(channels.values())
+    return made
+
+
+def fetch_pubsub(clients: PubsubClients, t: datetime) -> list[Exchange]:
+    """One poll of Pub/Sub, projects side by side.
+
+    Per project: ``ListTopics`` and ``ListSubscriptions`` (all pages); then, unless every subscription
+    listing failed, one ``ListTimeSeries`` per metric of :data:`METRICS`.
+    """
+    log = PollLog(clients.shared, "pubsub", t)
+
+    def project_listing(fork: PollLog, project: str) -> bool:
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]
+
+        topics = pubsub_v1.types.ListTopicsRequest(project=f"projects/{project}")
+        fork.call(LIST_TOPICS, clients.publisher.list_topics, topics)
+        subs = pubsub_v1.types.ListSubscriptionsRequest(project=f"projects/{project}")
+        return fork.call(LIST_SUBSCRIPTIONS, clients.subscriber.list_subscriptions, subs) is None
+
+    projects = clients.shared.projects
+    if not any(log.side_by_side(projects, project_listing)):
+        return log.exchanges
+    read_metrics(log, projects, METRICS)
+    return log.exchanges
+
+
+def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
+    """The spec's ``fetch``: :func:`fetch_pubsub` on the live backend's clients."""
+    return fetch_pubsub(clients_of(ctx), t)

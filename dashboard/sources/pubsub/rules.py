@@ -1,0 +1,274 @@
+"""Pub/Sub insight rules and cost line, each a function of the source's data (``rule(data, now)``).
+
+- growing backlog: undelivered messages rose over the last :data:`TREND_MIN` minutes;
+- retention risk: the oldest unacknowledged message is within :data:`RETENTION_WARN` of the
+  subscription's retention, after which Pub/Sub drops it unread (data loss), critical with the time left;
+- nobody reads: a pull subscription holds messages while its oldest is older than :data:`UNREAD_S` and
+  the backlog never fell over the window;
+- dead letters: a subscription's dead-letter topic received publishes in the window;
+- push failing: a push subscription whose push requests are mostly not ``success``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from dashboard.cost.common import ServiceCost
+from dashboard.insights import Insight
+from dashboard.models import MetricSeries, Sample
+from dashboard.sources.pubsub.model import (
+    OLDEST_UNACKED,
+    PUSH_REQUESTS,
+    SUB_BYTE_COST,
+    TOPIC_BYTE_COST,
+    TOPIC_SENDS,
+    UNDELIVERED,
+    PubsubData,
+    Subscription,
+)
+
+Index = Mapping[tuple[str, str], MetricSeries]
+
+TREND_MIN = 15.0
+MIN_GROWTH = 1000.0
+"""Messages the backlog must have grown by over :data:`TREND_MIN` minutes to be a growing backlog."""
+RETENTION_WARN = 0.8
+"""Oldest unacked age over retention from which the retention risk is raised (critical from 0.95)."""
+RETENTION_CRITICAL = 0.95
+UNREAD_S = 3600.0
+PUSH_ERROR_SHARE = 0.1
+"""Share of push requests not ``success`` from which a push subscription is failing."""
+USD_PER_TIB = 40.0
+"""Pub/Sub message throughput (publish, delivery and export bytes, each request counted as at least
+1,000 bytes), list price per TiB beyond the first 10 GiB a month: an assumption from Google's public
+pricing page, not in the reference price table; the free tier is not subtracted (an upper estimate)."""
+TIB = 2.0**40
+
+
+def index(data: PubsubData) -> dict[tuple[str, str], MetricSeries]:
+    """The series by (metric, key)."""
+    return {(s.metric, s.key): s for s in data.series}
+
+
+def _recent(series: MetricSeries | None, minutes: float) -> tuple[Sample, ...]:
+    if series is None or not series.points:
+        return ()
+    since = series.points[-1].t - timedelta(minutes=minutes)
+    return tuple(p for p in series.points if p.t >= since)
+
+
+def _dur(seconds: float) -> str:
+    if seconds >= 86400:
+        return f"{seconds / 86400:.1f} d"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min"
+
+
+def _insight(rule: str, severity: str, sub: Subscription, *texts: str) -> Insight:
+    title, evidence, fix = texts
+    return Insight(
+        rule=f"pubsub.{rule}",
+        severity="critical" if severity == "critical" else "warning",
+        title=title,
+        source="pubsub",
+        resource=sub.subscription_id,
+        resource_key=sub.key,
+        evidence=evidence,
+        fix=fix,
+    )
+
+
+def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
+    """Undelivered messages up by at least :data:`MIN_GROWTH` over the last :data:`TREND_MIN` minutes,
+    the newest point the highest of the older half's (a trend, not one spike)."""
+    found = index(data)
+    out = []
+    for sub in data.subscriptions:
+        points = _recent(found.get((UNDELIVERED, sub.key)), TREND_MIN)
+        if len(points) < 3:
+            continue
+        first, last = points[0], points[-1]
+        half = points[: len(points) // 2]
+        rise = last.value - first.value
+        if rise < MIN_GROWTH or last.value <= max(p.value for p in half):
+            continue
+        minutes = (last.t - first.t).total_seconds() / 60
+        out.append(
+            _insight(
+                "growing_backlog",
+                "warning",
+                sub,
+                f"Subscription {sub.subscription_id} falls behind: {last.value:,.0f} undelivered and growing",
+                f"{first.value:,.0f} → {last.value:,.0f} undelivered messages in {minutes:.0f} min "
+                f"(+{rise:,.0f}; threshold +{MIN_GROWTH:,.0f} in {TREND_MIN:.0f} min)",
+                "Scale the subscriber (more workers, a higher max_num_workers for a Dataflow reader) or look "
+                "for a message it keeps failing on",
+            )
+        )
+    return out
+
+
+def retention_risk(data: PubsubData, now: datetime) -> list[Insight]:
+    """The oldest unacknowledged message at :data:`RETENTION_WARN` of the retention or more: warning;
+    :data:`RETENTION_CRITICAL` or more: critical. Past the retention Pub/Sub deletes it unread."""
+    found = index(data)
+    out = []
+    for sub in data.subscriptions:
+        series = found.get((OLDEST_UNACKED, sub.key))
+        age = series.last if series is not None else None
+        if age is None or sub.retention_s <= 0 or age < RETENTION_WARN * sub.retention_s:
+            continue
+        left = max(0.0, sub.retention_s - age)
+        share = age / sub.retention_s
+        out.append(
+            _insight(
+                "retention_risk",
+                "critical" if share >= RETENTION_CRITICAL else "warning",
+                sub,
+                f"Subscription {sub.subscription_id} loses messages in {_dur(left)}: oldest unacked "
+                f"{_dur(age)} of {_dur(sub.retention_s)} retention",
+                f"oldest unacknowledged message {age:,.0f} s old = {share:.0%} of the "
+                f"{sub.retention_s:,.0f} s retention; {left:,.0f} s left before Pub/Sub drops it unread",
+                "Drain the backlog now (scale the reader, fix what it fails on) or raise "
+                "message_retention_duration (up to 31 days); seek a snapshot if messages are already lost",
+            )
+        )
+    return out
+
+
+def nobody_reads(data: PubsubData, now: datetime) -> list[Insight]:
+    """A pull subscription with messages waiting, its oldest older than :data:`UNREAD_S`, whose backlog
+    never fell over the window: nothing acknowledges."""
+    found = index(data)
+    out = []
+    for sub in data.subscriptions:
+        if sub.type != "pull" or sub.detached:
+            continue
+        backlog = found.get((UNDELIVERED, sub.key))
+        oldest = found.get((OLDEST_UNACKED, sub.key))
+        if backlog is None or oldest is None or not backlog.points or (oldest.last or 0.0) < UNREAD_S:
+            continue
+        values = [p.value for p in backlog.points]
+        if values[-1] <= 0 or any(b < a for a, b in itertools.pairwise(values)):
+            continue
+        out.append(
+            _insight(
+                "nobody_reads",
+                "warning",
+                sub,
+                f"Nobody reads subscription {sub.subscription_id}",
+                f"{values[-1]:,.0f} undelivered messages, never fewer over the window; oldest unacked "
+                f"{_dur(oldest.last or 0.0)} (threshold {_dur(UNREAD_S)})",
+                "Start its subscriber, or delete the subscription if nothing needs it (it keeps messages "
+                "and bills their storage)",
+            )
+        )
+    return out
+
+
+def dead_letters(data: PubsubData, now: datetime) -> list[Insight]:
+    """A subscription whose dead-letter topic received publishes over the window."""
+    found = index(data)
+    out = []
+    for sub in data.subscriptions:
+        if not sub.dead_letter_topic:
+            continue
+        parts = sub.dead_letter_topic.split("/")
+        key = f"{parts[1]}/{parts[3]}" if len(parts) == 4 else sub.dead_letter_topic
+        series = found.get((TOPIC_SENDS, key))
+        sent = sum(p.value for p in series.points) if series is not None else 0.0
+        if sent <= 0:
+            continue
+        out.append(
+            _insight(
+                "dead_letters",
+                "warning",
+                sub,
+                f"Subscription {sub.subscription_id} sends messages to its dead-letter topic",
+                f"{sent:,.0f} publish requests to {sub.dead_letter_topic} over the window "
+                f"(after {sub.max_delivery_attempts or 5} delivery attempts each)",
+                "Read the dead-letter topic's messages to find why the subscriber rejects them; fix and "
+                "republish them",
+            )
+        )
+    return out
+
+
+def push_failing(data: PubsubData, now: datetime) -> list[Insight]:
+    """A push subscription whose push requests over the window are :data:`PUSH_ERROR_SHARE` or more not
+    ``success``."""
+    out = []
+    prefix = PUSH_REQUESTS + ":"
+    for sub in data.subscriptions:
+        if sub.type != "push":
+            continue
+        by_class = {
+            s.metric.removeprefix(prefix): sum(p.value for p in s.points)
+            for s in data.series
+            if s.key == sub.key and s.metric.startswith(prefix)
+        }
+        total = sum(by_class.values())
+        failed = total - by_class.get("success", 0.0)
+        if total <= 0 or failed / total < PUSH_ERROR_SHARE:
+            continue
+        classes = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(by_class.items()) if k != "success")
+        out.append(
+            _insight(
+                "push_failing",
+                "critical" if failed == total else "warning",
+                sub,
+                f"Push subscription {sub.subscription_id} fails: {failed / total:.0%} of pushes",
+                f"{failed:,.0f} of {total:,.0f} push requests failed ({classes}) to {sub.push_endpoint}",
+                "Check the endpoint's logs and status; it must answer 102, 200, 201, 202 or 204 within the "
+                "ack deadline",
+            )
+        )
+    return out
+
+
+RULES = (growing_backlog, retention_risk, nobody_reads, dead_letters, push_failing)
+
+
+def cost(data: PubsubData, window_start: datetime, now: datetime) -> ServiceCost:
+    """Throughput at :data:`USD_PER_TIB`: the billed bytes of publishes (``topic/byte_cost``) and
+    deliveries (``subscription/byte_cost``) within the window; the rate from the last hour of them."""
+    window = 0.0
+    hour = 0.0
+    recent = now - timedelta(hours=1)
+    for series in data.series:
+        if series.metric not in (TOPIC_BYTE_COST, SUB_BYTE_COST):
+            continue
+        for p in series.points:
+            if window_start <= p.t <= now:
+                window += p.value
+            if recent < p.t <= now:
+                hour += p.value
+    per_tib = USD_PER_TIB / TIB
+    return ServiceCost(
+        service="pubsub",
+        title="Pub/Sub throughput",
+        burn_rate_usd_per_hour=hour * per_tib,
+        window_spend_usd=window * per_tib,
+        items=len(data.topics) + len(data.subscriptions),
+        basis=(
+            f"{window / 2**30:,.2f} GiB published and delivered × ${USD_PER_TIB:g}/TiB (list price, assumed)"
+        ),
+        confidence="low",
+    )
+
+
+def metrics(data: PubsubData) -> dict[str, float]:
+    """``--fail-on`` values: ``pubsub.undelivered`` (all subscriptions' newest backlog) and
+    ``pubsub.oldest_unacked_s`` (the oldest of all)."""
+    found = index(data)
+    backlog = [found[(UNDELIVERED, s.key)].last for s in data.subscriptions if (UNDELIVERED, s.key) in found]
+    ages = [
+        found[(OLDEST_UNACKED, s.key)].last for s in data.subscriptions if (OLDEST_UNACKED, s.key) in found
+    ]
+    return {
+        "undelivered": float(sum(b for b in backlog if b is not None)),
+        "oldest_unacked_s": float(max((a for a in ages if a is not None), default=0.0)),
+    }
