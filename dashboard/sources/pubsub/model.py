@@ -31,6 +31,8 @@ class Topic(msgspec.Struct, frozen=True, kw_only=True):
     retention_s: float | None = None
     """``message_retention_duration``: how long the topic keeps messages (None: not set)."""
     kms_key: str | None = None
+    regions: tuple[str, ...] = ()
+    """``message_storage_policy.allowed_persistence_regions``: where its messages may be stored."""
     state: str = "STATE_UNSPECIFIED"
 
     @property

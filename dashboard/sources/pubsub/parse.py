@@ -67,6 +67,9 @@ def topic_from_json(resource: Any, project: str | None = None) -> Topic:
         labels=str_map(body.get("labels")),
         retention_s=opt_duration(body.get("messageRetentionDuration")),
         kms_key=body.get("kmsKeyName") or None,
+        regions=tuple(
+            str(r) for r in items(_dict(body.get("messageStoragePolicy")), "allowedPersistenceRegions")
+        ),
         state=str(body.get("state") or "STATE_UNSPECIFIED"),
     )
 
