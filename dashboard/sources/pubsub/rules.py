@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from statistics import median
 
 from dashboard.cost.common import ServiceCost
 from dashboard.insights import Insight
@@ -83,7 +84,7 @@ def _insight(rule: str, severity: str, sub: Subscription, *texts: str) -> Insigh
 
 def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
     """Undelivered messages up by at least :data:`MIN_GROWTH` over the last :data:`TREND_MIN` minutes,
-    the newest point the highest of the older half's (a trend, not one spike)."""
+    the newer half of the points higher than the older half (a trend, not one spike)."""
     found = index(data)
     out = []
     for sub in data.subscriptions:
@@ -91,9 +92,11 @@ def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
         if len(points) < 3:
             continue
         first, last = points[0], points[-1]
-        half = points[: len(points) // 2]
+        half = len(points) // 2
+        older = median(p.value for p in points[:half])
+        newer = median(p.value for p in points[-half:])
         rise = last.value - first.value
-        if rise < MIN_GROWTH or last.value <= max(p.value for p in half):
+        if rise < MIN_GROWTH or newer <= older:  # a trend, not one high point at the end
             continue
         minutes = (last.t - first.t).total_seconds() / 60
         out.append(
