@@ -268,6 +268,9 @@ class Fakes:
             f"call = {call}",
             f"retry_deadline = {deadline}",
             "",
+            "[sources.pubsub]",  # no fake of Pub/Sub here (tests/contract/test_pubsub_faults.py has one)
+            "enabled = false",
+            "",
         ]
         if intervals is not None:
             lines += ["[intervals]"]

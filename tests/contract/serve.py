@@ -104,6 +104,11 @@ def config_text(
         f"call = {timeout}",
         f"retry_deadline = {deadline}",
         "",
+        # no fake of Pub/Sub here (tests/contract/fake_pubsub.py has one), and anonymous calls to
+        # Google's endpoint would only fail
+        "[sources.pubsub]",
+        "enabled = false",
+        "",
     ]
     return "\n".join(lines)
 

@@ -39,7 +39,11 @@ def run(fault: Fault | None) -> Snapshot:
         if fault is not None:
             pubsub.fault(LIST_SUBSCRIPTIONS, fault)
         path = Path(tmp) / "gcpdash.toml"
-        text = fakes.config_text() + f'\n[sources.pubsub]\nendpoint = "{pubsub.address}"\n'
+        text = (
+            fakes.config_text()
+            .replace("[sources.pubsub]", f'[sources.pubsub]\nendpoint = "{pubsub.address}"')
+            .replace("enabled = false", "enabled = true")
+        )
         path.write_text(text, encoding="utf-8")
         snapshot, _ = live_snapshot(load_config(path, env={}), FixedClock())
     return snapshot

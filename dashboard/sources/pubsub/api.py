@@ -11,6 +11,7 @@ poll's budget, a read-only channel that refuses any RPC but List, Get and Search
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, cast
@@ -18,7 +19,7 @@ from typing import Any, Final, cast
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
-from dashboard.errors import UsageError
+from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
@@ -79,15 +80,24 @@ def clients_of(ctx: FetchContext) -> PubsubClients:
             return found
         shared = cast(GrpcClients, ctx.grpc())
         settings = ctx.config.sources.get("pubsub")
-        endpoint = (settings.endpoint if settings is not None else None) or DEFAULT_ENDPOINT
+        endpoint = settings.endpoint if settings is not None else None
+        if not endpoint and ctx.anonymous:
+            raise SourceError(
+                "[auth] anonymous sends no credentials, which Google's Pub/Sub endpoint refuses: set "
+                "[sources.pubsub] endpoint (an emulator) or [sources.pubsub] enabled = false",
+                code="CONFIG",
+            )
         made = ctx.state["pubsub"] = make_clients(
-            shared, endpoint, None if ctx.anonymous else ctx.credentials
+            shared, endpoint or DEFAULT_ENDPOINT, lambda: ctx.credentials
         )
         return made
 
 
-def make_clients(shared: GrpcClients, endpoint: str, credentials: Any = None) -> PubsubClients:
-    """A Publisher and a Subscriber on ``endpoint`` over read-only channels.
+def make_clients(
+    shared: GrpcClients, endpoint: str, credentials: Callable[[], Any] | None = None
+) -> PubsubClients:
+    """A Publisher and a Subscriber on ``endpoint`` over read-only channels; ``credentials()`` gives the
+    credentials of a TLS endpoint (called only for one; default Application Default Credentials).
 
     Raises:
         UsageError: The endpoint cannot be used.
@@ -110,7 +120,7 @@ def make_clients(shared: GrpcClients, endpoint: str, credentials: Any = None) ->
 
     def creds() -> Any:
         if credentials is not None:
-            return credentials
+            return credentials()
         import google.auth
 
         return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
