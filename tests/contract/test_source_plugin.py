@@ -61,9 +61,18 @@ def test_the_plugin_registers_after_the_built_ins(site: Path) -> None:
     from dashboard import registry
 
     with installed_here(site):
-        assert registry.names() == ("jobs", "reservations", "dataproc", "dataflow", "billing", "queues")
+        assert registry.names() == (
+            "jobs",
+            "reservations",
+            "dataproc",
+            "dataflow",
+            "billing",
+            "pubsub",
+            "queues",
+        )
         assert registry.problems() == ()
-        [plugin] = registry.plugins()
+        assert [p.name for p in registry.plugins()] == ["pubsub", "queues"]  # pubsub registers as one too
+        plugin = registry.plugins()[-1]
         assert plugin.methods == ("acme.queues.list",)
     assert "queues" not in registry.names()
 
@@ -205,8 +214,8 @@ async def test_the_app_shows_the_plugins_pane_its_detail_screen_and_its_insight(
                 await pilot.pause(0.05)
                 if app._frame is not None and "queues" in app._frame.panes:
                     break
-            assert "8 Queues" in screen_text(app)  # its tab, with the first free key
-            await pilot.press("8")
+            assert "9 Queues" in screen_text(app)  # its tab, with the first free key after Pub/Sub's 8
+            await pilot.press("9")
             await pilot.pause(0.2)
             assert app.query_one(TabbedContent).active == "queues"
             text = screen_text(app)
