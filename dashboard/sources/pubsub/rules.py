@@ -75,7 +75,7 @@ def _insight(rule: str, severity: str, sub: Subscription, *texts: str) -> Insigh
         severity="critical" if severity == "critical" else "warning",
         title=title,
         source="pubsub",
-        resource=sub.subscription_id,
+        resource=sub.key,  # project/id: two projects may hold subscriptions of the same name
         resource_key=sub.key,
         evidence=evidence,
         fix=fix,

@@ -82,7 +82,7 @@ def rows(data: PubsubData, now: datetime) -> list[Row]:
                     sub.type,
                     Text(sub.state, style="green" if sub.state == "ACTIVE" else "yellow"),
                     None if undelivered is None else f"{undelivered:,.0f}",
-                    Text(_seconds(age) or "-", style="bold red" if risky else ""),
+                    None if age is None else Text(_seconds(age) or "", style="bold red" if risky else ""),
                     _bytes(last(BACKLOG_BYTES, sub)),
                     _seconds(sub.retention_s),
                     sub.topic.rsplit("/", 1)[-1],
