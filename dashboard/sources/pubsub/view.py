@@ -7,7 +7,6 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from dashboard.registry import PaneSpec
 from dashboard.sources.pubsub.model import (
     BACKLOG_BYTES,
     OLDEST_UNACKED,
@@ -129,14 +128,3 @@ def overview(data: PubsubData, now: datetime) -> tuple[int, str]:
         (found[(UNDELIVERED, s.key)].last or 0.0) for s in data.subscriptions if (UNDELIVERED, s.key) in found
     )
     return len(data.subscriptions), f"{waiting:,.0f} messages undelivered · {len(data.topics)} topic(s)"
-
-
-PANE = PaneSpec(
-    title="Pub/Sub",
-    columns=COLUMNS,
-    rows=rows,
-    item=item,
-    detail=detail,
-    empty="no Pub/Sub subscription",
-    overview=overview,
-)
