@@ -45,13 +45,14 @@ def demo_open() -> Snapshot:
 
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
-    assert len(RULES) == 13
+    assert len(RULES) == 13 + 5  # the Pub/Sub source's five, registered from its spec
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",
         "dataproc",
         "dataflow",
         "budget",
+        "pubsub",
     }
     assert all(key.rsplit(".", 1)[0] in RULES for key in DEFAULT_THRESHOLDS)
 
