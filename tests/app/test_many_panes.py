@@ -89,9 +89,12 @@ async def test_keys_one_to_nine_jump_and_zero_to_nine_are_inert_without_panes() 
     plain = DashboardApp(demo_session, subtitle="demo", poll_every=None)
     async with plain.run_test(size=SIZE) as pilot:
         await settle(pilot, plain)
-        await pilot.press("3", "8", "9")
+        await pilot.press("3", "9")
         await pilot.pause()
-        assert active(plain) == "slots"  # 8 and 9 name no pane: nothing happens
+        assert active(plain) == "slots"  # 9 names no pane: nothing happens
+        await pilot.press("8")
+        await pilot.pause()
+        assert active(plain) == "pubsub"  # the Pub/Sub source's pane, the first after the built-ins
 
 
 async def test_palette_finds_a_pane_by_id_and_by_title() -> None:
@@ -207,13 +210,13 @@ async def test_a_source_pane_shows_its_part_of_the_frame() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("8")
+        await pilot.press("9")  # composer (8 is the registered Pub/Sub source's own pane)
         await pilot.pause()
         assert "no data" in screen_text(app)
         frame = app._frame
         assert frame is not None
         data = PaneData(heading=Text("Pub/Sub  OK"), body=Text("3 subscriptions [red]backlog[/]"))
-        app._show(replace(frame, panes={**frame.panes, "pubsub": data}))
+        app._show(replace(frame, panes={**frame.panes, "composer": data}))
         await pilot.pause()
         text = screen_text(app)
         assert "Pub/Sub  OK" in text
