@@ -28,7 +28,18 @@ import msgspec
 
 from dashboard.iam import Grant
 
-__all__ = ["GROUP", "Grant", "PaneSpec", "SourceSpec", "names", "plugins", "problems", "registry", "sources"]
+__all__ = [
+    "GROUP",
+    "CostService",
+    "Grant",
+    "PaneSpec",
+    "SourceSpec",
+    "names",
+    "plugins",
+    "problems",
+    "registry",
+    "sources",
+]
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -66,6 +77,16 @@ class PaneSpec(msgspec.Struct, frozen=True, kw_only=True):
     """What the table says when there is no row."""
     overview: Callable[[Any, datetime], tuple[int, str]] | None = None
     """``overview(data, now)``: its line in the Overview's Running table (a count and a detail)."""
+
+
+class CostService(msgspec.Struct, frozen=True, kw_only=True):
+    """A service a source's estimator prices (:attr:`SourceSpec.estimator`)."""
+
+    name: str
+    """Its key in the estimate, ``--fail-on``'s ``cost.<name>.*`` and the bill's groups."""
+    title: str
+    billed_as: tuple[str, ...] = ()
+    """The billing export's ``service.description`` values it corresponds to."""
 
 
 class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,6 +135,16 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
+    # --- cost ---
+    services: tuple[CostService, ...] = ()
+    """The services its estimator prices, checked against the bill."""
+    estimator: str = ""
+    """``module:attribute`` of its :class:`~dashboard.cost.common.Estimator` (imported when a snapshot is
+    first priced); a plugin's simpler way is ``cost``."""
+
+    def load_estimator(self) -> Any:
+        """Import and return the estimator (``estimator``), or None."""
+        return _attribute(self.estimator) if self.estimator else None
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""

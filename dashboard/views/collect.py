@@ -18,10 +18,13 @@ from dashboard.models import (
     SourceStatus,
 )
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow import cost as dataflow_cost
 from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
 from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
 from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
 from dashboard.sources.dataproc.collect import yarn_apps
+from dashboard.sources.jobs import cost as jobs_cost
+from dashboard.sources.reservations import cost as reservations_cost
 from dashboard.views.fmt import one_line
 from dashboard.views.items import (
     AssignmentItem,
@@ -94,7 +97,7 @@ def reservation_editions(snapshot: Snapshot) -> dict[str, str]:
 
 def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str, str]) -> JobItem:
     """One job, with its duration and estimated cost."""
-    cost = costs.job_cost(job, prices, editions)
+    cost = jobs_cost.job_cost(job, prices, editions)
     return JobItem(
         key=job.key,
         project=job.project,
@@ -157,14 +160,14 @@ def by_principal(
     """Jobs, failures, TiB billed, slot-hours and $ per principal, most expensive first. Script parents
     whose children are present are not counted twice."""
     acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0])
-    for job in costs.countable_jobs(jobs):
+    for job in jobs_cost.countable_jobs(jobs):
         row = acc[job.principal or "(unknown)"]
         row[0] += 1
         row[1] += job.status == "running"  # a queued job is not running yet
         row[2] += job.status == "failed"
         row[3] += job.bytes_billed or 0
         row[4] += job.slot_ms or 0
-        cost = costs.job_cost(job, prices, editions)
+        cost = jobs_cost.job_cost(job, prices, editions)
         row[5] += cost.usd if cost else 0.0
     groups = [
         PrincipalGroup(
@@ -218,7 +221,7 @@ def reservations_section(snapshot: Snapshot, prices: PriceTable | None = None) -
                 slots_used=used,
                 utilisation_pct=None if used is None or r.capacity_now <= 0 else used / r.capacity_now * 100,
                 usage=() if series is None else series.points[-SERIES_POINTS:],
-                usd_per_hour=costs.reservation_usd_per_hour(r, prices),
+                usd_per_hour=reservations_cost.reservation_usd_per_hour(r, prices),
                 ignore_idle_slots=r.ignore_idle_slots,
                 concurrency=r.concurrency,
             )
@@ -264,7 +267,7 @@ def dataflow_item(
         return None if series is None else series.last
 
     live = not job.is_terminal
-    cost = costs.dataflow_job_cost(job, index, prices)
+    cost = dataflow_cost.dataflow_job_cost(job, index, prices)
     lag = index.get((DF_LAG, job.job_id))
     return DataflowItem(
         project=job.project,
@@ -277,7 +280,7 @@ def dataflow_item(
         created=job.created,
         state_time=job.state_time,
         age_s=_seconds(job.created, now),
-        vcpus=last(costs.DF_VCPUS) if live else None,
+        vcpus=last(dataflow_cost.DF_VCPUS) if live else None,
         system_lag_s=last(DF_LAG) if live else None,
         data_freshness_s=last(DF_WATERMARK_AGE) if live else None,
         throughput_eps=last(DF_THROUGHPUT) if live else None,

@@ -6,7 +6,7 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 
 GRANTS = (
@@ -41,4 +41,6 @@ SPEC = SourceSpec(
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
     builtin=True,
+    services=(CostService(name="dataflow", title="Dataflow", billed_as=("Cloud Dataflow",)),),
+    estimator="dashboard.sources.dataflow.cost:ESTIMATOR",
 )

@@ -6,7 +6,7 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 
 GRANTS = (
@@ -46,4 +46,8 @@ SPEC = SourceSpec(
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
     builtin=True,
+    services=(
+        CostService(name="dataproc", title="Dataproc", billed_as=("Cloud Dataproc", "Compute Engine")),
+    ),
+    estimator="dashboard.sources.dataproc.cost:ESTIMATOR",
 )

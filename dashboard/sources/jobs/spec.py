@@ -6,7 +6,7 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import JobsData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 
 GRANTS = (
     Grant(
@@ -43,4 +43,6 @@ SPEC = SourceSpec(
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
     builtin=True,
+    services=(CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),),
+    estimator="dashboard.sources.jobs.cost:ESTIMATOR",
 )

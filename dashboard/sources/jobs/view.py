@@ -10,10 +10,10 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from dashboard import cost as costs
 from dashboard.cost import window
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.jobs.cost import job_cost
 from dashboard.views import fmt
 from dashboard.views.collect import RECENT_JOBS, job_item, jobs_section, reservation_editions
 from dashboard.views.columns import Column, Row, line, table
@@ -232,7 +232,7 @@ def sort_keys(
     editions = reservation_editions(snapshot)
 
     def cost(job: Job) -> float | None:
-        estimate = costs.job_cost(job, prices, editions)
+        estimate = job_cost(job, prices, editions)
         return None if estimate is None else estimate.usd
 
     return {

@@ -6,7 +6,7 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import ReservationsData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 
 GRANTS = (
@@ -46,4 +46,10 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    services=(
+        CostService(
+            name="bigquery_editions", title="BigQuery editions", billed_as=("BigQuery Reservation API",)
+        ),
+    ),
+    estimator="dashboard.sources.reservations.cost:ESTIMATOR",
 )
