@@ -132,6 +132,21 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
             return found
         return self.parse
 
+    # --- reports ---
+    report: str = ""
+    """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
+    recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
+    markdown: str = ""
+    """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
+    (its lines); empty: its pane's table (a plugin's), or none."""
+    running: str = ""
+    """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
+    (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
+
+    def report_hook(self, path: str) -> Any:
+        """The function one of the reports' hooks (``report``, ``markdown``, ``running``) names."""
+        return _attribute(path)
+
 
 def _attribute(path: str) -> Any:
     """``module:attribute``'s value."""

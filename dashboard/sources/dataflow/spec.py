@@ -41,4 +41,7 @@ SPEC = SourceSpec(
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
     builtin=True,
+    report="dashboard.sources.dataflow.view:report",
+    markdown="dashboard.sources.dataflow.report:markdown",
+    running="dashboard.sources.dataflow.view:running",
 )

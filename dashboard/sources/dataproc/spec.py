@@ -46,4 +46,7 @@ SPEC = SourceSpec(
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
     builtin=True,
+    report="dashboard.sources.dataproc.view:report",
+    markdown="dashboard.sources.dataproc.report:markdown",
+    running="dashboard.sources.dataproc.view:running",
 )

@@ -43,4 +43,7 @@ SPEC = SourceSpec(
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
     builtin=True,
+    report="dashboard.sources.jobs.view:report",
+    markdown="dashboard.sources.jobs.report:markdown",
+    running="dashboard.sources.jobs.view:running",
 )

@@ -46,4 +46,7 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    report="dashboard.sources.reservations.view:report",
+    markdown="dashboard.sources.reservations.report:markdown",
+    running="dashboard.sources.reservations.view:running",
 )
