@@ -18,6 +18,7 @@ from dashboard.models import (
     SourceStatus,
 )
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow import metrics as dataflow_metrics
 from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
 from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
 from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
@@ -46,9 +47,9 @@ QUERY_SUMMARY = 120
 
 # Metric names as the parsers store them (service prefix removed).
 SLOTS_ALLOCATED = "slots/allocated"
-DF_LAG = "job/system_lag"
-DF_WATERMARK_AGE = "job/data_watermark_age"
-DF_THROUGHPUT = "job/elements_produced_count"
+DF_LAG = dataflow_metrics.LAG
+DF_WATERMARK_AGE = dataflow_metrics.WATERMARK_AGE
+DF_THROUGHPUT = dataflow_metrics.THROUGHPUT
 
 
 def _seconds(a: datetime | None, b: datetime) -> float | None:

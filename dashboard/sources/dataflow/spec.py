@@ -8,6 +8,7 @@ from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataflow.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -40,6 +41,7 @@ SPEC = SourceSpec(
     pane_id="dataflow",
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
+    metrics=metrics,
     builtin=True,
     report="dashboard.sources.dataflow.view:report",
     markdown="dashboard.sources.dataflow.report:markdown",

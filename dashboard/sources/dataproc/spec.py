@@ -8,6 +8,7 @@ from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataproc.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -45,6 +46,7 @@ SPEC = SourceSpec(
     pane_id="dataproc",
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
+    metrics=metrics,
     builtin=True,
     report="dashboard.sources.dataproc.view:report",
     markdown="dashboard.sources.dataproc.report:markdown",

@@ -7,6 +7,7 @@ from dashboard.iam import Grant
 from dashboard.models import JobsData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
+from dashboard.sources.jobs.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -42,6 +43,7 @@ SPEC = SourceSpec(
     pane_id="jobs",
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
+    metrics=metrics,
     builtin=True,
     report="dashboard.sources.jobs.view:report",
     markdown="dashboard.sources.jobs.report:markdown",
