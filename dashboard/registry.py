@@ -142,9 +142,13 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     running: str = ""
     """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
     (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
+    overview_fields: str = ""
+    """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
+    arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
 
     def report_hook(self, path: str) -> Any:
-        """The function one of the reports' hooks (``report``, ``markdown``, ``running``) names."""
+        """The function one of the reports' hooks (``report``, ``markdown``, ``running``,
+        ``overview_fields``) names."""
         return _attribute(path)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from dashboard import cost as costs
 from dashboard import registry
@@ -22,7 +23,6 @@ from dashboard.sources.dataflow import metrics as dataflow_metrics
 from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
 from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
 from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
-from dashboard.sources.dataproc.collect import yarn_apps
 from dashboard.views.fmt import one_line
 from dashboard.views.items import (
     AssignmentItem,
@@ -308,30 +308,19 @@ def dataflow_section(snapshot: Snapshot, now: datetime, prices: PriceTable | Non
 def overview_section(
     snapshot: Snapshot, estimate: costs.CostEstimate, reservations: ReservationsSection | None = None
 ) -> Overview:
-    """Burn rate per service, counts of what runs, sources' health."""
-    reservations = reservations or reservations_section(snapshot)
-    used = [r.slots_used for r in reservations.reservations if r.slots_used is not None]
-    clusters = snapshot.dataproc.clusters
-    index = costs.series_index(snapshot.dataproc.series)
-    running_clusters = [c for c in clusters if c.state == "RUNNING"]
-    flows = snapshot.dataflow.jobs
+    """Burn rate per service, counts of what runs (each registered source's spec's ``overview_fields``),
+    sources' health. ``reservations``, a section already collected, is not read again: the counts come
+    from the snapshot."""
+    counts: dict[str, Any] = {}
+    for spec in registry.sources():
+        if spec.overview_fields:
+            counts.update(spec.report_hook(spec.overview_fields)(snapshot))
     return Overview(
         burn_rate_usd_per_hour=estimate.burn_rate_usd_per_hour,
         burn_rate_by_service={s.service: s.burn_rate_usd_per_hour for s in estimate.services},
         window_spend_usd=estimate.window_spend_usd,
         price_version=estimate.price_version,
-        bigquery_jobs_running=sum(j.status == "running" for j in snapshot.jobs),
-        bigquery_jobs_pending=sum(j.status == "pending" for j in snapshot.jobs),
-        bigquery_jobs_failed=sum(j.status == "failed" for j in snapshot.jobs),
-        bigquery_jobs_total=len(snapshot.jobs),
-        reservations=len(reservations.reservations),
-        slots_in_use=sum(used) if used else None,
-        slot_capacity=sum(r.capacity_now for r in reservations.reservations),
-        dataproc_clusters_running=len(running_clusters),
-        dataproc_clusters_error=sum(state_look(c).rank == 0 for c in clusters),
-        dataproc_clusters_idle=sum(yarn_apps(c, index) == 0 for c in running_clusters),
-        dataflow_jobs_running=sum(j.state == "JOB_STATE_RUNNING" for j in flows),
-        dataflow_jobs_failed=sum(j.state == "JOB_STATE_FAILED" for j in flows),
         sources_ok=sum(source_status(snapshot, s).state == "ok" for s in registry.names()),
         sources_total=len(registry.names()),
+        **counts,
     )

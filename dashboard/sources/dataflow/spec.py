@@ -46,4 +46,5 @@ SPEC = SourceSpec(
     report="dashboard.sources.dataflow.view:report",
     markdown="dashboard.sources.dataflow.report:markdown",
     running="dashboard.sources.dataflow.view:running",
+    overview_fields="dashboard.sources.dataflow.overview:overview_fields",
 )

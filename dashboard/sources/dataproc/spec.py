@@ -51,4 +51,5 @@ SPEC = SourceSpec(
     report="dashboard.sources.dataproc.view:report",
     markdown="dashboard.sources.dataproc.report:markdown",
     running="dashboard.sources.dataproc.view:running",
+    overview_fields="dashboard.sources.dataproc.overview:overview_fields",
 )

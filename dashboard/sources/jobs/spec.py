@@ -48,4 +48,5 @@ SPEC = SourceSpec(
     report="dashboard.sources.jobs.view:report",
     markdown="dashboard.sources.jobs.report:markdown",
     running="dashboard.sources.jobs.view:running",
+    overview_fields="dashboard.sources.jobs.overview:overview_fields",
 )

@@ -49,4 +49,5 @@ SPEC = SourceSpec(
     report="dashboard.sources.reservations.view:report",
     markdown="dashboard.sources.reservations.report:markdown",
     running="dashboard.sources.reservations.view:running",
+    overview_fields="dashboard.sources.reservations.overview:overview_fields",
 )
