@@ -9,7 +9,7 @@ from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.report.markdown import md_badge, md_section, md_table
 from dashboard.sources.dataflow import view
-from dashboard.views.collect import dataflow_section
+from dashboard.sources.dataflow.collect import dataflow_section
 
 
 def markdown(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.models import Snapshot
-from dashboard.views.collect import reservations_section
+from dashboard.sources.reservations.collect import reservations_section
 
 
 def overview_fields(snapshot: Snapshot) -> dict[str, Any]:

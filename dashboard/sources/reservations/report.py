@@ -9,7 +9,7 @@ from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.report.markdown import md_badge, md_section, md_table
 from dashboard.sources.reservations import view
-from dashboard.views.collect import reservations_section
+from dashboard.sources.reservations.collect import reservations_section
 
 
 def markdown(

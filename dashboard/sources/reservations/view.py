@@ -10,8 +10,8 @@ from rich.text import Text
 from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.sources.reservations.collect import reservations_section
 from dashboard.views import fmt
-from dashboard.views.collect import reservations_section
 from dashboard.views.columns import Column, Row, table
 from dashboard.views.items import (
     AssignmentItem,
