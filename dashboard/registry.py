@@ -145,10 +145,15 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     overview_fields: str = ""
     """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
     arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
+    state_look: str = ""
+    """``module:function`` that says how its things' states look, ``state_look(thing) -> StateLook | None``
+    (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
+    state_tables: str = ""
+    """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
 
     def report_hook(self, path: str) -> Any:
-        """The function one of the reports' hooks (``report``, ``markdown``, ``running``,
-        ``overview_fields``) names."""
+        """What one of the reports' hooks (``report``, ``markdown``, ``running``, ``overview_fields``,
+        ``state_look``, ``state_tables``) names."""
         return _attribute(path)
 
 

@@ -47,4 +47,6 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.dataflow.report:markdown",
     running="dashboard.sources.dataflow.view:running",
     overview_fields="dashboard.sources.dataflow.overview:overview_fields",
+    state_look="dashboard.sources.dataflow.states:look",
+    state_tables="dashboard.sources.dataflow.states:TABLES",
 )

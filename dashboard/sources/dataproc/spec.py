@@ -52,4 +52,6 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.dataproc.report:markdown",
     running="dashboard.sources.dataproc.view:running",
     overview_fields="dashboard.sources.dataproc.overview:overview_fields",
+    state_look="dashboard.sources.dataproc.states:look",
+    state_tables="dashboard.sources.dataproc.states:TABLES",
 )

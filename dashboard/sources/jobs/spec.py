@@ -49,4 +49,6 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.jobs.report:markdown",
     running="dashboard.sources.jobs.view:running",
     overview_fields="dashboard.sources.jobs.overview:overview_fields",
+    state_look="dashboard.sources.jobs.states:look",
+    state_tables="dashboard.sources.jobs.states:TABLES",
 )
