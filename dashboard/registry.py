@@ -163,6 +163,30 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
             return found
         return self.parse
 
+    # --- reports ---
+    report: str = ""
+    """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
+    recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
+    markdown: str = ""
+    """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
+    (its lines); empty: its pane's table (a plugin's), or none."""
+    running: str = ""
+    """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
+    (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
+    overview_fields: str = ""
+    """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
+    arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
+    state_look: str = ""
+    """``module:function`` that says how its things' states look, ``state_look(thing) -> StateLook | None``
+    (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
+    state_tables: str = ""
+    """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
+
+    def report_hook(self, path: str) -> Any:
+        """What one of the reports' hooks (``report``, ``markdown``, ``running``, ``overview_fields``,
+        ``state_look``, ``state_tables``) names."""
+        return _attribute(path)
+
 
 def _attribute(path: str) -> Any:
     """``module:attribute``'s value."""

@@ -58,7 +58,15 @@ TEXTUAL_DIRECT = ("widgets/*", "dashboard/app.py", "dashboard/sources/*/view.py"
 COMPUTED: dict[str, tuple[str, ...]] = {
     # registry(): every registered source's spec module; SourceSpec.load_parse: its parser. (Its
     # load_fetch imports the live fetch too, but only the live backend calls it: listed for live.py.)
-    "dashboard/registry.py": ("dashboard.sources.*.spec", "dashboard.sources.*.parse*"),
+    # SourceSpec.report_hook: the reports' hooks in its view, report, overview and states modules.
+    "dashboard/registry.py": (
+        "dashboard.sources.*.spec",
+        "dashboard.sources.*.parse*",
+        "dashboard.sources.*.view",
+        "dashboard.sources.*.report",
+        "dashboard.sources.*.overview",
+        "dashboard.sources.*.states",
+    ),
     "dashboard/insights/__init__.py": ("dashboard.sources.*.rules",),  # _load_rules: the specs' rule_modules
     # LiveBackend.preload: _AUTH_MODULES and each source's spec's packages, fetch and parser; its fetch
     # (backends.gcp.sources.fetcher -> SourceSpec.load_fetch)

@@ -8,6 +8,7 @@ from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataflow.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -40,7 +41,14 @@ SPEC = SourceSpec(
     pane_id="dataflow",
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
+    metrics=metrics,
     builtin=True,
     services=(CostService(name="dataflow", title="Dataflow", billed_as=("Cloud Dataflow",)),),
     estimator="dashboard.sources.dataflow.cost:ESTIMATOR",
+    report="dashboard.sources.dataflow.view:report",
+    markdown="dashboard.sources.dataflow.report:markdown",
+    running="dashboard.sources.dataflow.view:running",
+    overview_fields="dashboard.sources.dataflow.overview:overview_fields",
+    state_look="dashboard.sources.dataflow.states:look",
+    state_tables="dashboard.sources.dataflow.states:TABLES",
 )

@@ -1,7 +1,7 @@
 """Dataproc rules: a running cluster that runs nothing, and a cluster in ERROR whose VMs still bill.
 
-A cluster bills for its VMs whatever YARN does (:mod:`dashboard.sources.dataproc.cost`), so the money at stake is
-the cluster's whole $/h.
+A cluster bills for its VMs whatever YARN does (:mod:`dashboard.sources.dataproc.cost`), so the money at stake
+is the cluster's whole $/h.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataproc.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -45,9 +46,16 @@ SPEC = SourceSpec(
     pane_id="dataproc",
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
+    metrics=metrics,
     builtin=True,
     services=(
         CostService(name="dataproc", title="Dataproc", billed_as=("Cloud Dataproc", "Compute Engine")),
     ),
     estimator="dashboard.sources.dataproc.cost:ESTIMATOR",
+    report="dashboard.sources.dataproc.view:report",
+    markdown="dashboard.sources.dataproc.report:markdown",
+    running="dashboard.sources.dataproc.view:running",
+    overview_fields="dashboard.sources.dataproc.overview:overview_fields",
+    state_look="dashboard.sources.dataproc.states:look",
+    state_tables="dashboard.sources.dataproc.states:TABLES",
 )

@@ -7,6 +7,7 @@ from dashboard.iam import Grant
 from dashboard.models import JobsData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
+from dashboard.sources.jobs.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -42,7 +43,14 @@ SPEC = SourceSpec(
     pane_id="jobs",
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
+    metrics=metrics,
     builtin=True,
     services=(CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),),
     estimator="dashboard.sources.jobs.cost:ESTIMATOR",
+    report="dashboard.sources.jobs.view:report",
+    markdown="dashboard.sources.jobs.report:markdown",
+    running="dashboard.sources.jobs.view:running",
+    overview_fields="dashboard.sources.jobs.overview:overview_fields",
+    state_look="dashboard.sources.jobs.states:look",
+    state_tables="dashboard.sources.jobs.states:TABLES",
 )

@@ -52,4 +52,8 @@ SPEC = SourceSpec(
         ),
     ),
     estimator="dashboard.sources.reservations.cost:ESTIMATOR",
+    report="dashboard.sources.reservations.view:report",
+    markdown="dashboard.sources.reservations.report:markdown",
+    running="dashboard.sources.reservations.view:running",
+    overview_fields="dashboard.sources.reservations.overview:overview_fields",
 )
