@@ -142,6 +142,11 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """``module:attribute`` of its :class:`~dashboard.cost.common.Estimator` (imported when a snapshot is
     first priced); a plugin's simpler way is ``cost``."""
 
+    window_from: Callable[[Any], list[datetime]] | None = None
+    """``window_from(data)``: the moments its data begins at (the cost window starts at the earliest)."""
+    window_first: bool = False
+    """Its moments alone decide the window's start when it has any (the jobs': from the oldest job)."""
+
     def load_estimator(self) -> Any:
         """Import and return the estimator (``estimator``), or None."""
         return _attribute(self.estimator) if self.estimator else None

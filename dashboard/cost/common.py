@@ -72,11 +72,18 @@ class Attribution(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def window(snapshot: Snapshot) -> tuple[datetime, datetime]:
-    """The span a snapshot's data covers: from its oldest job (or metric point) to ``snapshot.at``."""
-    starts = [j.created for j in snapshot.jobs if j.created is not None]
-    if not starts:
-        series = (*snapshot.reservations.slot_usage, *snapshot.dataproc.series, *snapshot.dataflow.series)
-        starts = [s.points[0].t for s in series if s.points]
+    """The span a snapshot's data covers: from its oldest job (or metric point) to ``snapshot.at``: the
+    earliest moment of the sources whose moments decide first (their specs' ``window_first``), else of
+    every other source's ``window_from``."""
+    specs = [s for s in registry.sources() if s.window_from is not None]
+    starts: list[datetime] = []
+    for first in (True, False):
+        for spec in specs:
+            if spec.window_first is first and spec.window_from is not None:
+                data = getattr(snapshot, spec.name) if spec.builtin else spec.data_in(snapshot)
+                starts += spec.window_from(data)
+        if starts:
+            break
     start = min(starts, default=snapshot.at)
     return min(start, snapshot.at), snapshot.at
 

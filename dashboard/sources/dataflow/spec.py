@@ -51,4 +51,5 @@ SPEC = SourceSpec(
     overview_fields="dashboard.sources.dataflow.overview:overview_fields",
     state_look="dashboard.sources.dataflow.states:look",
     state_tables="dashboard.sources.dataflow.states:TABLES",
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
 )

@@ -58,4 +58,5 @@ SPEC = SourceSpec(
     overview_fields="dashboard.sources.dataproc.overview:overview_fields",
     state_look="dashboard.sources.dataproc.states:look",
     state_tables="dashboard.sources.dataproc.states:TABLES",
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
 )

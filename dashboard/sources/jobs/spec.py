@@ -53,4 +53,6 @@ SPEC = SourceSpec(
     overview_fields="dashboard.sources.jobs.overview:overview_fields",
     state_look="dashboard.sources.jobs.states:look",
     state_tables="dashboard.sources.jobs.states:TABLES",
+    window_from=lambda jobs: [j.created for j in jobs if j.created is not None],
+    window_first=True,
 )

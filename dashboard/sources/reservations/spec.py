@@ -56,4 +56,5 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.reservations.report:markdown",
     running="dashboard.sources.reservations.view:running",
     overview_fields="dashboard.sources.reservations.overview:overview_fields",
+    window_from=lambda data: [s.points[0].t for s in data.slot_usage if s.points],
 )
