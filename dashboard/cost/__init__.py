@@ -201,7 +201,7 @@ def estimate(
     fields: dict[str, Any] = {}
     for part in found:
         costs, more = part.cost(inputs, start, today)
-        lines += costs
+        lines += [costs] if isinstance(costs, ServiceCost) else costs
         notes += more
         spend.update(part.spend)
         if part.extra is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
@@ -177,8 +177,8 @@ Spend = Callable[[Inputs, datetime, datetime], float]
 class Estimator:
     """A source's part of the cost estimate (its spec names it: ``estimator = "module:ESTIMATOR"``)."""
 
-    cost: Callable[[Inputs, datetime, datetime], tuple[list[ServiceCost], list[str]]]
-    """``cost(inputs, window_start, today_start)``: its services' lines and notes."""
+    cost: Callable[[Inputs, datetime, datetime], tuple[ServiceCost | Sequence[ServiceCost], list[str]]]
+    """``cost(inputs, window_start, today_start)``: its service's line (or its services' lines) and notes."""
     spend: Mapping[ServiceName, Spend] = field(default_factory=dict)
     """Per service it prices, its estimated spend within an interval (checked against the bill, and the
     month's forecast)."""

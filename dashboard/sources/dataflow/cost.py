@@ -299,10 +299,5 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     return service, notes
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
-    cost, notes = dataflow_cost(inputs, start, today)
-    return [cost], notes
-
-
-ESTIMATOR = Estimator(cost=_cost, spend={"dataflow": dataflow_spend})
+ESTIMATOR = Estimator(cost=dataflow_cost, spend={"dataflow": dataflow_spend})
 """The dataflow source's part of the estimate."""

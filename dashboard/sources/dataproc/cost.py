@@ -256,10 +256,5 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     return cost, notes
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
-    cost, notes = dataproc_cost(inputs, start, today)
-    return [cost], notes
-
-
-ESTIMATOR = Estimator(cost=_cost, spend={"dataproc": dataproc_spend})
+ESTIMATOR = Estimator(cost=dataproc_cost, spend={"dataproc": dataproc_spend})
 """The dataproc source's part of the estimate."""

@@ -145,8 +145,8 @@ def on_demand_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceC
     )
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
-    return [on_demand_cost(inputs, start, today)], []
+def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
+    return on_demand_cost(inputs, start, today), []
 
 
 def _extra(inputs: Inputs, start: datetime, end: datetime) -> dict[str, Any]:

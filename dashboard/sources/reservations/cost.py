@@ -213,8 +213,8 @@ def editions_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCo
 KNOWN_EDITIONS = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
-    return [editions_cost(inputs, start, today)], []
+def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
+    return editions_cost(inputs, start, today), []
 
 
 def _late_notes(snapshot: Snapshot) -> list[str]:
