@@ -114,6 +114,11 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
+    # --- widgets ---
+    app_pane: str = ""
+    """``module:attribute`` of its pane in the app (a :class:`widgets.sourcepane.SourcePane`: its widget,
+    columns, frame builder and detail screens), imported once the app shows panes; default: the table of
+    its ``pane``."""
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""

@@ -66,11 +66,14 @@ COMPUTED: dict[str, tuple[str, ...]] = {
         "dashboard.backends.gcp.*",
         "dashboard.parsers",
         "dashboard.iam",
-        "dashboard.sources.*",
+        "dashboard.sources.*.api",
+        "dashboard.sources.*.parse",
         "google.auth",
         "google.cloud",
         "grpc",
     ),
+    # source_pane: each source's SourceSpec.app_pane (its view's SourcePane); widget_class: its widget
+    "widgets/sourcepane.py": ("dashboard.sources.*.view", "widgets.panes", "widgets.dataproc"),
 }
 """The only files that import by a computed name (``importlib.import_module``), and what they import that
 way: the graph cannot read those imports, so it gets them from here and follows them like the others."""

@@ -41,4 +41,5 @@ SPEC = SourceSpec(
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
     builtin=True,
+    app_pane="dashboard.sources.dataflow.view:APP_PANE",
 )

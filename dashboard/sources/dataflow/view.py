@@ -9,6 +9,7 @@ from rich.text import Text
 
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.registry import SourceSpec
 from dashboard.views import fmt
 from dashboard.views.collect import dataflow_section
 from dashboard.views.columns import Column, Row, table
@@ -16,6 +17,8 @@ from dashboard.views.items import DataflowItem, DataflowSection
 from dashboard.views.sparkline import Sparkline
 from dashboard.views.states import look_of
 from dashboard.views.status import pane_heading
+from widgets.frame import Frame, PaneData, TableData
+from widgets.sourcepane import Detail, SourcePane, pane_columns
 
 SPARK_WIDTH = 24
 LAG_WARN_S = 300.0
@@ -95,3 +98,33 @@ def render(
 ) -> RenderableType:
     """The Dataflow pane."""
     return render_section(dataflow_section(snapshot, now, prices), snapshot, now, wide=wide)
+
+
+def app_pane_data(spec: SourceSpec, snapshot: Snapshot, now: datetime, prices: PriceTable) -> PaneData:
+    """The app's Dataflow pane: the jobs, and what two of the columns mean."""
+    flows = dataflow_section(snapshot, now, prices).jobs
+    rows = [job_row(j) for j in flows]
+    return PaneData(
+        heading=pane_heading(spec.title, snapshot, spec.name, now),
+        table=TableData(COLUMNS, rows, {row.key: j for row, j in zip(rows, flows, strict=True)}, "dataflow"),
+        body=Text("FRESHNESS: data watermark age; $ SO FAR from Monitoring totals", style="dim"),
+    )
+
+
+def _detail(item: DataflowItem, frame: Frame) -> RenderableType:
+    from widgets.detail.content import dataflow_detail
+
+    return dataflow_detail(item, frame.snapshot, frame.now)
+
+
+def _name(item: DataflowItem) -> str:
+    return item.name
+
+
+APP_PANE = SourcePane(
+    widget="widgets.panes:TablePane",
+    build=app_pane_data,
+    columns=pane_columns(COLUMNS, wide={"project", "location", "usd_per_hour"}, name=("name", 20)),
+    details=(Detail(DataflowItem, _detail, _name),),
+)
+"""The app's pane (``SourceSpec.app_pane``)."""

@@ -46,4 +46,5 @@ SPEC = SourceSpec(
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
     builtin=True,
+    app_pane="dashboard.sources.dataproc.view:APP_PANE",
 )

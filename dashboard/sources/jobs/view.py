@@ -14,12 +14,15 @@ from dashboard import cost as costs
 from dashboard.cost import window
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.registry import SourceSpec
 from dashboard.views import fmt
 from dashboard.views.collect import RECENT_JOBS, job_item, jobs_section, reservation_editions
 from dashboard.views.columns import Column, Row, line, table
 from dashboard.views.items import JobItem, JobsSection, PrincipalGroup
 from dashboard.views.states import look_of, state_look
 from dashboard.views.status import pane_heading
+from widgets.frame import Frame, PaneData
+from widgets.sourcepane import Detail, SourcePane
 
 COLUMNS = (
     Column("STATE", "status", min_width=7),
@@ -261,3 +264,24 @@ def search_text(job: Job) -> str:
         f"{job.reservation or ''}\t{job.error_reason or ''}\t{job.error_message or ''}\t"
         f"{(job.query or '')[:120]}"
     )
+
+
+def app_pane_data(spec: SourceSpec, snapshot: Snapshot, now: datetime, prices: PriceTable) -> PaneData:
+    """The app's jobs pane: its heading (:class:`widgets.jobs.JobsPane` formats its own rows, only those
+    on screen)."""
+    return PaneData(heading=pane_heading(spec.title, snapshot, spec.name, now))
+
+
+def _detail(item: JobItem, frame: Frame) -> RenderableType:
+    from widgets.detail.content import job_detail
+
+    return job_detail(item, frame.snapshot, frame.now)
+
+
+APP_PANE = SourcePane(
+    widget="widgets.panes:JobsTablePane",
+    build=app_pane_data,
+    columns=COLUMNS,
+    details=(Detail(JobItem, _detail, lambda item: item.job_id, lambda item: item.query),),
+)
+"""The app's pane (``SourceSpec.app_pane``)."""

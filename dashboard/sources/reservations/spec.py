@@ -46,4 +46,5 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    app_pane="dashboard.sources.reservations.view:APP_PANE",
 )
