@@ -147,6 +147,31 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     window_first: bool = False
     """Its moments alone decide the window's start when it has any (the jobs': from the oldest job)."""
 
+    # --- widgets ---
+    app_pane: str = ""
+    """``module:attribute`` of its pane in the app (a :class:`widgets.sourcepane.SourcePane`: its widget,
+    columns, frame builder and detail screens), imported once the app shows panes; default: the table of
+    its ``pane``."""
+
+    # --- reports ---
+    report: str = ""
+    """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
+    recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
+    markdown: str = ""
+    """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
+    (its lines); empty: its pane's table (a plugin's), or none."""
+    running: str = ""
+    """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
+    (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
+    overview_fields: str = ""
+    """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
+    arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
+    state_look: str = ""
+    """``module:function`` that says how its things' states look, ``state_look(thing) -> StateLook | None``
+    (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
+    state_tables: str = ""
+    """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
+
     def load_estimator(self) -> Any:
         """Import and return the estimator (``estimator``), or None."""
         return _attribute(self.estimator) if self.estimator else None
@@ -167,25 +192,6 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
             found: Callable[[Sequence[Exchange], PollContext], Any] = _attribute(self.parse)
             return found
         return self.parse
-
-    # --- reports ---
-    report: str = ""
-    """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
-    recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
-    markdown: str = ""
-    """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
-    (its lines); empty: its pane's table (a plugin's), or none."""
-    running: str = ""
-    """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
-    (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
-    overview_fields: str = ""
-    """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
-    arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
-    state_look: str = ""
-    """``module:function`` that says how its things' states look, ``state_look(thing) -> StateLook | None``
-    (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
-    state_tables: str = ""
-    """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
 
     def report_hook(self, path: str) -> Any:
         """What one of the reports' hooks (``report``, ``markdown``, ``running``, ``overview_fields``,

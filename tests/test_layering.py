@@ -33,6 +33,7 @@ UI = (
     "dashboard/views/*",
     "dashboard/report/*",
     "dashboard/sources/*/view.py",
+    "dashboard/sources/*/pane.py",
 )
 """What draws or prints (``fnmatch`` on the file's path; ``*`` crosses folders)."""
 GOOGLE = ("google.cloud", "google.api_core", "google.auth", "grpc")
@@ -52,7 +53,12 @@ UI_ONLY = ("textual", "widgets", "dashboard.app")
 
 GOOGLE_DIRECT = ("dashboard/backends/gcp/*", "dashboard/sources/*/api.py")
 """The only files that may write an import of Google's clients (inside their live functions)."""
-TEXTUAL_DIRECT = ("widgets/*", "dashboard/app.py", "dashboard/sources/*/view.py")
+TEXTUAL_DIRECT = (
+    "widgets/*",
+    "dashboard/app.py",
+    "dashboard/sources/*/view.py",
+    "dashboard/sources/*/pane.py",
+)
 """The only files that may write an import of Textual."""
 
 COMPUTED: dict[str, tuple[str, ...]] = {
@@ -74,11 +80,14 @@ COMPUTED: dict[str, tuple[str, ...]] = {
         "dashboard.backends.gcp.*",
         "dashboard.parsers",
         "dashboard.iam",
-        "dashboard.sources.*",
+        "dashboard.sources.*.api",
+        "dashboard.sources.*.parse",
         "google.auth",
         "google.cloud",
         "grpc",
     ),
+    # source_pane: each source's SourceSpec.app_pane (its view's SourcePane); widget_class: its widget
+    "widgets/sourcepane.py": ("dashboard.sources.*.pane", "widgets.panes", "widgets.dataproc"),
 }
 """The only files that import by a computed name (``importlib.import_module``), and what they import that
 way: the graph cannot read those imports, so it gets them from here and follows them like the others."""

@@ -52,4 +52,5 @@ SPEC = SourceSpec(
     state_look="dashboard.sources.dataflow.states:look",
     state_tables="dashboard.sources.dataflow.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
+    app_pane="dashboard.sources.dataflow.pane:APP_PANE",
 )

@@ -59,4 +59,5 @@ SPEC = SourceSpec(
     state_look="dashboard.sources.dataproc.states:look",
     state_tables="dashboard.sources.dataproc.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
+    app_pane="dashboard.sources.dataproc.pane:APP_PANE",
 )

@@ -55,4 +55,5 @@ SPEC = SourceSpec(
     state_tables="dashboard.sources.jobs.states:TABLES",
     window_from=lambda jobs: [j.created for j in jobs if j.created is not None],
     window_first=True,
+    app_pane="dashboard.sources.jobs.pane:APP_PANE",
 )

@@ -57,4 +57,5 @@ SPEC = SourceSpec(
     running="dashboard.sources.reservations.view:running",
     overview_fields="dashboard.sources.reservations.overview:overview_fields",
     window_from=lambda data: [s.points[0].t for s in data.slot_usage if s.points],
+    app_pane="dashboard.sources.reservations.pane:APP_PANE",
 )
