@@ -114,6 +114,13 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
+    # --- backend ---
+    raw_kinds: tuple[str, ...] = ()
+    """The kinds of item (an app row's kind for the ``y`` key: ``cluster``, ``batch``) whose raw API item is
+    looked for in this source's payloads."""
+    hosts: dict[str, str] = {}
+    """Google's endpoint (``host:port``) of each gRPC service its live fetch reaches, by the service's
+    ``[endpoints]`` key; ``{region}`` is filled in for a regional service."""
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""

@@ -47,4 +47,5 @@ SPEC = SourceSpec(
     short="Cost",
     rule_modules=("dashboard.sources.billing.rules",),
     builtin=True,
+    hosts={"budgets": "billingbudgets.googleapis.com:443"},
 )

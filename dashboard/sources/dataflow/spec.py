@@ -41,4 +41,6 @@ SPEC = SourceSpec(
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
     builtin=True,
+    raw_kinds=("dataflow",),
+    hosts={"dataflow": "dataflow.googleapis.com:443"},
 )

@@ -46,4 +46,6 @@ SPEC = SourceSpec(
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
     builtin=True,
+    raw_kinds=("cluster", "dataproc_job", "batch"),
+    hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},
 )

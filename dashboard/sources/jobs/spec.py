@@ -43,4 +43,5 @@ SPEC = SourceSpec(
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
     builtin=True,
+    raw_kinds=("job",),
 )

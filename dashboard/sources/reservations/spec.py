@@ -46,4 +46,6 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    raw_kinds=("reservation",),
+    hosts={"reservation": "bigqueryreservation.googleapis.com:443"},
 )
