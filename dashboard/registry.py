@@ -121,6 +121,9 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     hosts: dict[str, str] = {}
     """Google's endpoint (``host:port``) of each gRPC service its live fetch reaches, by the service's
     ``[endpoints]`` key; ``{region}`` is filled in for a regional service."""
+    check_lines: str = ""
+    """``module:function`` of its lines in ``gcpdash --check``'s polling cost a month,
+    ``check_lines(config, projects) -> list[str]``; empty: it bills nothing worth a line."""
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""

@@ -43,5 +43,6 @@ SPEC = SourceSpec(
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
     builtin=True,
+    check_lines="dashboard.sources.jobs.check:check_lines",
     raw_kinds=("job",),
 )
