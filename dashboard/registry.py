@@ -124,6 +124,10 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     check_lines: str = ""
     """``module:function`` of its lines in ``gcpdash --check``'s polling cost a month,
     ``check_lines(config, projects) -> list[str]``; empty: it bills nothing worth a line."""
+    store_merge: Callable[..., Any] | None = None
+    """For a built-in source (its data a typed field of the snapshot) other than the jobs the store keeps by
+    key: ``store_merge(old, new, *, series_window, window) -> data``, how a poll's data joins what the store
+    holds (an ``incomplete`` poll's failed parts kept, series merged); None: each poll replaces the last."""
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""

@@ -8,6 +8,7 @@ from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataflow.store import merge_dataflow
 
 GRANTS = (
     Grant(
@@ -41,6 +42,7 @@ SPEC = SourceSpec(
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
     builtin=True,
+    store_merge=merge_dataflow,
     raw_kinds=("dataflow",),
     hosts={"dataflow": "dataflow.googleapis.com:443"},
 )

@@ -8,6 +8,7 @@ from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataproc.store import merge_dataproc
 
 GRANTS = (
     Grant(
@@ -46,6 +47,7 @@ SPEC = SourceSpec(
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
     builtin=True,
+    store_merge=merge_dataproc,
     raw_kinds=("cluster", "dataproc_job", "batch"),
     hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},
 )

@@ -8,6 +8,7 @@ from dashboard.models import ReservationsData
 from dashboard.recording import format as fmt
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.reservations.store import merge_reservations
 
 GRANTS = (
     Grant(
@@ -46,6 +47,7 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    store_merge=merge_reservations,
     raw_kinds=("reservation",),
     hosts={"reservation": "bigqueryreservation.googleapis.com:443"},
 )
