@@ -147,13 +147,13 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     window_first: bool = False
     """Its moments alone decide the window's start when it has any (the jobs': from the oldest job)."""
 
-    # --- widgets ---
+    # --- the app ---
     app_pane: str = ""
     """``module:attribute`` of its pane in the app (a :class:`widgets.sourcepane.SourcePane`: its widget,
     columns, frame builder and detail screens), imported once the app shows panes; default: the table of
     its ``pane``."""
 
-    # --- reports ---
+    # --- reports and views ---
     report: str = ""
     """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
     recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
@@ -171,6 +171,21 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
     state_tables: str = ""
     """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
+
+    # --- store, live backend, --check ---
+    raw_kinds: tuple[str, ...] = ()
+    """The kinds of item (an app row's kind for the ``y`` key: ``cluster``, ``batch``) whose raw API item is
+    looked for in this source's payloads."""
+    hosts: dict[str, str] = {}
+    """Google's endpoint (``host:port``) of each gRPC service its live fetch reaches, by the service's
+    ``[endpoints]`` key; ``{region}`` is filled in for a regional service."""
+    check_lines: str = ""
+    """``module:function`` of its lines in ``gcpdash --check``'s polling cost a month,
+    ``check_lines(config, projects) -> list[str]``; empty: it bills nothing worth a line."""
+    store_merge: Callable[..., Any] | None = None
+    """For a built-in source (its data a typed field of the snapshot) other than the jobs the store keeps by
+    key: ``store_merge(old, new, *, series_window, window) -> data``, how a poll's data joins what the store
+    holds (an ``incomplete`` poll's failed parts kept, series merged); None: each poll replaces the last."""
 
     def load_estimator(self) -> Any:
         """Import and return the estimator (``estimator``), or None."""

@@ -9,6 +9,7 @@ from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.dataflow.metrics import metrics
+from dashboard.sources.dataflow.store import merge_dataflow
 
 GRANTS = (
     Grant(
@@ -53,4 +54,7 @@ SPEC = SourceSpec(
     state_tables="dashboard.sources.dataflow.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     app_pane="dashboard.sources.dataflow.pane:APP_PANE",
+    store_merge=merge_dataflow,
+    raw_kinds=("dataflow",),
+    hosts={"dataflow": "dataflow.googleapis.com:443"},
 )

@@ -9,6 +9,7 @@ from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.dataproc.metrics import metrics
+from dashboard.sources.dataproc.store import merge_dataproc
 
 GRANTS = (
     Grant(
@@ -60,4 +61,7 @@ SPEC = SourceSpec(
     state_tables="dashboard.sources.dataproc.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     app_pane="dashboard.sources.dataproc.pane:APP_PANE",
+    store_merge=merge_dataproc,
+    raw_kinds=("cluster", "dataproc_job", "batch"),
+    hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},
 )

@@ -56,4 +56,6 @@ SPEC = SourceSpec(
     window_from=lambda jobs: [j.created for j in jobs if j.created is not None],
     window_first=True,
     app_pane="dashboard.sources.jobs.pane:APP_PANE",
+    check_lines="dashboard.sources.jobs.check:check_lines",
+    raw_kinds=("job",),
 )
