@@ -11,8 +11,9 @@ store's own).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -39,3 +40,22 @@ def merge(spec: SourceSpec, old: Any, new: Any, *, series_window: timedelta) -> 
     items = {key(item): item for item in old.items}
     items.update((key(item), item) for item in new.items)
     return msgspec.structs.replace(new, items=tuple(items.values()))
+
+
+T = TypeVar("T")
+
+
+def keep_parts(
+    old: tuple[T, ...],
+    new: tuple[T, ...],
+    incomplete: tuple[str, ...],
+    part: Callable[[T], str],
+    key: Callable[[T], str],
+) -> tuple[T, ...]:
+    """``new``, plus the items of ``old`` in an ``incomplete`` part that ``new`` does not hold (what the
+    store last knew of a part whose listing failed); ``new`` alone when every part answered."""
+    if not incomplete:
+        return new
+    failed = set(incomplete)
+    have = {key(item) for item in new}
+    return (*new, *(item for item in old if part(item) in failed and key(item) not in have))

@@ -28,7 +28,18 @@ import msgspec
 
 from dashboard.iam import Grant
 
-__all__ = ["GROUP", "Grant", "PaneSpec", "SourceSpec", "names", "plugins", "problems", "registry", "sources"]
+__all__ = [
+    "GROUP",
+    "CostService",
+    "Grant",
+    "PaneSpec",
+    "SourceSpec",
+    "names",
+    "plugins",
+    "problems",
+    "registry",
+    "sources",
+]
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -66,6 +77,16 @@ class PaneSpec(msgspec.Struct, frozen=True, kw_only=True):
     """What the table says when there is no row."""
     overview: Callable[[Any, datetime], tuple[int, str]] | None = None
     """``overview(data, now)``: its line in the Overview's Running table (a count and a detail)."""
+
+
+class CostService(msgspec.Struct, frozen=True, kw_only=True):
+    """A service a source's estimator prices (:attr:`SourceSpec.estimator`)."""
+
+    name: str
+    """Its key in the estimate, ``--fail-on``'s ``cost.<name>.*`` and the bill's groups."""
+    title: str
+    billed_as: tuple[str, ...] = ()
+    """The billing export's ``service.description`` values it corresponds to."""
 
 
 class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,6 +135,61 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     """One of gcpdash's own five, whose data has a typed field of its own in the snapshot."""
     extras: dict[str, Any] = {}
     """Anything else a plugin keeps with its spec."""
+    # --- cost ---
+    services: tuple[CostService, ...] = ()
+    """The services its estimator prices, checked against the bill."""
+    estimator: str = ""
+    """``module:attribute`` of its :class:`~dashboard.cost.common.Estimator` (imported when a snapshot is
+    first priced); a plugin's simpler way is ``cost``."""
+
+    window_from: Callable[[Any], list[datetime]] | None = None
+    """``window_from(data)``: the moments its data begins at (the cost window starts at the earliest)."""
+    window_first: bool = False
+    """Its moments alone decide the window's start when it has any (the jobs': from the oldest job)."""
+
+    # --- the app ---
+    app_pane: str = ""
+    """``module:attribute`` of its pane in the app (a :class:`widgets.sourcepane.SourcePane`: its widget,
+    columns, frame builder and detail screens), imported once the app shows panes; default: the table of
+    its ``pane``."""
+
+    # --- reports and views ---
+    report: str = ""
+    """``module:function`` of its section in ``--once``'s text report, ``report(snapshot, now, *, prices,
+    recent_limit, cost) -> RenderableType``; empty: its pane's table (a plugin's), or none."""
+    markdown: str = ""
+    """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
+    (its lines); empty: its pane's table (a plugin's), or none."""
+    running: str = ""
+    """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
+    (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
+    overview_fields: str = ""
+    """``module:function`` of its counts in the Overview, ``overview_fields(snapshot) -> dict``: keyword
+    arguments of :class:`~dashboard.views.items.Overview` (a built-in's typed fields there)."""
+    state_look: str = ""
+    """``module:function`` that says how its things' states look, ``state_look(thing) -> StateLook | None``
+    (:class:`~dashboard.views.states.StateLook`; None: not one of its things)."""
+    state_tables: str = ""
+    """``module:attribute``: its looks by kind (``look_of``'s), ``{kind: {state: StateLook}}``."""
+
+    # --- store, live backend, --check ---
+    raw_kinds: tuple[str, ...] = ()
+    """The kinds of item (an app row's kind for the ``y`` key: ``cluster``, ``batch``) whose raw API item is
+    looked for in this source's payloads."""
+    hosts: dict[str, str] = {}
+    """Google's endpoint (``host:port``) of each gRPC service its live fetch reaches, by the service's
+    ``[endpoints]`` key; ``{region}`` is filled in for a regional service."""
+    check_lines: str = ""
+    """``module:function`` of its lines in ``gcpdash --check``'s polling cost a month,
+    ``check_lines(config, projects) -> list[str]``; empty: it bills nothing worth a line."""
+    store_merge: Callable[..., Any] | None = None
+    """For a built-in source (its data a typed field of the snapshot) other than the jobs the store keeps by
+    key: ``store_merge(old, new, *, series_window, window) -> data``, how a poll's data joins what the store
+    holds (an ``incomplete`` poll's failed parts kept, series merged); None: each poll replaces the last."""
+
+    def load_estimator(self) -> Any:
+        """Import and return the estimator (``estimator``), or None."""
+        return _attribute(self.estimator) if self.estimator else None
 
     def data_in(self, snapshot: Snapshot) -> Any:
         """This source's data in ``snapshot``; its empty data (``data()``) while none was read."""
@@ -131,6 +207,11 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
             found: Callable[[Sequence[Exchange], PollContext], Any] = _attribute(self.parse)
             return found
         return self.parse
+
+    def report_hook(self, path: str) -> Any:
+        """What one of the reports' hooks (``report``, ``markdown``, ``running``, ``overview_fields``,
+        ``state_look``, ``state_tables``) names."""
+        return _attribute(path)
 
 
 def _attribute(path: str) -> Any:

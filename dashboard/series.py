@@ -27,8 +27,8 @@ DATAFLOW_TOTALS: frozenset[str] = frozenset(
         "job/total_streaming_data_processed",
     }
 )
-"""Dataflow's cumulative cost totals (dashboard.cost.dataflow): the store keeps each job's last value after
-the window, so a job that ended hours ago is still costed from its last known totals."""
+"""Dataflow's cumulative cost totals (dashboard.sources.dataflow.cost): the store keeps each job's last value
+after the window, so a job that ended hours ago is still costed from its last known totals."""
 
 
 def merge_series(

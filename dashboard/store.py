@@ -12,31 +12,14 @@ stale with the reason.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal, TypeVar
-
-import msgspec
+from typing import Any, Final, Literal
 
 from dashboard.backends.base import Poll
-from dashboard.models import (
-    SOURCES,
-    BillingData,
-    Cluster,
-    DataflowData,
-    DataflowJob,
-    DataprocData,
-    Job,
-    JobsData,
-    Reservation,
-    ReservationsData,
-    Snapshot,
-    SourceData,
-    SourceName,
-    SourceStatus,
-)
-from dashboard.series import DATAFLOW_TOTALS, SERIES_WINDOW, merge_series
+from dashboard.models import Job, JobsData, Snapshot, SourceData, SourceName, SourceStatus
+from dashboard.series import SERIES_WINDOW
 from dashboard.sources import STALE_AFTER_INTERVALS, default_intervals, span
 
 
@@ -104,8 +87,13 @@ class Store:
 
         self._plugins = {spec.name: spec for spec in registry.plugins()}
         """The registered sources that are not built in, merged by :func:`dashboard.merge.merge`."""
+        self._builtins = {
+            spec.name: spec for spec in registry.sources() if spec.builtin and spec.name != "jobs"
+        }
+        """The built-in sources other than the jobs (kept by key, below), merged by their spec's
+        ``store_merge``."""
         self._intervals: dict[SourceName, float] = {**default_intervals(), **(intervals or {})}
-        self._health: dict[SourceName, _Health] = {source: _Health() for source in (*SOURCES, *self._plugins)}
+        self._health: dict[SourceName, _Health] = {source: _Health() for source in registry.names()}
         for source, reason in (off or {}).items():
             self._health[source].off = reason
         for source, notes_of in (notes or {}).items():
@@ -124,10 +112,12 @@ class Store:
         """The keys jobs.list last said were running: never trimmed."""
         self._jobs_view: tuple[Job, ...] | None = ()
         """The jobs as a tuple, rebuilt only after a change (None)."""
-        self._reservations = ReservationsData()
-        self._dataproc = DataprocData()
-        self._dataflow = DataflowData()
-        self._billing: BillingData | None = None
+        self._data: dict[SourceName, Any] = {
+            name: spec.data() if spec.store_merge is not None else None
+            for name, spec in self._builtins.items()
+        }
+        """The latest data of each of :attr:`_builtins`, its snapshot field's value (None: none read yet, for
+        a source whose polls replace the last)."""
         self._extra: dict[str, object] = {}
 
     @property
@@ -182,10 +172,7 @@ class Store:
             projects=self._projects,
             regions=self._regions,
             jobs=self._jobs_view,
-            reservations=self._reservations,
-            dataproc=self._dataproc,
-            dataflow=self._dataflow,
-            billing=self._billing,
+            **self._data,
             statuses={source: self._status(source, now, fresh_since) for source in self._health},
             extra=dict(self._extra),
         )
@@ -195,32 +182,13 @@ class Store:
     def _take(self, source: SourceName, data: SourceData) -> None:
         if source == "jobs" and isinstance(data, JobsData):
             self._merge_jobs(data)
-        elif source == "reservations" and isinstance(data, ReservationsData):
-            old = self._reservations
-            usage = merge_series(old.slot_usage, data.slot_usage, keep=self._series_window)
-            kept = _keep(old.reservations, data.reservations, data.incomplete, _reservation_part, _name)
-            self._reservations = msgspec.structs.replace(data, reservations=kept, slot_usage=usage)
-        elif source == "dataproc" and isinstance(data, DataprocData):
-            old_proc = self._dataproc
-            series = merge_series(old_proc.series, data.series, keep=self._series_window)
-            clusters = _keep(old_proc.clusters, data.clusters, data.incomplete, _cluster_part, _cluster_key)
-            self._dataproc = msgspec.structs.replace(data, clusters=clusters, series=series)
-        elif source == "dataflow" and isinstance(data, DataflowData):
-            old_flow = self._dataflow
-            series = merge_series(
-                old_flow.series,
-                data.series,
-                keep=self._series_window,
-                keep_last=DATAFLOW_TOTALS,
-                last_within=self._window,
+        elif source in self._builtins and isinstance(data, self._builtins[source].data):
+            keep = self._builtins[source].store_merge
+            self._data[source] = (
+                data
+                if keep is None  # each poll (billing: each export query) returns the whole listing
+                else keep(self._data[source], data, series_window=self._series_window, window=self._window)
             )
-            flows = _keep(old_flow.jobs, data.jobs, data.incomplete, _project_of, _flow_key)
-            # a job's last known totals go with the job once the listing no longer has it
-            listed = {job.job_id for job in flows}
-            series = tuple(s for s in series if s.metric not in DATAFLOW_TOTALS or s.key in listed)
-            self._dataflow = msgspec.structs.replace(data, jobs=flows, series=series)
-        elif source == "billing" and isinstance(data, BillingData):
-            self._billing = data  # each export query returns the whole month so far
         elif source in self._plugins:
             from dashboard.merge import merge
 
@@ -342,49 +310,6 @@ class Store:
             warnings=health.warnings + health.notes,
             metrics=health.metrics,
         )
-
-
-T = TypeVar("T")
-
-
-def _keep(
-    old: tuple[T, ...],
-    new: tuple[T, ...],
-    incomplete: tuple[str, ...],
-    part: Callable[[T], str],
-    key: Callable[[T], str],
-) -> tuple[T, ...]:
-    """``new``, plus the items of ``old`` in an ``incomplete`` part that ``new`` does not hold (what the
-    store last knew of a part whose listing failed); ``new`` alone when every part answered."""
-    if not incomplete:
-        return new
-    failed = set(incomplete)
-    have = {key(item) for item in new}
-    return (*new, *(item for item in old if part(item) in failed and key(item) not in have))
-
-
-def _reservation_part(reservation: Reservation) -> str:
-    return f"{reservation.project}/{reservation.location}"
-
-
-def _name(reservation: Reservation) -> str:
-    return reservation.name
-
-
-def _cluster_part(cluster: Cluster) -> str:
-    return f"{cluster.project}/{cluster.region}"
-
-
-def _cluster_key(cluster: Cluster) -> str:
-    return f"{cluster.project}/{cluster.region}/{cluster.name}"
-
-
-def _project_of(job: DataflowJob) -> str:
-    return job.project
-
-
-def _flow_key(job: DataflowJob) -> str:
-    return f"{job.project}/{job.job_id}"
 
 
 def _final(job: Job) -> bool:

@@ -33,6 +33,7 @@ UI = (
     "dashboard/views/*",
     "dashboard/report/*",
     "dashboard/sources/*/view.py",
+    "dashboard/sources/*/pane.py",
 )
 """What draws or prints (``fnmatch`` on the file's path; ``*`` crosses folders)."""
 GOOGLE = ("google.cloud", "google.api_core", "google.auth", "grpc")
@@ -52,13 +53,26 @@ UI_ONLY = ("textual", "widgets", "dashboard.app")
 
 GOOGLE_DIRECT = ("dashboard/backends/gcp/*", "dashboard/sources/*/api.py")
 """The only files that may write an import of Google's clients (inside their live functions)."""
-TEXTUAL_DIRECT = ("widgets/*", "dashboard/app.py", "dashboard/sources/*/view.py")
+TEXTUAL_DIRECT = (
+    "widgets/*",
+    "dashboard/app.py",
+    "dashboard/sources/*/view.py",
+    "dashboard/sources/*/pane.py",
+)
 """The only files that may write an import of Textual."""
 
 COMPUTED: dict[str, tuple[str, ...]] = {
     # registry(): every registered source's spec module; SourceSpec.load_parse: its parser. (Its
     # load_fetch imports the live fetch too, but only the live backend calls it: listed for live.py.)
-    "dashboard/registry.py": ("dashboard.sources.*.spec", "dashboard.sources.*.parse*"),
+    # SourceSpec.report_hook: the reports' hooks in its view, report, overview and states modules.
+    "dashboard/registry.py": (
+        "dashboard.sources.*.spec",
+        "dashboard.sources.*.parse*",
+        "dashboard.sources.*.view",
+        "dashboard.sources.*.report",
+        "dashboard.sources.*.overview",
+        "dashboard.sources.*.states",
+    ),
     "dashboard/insights/__init__.py": ("dashboard.sources.*.rules",),  # _load_rules: the specs' rule_modules
     # LiveBackend.preload: _AUTH_MODULES and each source's spec's packages, fetch and parser; its fetch
     # (backends.gcp.sources.fetcher -> SourceSpec.load_fetch)
@@ -66,11 +80,14 @@ COMPUTED: dict[str, tuple[str, ...]] = {
         "dashboard.backends.gcp.*",
         "dashboard.parsers",
         "dashboard.iam",
-        "dashboard.sources.*",
+        "dashboard.sources.*.api",
+        "dashboard.sources.*.parse",
         "google.auth",
         "google.cloud",
         "grpc",
     ),
+    # source_pane: each source's SourceSpec.app_pane (its view's SourcePane); widget_class: its widget
+    "widgets/sourcepane.py": ("dashboard.sources.*.pane", "widgets.panes", "widgets.dataproc"),
 }
 """The only files that import by a computed name (``importlib.import_module``), and what they import that
 way: the graph cannot read those imports, so it gets them from here and follows them like the others."""

@@ -12,18 +12,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from dashboard.sources.dataproc import view as dataproc_view
 from dashboard.views.columns import Column, Row
 from dashboard.views.items import Item
 from widgets.frame import Frame
-from widgets.panes import TablePane, pane_columns, rows_table
+from widgets.panes import TablePane, rows_table
+from widgets.sourcepane import find
 from widgets.table import VirtualTable
-
-MORE: tuple[tuple[str, tuple[Column, ...]], ...] = (
-    ("jobs", pane_columns("dataproc", dataproc_view.JOB_COLUMNS)),
-    ("batches", pane_columns("dataproc", dataproc_view.BATCH_COLUMNS)),
-)
-"""The further tables, by id suffix, and their columns."""
 
 
 class DataprocPane(TablePane):
@@ -40,7 +34,9 @@ class DataprocPane(TablePane):
 
     def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         super().__init__(pane_id, id=id)
-        self.more: list[VirtualTable[Any]] = [rows_table(c, id=f"table-dataproc-{n}") for n, c in MORE]
+        found = find(pane_id)
+        more = () if found is None else found.more
+        self.more: list[VirtualTable[Any]] = [rows_table(c, id=f"table-{pane_id}-{n}") for n, c in more]
 
     def compose(self) -> ComposeResult:
         """Heading, filter line, the clusters, each further table under its title, notes."""

@@ -1,6 +1,6 @@
 """What each pane shows at one moment, as plain data: the pane list, and the frame the poll worker builds
 (:func:`widgets.panedata.build`) for the UI thread to show. Light to import (nothing but the standard
-library at run time): the app needs :data:`PANES` for its first frame."""
+library and the sources' specs at run time): the app needs :data:`PANES` for its first frame."""
 
 from __future__ import annotations
 
@@ -18,15 +18,17 @@ if TYPE_CHECKING:
     from dashboard.views.columns import Column, Row
     from dashboard.views.items import Item
 
-PANES: tuple[tuple[str, str, str], ...] = (
-    ("overview", "Overview", "1"),
-    ("jobs", "BigQuery jobs", "2"),
-    ("slots", "Slots & reservations", "3"),
-    ("dataproc", "Dataproc", "4"),
-    ("dataflow", "Dataflow", "5"),
-    ("cost", "Cost", "6"),
-    ("insights", "Insights", "7"),
-)
+
+def _panes() -> tuple[tuple[str, str, str], ...]:
+    """The Overview, each built-in source's pane (its spec's ``app_pane``), Cost and Insights."""
+    from dashboard import registry
+
+    shown = [(s.pane_id or s.name, s.title) for s in registry.sources() if s.builtin and s.app_pane]
+    entries = [("overview", "Overview"), *shown, ("cost", "Cost"), ("insights", "Insights")]
+    return tuple((pane_id, title, str(n)) for n, (pane_id, title) in enumerate(entries, start=1))
+
+
+PANES: tuple[tuple[str, str, str], ...] = _panes()
 """Pane id, title and key, in tab order."""
 
 

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from dashboard import registry
 from dashboard.cost import window
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices
@@ -91,18 +92,27 @@ class JobsPane(Vertical):
     """
 
     def __init__(
-        self, *, prices: PriceTable | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        prices: PriceTable | None = None,
+        source: str = "jobs",
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         """An empty pane; :meth:`update` fills it.
 
         Args:
             prices: Prices of the $ estimates (default: the bundled table).
+            source: The source whose jobs it shows (its status and title head the pane).
             id: The widget's id.
             classes: The widget's CSS classes.
         """
         super().__init__(id=id, classes=classes)
         self._prices = prices
-        self._status = Static("BigQuery jobs  loading…", classes="jobs-status", markup=False)
+        self._source = source
+        spec = registry.spec(source)
+        self._title = source if spec is None else spec.title
+        self._status = Static(f"{self._title}  loading…", classes="jobs-status", markup=False)
         self.table = JobsTable(id=f"{id}-table" if id else None)
         self._jobs: tuple[Job, ...] | None = None
         self._done: list[Job] = []
@@ -136,7 +146,7 @@ class JobsPane(Vertical):
         if self._prices is None:
             self._prices = default_prices()
         editions = reservation_editions(snapshot)
-        basis = (snapshot.jobs, now, snapshot.statuses.get("jobs"), editions)
+        basis = (snapshot.jobs, now, snapshot.statuses.get(self._source), editions)
         last = self._prepared
         if last is not None and _same(basis, last[0]):
             return last[1]  # nothing changed (a paused replay, a poll of another source)
@@ -147,7 +157,7 @@ class JobsPane(Vertical):
             rows=self.ordered(snapshot.jobs, now),
             format=jobs_view.row_builder(snapshot, now, self._prices, dated=self._dated),
             sort_keys=self._sort_keys(snapshot, now, editions),
-            heading=pane_heading("BigQuery jobs", snapshot, "jobs", now),
+            heading=pane_heading(self._title, snapshot, self._source, now),
             running=self._active_count - self._queued_count,
             queued=self._queued_count,
             fresh=fresh,

@@ -31,11 +31,15 @@ TAKEN_PREFIXES = ("pane-", "table-", "panes-", "-")
 
 
 def source_panes() -> list[tuple[str, str]]:
-    """The panes of the registered sources that are not built in (their spec's ``pane``): pane id (the
-    source's name) and title."""
+    """The panes of the registered sources that are not built in (their spec's ``app_pane`` or
+    ``pane``): pane id (the source's ``pane_id``, default its name) and title."""
     from dashboard import registry
 
-    return [(spec.name, spec.pane.title) for spec in registry.plugins() if spec.pane is not None]
+    return [
+        (spec.pane_id or spec.name, spec.pane.title if spec.pane is not None else spec.title)
+        for spec in registry.plugins()
+        if spec.pane is not None or spec.app_pane
+    ]
 
 
 def pane_entries(extra: Sequence[tuple[str, str]] = ()) -> tuple[PaneEntry, ...]:

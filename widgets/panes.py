@@ -8,7 +8,6 @@ only the rows on screen.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -21,10 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from dashboard.pricing import default_prices
-from dashboard.sources.dataflow import view as dataflow_view
-from dashboard.sources.dataproc import view as dataproc_view
 from dashboard.sources.jobs import view as jobs_view
-from dashboard.sources.reservations import view as reservations_view
 from dashboard.ui_state import SortState
 from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row
@@ -33,54 +29,16 @@ from dashboard.views.items import Item
 from widgets.frame import Frame, PaneData
 from widgets.jobs import JobsPane, PreparedJobs
 from widgets.rowops import row_text, sort_value
+from widgets.sourcepane import find
 from widgets.table import VirtualTable
-
-WIDE_ONLY: dict[str, set[str]] = {
-    "dataproc": {"project"},
-    "dataflow": {"project", "location", "usd_per_hour"},
-}
-"""Columns the app shows only on wide terminals (200+ cells), so names stay readable at 120."""
-NAME_WIDTH: dict[str, tuple[str, int]] = {
-    "slots": ("reservation_id", 12),
-    "dataproc": ("name", 16),
-    "dataflow": ("name", 20),
-}
-"""The name column of each table and the cells it keeps however narrow the terminal."""
-
-
-def pane_columns(pane_id: str, columns: Sequence[Column]) -> tuple[Column, ...]:
-    """A view's columns as a pane shows them: some only when wide, the name column kept readable."""
-    wide = WIDE_ONLY.get(pane_id, set())
-    name, width = NAME_WIDTH.get(pane_id, ("", 0))
-    out = []
-    for column in columns:
-        shown = replace(column, wide=True) if column.key in wide else column
-        if column.key == name:
-            shown = replace(shown, min_width=max(column.min_width or 0, width))
-        out.append(shown)
-    return tuple(out)
-
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "jobs": jobs_view.COLUMNS,
-    "slots": pane_columns("slots", reservations_view.COLUMNS),
-    "dataproc": pane_columns("dataproc", dataproc_view.COLUMNS),
-    "dataflow": pane_columns("dataflow", dataflow_view.COLUMNS),
-}
-"""The columns of each built-in table pane."""
 
 
 def columns_of(pane_id: str) -> tuple[Column, ...]:
-    """The columns of a table pane: a built-in's, or a registered source's (its spec's ``pane``)."""
-    found = COLUMNS.get(pane_id)
-    if found is not None:
-        return found
-    from dashboard import registry
-
-    spec = registry.spec(pane_id)
-    if spec is None or spec.pane is None:
+    """The columns of a source's table pane (its :class:`~widgets.sourcepane.SourcePane`'s)."""
+    found = find(pane_id)
+    if found is None:
         raise KeyError(pane_id)
-    return tuple(spec.pane.columns)
+    return found.columns
 
 
 def _row_key(row: Row) -> str:
@@ -177,7 +135,8 @@ class TablePane(Vertical):
         self._input = Input(placeholder="filter: text or regex, ! inverts, esc clears")
         self.table: VirtualTable[Any] = self._make_table()
         self.add_class("-loading")
-        if pane_id == "slots":  # a few reservations over longer commitments and assignments
+        found = find(pane_id)
+        if found is not None and found.short:
             self.add_class("-short")
 
     def _make_table(self) -> VirtualTable[Any]:

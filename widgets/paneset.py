@@ -18,42 +18,39 @@ from widgets.panenav import PaneEntry
 if TYPE_CHECKING:
     from dashboard.app import DashboardApp
 
-TABLE_PANES = ("jobs", "slots", "dataproc", "dataflow", "insights")
-"""The panes with a table (one can filter, sort, open and export their rows)."""
+STATIC_PANES = ("overview", "cost")
+"""The shell's panes drawn as one renderable."""
+TABLE_PANES = tuple(pane_id for pane_id, _, _ in PANES if pane_id not in STATIC_PANES)
+"""The panes with a table (one can filter, sort, open and export their rows): the built-in sources' and
+the Insights."""
 
 
 def import_panes() -> None:
     """Import the panes and what the first poll builds with (run in a thread after the first frame)."""
-    import widgets.dataproc
     import widgets.insights
     import widgets.panedata
     import widgets.panes  # noqa: F401
+    from widgets.sourcepane import source_panes, widget_class
+
+    for _, pane in source_panes().values():
+        widget_class(pane)
 
 
 def make_pane(pane_id: str) -> Widget:
     """The widget of pane ``pane_id``, not yet mounted (imports the panes when :func:`import_panes` has
-    not)."""
-    from widgets.dataproc import DataprocPane
+    not): a source's (its :class:`~widgets.sourcepane.SourcePane`'s widget), the Insights, or a static
+    pane."""
     from widgets.insights import InsightsPane
-    from widgets.panes import JobsTablePane, StaticPane, TablePane
+    from widgets.panes import StaticPane
+    from widgets.sourcepane import find, widget_class
 
-    if pane_id == "dataproc":
-        return DataprocPane(pane_id, id=f"pane-{pane_id}")
-    if pane_id == "jobs":
-        return JobsTablePane(pane_id, id=f"pane-{pane_id}")
     if pane_id == "insights":
         return InsightsPane(pane_id, id=f"pane-{pane_id}")
-    if pane_id in TABLE_PANES or _source_table(pane_id):
-        return TablePane(pane_id, id=f"pane-{pane_id}")
+    found = find(pane_id)
+    if found is not None:
+        made: Widget = widget_class(found)(pane_id, id=f"pane-{pane_id}")
+        return made
     return StaticPane(pane_id, id=f"pane-{pane_id}")
-
-
-def _source_table(pane_id: str) -> bool:
-    """Whether ``pane_id`` is a registered source's pane (a table of its things)."""
-    from dashboard import registry
-
-    spec = registry.spec(pane_id)
-    return spec is not None and not spec.builtin and spec.pane is not None
 
 
 def make_panes(entries: Sequence[PaneEntry] = PANES) -> dict[str, Widget]:

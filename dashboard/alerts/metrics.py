@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from dashboard import registry
-from dashboard.cost import SERVICES, CostEstimate, series_index
+from dashboard.cost import SERVICES, CostEstimate
 from dashboard.insights import Insight, counts
 from dashboard.models import Snapshot
-from dashboard.views.collect import DF_LAG, DF_WATERMARK_AGE
 
 STATIC: dict[str, str] = {
     "cost.burn_rate_usd_per_hour": "estimated spend per hour now, every service",
@@ -82,6 +81,15 @@ def _max(values: Iterable[float | None]) -> float | None:
     return max(present) if present else None
 
 
+def source_values(snapshot: Snapshot, spec: registry.SourceSpec) -> dict[str, float | None]:
+    """A source's own metrics (its spec's ``metrics``) as ``<name>.<metric>``, of its data in ``snapshot``:
+    a built-in's typed field of the snapshot, a plugin's :meth:`~dashboard.registry.SourceSpec.data_in`."""
+    if spec.metrics is None:
+        return {}
+    data = getattr(snapshot, spec.name) if spec.builtin else spec.data_in(snapshot)
+    return {f"{spec.name}.{k}": v for k, v in spec.metrics(data).items()}
+
+
 def values(
     snapshot: Snapshot, cost: CostEstimate, insights: Sequence[Insight], rules: Iterable[str] | None = None
 ) -> dict[str, float | None]:
@@ -101,32 +109,18 @@ def values(
         "insights.warning": found["warning"],
         "insights.info": found["info"],
         "insights.total": len(insights),
-        "jobs.running": sum(j.status == "running" for j in snapshot.jobs),
-        "jobs.pending": sum(j.status == "pending" for j in snapshot.jobs),
-        "jobs.failed": sum(j.status == "failed" for j in snapshot.jobs),
-        "jobs.total": len(snapshot.jobs),
-        "dataproc.clusters_running": sum(c.state == "RUNNING" for c in snapshot.dataproc.clusters),
-        "dataproc.clusters_error": sum(c.state == "ERROR" for c in snapshot.dataproc.clusters),
-        "dataflow.jobs_running": sum(j.state == "JOB_STATE_RUNNING" for j in snapshot.dataflow.jobs),
-        "dataflow.jobs_failed": sum(j.state == "JOB_STATE_FAILED" for j in snapshot.dataflow.jobs),
-        "sources.stale": sum(s.state in ("stale", "error") for s in snapshot.statuses.values()),
     }
-    index = series_index(snapshot.dataflow.series)
-    live = [j.job_id for j in snapshot.dataflow.jobs if not j.is_terminal]
-    for name, metric in (
-        ("dataflow.max_system_lag_seconds", DF_LAG),
-        ("dataflow.max_watermark_age_seconds", DF_WATERMARK_AGE),
-    ):
-        series = (index.get((metric, job_id)) for job_id in live)
-        out[name] = _max(None if s is None else s.last for s in series)
+    for spec in registry.sources():
+        if spec.builtin:
+            out.update(source_values(snapshot, spec))
+    out["sources.stale"] = sum(s.state in ("stale", "error") for s in snapshot.statuses.values())
     by_service = {s.service: s.burn_rate_usd_per_hour for s in cost.services}
     for service in SERVICES:
         out[service_metric(service)] = by_service.get(service, 0.0)
     for spec in registry.plugins():
         if spec.cost is not None:
             out[service_metric(spec.name)] = by_service.get(spec.name, 0.0)
-        if spec.metrics is not None:
-            out.update((f"{spec.name}.{k}", v) for k, v in spec.metrics(spec.data_in(snapshot)).items())
+        out.update(source_values(snapshot, spec))
     per_rule: dict[str, int] = {}
     for insight in insights:
         per_rule[insight.rule] = per_rule.get(insight.rule, 0) + 1
@@ -135,4 +129,12 @@ def values(
     return out
 
 
-__all__ = ["STATIC", "known_rules", "metric_names", "rule_metric", "service_metric", "values"]
+__all__ = [
+    "STATIC",
+    "known_rules",
+    "metric_names",
+    "rule_metric",
+    "service_metric",
+    "source_values",
+    "values",
+]

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard import registry
 from dashboard.models import SourceName
 
-RAW_SOURCES: dict[str, SourceName] = {
-    "job": "jobs",
-    "reservation": "reservations",
-    "cluster": "dataproc",
-    "dataproc_job": "dataproc",
-    "batch": "dataproc",
-    "dataflow": "dataflow",
-}
+
+def raw_sources() -> dict[str, SourceName]:
+    """Per kind of item, the source whose payloads hold it (the specs' ``raw_kinds``)."""
+    return {kind: spec.name for spec in registry.sources() for kind in spec.raw_kinds}
 
 
 def raw_target(kind: str, key: str) -> tuple[SourceName, str] | None:
     """The source and the identifier to look for in its payloads, from an item's kind and key."""
-    source = RAW_SOURCES.get(kind)
+    source = raw_sources().get(kind)
     if source is None or not key:
         return None
     if kind in ("job", "reservation"):  # project:LOCATION.id

@@ -1,12 +1,12 @@
 """Cost: pure functions of a Snapshot, the price table and the cost settings.
 
 Every figure is either an *estimate* from list prices (``dashboard/data/prices.toml``, labelled with the
-table's version and the overrides used) or *billed* (from the Cloud Billing export). Per service:
+table's version and the overrides used) or *billed* (from the Cloud Billing export). Each source prices its
+own services in its package (its spec names its :class:`~dashboard.cost.common.Estimator`): the jobs'
+on-demand bytes (per job, project, principal, label), the reservations' editions slots (baseline,
+autoscale integrated over time, commitments by plan) and each project's mode, Dataproc's clusters by their
+VMs and Serverless batches, Dataflow's jobs from their Monitoring resource metrics. Shared here:
 
-- :mod:`~dashboard.cost.bigquery`: on-demand bytes (per job, project, principal, label), editions slots
-  (baseline, autoscale integrated over time, commitments by plan), each project's mode;
-- :mod:`~dashboard.cost.dataproc`: clusters by their VMs, idle clusters, Serverless batches;
-- :mod:`~dashboard.cost.dataflow`: jobs from their Monitoring resource metrics;
 - :mod:`~dashboard.cost.billing`: the bill per service per day, and the estimate checked against it;
 - :mod:`~dashboard.cost.forecast` and :mod:`~dashboard.cost.budget`: month-to-date, month-end forecast,
   budgets.
@@ -18,56 +18,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from dashboard.cost.bigquery import (
-    ON_DEMAND,
-    Attribution,
-    JobCost,
-    countable_jobs,
-    edition_key,
-    editions_cost,
-    editions_spend,
-    job_cost,
-    on_demand_by,
-    on_demand_cost,
-    on_demand_spend,
-    project_modes,
-    reservation_usd_per_hour,
-)
-from dashboard.cost.billing import BillingSummary, Spend, summarize
+from dashboard import registry
+from dashboard.cost.billing import BillingSummary, summarize
 from dashboard.cost.budget import BudgetSpec, BudgetStatus, budget_statuses, parse_budget
 from dashboard.cost.common import (
     GIB,
     SERVICE_TITLES,
     SERVICES,
     TIB,
+    Attribution,
+    Estimator,
     Inputs,
     ProjectMode,
     ServiceCost,
     ServiceName,
+    Spend,
     UtcTime,
     day_start,
+    edition_key,
     hours,
-    window,
-)
-from dashboard.cost.dataflow import (
-    DF_VCPUS,
-    DataflowCost,
-    dataflow_cost,
-    dataflow_job_cost,
-    dataflow_spend,
-    dataflow_vcpu_key,
+    normal_modes,
     series_index,
-)
-from dashboard.cost.dataproc import (
-    BILLING_CLUSTER_STATES,
-    cluster_shape,
-    cluster_usd_per_hour,
-    dataproc_cost,
-    dataproc_spend,
+    window,
 )
 from dashboard.cost.forecast import MonthOutlook, outlook
 from dashboard.models import Snapshot
@@ -77,49 +53,35 @@ if TYPE_CHECKING:
     from dashboard.config import Config
 
 __all__ = [
-    "BILLING_CLUSTER_STATES",
-    "DF_VCPUS",
     "GIB",
-    "ON_DEMAND",
     "SERVICES",
     "SERVICE_TITLES",
-    "SPEND",
     "TIB",
     "Attribution",
     "BillingSummary",
     "BudgetSpec",
     "BudgetStatus",
     "CostEstimate",
-    "DataflowCost",
-    "JobCost",
+    "Estimator",
     "MonthOutlook",
     "ServiceCost",
     "ServiceName",
-    "cluster_shape",
-    "cluster_usd_per_hour",
     "config_budgets",
-    "countable_jobs",
-    "dataflow_job_cost",
-    "dataflow_vcpu_key",
     "edition_key",
     "estimate",
-    "job_cost",
+    "estimators",
     "parse_budget",
     "prices_from_config",
-    "project_modes",
-    "reservation_usd_per_hour",
     "series_index",
     "snapshot_budgets",
     "window",
 ]
 
-SPEND: dict[str, Spend] = {
-    "bigquery_on_demand": on_demand_spend,
-    "bigquery_editions": editions_spend,
-    "dataproc": dataproc_spend,
-    "dataflow": dataflow_spend,
-}
-"""Per estimated service: its estimated spend within an interval."""
+
+def estimators() -> list[Estimator]:
+    """The registered sources' estimators, in the sources' order (imported on first use)."""
+    found = [spec.load_estimator() for spec in registry.sources() if spec.estimator]
+    return [e for e in found if isinstance(e, Estimator)]
 
 
 class CostEstimate(msgspec.Struct, frozen=True, kw_only=True):
@@ -194,8 +156,6 @@ def snapshot_budgets(snapshot: Snapshot) -> tuple[BudgetSpec, ...]:
 def plugin_costs(snapshot: Snapshot, start: datetime, end: datetime) -> list[ServiceCost]:
     """The cost line of every registered source that is not built in and bills (its spec's ``cost``), of
     its data in ``snapshot`` (its empty data while none was read)."""
-    from dashboard import registry
-
     return [
         spec.cost(spec.data_in(snapshot), start, end) for spec in registry.plugins() if spec.cost is not None
     ]
@@ -227,24 +187,26 @@ def estimate(
         prices = prices_from_config(config) if config is not None else default_prices()
     overrides = dict(config.cost.project_modes) if config is not None else {}
     overrides.update(modes or {})
-    inputs = Inputs(
-        snapshot=snapshot,
-        prices=prices,
-        modes=project_modes(snapshot.reservations.assignments, overrides),
-        overrides=project_modes((), overrides),
-    )
+    found = estimators()
+    modes = normal_modes(overrides)
+    for part in found:
+        if part.modes is not None:
+            modes = part.modes(snapshot, overrides)
+    inputs = Inputs(snapshot=snapshot, prices=prices, modes=modes, overrides=normal_modes(overrides))
     start, end = window(snapshot)
     today = max(day_start(end), start)
-    dataproc, notes = dataproc_cost(inputs, start, today)
-    dataflow, dataflow_notes = dataflow_cost(inputs, start, today)
-    notes += dataflow_notes
-    services = (
-        on_demand_cost(inputs, start, today),
-        editions_cost(inputs, start, today),
-        dataproc,
-        dataflow,
-        *plugin_costs(snapshot, start, end),
-    )
+    lines: list[ServiceCost] = []
+    notes: list[str] = []
+    spend: dict[str, Spend] = {}
+    fields: dict[str, Any] = {}
+    for part in found:
+        costs, more = part.cost(inputs, start, today)
+        lines += [costs] if isinstance(costs, ServiceCost) else costs
+        notes += more
+        spend.update(part.spend)
+        if part.extra is not None:
+            fields.update(part.extra(inputs, start, end))
+    services = (*lines, *plugin_costs(snapshot, start, end))
     used = {k: p.value for k, p in prices.prices.items() if p.overridden}
     version = prices.version + (" + overrides" if used else "")
     all_notes = [
@@ -254,12 +216,12 @@ def estimate(
     ]
     if used:
         all_notes.append("price overrides: " + ", ".join(f"{k}={v:g}" for k, v in sorted(used.items())))
-    known = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
-    if any(r.edition not in known for r in snapshot.reservations.reservations):
-        all_notes.append("reservations without a known edition are priced as Enterprise")
+    for part in found:
+        if part.late_notes is not None:
+            all_notes += part.late_notes(snapshot)
     bill = snapshot.billing
-    billing = summarize(bill, inputs, start, SPEND) if bill is not None and bill.exported else None
-    month = outlook(inputs, {s.service: s.burn_rate_usd_per_hour for s in services}, SPEND, start, billing)
+    billing = summarize(bill, inputs, start, spend) if bill is not None and bill.exported else None
+    month = outlook(inputs, {s.service: s.burn_rate_usd_per_hour for s in services}, spend, start, billing)
     specs = [*(config_budgets(config) if config is not None else ()), *budgets, *api_budgets]
     return CostEstimate(
         price_version=prices.version,
@@ -276,7 +238,7 @@ def estimate(
         today_start=today,
         today_usd=sum(s.today_usd for s in services),
         project_modes=dict(sorted(inputs.modes.items())),
-        on_demand_by=on_demand_by(inputs, start, end),
+        **fields,
         billing=billing,
         month=month,
         budgets=budget_statuses(specs, month),

@@ -17,31 +17,25 @@ it never claims an hour some service's bill does not cover yet.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import msgspec
 
-from dashboard.cost.common import SERVICE_TITLES, SERVICES, Inputs, UtcTime, day_start, hours
+from dashboard import registry
+from dashboard.cost.common import SERVICE_TITLES, SERVICES, Inputs, Spend, UtcTime, day_start, hours
 from dashboard.models import BillingData, BillingRow
 from dashboard.queries import invoice_month_bounds
 
 BILLING_SERVICES: dict[str, tuple[str, ...]] = {
-    "bigquery_on_demand": ("BigQuery",),
-    "bigquery_editions": ("BigQuery Reservation API",),
-    "dataproc": ("Cloud Dataproc", "Compute Engine"),
-    "dataflow": ("Cloud Dataflow",),
+    s.name: s.billed_as for spec in registry.sources() for s in spec.services
 }
-"""Per estimated service, the billing ``service.description`` values it corresponds to."""
+"""Per estimated service, the billing ``service.description`` values it corresponds to (its spec's)."""
 
 OTHER = "other"
 GROUP_TITLES: dict[str, str] = {**SERVICE_TITLES, OTHER: "Other services (billed only)"}
 GROUPS: tuple[str, ...] = (*SERVICES, OTHER)
 
 _BY_DESCRIPTION = {d.lower(): s for s, ds in BILLING_SERVICES.items() for d in ds}
-
-Spend = Callable[[Inputs, datetime, datetime], float]
-"""An estimator's spend within an interval."""
 
 
 def group_of(description: str) -> str:

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from dashboard.models import Job, Snapshot
+from dashboard import registry
+from dashboard.models import MetricSeries, Snapshot
 from dashboard.pricing import CONFIDENCE_ORDER, Confidence, PriceTable
 
 ServiceName = str
 """A priced service: one of :data:`SERVICES`, or a registered source's own (its spec's ``cost``)."""
-SERVICES: tuple[ServiceName, ...] = ("bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow")
-"""The built-in sources' services."""
+SERVICES: tuple[ServiceName, ...] = tuple(s.name for spec in registry.sources() for s in spec.services)
+"""The services the sources' estimators price and the billing export is checked against, in the sources'
+order (their specs' ``services``)."""
 UtcTime = Annotated[datetime, msgspec.Meta(tz=True, description="RFC 3339 date-time, UTC")]
 
-SERVICE_TITLES: dict[str, str] = {
-    "bigquery_on_demand": "BigQuery on-demand",
-    "bigquery_editions": "BigQuery editions",
-    "dataproc": "Dataproc",
-    "dataflow": "Dataflow",
-}
+SERVICE_TITLES: dict[str, str] = {s.name: s.title for spec in registry.sources() for s in spec.services}
+"""Each service's title."""
+
+
+def service_title(service: ServiceName) -> str:
+    """A service's title (its name when no spec declares it)."""
+    return SERVICE_TITLES.get(service, service)
+
 
 TIB = 2**40
 GIB = 2**30
@@ -58,12 +61,29 @@ class ServiceCost(msgspec.Struct, frozen=True, kw_only=True):
     """Estimated $ spent today (UTC) within the part of the day the snapshot's data covers."""
 
 
+class Attribution(msgspec.Struct, frozen=True, kw_only=True):
+    """Estimated on-demand spend of one project, principal or label within the snapshot's window."""
+
+    dimension: Literal["project", "principal", "label"]
+    key: str
+    """The project id, the principal's email, or ``key=value`` of a label."""
+    usd: float
+    jobs: int
+
+
 def window(snapshot: Snapshot) -> tuple[datetime, datetime]:
-    """The span a snapshot's data covers: from its oldest job (or metric point) to ``snapshot.at``."""
-    starts = [j.created for j in snapshot.jobs if j.created is not None]
-    if not starts:
-        series = (*snapshot.reservations.slot_usage, *snapshot.dataproc.series, *snapshot.dataflow.series)
-        starts = [s.points[0].t for s in series if s.points]
+    """The span a snapshot's data covers: from its oldest job (or metric point) to ``snapshot.at``: the
+    earliest moment of the sources whose moments decide first (their specs' ``window_first``), else of
+    every other source's ``window_from``."""
+    specs = [s for s in registry.sources() if s.window_from is not None]
+    starts: list[datetime] = []
+    for first in (True, False):
+        for spec in specs:
+            if spec.window_first is first and spec.window_from is not None:
+                data = getattr(snapshot, spec.name) if spec.builtin else spec.data_in(snapshot)
+                starts += spec.window_from(data)
+        if starts:
+            break
     start = min(starts, default=snapshot.at)
     return min(start, snapshot.at), snapshot.at
 
@@ -136,9 +156,62 @@ class Inputs:
     overrides: dict[str, ProjectMode] = field(default_factory=dict)
     """The modes set in config: they decide over each job's own reservation."""
 
-    @cached_property
-    def on_demand_jobs(self) -> list[tuple[Job, float]]:
-        """Every job billed by bytes, with what its bytes cost (see :mod:`dashboard.cost.bigquery`)."""
-        from dashboard.cost.bigquery import on_demand_jobs
+    _memo: dict[str, Any] = field(default_factory=dict)
 
-        return on_demand_jobs(self)
+    def memo(self, name: str, compute: Callable[[Inputs], _T]) -> _T:
+        """``compute(self)``, computed once per estimate under ``name`` (what several estimators derive
+        from the inputs, e.g. the on-demand jobs)."""
+        if name not in self._memo:
+            self._memo[name] = compute(self)
+        found: _T = self._memo[name]
+        return found
+
+
+_T = TypeVar("_T")
+
+Spend = Callable[[Inputs, datetime, datetime], float]
+"""An estimator's spend within an interval."""
+
+
+@dataclass(frozen=True)
+class Estimator:
+    """A source's part of the cost estimate (its spec names it: ``estimator = "module:ESTIMATOR"``)."""
+
+    cost: Callable[[Inputs, datetime, datetime], tuple[ServiceCost | Sequence[ServiceCost], list[str]]]
+    """``cost(inputs, window_start, today_start)``: its service's line (or its services' lines) and notes."""
+    spend: Mapping[ServiceName, Spend] = field(default_factory=dict)
+    """Per service it prices, its estimated spend within an interval (checked against the bill, and the
+    month's forecast)."""
+    modes: Callable[[Snapshot, Mapping[str, str]], dict[str, ProjectMode]] | None = None
+    """Each project's BigQuery billing mode from the snapshot, over the config's overrides."""
+    extra: Callable[[Inputs, datetime, datetime], dict[str, Any]] | None = None
+    """Fields of the estimate it fills, from the window."""
+    late_notes: Callable[[Snapshot], list[str]] | None = None
+    """Notes that come after the price overrides'."""
+
+
+def normal_modes(overrides: Mapping[str, str]) -> dict[str, ProjectMode]:
+    """``[cost] project_modes`` as modes (``on-demand``, ``ondemand``, ``on_demand`` or ``editions``,
+    any case); other values are left out."""
+    modes: dict[str, ProjectMode] = {}
+    for project, wanted in overrides.items():
+        normal = wanted.strip().lower().replace("_", "-").replace("ondemand", "on-demand")
+        if normal in ("on-demand", "editions"):
+            modes[project] = "on-demand" if normal == "on-demand" else "editions"
+    return modes
+
+
+def edition_key(edition: str | None, term: str = "payg") -> str:
+    """The price key of a BigQuery edition's slot-hour (``payg``, ``1yr`` or ``3yr``).
+
+    Unknown editions are priced as Enterprise.
+    """
+    name = (edition or "").upper()
+    if name not in ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS"):
+        name = "ENTERPRISE"
+    return f"bigquery.editions.{name.lower()}.{term}"
+
+
+def series_index(series: Iterable[MetricSeries]) -> dict[tuple[str, str], MetricSeries]:
+    """Monitoring series by (metric, key)."""
+    return {(s.metric, s.key): s for s in series}

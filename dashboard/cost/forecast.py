@@ -16,8 +16,8 @@ from datetime import datetime
 
 import msgspec
 
-from dashboard.cost.billing import GROUP_TITLES, GROUPS, BillingSummary, Spend, complete_days_rate
-from dashboard.cost.common import SERVICES, Inputs, hours, month_start, next_month
+from dashboard.cost.billing import GROUP_TITLES, GROUPS, BillingSummary, complete_days_rate
+from dashboard.cost.common import SERVICES, Inputs, Spend, hours, month_start, next_month
 from dashboard.queries import invoice_month_bounds
 
 

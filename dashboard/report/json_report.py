@@ -107,7 +107,7 @@ def build_document(
         regions=snapshot.regions,
         window_start=cost.window_start,
         sources=collect.sources_section(snapshot, now),
-        overview=collect.overview_section(snapshot, cost, reservations),
+        overview=collect.overview_section(snapshot, cost),
         jobs=collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit),
         reservations=reservations,
         dataproc=collect.dataproc_section(snapshot, now, prices),

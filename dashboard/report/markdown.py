@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from dashboard import registry
 from dashboard.alerts import AlertResult
 from dashboard.cost import CostEstimate
 from dashboard.insights import Insight
@@ -22,10 +23,6 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
-from dashboard.sources.dataflow import view as dataflow_view
-from dashboard.sources.dataproc import view as dataproc_view
-from dashboard.sources.jobs import view as jobs_view
-from dashboard.sources.reservations import view as reservations_view
 from dashboard.views import collect, fmt, plugins
 from dashboard.views import cost as cost_view
 from dashboard.views import insights as insights_view
@@ -33,7 +30,6 @@ from dashboard.views import overview as overview_view
 from dashboard.views import status as status_view
 from dashboard.views.collect import RECENT_JOBS
 from dashboard.views.columns import Column, Row
-from dashboard.views.items import DataprocSection
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&$]|:(?=[A-Za-z_+\-/]))")
 """Characters that mean something inline in GFM: escapes, code, emphasis, links, HTML, tables,
@@ -59,14 +55,16 @@ def md_table(columns: Sequence[Column], rows: Iterable[Row], *, empty: str = "no
     return [*lines, *body]
 
 
-def _section(title: str, badge: str | None = None) -> list[str]:
+def md_section(title: str, badge: str | None = None) -> list[str]:
+    """A section's heading (``##``) and its badge, then a blank line."""
     head = [f"## {md_escape(title)}"]
     if badge:
         head.append(f"_{md_escape(badge)}_")
     return [*head, ""]
 
 
-def _badge(snapshot: Snapshot, source: str, now: datetime) -> str:
+def md_badge(snapshot: Snapshot, source: str, now: datetime) -> str:
+    """A source's badge (its state and data age), as plain text."""
     return status_view.badge(snapshot, source, now).plain
 
 
@@ -86,10 +84,7 @@ def render_markdown(
         assessment = assess(snapshot, config=config, prices=prices)
     prices = assessment.prices
     cost = assessment.cost
-    reservations = collect.reservations_section(snapshot, prices)
-    overview = collect.overview_section(snapshot, cost, reservations)
-    jobs = collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit)
-    dated = fmt.needs_dates(cost.window_start, cost.window_end)
+    overview = collect.overview_section(snapshot, cost)
     out = [
         f"# gcpdash snapshot, {now:%Y-%m-%d %H:%M:%S} UTC",
         "",
@@ -103,7 +98,7 @@ def render_markdown(
         f"{md_escape(cost_view.window_label(cost))} · price table {md_escape(cost.price_version)}",
         "",
         *_alerts(assessment.alerts),
-        *_section("Overview"),
+        *md_section("Overview"),
         md_escape(cost_view.summary_line(cost).plain),
         "",
         *(f"- {md_escape(line.plain)}" for line in overview_view.budget_lines(cost)),
@@ -114,98 +109,32 @@ def render_markdown(
         *md_table(overview_view.RUNNING_COLUMNS, overview_view.running_rows(overview)),
         "",
         *_insights(assessment.insights),
-        *_section("Sources"),
+        *md_section("Sources"),
         *md_table(status_view.COLUMNS, status_view.rows(collect.sources_section(snapshot, now))),
         "",
-        *_section("BigQuery jobs", _badge(snapshot, "jobs", now)),
-        f"### Running ({len(jobs.running)})",
-        "",
-        *md_table(jobs_view.COLUMNS, jobs_view.rows(jobs.running, dated=dated), empty="no job running"),
-        "",
-        f"### Recent (latest {len(jobs.recent)} of {jobs.total:,} in the window)",
-        "",
-        *md_table(jobs_view.COLUMNS, jobs_view.rows(jobs.recent, dated=dated)),
-        "",
-        "### By principal",
-        "",
-        *md_table(jobs_view.PRINCIPAL_COLUMNS, [jobs_view.principal_row(g) for g in jobs.by_principal]),
-        "",
-        *_section("Slots & reservations", _badge(snapshot, "reservations", now)),
-        *md_table(
-            reservations_view.COLUMNS,
-            [reservations_view.reservation_row(r) for r in reservations.reservations],
-            empty="no reservation",
-        ),
-        "",
-        "### Commitments",
-        "",
-        *md_table(
-            reservations_view.COMMITMENT_COLUMNS,
-            [reservations_view.commitment_row(c, now) for c in reservations.commitments],
-            empty="no commitment",
-        ),
-        "",
-        "### Assignments",
-        "",
-        *md_table(
-            reservations_view.ASSIGNMENT_COLUMNS,
-            [reservations_view.assignment_row(a) for a in reservations.assignments],
-            empty="no assignment",
-        ),
-        "",
-        *_section("Dataproc", _badge(snapshot, "dataproc", now)),
-        *_dataproc(collect.dataproc_section(snapshot, now, prices), now),
-        *_section("Dataflow", _badge(snapshot, "dataflow", now)),
-        *md_table(
-            dataflow_view.COLUMNS,
-            [dataflow_view.job_row(j) for j in collect.dataflow_section(snapshot, now, prices).jobs],
-            empty="no Dataflow job",
-        ),
-        "",
-        *_plugins(snapshot, now),
+        *_sources(snapshot, now, prices=prices, recent_limit=recent_limit, cost=cost),
         *_cost(cost, snapshot, now),
     ]
     return "\n".join(out) + "\n"
 
 
-def _plugins(snapshot: Snapshot, now: datetime) -> list[str]:
-    """A section per registered source that is not built in and has a pane."""
+def _sources(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> list[str]:
+    """Each registered source's section, in the order they are shown: its spec's ``markdown``, else its
+    pane's table (a plugin's); a source with neither has none."""
     out: list[str] = []
-    for spec in plugins.shown():
-        assert spec.pane is not None
-        rows = plugins.rows(spec, snapshot, now)
-        out += [
-            *_section(spec.pane.title, _badge(snapshot, spec.name, now)),
-            *md_table(spec.pane.columns, rows, empty=spec.pane.empty),
-            "",
-        ]
+    for spec in registry.sources():
+        if spec.markdown:
+            hook = spec.report_hook(spec.markdown)
+            out += hook(snapshot, now, prices=prices, recent_limit=recent_limit, cost=cost)
+        elif spec.pane is not None:
+            out += [
+                *md_section(spec.pane.title, md_badge(snapshot, spec.name, now)),
+                *md_table(spec.pane.columns, plugins.rows(spec, snapshot, now), empty=spec.pane.empty),
+                "",
+            ]
     return out
-
-
-def _dataproc(section: DataprocSection, now: datetime) -> list[str]:
-    """Clusters, the jobs on them and Serverless batches."""
-    return [
-        *md_table(
-            dataproc_view.COLUMNS,
-            [dataproc_view.cluster_row(c, now) for c in section.clusters],
-            empty="no cluster",
-        ),
-        "",
-        "### Jobs (running, and ended in the last 24 h)",
-        "",
-        *md_table(
-            dataproc_view.JOB_COLUMNS, [dataproc_view.job_row(j, now) for j in section.jobs], empty="no job"
-        ),
-        "",
-        "### Serverless batches",
-        "",
-        *md_table(
-            dataproc_view.BATCH_COLUMNS,
-            [dataproc_view.batch_row(b) for b in section.batches],
-            empty="no batch",
-        ),
-        "",
-    ]
 
 
 def _checks(cost: CostEstimate) -> list[str]:
@@ -219,7 +148,7 @@ def _checks(cost: CostEstimate) -> list[str]:
 def _cost(cost: CostEstimate, snapshot: Snapshot, now: datetime) -> list[str]:
     detail = f"estimate: {cost_view.price_label(cost)} · window {cost_view.window_label(cost)}"
     out = [
-        *_section("Cost", f"{detail}  {_badge(snapshot, 'billing', now)}"),
+        *md_section("Cost", f"{detail}  {md_badge(snapshot, 'billing', now)}"),
         md_escape(cost_view.summary_line(cost).plain),
         "",
     ]
@@ -236,7 +165,7 @@ def _alerts(results: Sequence[AlertResult]) -> list[str]:
     if not results:
         return []
     return [
-        *_section("Alerts", alerts_view.summary(results)),
+        *md_section("Alerts", alerts_view.summary(results)),
         *md_table(alerts_view.COLUMNS, alerts_view.rows(results)),
         "",
     ]
@@ -246,7 +175,7 @@ def _insights(insights: Sequence[Insight]) -> list[str]:
     """The Insights section: per insight its severity and title, then resource and rule, the money at stake
     (an estimate), the evidence and the fix, every piece of cloud text escaped."""
     summary = insights_view.summary(insights).plain
-    out = _section("Insights", f"{summary}; money at stake is estimated from list prices")
+    out = md_section("Insights", f"{summary}; money at stake is estimated from list prices")
     for insight in insights:
         where = insights_view.where_of(insight.source)
         out += [

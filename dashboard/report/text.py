@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import IO, TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from dashboard import registry
+from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.report import alerts_view
@@ -14,10 +17,6 @@ from dashboard.report.assess import Assessment, assess
 
 if TYPE_CHECKING:
     from dashboard.config import Config
-from dashboard.sources.dataflow import view as dataflow
-from dashboard.sources.dataproc import view as dataproc
-from dashboard.sources.jobs import view as jobs
-from dashboard.sources.reservations import view as reservations
 from dashboard.views import collect, cost, overview, plugins, status
 from dashboard.views import insights as insights_view
 from dashboard.views.collect import RECENT_JOBS
@@ -33,7 +32,7 @@ def renderables(
     assessment: Assessment | None = None,
 ) -> list[RenderableType]:
     """The report's parts: a header, the alerts (when conditions were given), then overview, insights,
-    jobs, slots, Dataproc, Dataflow, cost and sources.
+    each registered source's section (:func:`sections`), cost and sources.
 
     ``assessment`` is what :func:`dashboard.report.assess.assess` made of ``snapshot`` (with ``config``
     and ``prices``); it is made here when not given.
@@ -43,7 +42,6 @@ def renderables(
         assessment = assess(snapshot, config=config, prices=prices)
     prices = assessment.prices
     estimated = assessment.cost
-    slots = collect.reservations_section(snapshot, prices)
     header = Text.assemble(
         ("gcpdash", "bold"),
         f" · {snapshot.mode} · {now:%Y-%m-%d %H:%M:%S} UTC · projects: ",
@@ -59,21 +57,28 @@ def renderables(
     parts: list[RenderableType] = [
         header,
         *([alerts_view.render(assessment.alerts)] if assessment.alerts else []),
-        overview.render_overview(
-            collect.overview_section(snapshot, estimated, slots), estimated, snapshot, now
-        ),
+        overview.render_overview(collect.overview_section(snapshot, estimated), estimated, snapshot, now),
         insights_view.render(assessment.insights, title="Insights (money at stake: estimates)"),
-        jobs.render_section(
-            collect.jobs_section(snapshot, now, prices, recent_limit=recent_limit), snapshot, now
-        ),
-        reservations.render_section(slots, snapshot, now),
-        dataproc.render_section(collect.dataproc_section(snapshot, now, prices), snapshot, now),
-        dataflow.render_section(collect.dataflow_section(snapshot, now, prices), snapshot, now),
-        *plugins.sections(snapshot, now),
+        *sections(snapshot, now, prices=prices, recent_limit=recent_limit, cost=estimated),
         cost.render_estimate(estimated, snapshot, now),
         status.render(snapshot, now),
     ]
     return parts
+
+
+def sections(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> list[RenderableType]:
+    """Each registered source's section, in the order they are shown: its spec's ``report``, else its
+    pane's table (a plugin's); a source with neither has none."""
+    out: list[RenderableType] = []
+    for spec in registry.sources():
+        if spec.report:
+            hook = spec.report_hook(spec.report)
+            out.append(hook(snapshot, now, prices=prices, recent_limit=recent_limit, cost=cost))
+        elif spec.pane is not None:
+            out.append(plugins.section(spec, snapshot, now))
+    return out
 
 
 def console_for(file: IO[str], *, width: int | None = None, color: bool | None = None) -> Console:

@@ -1,38 +1,35 @@
 """Build each pane's data (:mod:`dashboard.views.items`) from a Snapshot: what runs, what it costs, in the
-order the panes show it. Pure, no Rich: the JSON and Markdown reports call it without loading a renderer."""
+order the panes show it (a source's own section in its package, re-exported here: Dataproc's, Dataflow's,
+the reservations'). Pure, no Rich: the JSON and Markdown reports call it without loading a renderer."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from dashboard import cost as costs
 from dashboard import registry
-from dashboard.models import (
-    DataflowJob,
-    Job,
-    MetricSeries,
-    Reservation,
-    Snapshot,
-    SourceStatus,
-)
+from dashboard.models import Job, Snapshot, SourceStatus
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow import metrics as dataflow_metrics
+from dashboard.sources.dataflow.collect import dataflow_item as dataflow_item
+from dashboard.sources.dataflow.collect import dataflow_section as dataflow_section
 from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
 from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
 from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
-from dashboard.sources.dataproc.collect import yarn_apps
+from dashboard.sources.jobs import cost as jobs_cost
+from dashboard.sources.reservations.collect import SLOTS_ALLOCATED as SLOTS_ALLOCATED
+from dashboard.sources.reservations.collect import reservation_series as reservation_series
+from dashboard.sources.reservations.collect import reservations_section as reservations_section
 from dashboard.views.fmt import one_line
+from dashboard.views.items import SERIES_POINTS as SERIES_POINTS
 from dashboard.views.items import (
-    AssignmentItem,
-    CommitmentItem,
-    DataflowItem,
-    DataflowSection,
     JobItem,
     JobsSection,
     Overview,
     PrincipalGroup,
-    ReservationItem,
     ReservationsSection,
     SourceItem,
 )
@@ -40,15 +37,12 @@ from dashboard.views.states import state_look
 
 RECENT_JOBS = 25
 """Finished jobs the jobs pane lists by default."""
-SERIES_POINTS = 60
-"""Points of a series kept for a sparkline (an hour of minutes)."""
 QUERY_SUMMARY = 120
 
 # Metric names as the parsers store them (service prefix removed).
-SLOTS_ALLOCATED = "slots/allocated"
-DF_LAG = "job/system_lag"
-DF_WATERMARK_AGE = "job/data_watermark_age"
-DF_THROUGHPUT = "job/elements_produced_count"
+DF_LAG = dataflow_metrics.LAG
+DF_WATERMARK_AGE = dataflow_metrics.WATERMARK_AGE
+DF_THROUGHPUT = dataflow_metrics.THROUGHPUT
 
 
 def _seconds(a: datetime | None, b: datetime) -> float | None:
@@ -94,7 +88,7 @@ def reservation_editions(snapshot: Snapshot) -> dict[str, str]:
 
 def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str, str]) -> JobItem:
     """One job, with its duration and estimated cost."""
-    cost = costs.job_cost(job, prices, editions)
+    cost = jobs_cost.job_cost(job, prices, editions)
     return JobItem(
         key=job.key,
         project=job.project,
@@ -157,14 +151,14 @@ def by_principal(
     """Jobs, failures, TiB billed, slot-hours and $ per principal, most expensive first. Script parents
     whose children are present are not counted twice."""
     acc: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0.0])
-    for job in costs.countable_jobs(jobs):
+    for job in jobs_cost.countable_jobs(jobs):
         row = acc[job.principal or "(unknown)"]
         row[0] += 1
         row[1] += job.status == "running"  # a queued job is not running yet
         row[2] += job.status == "failed"
         row[3] += job.bytes_billed or 0
         row[4] += job.slot_ms or 0
-        cost = costs.job_cost(job, prices, editions)
+        cost = jobs_cost.job_cost(job, prices, editions)
         row[5] += cost.usd if cost else 0.0
     groups = [
         PrincipalGroup(
@@ -183,154 +177,25 @@ def by_principal(
     return tuple(groups)
 
 
-# ---------------------------------------------------------------- reservations
-
-
-def reservation_series(reservation: Reservation, series: tuple[MetricSeries, ...]) -> MetricSeries | None:
-    """The slot-use series of a reservation, keyed by its id, its ``admin:LOC.id`` key or its full name."""
-    keys = {reservation.reservation_id, reservation.reservation_key, reservation.name}
-    return next((s for s in series if s.metric == SLOTS_ALLOCATED and s.key in keys), None) or next(
-        (s for s in series if s.key in keys), None
-    )
-
-
-def reservations_section(snapshot: Snapshot, prices: PriceTable | None = None) -> ReservationsSection:
-    """Reservations with their use, then commitments and assignments."""
-    prices = prices or default_prices()
-    data = snapshot.reservations
-    items = []
-    for r in sorted(data.reservations, key=lambda r: (r.location, r.reservation_id)):
-        series = reservation_series(r, data.slot_usage)
-        used = None if series is None else series.last
-        items.append(
-            ReservationItem(
-                name=r.name,
-                reservation_id=r.reservation_id,
-                reservation_key=r.reservation_key,
-                project=r.project,
-                location=r.location,
-                edition=r.edition,
-                baseline_slots=r.slot_capacity,
-                autoscale_current_slots=r.autoscale_current_slots,
-                autoscale_max_slots=r.autoscale_max_slots,
-                capacity_now=r.capacity_now,
-                capacity_max=r.capacity_max,
-                slots_used=used,
-                utilisation_pct=None if used is None or r.capacity_now <= 0 else used / r.capacity_now * 100,
-                usage=() if series is None else series.points[-SERIES_POINTS:],
-                usd_per_hour=costs.reservation_usd_per_hour(r, prices),
-                ignore_idle_slots=r.ignore_idle_slots,
-                concurrency=r.concurrency,
-            )
-        )
-    commitments = tuple(
-        CommitmentItem(
-            name=c.name,
-            commitment_id=c.commitment_id,
-            location=c.location,
-            plan=c.plan,
-            renewal_plan=c.renewal_plan,
-            state=c.state,
-            edition=c.edition,
-            slot_count=c.slot_count,
-            start=c.start,
-            end=c.end,
-        )
-        for c in data.commitments
-    )
-    assignments = tuple(
-        AssignmentItem(
-            name=a.name,
-            reservation_id=a.reservation_id,
-            assignee=a.assignee,
-            job_type=a.job_type,
-            state=a.state,
-        )
-        for a in sorted(data.assignments, key=lambda a: (a.reservation_id, a.assignee, a.job_type))
-    )
-    return ReservationsSection(reservations=tuple(items), commitments=commitments, assignments=assignments)
-
-
-# ---------------------------------------------------------------- Dataflow
-
-
-def dataflow_item(
-    job: DataflowJob, now: datetime, prices: PriceTable, index: Mapping[tuple[str, str], MetricSeries]
-) -> DataflowItem:
-    """One Dataflow job, with its lag, freshness, throughput and cost."""
-
-    def last(metric: str) -> float | None:
-        series = index.get((metric, job.job_id))
-        return None if series is None else series.last
-
-    live = not job.is_terminal
-    cost = costs.dataflow_job_cost(job, index, prices)
-    lag = index.get((DF_LAG, job.job_id))
-    return DataflowItem(
-        project=job.project,
-        location=job.location,
-        job_id=job.job_id,
-        name=job.name,
-        job_type=job.job_type.removeprefix("JOB_TYPE_"),
-        state=job.state,
-        status=state_look(job).label,
-        created=job.created,
-        state_time=job.state_time,
-        age_s=_seconds(job.created, now),
-        vcpus=last(costs.DF_VCPUS) if live else None,
-        system_lag_s=last(DF_LAG) if live else None,
-        data_freshness_s=last(DF_WATERMARK_AGE) if live else None,
-        throughput_eps=last(DF_THROUGHPUT) if live else None,
-        usd_so_far=cost.usd_so_far,
-        usd_per_hour=cost.usd_per_hour,
-        lag=() if lag is None else lag.points[-SERIES_POINTS:],
-        streaming_engine=job.streaming_engine,
-        sdk=job.sdk,
-        labels=job.labels,
-    )
-
-
-def dataflow_section(snapshot: Snapshot, now: datetime, prices: PriceTable | None = None) -> DataflowSection:
-    """Jobs by state (failed first, then running, then the rest), newest first within a state."""
-    prices = prices or default_prices()
-    index = costs.series_index(snapshot.dataflow.series)
-    jobs = sorted(
-        snapshot.dataflow.jobs,
-        key=lambda j: (state_look(j).rank, -(j.created.timestamp() if j.created else 0.0), j.name),
-    )
-    return DataflowSection(jobs=tuple(dataflow_item(j, now, prices, index) for j in jobs))
-
-
 # ---------------------------------------------------------------- overview
 
 
 def overview_section(
     snapshot: Snapshot, estimate: costs.CostEstimate, reservations: ReservationsSection | None = None
 ) -> Overview:
-    """Burn rate per service, counts of what runs, sources' health."""
-    reservations = reservations or reservations_section(snapshot)
-    used = [r.slots_used for r in reservations.reservations if r.slots_used is not None]
-    clusters = snapshot.dataproc.clusters
-    index = costs.series_index(snapshot.dataproc.series)
-    running_clusters = [c for c in clusters if c.state == "RUNNING"]
-    flows = snapshot.dataflow.jobs
+    """Burn rate per service, counts of what runs (each registered source's spec's ``overview_fields``),
+    sources' health. ``reservations``, a section already collected, is not read again: the counts come
+    from the snapshot."""
+    counts: dict[str, Any] = {}
+    for spec in registry.sources():
+        if spec.overview_fields:
+            counts.update(spec.report_hook(spec.overview_fields)(snapshot))
     return Overview(
         burn_rate_usd_per_hour=estimate.burn_rate_usd_per_hour,
         burn_rate_by_service={s.service: s.burn_rate_usd_per_hour for s in estimate.services},
         window_spend_usd=estimate.window_spend_usd,
         price_version=estimate.price_version,
-        bigquery_jobs_running=sum(j.status == "running" for j in snapshot.jobs),
-        bigquery_jobs_pending=sum(j.status == "pending" for j in snapshot.jobs),
-        bigquery_jobs_failed=sum(j.status == "failed" for j in snapshot.jobs),
-        bigquery_jobs_total=len(snapshot.jobs),
-        reservations=len(reservations.reservations),
-        slots_in_use=sum(used) if used else None,
-        slot_capacity=sum(r.capacity_now for r in reservations.reservations),
-        dataproc_clusters_running=len(running_clusters),
-        dataproc_clusters_error=sum(state_look(c).rank == 0 for c in clusters),
-        dataproc_clusters_idle=sum(yarn_apps(c, index) == 0 for c in running_clusters),
-        dataflow_jobs_running=sum(j.state == "JOB_STATE_RUNNING" for j in flows),
-        dataflow_jobs_failed=sum(j.state == "JOB_STATE_FAILED" for j in flows),
         sources_ok=sum(source_status(snapshot, s).state == "ok" for s in registry.names()),
         sources_total=len(registry.names()),
+        **counts,
     )

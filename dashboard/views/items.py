@@ -21,6 +21,9 @@ UsdPerHour = Annotated[float, Meta(description="US dollars per hour, estimate")]
 Seconds = Annotated[float, Meta(description="seconds")]
 UtcTime = Annotated[datetime, Meta(tz=True, description="RFC 3339 date-time, UTC")]
 
+SERIES_POINTS = 60
+"""Points of a series an item keeps for a sparkline (an hour of minutes)."""
+
 
 class Item(msgspec.Struct, frozen=True, kw_only=True):
     """Base of the pane data."""

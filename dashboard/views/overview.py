@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from dashboard import registry
 from dashboard.cost import SERVICE_TITLES, CostEstimate, estimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
@@ -62,60 +63,19 @@ def burn_rows(overview: Overview) -> list[Row]:
     ]
 
 
-def _warn(n: int, style: str = "yellow") -> str:
+def warn_style(n: int, style: str = "yellow") -> str:
+    """``style`` when there are ``n`` things that need attention, dim when none."""
     return style if n else "dim"
 
 
 def running_rows(overview: Overview) -> list[Row]:
-    """Counts of what runs, with what needs attention highlighted."""
-    o = overview
-    slots = fmt.number(o.slots_in_use, 0) if o.slots_in_use is not None else fmt.DASH
-    return [
-        Row.of(
-            "bigquery",
-            [
-                "BigQuery jobs",
-                Text(fmt.count(o.bigquery_jobs_running), style="green" if o.bigquery_jobs_running else ""),
-                Text.assemble(
-                    (f"{o.bigquery_jobs_pending:,} pending", _warn(o.bigquery_jobs_pending)),
-                    " · ",
-                    (f"{o.bigquery_jobs_failed:,} failed", _warn(o.bigquery_jobs_failed, "red")),
-                    f" · {o.bigquery_jobs_total:,} in the window",
-                ),
-            ],
-        ),
-        Row.of(
-            "slots",
-            [
-                "Slots in use",
-                slots,
-                f"of {o.slot_capacity:,} (baseline + autoscale) in {o.reservations} reservation(s)",
-            ],
-        ),
-        Row.of(
-            "dataproc",
-            [
-                "Dataproc clusters",
-                Text(
-                    fmt.count(o.dataproc_clusters_running),
-                    style="green" if o.dataproc_clusters_running else "",
-                ),
-                Text.assemble(
-                    (f"{o.dataproc_clusters_error} in error", _warn(o.dataproc_clusters_error, "bold red")),
-                    " · ",
-                    (f"{o.dataproc_clusters_idle} idle", _warn(o.dataproc_clusters_idle)),
-                ),
-            ],
-        ),
-        Row.of(
-            "dataflow",
-            [
-                "Dataflow jobs",
-                Text(fmt.count(o.dataflow_jobs_running), style="green" if o.dataflow_jobs_running else ""),
-                Text(f"{o.dataflow_jobs_failed} failed", style=_warn(o.dataflow_jobs_failed, "red")),
-            ],
-        ),
-    ]
+    """Counts of what runs, with what needs attention highlighted: each registered source's lines (its
+    spec's ``running``), in the order they are shown."""
+    out: list[Row] = []
+    for spec in registry.sources():
+        if spec.running:
+            out += spec.report_hook(spec.running)(overview)
+    return out
 
 
 def check_rows(cost: CostEstimate) -> list[Row]:

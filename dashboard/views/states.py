@@ -4,9 +4,12 @@ so they cannot disagree. Pure: styles are Rich style *names*, applied by the vie
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from dashboard.models import Batch, Cluster, DataflowJob, DataprocJob, Job, SourceStatus
+from dashboard import registry
+from dashboard.models import SourceStatus
 from dashboard.views.fmt import visible
 from dashboard.views.items import SourceItem
 
@@ -22,64 +25,6 @@ class StateLook(NamedTuple):
     """Sort order: 0 needs attention or is active, higher is quieter."""
 
 
-_JOB = {
-    "running": StateLook("RUNNING", "green", 0),
-    "pending": StateLook("PENDING", "yellow", 1),
-    "failed": StateLook("FAILED", "bold red", 2),
-    "done": StateLook("DONE", "dim", 3),
-}
-
-_CLUSTER = {
-    "RUNNING": StateLook("RUNNING", "green", 1),
-    "ERROR": StateLook("ERROR", "bold red", 0),
-    "ERROR_DUE_TO_UPDATE": StateLook("ERROR_DUE_TO_UPDATE", "bold red", 0),
-    "CREATING": StateLook("CREATING", "yellow", 2),
-    "STARTING": StateLook("STARTING", "yellow", 2),
-    "UPDATING": StateLook("UPDATING", "yellow", 2),
-    "REPAIRING": StateLook("REPAIRING", "yellow", 2),
-    "STOPPING": StateLook("STOPPING", "dim yellow", 3),
-    "DELETING": StateLook("DELETING", "dim yellow", 3),
-    "STOPPED": StateLook("STOPPED", "dim", 4),
-}
-
-_DATAFLOW = {
-    "RUNNING": StateLook("RUNNING", "green", 1),
-    "FAILED": StateLook("FAILED", "bold red", 0),
-    "PENDING": StateLook("PENDING", "yellow", 2),
-    "QUEUED": StateLook("QUEUED", "yellow", 2),
-    "STOPPED": StateLook("STOPPED", "yellow", 2),
-    "DRAINING": StateLook("DRAINING", "yellow", 2),
-    "CANCELLING": StateLook("CANCELLING", "yellow", 2),
-    "RESOURCE_CLEANING_UP": StateLook("CLEANING_UP", "yellow", 2),
-    "PAUSING": StateLook("PAUSING", "yellow", 2),
-    "PAUSED": StateLook("PAUSED", "yellow", 2),
-    "DONE": StateLook("DONE", "dim", 3),
-    "DRAINED": StateLook("DRAINED", "dim", 3),
-    "UPDATED": StateLook("UPDATED", "dim", 3),
-    "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
-}
-
-_BATCH = {
-    "RUNNING": StateLook("RUNNING", "green", 1),
-    "FAILED": StateLook("FAILED", "bold red", 0),
-    "PENDING": StateLook("PENDING", "yellow", 2),
-    "CANCELLING": StateLook("CANCELLING", "yellow", 2),
-    "SUCCEEDED": StateLook("SUCCEEDED", "dim", 3),
-    "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
-}
-
-_DATAPROC_JOB = {
-    "RUNNING": StateLook("RUNNING", "green", 1),
-    "ERROR": StateLook("ERROR", "bold red", 0),
-    "ATTEMPT_FAILURE": StateLook("ATTEMPT_FAILURE", "red", 1),
-    "PENDING": StateLook("PENDING", "yellow", 2),
-    "SETUP_DONE": StateLook("SETUP_DONE", "yellow", 2),
-    "CANCEL_PENDING": StateLook("CANCEL_PENDING", "yellow", 2),
-    "CANCEL_STARTED": StateLook("CANCEL_STARTED", "yellow", 2),
-    "DONE": StateLook("DONE", "dim", 3),
-    "CANCELLED": StateLook("CANCELLED", "dim yellow", 3),
-}
-
 _SOURCE = {
     "ok": StateLook("OK", "green", 3),
     "loading": StateLook("LOADING", "yellow", 2),
@@ -89,44 +34,46 @@ _SOURCE = {
 }
 
 
-def _unknown(state: str) -> StateLook:
+def unknown(state: str) -> StateLook:
     """A state gcpdash does not know (Google added one): shown as it is, in magenta."""
     return StateLook(visible(state) or "UNKNOWN", "magenta", 2)
 
 
-def state_look(
-    thing: Job | Cluster | Batch | DataprocJob | DataflowJob | SourceStatus | SourceItem,
-) -> StateLook:
-    """The label, colour and rank of a job's, cluster's, batch's, Dataflow job's or source's state."""
-    if isinstance(thing, Job):
-        return _JOB[thing.status]
-    if isinstance(thing, Cluster):
-        return _CLUSTER.get(thing.state) or _unknown(thing.state)
-    if isinstance(thing, Batch):
-        return _BATCH.get(thing.state) or _unknown(thing.state)
-    if isinstance(thing, DataprocJob):
-        return _DATAPROC_JOB.get(thing.state) or _unknown(thing.state)
-    if isinstance(thing, DataflowJob):
-        short = thing.state.removeprefix("JOB_STATE_")
-        return _DATAFLOW.get(short) or _unknown(short)
-    return _SOURCE.get(thing.state) or _unknown(thing.state)
+class _Looks(NamedTuple):
+    looks: tuple[Callable[[object], StateLook | None], ...]
+    tables: dict[str, dict[str, StateLook]]
 
 
-_BY_LABEL: dict[str, dict[str, StateLook]] = {
-    kind: {look.label: look for look in table.values()}
-    for kind, table in (
-        ("job", _JOB),
-        ("cluster", _CLUSTER),
-        ("batch", _BATCH),
-        ("dataproc_job", _DATAPROC_JOB),
-        ("dataflow", _DATAFLOW),
-        ("source", _SOURCE),
-    )
-}
+@functools.cache
+def _registered(names: tuple[str, ...]) -> _Looks:
+    """The registered sources' state looks (their specs' ``state_look`` and ``state_tables``), with the
+    sources' own, by label."""
+    looks: list[Callable[[object], StateLook | None]] = []
+    tables: dict[str, dict[str, StateLook]] = {}
+    for spec in filter(None, map(registry.spec, names)):
+        if spec.state_look:
+            looks.append(spec.report_hook(spec.state_look))
+        if spec.state_tables:
+            tables.update(spec.report_hook(spec.state_tables))
+    tables["source"] = _SOURCE
+    return _Looks(tuple(looks), {kind: {v.label: v for v in t.values()} for kind, t in tables.items()})
+
+
+def state_look(thing: object) -> StateLook:
+    """The label, colour and rank of a job's, cluster's, batch's, Dataflow job's (each source's spec's
+    ``state_look``) or source's state."""
+    if isinstance(thing, (SourceStatus, SourceItem)):
+        return _SOURCE.get(thing.state) or unknown(thing.state)
+    for look in _registered(registry.names()).looks:
+        found = look(thing)
+        if found is not None:
+            return found
+    raise TypeError(f"no registered source says how a {type(thing).__name__}'s state looks")
+
 
 LookKind = Literal["job", "cluster", "batch", "dataproc_job", "dataflow", "source"]
 
 
 def look_of(kind: LookKind, label: str) -> StateLook:
     """The look of a status label that :func:`state_look` gave (items carry the label, not the style)."""
-    return _BY_LABEL[kind].get(label) or _unknown(label)
+    return _registered(registry.names()).tables[kind].get(label) or unknown(label)

@@ -13,11 +13,11 @@ import pytest
 
 from dashboard.backends.gcp.grpc_clients import CallPolicy, make_clients
 from dashboard.config import AuthConfig, Config, EndpointsConfig, GcpConfig
-from dashboard.cost import project_modes
 from dashboard.models import ReservationsData
 from dashboard.parsers import parse_poll
 from dashboard.recording import format as fmt
 from dashboard.sources.reservations.api import fetch_reservations
+from dashboard.sources.reservations.cost import project_modes
 
 from .fake_grpc import FakeGrpcServer
 from .world import ADMIN, JOB_PROJECTS, LOCATIONS, grpc_exchange, reservation_exchanges

@@ -9,6 +9,9 @@ from views.factory import AT, TIB, snapshot, t
 from dashboard import cost
 from dashboard.models import Cluster, DataflowJob, Job, NodeGroup, ReservationsData, Snapshot
 from dashboard.pricing import PriceTable, default_prices, load_prices
+from dashboard.sources.dataflow import cost as dataflow_cost
+from dashboard.sources.dataproc import cost as dataproc_cost
+from dashboard.sources.jobs import cost as jobs_cost
 
 ROUND = {
     "bigquery.on_demand.per_tib": 5.0,
@@ -102,7 +105,7 @@ def test_dataproc(prices: PriceTable) -> None:
 def test_dataproc_with_the_shipped_prices() -> None:
     cluster = snapshot().dataproc.clusters[0]
     # 32 x (0.010 + 0.031611) + 224 x 0.004237
-    assert cost.cluster_usd_per_hour(cluster, default_prices()) == pytest.approx(2.28064)
+    assert dataproc_cost.cluster_usd_per_hour(cluster, default_prices()) == pytest.approx(2.28064)
 
 
 def test_unknown_machine_types_are_counted_not_guessed(prices: PriceTable) -> None:
@@ -120,7 +123,7 @@ def test_unknown_machine_types_are_counted_not_guessed(prices: PriceTable) -> No
     assert estimate.service("dataproc").unpriced == 1
     assert estimate.service("dataproc").burn_rate_usd_per_hour == 0
     assert any("machine type" in n for n in estimate.notes)
-    assert cost.cluster_usd_per_hour(odd, prices) is None
+    assert dataproc_cost.cluster_usd_per_hour(odd, prices) is None
 
 
 def test_dataflow(prices: PriceTable) -> None:
@@ -136,15 +139,15 @@ def test_dataflow(prices: PriceTable) -> None:
     assert df.window_spend_usd == pytest.approx(stream_total * 3 / 40 + batch_total)
     index = cost.series_index(snapshot().dataflow.series)
     stream, batch = snapshot().dataflow.jobs
-    assert cost.dataflow_job_cost(stream, index, prices).usd_so_far == pytest.approx(stream_total)
-    batch_cost = cost.dataflow_job_cost(batch, index, prices)
+    assert dataflow_cost.dataflow_job_cost(stream, index, prices).usd_so_far == pytest.approx(stream_total)
+    batch_cost = dataflow_cost.dataflow_job_cost(batch, index, prices)
     assert batch_cost[:2] == pytest.approx((batch_total, 0.0))
     assert batch_cost.memory == "assumed"
 
 
 def test_dataflow_without_metrics_is_unpriced(prices: PriceTable) -> None:
     job = DataflowJob(project="p", location="l", job_id="x", name="n", state="JOB_STATE_RUNNING")
-    assert cost.dataflow_job_cost(job, {}, prices)[:2] == (None, None)
+    assert dataflow_cost.dataflow_job_cost(job, {}, prices)[:2] == (None, None)
 
 
 def test_totals_and_labels(prices: PriceTable) -> None:
@@ -166,14 +169,14 @@ def test_totals_and_labels(prices: PriceTable) -> None:
 def test_job_cost() -> None:
     p = default_prices()
     on_demand = Job(project="p", job_id="a", bytes_billed=TIB // 4)
-    assert cost.job_cost(on_demand, p) == (pytest.approx(6.25 / 4), "on_demand")
+    assert jobs_cost.job_cost(on_demand, p) == (pytest.approx(6.25 / 4), "on_demand")
     reserved = Job(project="p", job_id="b", reservation="admin:US.prod", slot_ms=7_200_000)
     # 2 slot-hours; edition from the reservation map (Enterprise Plus, $0.10)
-    assert cost.job_cost(reserved, p, {"admin:US.prod": "ENTERPRISE_PLUS"}) == (
+    assert jobs_cost.job_cost(reserved, p, {"admin:US.prod": "ENTERPRISE_PLUS"}) == (
         pytest.approx(0.2),
         "slot_attribution",
     )
-    assert cost.job_cost(Job(project="p", job_id="c", state="RUNNING"), p) is None
+    assert jobs_cost.job_cost(Job(project="p", job_id="c", state="RUNNING"), p) is None
 
 
 def test_an_empty_snapshot_costs_nothing() -> None:

@@ -21,6 +21,7 @@ from dashboard import cost
 from dashboard.models import DataflowData, DataflowJob, Job, MetricSeries, Snapshot
 from dashboard.parsers.monitoring import parse_time_series
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataflow import cost as dataflow_cost
 from dashboard.sources.dataflow.parse import dataflow_job_from_json
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -133,7 +134,7 @@ def test_a_batch_job_that_ended_without_monitoring_totals_is_costed_from_its_job
     # 5 workers x n1-standard-4 (4 vCPU x $0.056 + 15 GiB x $0.003557 + 100 GB pd-ssd x $0.000298)
     # x 1.1009 europe-west4, from 06:00 to 08:00 (2 h), of which 07:00-08:00 is in the window
     total = 5 * (4 * VCPU + 15 * MEMORY + 100 * SSD) * EU * 2
-    assert cost.dataflow_job_cost(done, {}, prices, AT).usd_so_far == pytest.approx(total)  # $3.3815
+    assert dataflow_cost.dataflow_job_cost(done, {}, prices, AT).usd_so_far == pytest.approx(total)  # $3.3815
     assert df.window_spend_usd == pytest.approx(total / 2)
     assert df.burn_rate_usd_per_hour == 0
     assert df.unpriced == 0
@@ -173,10 +174,10 @@ def test_pd_ssd_is_priced_at_the_ssd_rate_from_the_job_or_the_metric_label(price
     assert ("job/total_pd_usage_time:ssd", "labelled") in index
     # (10 vCPU-h x $0.056 + 40 GiB-h x $0.003557 + 500 GB-h x $0.000298 SSD) x 1.1009
     ssd_job = (10 * VCPU + 40 * MEMORY + 500 * SSD) * EU
-    assert cost.dataflow_job_cost(on_ssd, index, prices).usd_so_far == pytest.approx(ssd_job)
+    assert dataflow_cost.dataflow_job_cost(on_ssd, index, prices).usd_so_far == pytest.approx(ssd_job)
     # (10 x $0.056 + 40 x $0.003557 + 300 GB-h x $0.000298 SSD + 200 GB-h x $0.000054 standard) x 1.1009
     split = (10 * VCPU + 40 * MEMORY + 300 * SSD + 200 * PD) * EU
-    labelled_cost = cost.dataflow_job_cost(labelled, index, prices)
+    labelled_cost = dataflow_cost.dataflow_job_cost(labelled, index, prices)
     assert labelled_cost.usd_so_far == pytest.approx(split)
     assert labelled_cost.ssd
 
@@ -212,17 +213,17 @@ def test_memory_is_measured_when_the_job_reports_it_else_from_the_machine_else_a
         monitoring("job/total_vcpu_time", "assumed", [(b, 8 * 3600)]),
     )
     index = cost.series_index(s for group in series for s in group)
-    got = cost.dataflow_job_cost(measured, index, prices)
+    got = dataflow_cost.dataflow_job_cost(measured, index, prices)
     assert got.memory == "measured"
     # so far: 8 vCPU-h x $0.069 + 180,000 GB-s = 50 GiB-h x $0.003557
     assert got.usd_so_far == pytest.approx(8 * STREAM_VCPU + 50 * MEMORY)
     # now: 8 vCPUs x $0.069 + 50 GiB x $0.003557
     assert got.usd_per_hour == pytest.approx(8 * STREAM_VCPU + 50 * MEMORY)
-    got = cost.dataflow_job_cost(machine, index, prices)
+    got = dataflow_cost.dataflow_job_cost(machine, index, prices)
     assert got.memory == "machine"
     # n1-highmem-4: 26 GiB / 4 vCPU = 6.5 GiB per vCPU: 8 x $0.069 + 8 x 6.5 GiB x $0.003557 (so far and now)
     assert got[:2] == pytest.approx((8 * STREAM_VCPU + 52 * MEMORY, 8 * STREAM_VCPU + 52 * MEMORY))
-    got = cost.dataflow_job_cost(assumed, index, prices)
+    got = dataflow_cost.dataflow_job_cost(assumed, index, prices)
     assert got.memory == "assumed"
     # the assumption: 3.75 GiB per vCPU: 8 x $0.069 + 8 x 3.75 GiB x $0.003557
     assert got[:2] == pytest.approx((8 * STREAM_VCPU + 30 * MEMORY, 8 * STREAM_VCPU + 30 * MEMORY))
@@ -251,4 +252,6 @@ def test_a_batch_job_in_europe_west4_is_priced_at_europe_west4_rates(prices: Pri
     index = cost.series_index(s for group in series for s in group)
     # (20 vCPU-h x $0.056 + 75 GiB-h x $0.003557 + 250 GB-h x $0.000054 + 10 GiB x $0.011) x 1.1009
     expected = (20 * VCPU + 75 * MEMORY + 250 * PD + 10 * SHUFFLE) * EU
-    assert cost.dataflow_job_cost(batch, index, prices).usd_so_far == pytest.approx(expected)  # $1.6627
+    assert dataflow_cost.dataflow_job_cost(batch, index, prices).usd_so_far == pytest.approx(
+        expected
+    )  # $1.6627

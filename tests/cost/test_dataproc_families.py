@@ -20,6 +20,7 @@ import pytest
 from dashboard import cost
 from dashboard.models import Cluster, DataprocData, Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices, load_prices
+from dashboard.sources.dataproc import cost as dataproc_cost
 from dashboard.sources.dataproc.parse import cluster_from_json
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -115,7 +116,7 @@ def test_newer_families_take_their_own_europe_west4_factor(prices: PriceTable) -
     eu = cluster("eu-c3", "europe-west4", worker_config=group(2, "c3-highmem-22"))
     # 2 x c3-highmem-22 (22 vCPU x $0.03465 + 176 GiB x $0.003938) x 1.05 + 22 vCPU x $0.010
     expected = 2 * ((22 * C3 + 176 * C3_RAM) * EU_NEW + 22 * PREMIUM)
-    assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx(expected)  # $3.4963/h
+    assert dataproc_cost.cluster_usd_per_hour(eu, prices) == pytest.approx(expected)  # $3.4963/h
 
 
 def test_shared_core_custom_and_extended_memory_types(prices: PriceTable) -> None:
@@ -133,7 +134,7 @@ def test_shared_core_custom_and_extended_memory_types(prices: PriceTable) -> Non
     worker = 1.05 * (6 * N2 + 22.5 * N2_RAM) + 6 * PREMIUM
     # custom-4-16384-ext: an N1 custom type, 4 vCPU, 16 GiB (extended memory), 1.05 x the N1 prices
     secondary = 1.05 * (4 * N1 + 16 * N1_RAM) + 4 * PREMIUM
-    assert cost.cluster_usd_per_hour(odd, prices) == pytest.approx(master + 2 * worker + secondary)
+    assert dataproc_cost.cluster_usd_per_hour(odd, prices) == pytest.approx(master + 2 * worker + secondary)
 
 
 def test_attached_gpus_are_priced_per_gpu_hour(prices: PriceTable) -> None:
@@ -146,7 +147,7 @@ def test_attached_gpus_are_priced_per_gpu_hour(prices: PriceTable) -> None:
     )
     assert ml.groups[1].accelerators == {"nvidia-tesla-t4": 2}
     # g2 (the L4 machine series) has no vCPU/GiB price in the table: the cluster is unpriced, and named
-    assert cost.cluster_usd_per_hour(ml, prices) is None
+    assert dataproc_cost.cluster_usd_per_hour(ml, prices) is None
     gpu_workers = cluster(
         "eu-ml",
         "europe-west4",
@@ -157,7 +158,7 @@ def test_attached_gpus_are_priced_per_gpu_hour(prices: PriceTable) -> None:
     master = (4 * N1 + 15 * N1_RAM) * EU + 4 * PREMIUM
     # 2 workers x (n1-standard-8 (8 x $0.031611 + 30 GiB x $0.004237) x 1.1009 + 8 x $0.010 + 2 T4 x $0.35)
     workers = 2 * ((8 * N1 + 30 * N1_RAM) * EU + 8 * PREMIUM + 2 * T4)
-    assert cost.cluster_usd_per_hour(gpu_workers, prices) == pytest.approx(master + workers)
+    assert dataproc_cost.cluster_usd_per_hour(gpu_workers, prices) == pytest.approx(master + workers)
     dp = cost.estimate(snap(gpu_workers), prices).service("dataproc")
     assert "gce.gpu.nvidia-tesla-t4.hour" in dp.price_keys
     assert dp.confidence == "low"  # the T4 price is recalled, unconfirmed
@@ -210,7 +211,9 @@ def test_the_new_keys_can_be_overridden() -> None:
         worker_config=group(1, "n2d-standard-8", accelerators=[gpus("nvidia-tesla-t4", 1)]),
     )
     # (8 vCPU x $0.02 + 32 GiB x $0.003) x 1.2 + 8 x $0.010 + 1 T4 x $0.50 (GPUs: factor 1.0 in europe-west4)
-    assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx((8 * 0.02 + 32 * 0.003) * 1.2 + 0.08 + 0.5)
+    assert dataproc_cost.cluster_usd_per_hour(eu, prices) == pytest.approx(
+        (8 * 0.02 + 32 * 0.003) * 1.2 + 0.08 + 0.5
+    )
     assert prices.prices["gce.region_factor.europe-west4"].overridden
 
 
@@ -226,7 +229,9 @@ def test_a_price_file_can_price_a_region_exactly(tmp_path: Path) -> None:
     prices = load_prices(path)
     eu = cluster("eu-etl", "europe-west4", worker_config=group(1, "n2d-standard-8"))
     # 8 vCPU x ($0.030252 + $0.010) + 32 GiB x $0.004054: the exact europe-west4 price, no factor
-    assert cost.cluster_usd_per_hour(eu, prices) == pytest.approx(8 * (0.030252 + 0.010) + 32 * 0.004054)
+    assert dataproc_cost.cluster_usd_per_hour(eu, prices) == pytest.approx(
+        8 * (0.030252 + 0.010) + 32 * 0.004054
+    )
 
 
 def test_spot_secondary_workers_are_named_as_priced_at_on_demand_rates(prices: PriceTable) -> None:

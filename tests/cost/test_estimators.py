@@ -12,7 +12,6 @@ import msgspec
 import pytest
 
 from dashboard import cost
-from dashboard.cost.bigquery import autoscale_slot_hours, autoscaled_slots
 from dashboard.models import (
     Batch,
     Cluster,
@@ -29,6 +28,9 @@ from dashboard.models import (
     Snapshot,
 )
 from dashboard.pricing import PriceTable, load_prices
+from dashboard.sources.dataflow import cost as dataflow_cost
+from dashboard.sources.reservations import cost as reservations_cost
+from dashboard.sources.reservations.cost import autoscale_slot_hours, autoscaled_slots
 
 from .prices import PRICES
 
@@ -214,8 +216,8 @@ def test_commitments_are_priced_by_plan(prices: PriceTable) -> None:
     three = Commitment(
         name="3", project="adm", location="US", commitment_id="3", slot_count=100, plan="THREE_YEAR"
     )
-    assert cost.bigquery.commitment_key(flex, prices) == "bigquery.editions.enterprise.payg"
-    assert cost.bigquery.commitment_key(three, prices) == "bigquery.editions.enterprise.3yr"
+    assert reservations_cost.commitment_key(flex, prices) == "bigquery.editions.enterprise.payg"
+    assert reservations_cost.commitment_key(three, prices) == "bigquery.editions.enterprise.3yr"
 
 
 # ---------------------------------------------------------------- Dataproc
@@ -333,12 +335,12 @@ def test_streaming_and_batch_dataflow_jobs(prices: PriceTable) -> None:
     # streaming: 16 vCPU-h x $0.07 + 60 GB-h x $0.004 + 400 GB-h x $0.0001 + 50 GiB x $0.02 Streaming Engine
     stream_total = 1.12 + 0.24 + 0.04 + 1.00  # $2.40
     # now: 4 vCPUs x ($0.07 + 4 GiB per vCPU x $0.004) = $0.344/h
-    assert cost.dataflow_job_cost(stream, index, prices)[:2] == (
+    assert dataflow_cost.dataflow_job_cost(stream, index, prices)[:2] == (
         pytest.approx(stream_total),
         pytest.approx(0.344),
     )
     # batch: 4 vCPU-h x $0.05 + 15 GB-h x $0.004 + 20 GiB shuffle x $0.01 = $0.46; done: $0/h
-    assert cost.dataflow_job_cost(batch, index, prices)[:2] == (pytest.approx(0.46), 0.0)
+    assert dataflow_cost.dataflow_job_cost(batch, index, prices)[:2] == (pytest.approx(0.46), 0.0)
     df = cost.estimate(snap, prices).service("dataflow")
     assert df.burn_rate_usd_per_hour == pytest.approx(0.344)
     # the stream ran 4 h, one of them in the window: a quarter of $2.40; the batch job ran inside it
@@ -355,7 +357,9 @@ def test_streaming_engine_data_is_charged_unless_the_job_is_known_not_to_use_it(
     # metric counts are Streaming Engine data (the metric only grows for such jobs): 50 x $0.02
     snap = dataflow_snapshot()
     stream = msgspec.structs.replace(snap.dataflow.jobs[0], streaming_engine=engine)
-    so_far = cost.dataflow_job_cost(stream, cost.series_index(snap.dataflow.series), prices).usd_so_far
+    so_far = dataflow_cost.dataflow_job_cost(
+        stream, cost.series_index(snap.dataflow.series), prices
+    ).usd_so_far
     assert so_far == pytest.approx(1.12 + 0.24 + 0.04 + streamed_usd)
 
 

@@ -5,9 +5,9 @@ search found it."""
 
 from __future__ import annotations
 
-from dashboard import cost
-from dashboard.cost.bigquery import billed_on_demand
 from dashboard.models import Assignment, Job
+from dashboard.sources.jobs.cost import billed_on_demand
+from dashboard.sources.reservations import cost as reservations_cost
 
 
 def test_project_modes_come_from_assignments_and_config() -> None:
@@ -16,8 +16,10 @@ def test_project_modes_come_from_assignments_and_config() -> None:
         Assignment(name="b", reservation_id="prod", assignee="projects/old", state="PENDING"),
         Assignment(name="c", reservation_id="prod", assignee="folders/123"),
     )
-    assert cost.project_modes(assignments) == {"etl": "editions"}
-    assert cost.project_modes(assignments, {"etl": "on-demand", "bi": "EDITIONS", "x": "bogus"}) == {
+    assert reservations_cost.project_modes(assignments) == {"etl": "editions"}
+    assert reservations_cost.project_modes(
+        assignments, {"etl": "on-demand", "bi": "EDITIONS", "x": "bogus"}
+    ) == {
         "etl": "on-demand",
         "bi": "editions",
     }
@@ -35,7 +37,7 @@ def test_an_assignment_to_the_reservation_none_is_on_demand() -> None:
         ),
         Assignment(name=f"{admin}/none/assignments/123", reservation_id="none", assignee="projects/bi"),
     )
-    assert cost.project_modes(assignments) == {"etl": "editions", "bi": "on-demand"}
+    assert reservations_cost.project_modes(assignments) == {"etl": "editions", "bi": "on-demand"}
 
 
 def test_a_folder_or_organization_assignment_applies_to_the_project_whose_search_found_it() -> None:
@@ -70,11 +72,15 @@ def test_a_folder_or_organization_assignment_applies_to_the_project_whose_search
         ),
         Assignment(name=f"{admin}/prod/assignments/11", reservation_id="prod", assignee="folders/77"),
     )
-    assert cost.project_modes(assignments) == {"lab": "editions", "bi": "on-demand", "ml": "on-demand"}
+    assert reservations_cost.project_modes(assignments) == {
+        "lab": "editions",
+        "bi": "on-demand",
+        "ml": "on-demand",
+    }
     # assigned in one location, opted out in another: the project runs in a reservation
     eu = Assignment(
         name="projects/acme-admin/locations/EU/reservations/eu/assignments/1",
         reservation_id="eu",
         assignee="projects/bi",
     )
-    assert cost.project_modes((*assignments, eu))["bi"] == "editions"
+    assert reservations_cost.project_modes((*assignments, eu))["bi"] == "editions"

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from dashboard import cost
-from dashboard.cost.dataproc import batch_usd, batch_usd_per_hour
 from dashboard.models import Batch, DataprocData, Job, Snapshot
 from dashboard.pricing import PriceTable, load_prices
+from dashboard.sources.dataproc.cost import batch_usd, batch_usd_per_hour
 
 from .prices import PRICES
 

@@ -16,6 +16,7 @@ from dashboard.insights import Context, InsightSettings
 from dashboard.models import Job, Snapshot
 from dashboard.recording.reader import demo_path
 from dashboard.replay import load_snapshot
+from dashboard.sources.jobs import cost as jobs_cost
 from dashboard.sources.jobs.rules_costs import job_costs
 from dashboard.sources.jobs.sql import is_select, normalize
 from insights.helpers import AT, TIB, prices, run, t
@@ -232,8 +233,8 @@ def test_the_shared_job_costs_agree_with_the_cost_package_job_for_job() -> None:
     context = Context(snapshot=snapshot, cost=estimate, settings=InsightSettings(), prices=prices())
     editions = {r.reservation_key: r.edition for r in snapshot.reservations.reservations}
     costs = job_costs(context)
-    assert len(costs.jobs) == len(cost.countable_jobs(snapshot.jobs))
+    assert len(costs.jobs) == len(jobs_cost.countable_jobs(snapshot.jobs))
     for job_, usd, on_demand in costs:
-        expected = cost.job_cost(job_, prices(), editions)
+        expected = jobs_cost.job_cost(job_, prices(), editions)
         assert usd == (None if expected is None else pytest.approx(expected.usd))
         assert on_demand == (job_.reservation is None)

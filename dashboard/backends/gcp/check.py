@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from dashboard import registry
 from dashboard.backends.base import Poll
 from dashboard.config import Config, default_path
 from dashboard.errors import EXIT_FAILURE, EXIT_OK, EXIT_WARN, SourceError
@@ -126,27 +127,14 @@ def report_lines(
                 lines.append(f"  - {need} {grant.role} on {grant.scope}: {grant.purpose}")
     for source, reason in live_off(config).items():
         lines.append(f"{source}: off: {reason}")
-    cost = polling_cost(config, len(projects))
-    intervals = config.intervals
     lines += [
         "",
         "polling cost a month (the billed history query; jobs.list and the Reservation, Dataproc and "
         "Dataflow reads carry no charge; Monitoring reads are not counted):",
-        f"  first poll (and each gcpdash --once): {cost.first_poll_queries:,} history queries, every "
-        f"project in every location (at least ${cost.first_poll_usd:,.4f})",
-        f"  then {cost.queries_per_location:,.0f} history queries a month per location (every "
-        f"{intervals.jobs_history:g}s per project, at most one per {intervals.billed_query_gap:g}s) x "
-        f"{cost.locations} location(s)",
-        f"  at least {cost.bytes_billed / 1024**3:,.1f} GiB billed a month (10 MiB minimum per query) = "
-        f"${cost.usd:,.2f} on demand, before the free 1 TiB a month",
     ]
-    if config.billing.export_table:
-        per_month = MONTH_SECONDS / max(intervals.billing, 1.0)
-        lines.append(
-            f"  and {per_month:,.0f} billing export queries (every {intervals.billing:g}s), each billed for "
-            f"the month's partitions of the export table it reads, at most "
-            f"{config.gcp.maximum_bytes_billed / 1024**3:,.1f} GiB each ([gcp] maximum_bytes_billed)"
-        )
+    for spec in registry.sources():
+        if spec.check_lines:
+            lines += registry._attribute(spec.check_lines)(config, projects)
     return lines
 
 

@@ -1,6 +1,7 @@
 """Where each gRPC service is reached: Google's endpoints by default, a configured override otherwise.
 
-Pure functions, no Google import: the live backend turns a :class:`GrpcTarget` into a channel. Dataproc is
+Pure functions, no Google import: the live backend turns a :class:`GrpcTarget` into a channel. Google's
+endpoint of a source's service is declared on its spec (``SourceSpec.hosts``). Dataproc is
 regional (``{region}-dataproc.googleapis.com:443``); the other services are global. An override such as
 ``127.0.0.1:9060`` (an emulator, a test's fake server) is plaintext when its host is a loopback address and
 TLS otherwise; ``{region}`` in a Dataproc override is replaced by the region (private endpoints).
@@ -10,18 +11,32 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-GrpcService = Literal["reservation", "dataproc", "dataflow", "monitoring", "budgets"]
+from dashboard import registry
 
-DEFAULT_HOSTS: Final[dict[GrpcService, str]] = {
-    "reservation": "bigqueryreservation.googleapis.com:443",
-    "dataproc": "{region}-dataproc.googleapis.com:443",
-    "dataflow": "dataflow.googleapis.com:443",
-    "monitoring": "monitoring.googleapis.com:443",
-    "budgets": "billingbudgets.googleapis.com:443",
-}
-"""Google's own endpoint per service; ``{region}`` is filled in for Dataproc."""
+GrpcService = str
+"""A gRPC service by its ``[endpoints]`` key: ``monitoring``, or one a source's spec declares (``hosts``)."""
+
+SHARED_HOSTS: Final[dict[GrpcService, str]] = {"monitoring": "monitoring.googleapis.com:443"}
+"""Google's endpoint of each service that several sources read (Cloud Monitoring's time series)."""
+
+
+def default_host(service: GrpcService) -> str:
+    """Google's own endpoint of ``service``: a shared one, else the one a source's spec declares
+    (``SourceSpec.hosts``); ``{region}`` is left for a regional service.
+
+    Raises:
+        KeyError: No source reaches ``service``.
+    """
+    found = SHARED_HOSTS.get(service)
+    if found is not None:
+        return found
+    for spec in registry.sources():
+        if service in spec.hosts:
+            return spec.hosts[service]
+    raise KeyError(service)
+
 
 _SCHEMES = ("grpc://", "grpcs://", "http://", "https://", "dns:///")
 
@@ -63,7 +78,7 @@ def grpc_target(service: GrpcService, override: str | None = None, region: str |
     """The endpoint of ``service``, for ``region`` when the service is regional.
 
     Args:
-        service: ``reservation``, ``dataproc``, ``dataflow``, ``monitoring`` or ``budgets``.
+        service: Its ``[endpoints]`` key (:func:`default_host`).
         override: The ``[endpoints]`` setting, e.g. ``127.0.0.1:9060`` or
             ``{region}-dataproc.p.example.com:443``; None for Google's endpoint. A scheme
             (``http://``, ``grpc://``) is accepted and dropped; a missing port means 443.
@@ -75,7 +90,7 @@ def grpc_target(service: GrpcService, override: str | None = None, region: str |
     Raises:
         ValueError: Dataproc without a region, or an override that is empty.
     """
-    template = DEFAULT_HOSTS[service] if override is None else override.strip()
+    template = default_host(service) if override is None else override.strip()
     for scheme in _SCHEMES:
         template = template.removeprefix(scheme)
     template = template.rstrip("/")

@@ -127,8 +127,9 @@ class GrpcClients:
 
     def close(self) -> None:
         """Close every client's transport."""
-        clients = [self.reservation, self.monitoring, self.dataflow, *self.dataproc.values()]
-        clients += [*(self.batches or {}).values(), *(self.jobs or {}).values()]
+        clients: list[Any] = []
+        for value in vars(self).values():  # a client, or per region a dict of them
+            clients.extend(value.values() if isinstance(value, dict) else [value])
         for client in clients:
             transport = getattr(client, "transport", None)
             if transport is not None:

@@ -47,4 +47,6 @@ SPEC = SourceSpec(
     short="Cost",
     rule_modules=("dashboard.sources.billing.rules",),
     builtin=True,
+    check_lines="dashboard.sources.billing.check:check_lines",
+    hosts={"budgets": "billingbudgets.googleapis.com:443"},
 )

@@ -3,7 +3,7 @@ failed.
 
 Trends are read over the last minutes of each series, up to its newest point (Monitoring's newest minute
 is a few minutes old): a lag that *keeps* growing, not one high point. Money at stake is what the job
-bills per hour now (:func:`dashboard.cost.dataflow_job_cost`).
+bills per hour now (:func:`dashboard.sources.dataflow.cost.dataflow_job_cost`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from statistics import median
 
-from dashboard.cost import dataflow_job_cost, series_index
+from dashboard.cost import series_index
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, last_minutes, per_month, slope_per_minute, span_minutes
 from dashboard.models import DataflowJob, MetricSeries, Sample
+from dashboard.sources.dataflow.cost import dataflow_job_cost
 from dashboard.views.collect import DF_LAG, DF_THROUGHPUT, DF_WATERMARK_AGE
 from dashboard.views.fmt import duration, money
 

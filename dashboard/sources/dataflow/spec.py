@@ -6,8 +6,10 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataflow.metrics import metrics
+from dashboard.sources.dataflow.store import merge_dataflow
 
 GRANTS = (
     Grant(
@@ -40,5 +42,19 @@ SPEC = SourceSpec(
     pane_id="dataflow",
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
+    metrics=metrics,
     builtin=True,
+    services=(CostService(name="dataflow", title="Dataflow", billed_as=("Cloud Dataflow",)),),
+    estimator="dashboard.sources.dataflow.cost:ESTIMATOR",
+    report="dashboard.sources.dataflow.view:report",
+    markdown="dashboard.sources.dataflow.report:markdown",
+    running="dashboard.sources.dataflow.view:running",
+    overview_fields="dashboard.sources.dataflow.overview:overview_fields",
+    state_look="dashboard.sources.dataflow.states:look",
+    state_tables="dashboard.sources.dataflow.states:TABLES",
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
+    app_pane="dashboard.sources.dataflow.pane:APP_PANE",
+    store_merge=merge_dataflow,
+    raw_kinds=("dataflow",),
+    hosts={"dataflow": "dataflow.googleapis.com:443"},
 )

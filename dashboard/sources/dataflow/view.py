@@ -7,12 +7,14 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.sources.dataflow.collect import dataflow_section
 from dashboard.views import fmt
-from dashboard.views.collect import dataflow_section
 from dashboard.views.columns import Column, Row, table
-from dashboard.views.items import DataflowItem, DataflowSection
+from dashboard.views.items import DataflowItem, DataflowSection, Overview
+from dashboard.views.overview import warn_style
 from dashboard.views.sparkline import Sparkline
 from dashboard.views.states import look_of
 from dashboard.views.status import pane_heading
@@ -95,3 +97,25 @@ def render(
 ) -> RenderableType:
     """The Dataflow pane."""
     return render_section(dataflow_section(snapshot, now, prices), snapshot, now, wide=wide)
+
+
+def report(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> RenderableType:
+    """Its section in ``--once``'s text report (its spec's ``report``)."""
+    return render(snapshot, now, prices=prices)
+
+
+def running(overview: Overview) -> list[Row]:
+    """Its line in the Overview's Running table (its spec's ``running``)."""
+    o = overview
+    return [
+        Row.of(
+            "dataflow",
+            [
+                "Dataflow jobs",
+                Text(fmt.count(o.dataflow_jobs_running), style="green" if o.dataflow_jobs_running else ""),
+                Text(f"{o.dataflow_jobs_failed} failed", style=warn_style(o.dataflow_jobs_failed, "red")),
+            ],
+        )
+    ]

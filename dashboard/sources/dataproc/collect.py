@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from dashboard import cost as costs
-from dashboard.cost.dataproc import batch_usd, batch_usd_per_hour
 from dashboard.models import Batch, Cluster, DataprocJob, MetricSeries, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.dataproc.cost import batch_usd, batch_usd_per_hour, cluster_shape, cluster_usd_per_hour
 from dashboard.views.items import BatchItem, ClusterItem, DataprocJobItem, DataprocSection, NodeGroupItem
 from dashboard.views.states import state_look
 
@@ -52,7 +52,7 @@ def cluster_item(
     jobs_running: int = 0,
 ) -> ClusterItem:
     """One cluster, with its shape, YARN use, $/h and the jobs that run on it."""
-    shape = costs.cluster_shape(cluster, prices)
+    shape = cluster_shape(cluster, prices)
     return ClusterItem(
         project=cluster.project,
         region=cluster.region,
@@ -81,7 +81,7 @@ def cluster_item(
         idle_since=cluster.idle_since,
         idle_delete_ttl_s=cluster.idle_delete_ttl_s,
         auto_delete_time=cluster.auto_delete_time,
-        usd_per_hour=costs.cluster_usd_per_hour(cluster, prices),
+        usd_per_hour=cluster_usd_per_hour(cluster, prices),
         labels=cluster.labels,
         jobs_running=jobs_running,
     )

@@ -1,7 +1,7 @@
 """Dataproc rules: a running cluster that runs nothing, and a cluster in ERROR whose VMs still bill.
 
-A cluster bills for its VMs whatever YARN does (:mod:`dashboard.cost.dataproc`), so the money at stake is
-the cluster's whole $/h.
+A cluster bills for its VMs whatever YARN does (:mod:`dashboard.sources.dataproc.cost`), so the money at stake
+is the cluster's whole $/h.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 
-from dashboard.cost import BILLING_CLUSTER_STATES, cluster_usd_per_hour, series_index
-from dashboard.cost.dataproc import YARN_APPS
+from dashboard.cost import series_index
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, per_month
 from dashboard.models import Cluster, MetricSeries
 from dashboard.pricing import PriceTable
+from dashboard.sources.dataproc.cost import BILLING_CLUSTER_STATES, YARN_APPS, cluster_usd_per_hour
 from dashboard.views.fmt import duration, one_line
 
 IDLE = "dataproc.idle_cluster"

@@ -6,8 +6,10 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.dataproc.metrics import metrics
+from dashboard.sources.dataproc.store import merge_dataproc
 
 GRANTS = (
     Grant(
@@ -45,5 +47,21 @@ SPEC = SourceSpec(
     pane_id="dataproc",
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
+    metrics=metrics,
     builtin=True,
+    services=(
+        CostService(name="dataproc", title="Dataproc", billed_as=("Cloud Dataproc", "Compute Engine")),
+    ),
+    estimator="dashboard.sources.dataproc.cost:ESTIMATOR",
+    report="dashboard.sources.dataproc.view:report",
+    markdown="dashboard.sources.dataproc.report:markdown",
+    running="dashboard.sources.dataproc.view:running",
+    overview_fields="dashboard.sources.dataproc.overview:overview_fields",
+    state_look="dashboard.sources.dataproc.states:look",
+    state_tables="dashboard.sources.dataproc.states:TABLES",
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
+    app_pane="dashboard.sources.dataproc.pane:APP_PANE",
+    store_merge=merge_dataproc,
+    raw_kinds=("cluster", "dataproc_job", "batch"),
+    hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},
 )

@@ -8,12 +8,21 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.views import fmt
 from dashboard.views.collect import dataproc_section
 from dashboard.views.columns import Column, Row, line, table
-from dashboard.views.items import BatchItem, ClusterItem, DataprocJobItem, DataprocSection, NodeGroupItem
+from dashboard.views.items import (
+    BatchItem,
+    ClusterItem,
+    DataprocJobItem,
+    DataprocSection,
+    NodeGroupItem,
+    Overview,
+)
+from dashboard.views.overview import warn_style
 from dashboard.views.states import look_of
 from dashboard.views.status import pane_heading
 
@@ -215,3 +224,35 @@ def render(
 ) -> RenderableType:
     """The Dataproc pane."""
     return render_section(dataproc_section(snapshot, now, prices), snapshot, now, wide=wide)
+
+
+def report(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> RenderableType:
+    """Its section in ``--once``'s text report (its spec's ``report``)."""
+    return render(snapshot, now, prices=prices)
+
+
+def running(overview: Overview) -> list[Row]:
+    """Its line in the Overview's Running table (its spec's ``running``)."""
+    o = overview
+    return [
+        Row.of(
+            "dataproc",
+            [
+                "Dataproc clusters",
+                Text(
+                    fmt.count(o.dataproc_clusters_running),
+                    style="green" if o.dataproc_clusters_running else "",
+                ),
+                Text.assemble(
+                    (
+                        f"{o.dataproc_clusters_error} in error",
+                        warn_style(o.dataproc_clusters_error, "bold red"),
+                    ),
+                    " · ",
+                    (f"{o.dataproc_clusters_idle} idle", warn_style(o.dataproc_clusters_idle)),
+                ),
+            ],
+        )
+    ]

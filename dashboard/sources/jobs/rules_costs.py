@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dashboard.cost import ON_DEMAND, TIB, countable_jobs, edition_key
+from dashboard.cost import TIB, edition_key
 from dashboard.insights import Context
 from dashboard.models import Job
+from dashboard.sources.jobs.cost import ON_DEMAND, countable_jobs
 from dashboard.views.collect import reservation_editions
 
 

@@ -6,7 +6,8 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import JobsData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
+from dashboard.sources.jobs.metrics import metrics
 
 GRANTS = (
     Grant(
@@ -42,5 +43,19 @@ SPEC = SourceSpec(
     pane_id="jobs",
     short="BigQuery",
     rule_modules=("dashboard.sources.jobs.rules",),
+    metrics=metrics,
     builtin=True,
+    services=(CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),),
+    estimator="dashboard.sources.jobs.cost:ESTIMATOR",
+    report="dashboard.sources.jobs.view:report",
+    markdown="dashboard.sources.jobs.report:markdown",
+    running="dashboard.sources.jobs.view:running",
+    overview_fields="dashboard.sources.jobs.overview:overview_fields",
+    state_look="dashboard.sources.jobs.states:look",
+    state_tables="dashboard.sources.jobs.states:TABLES",
+    window_from=lambda jobs: [j.created for j in jobs if j.created is not None],
+    window_first=True,
+    app_pane="dashboard.sources.jobs.pane:APP_PANE",
+    check_lines="dashboard.sources.jobs.check:check_lines",
+    raw_kinds=("job",),
 )

@@ -10,14 +10,15 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from dashboard import cost as costs
-from dashboard.cost import window
+from dashboard.cost import CostEstimate, window
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import PriceTable, default_prices
+from dashboard.sources.jobs.cost import job_cost
 from dashboard.views import fmt
 from dashboard.views.collect import RECENT_JOBS, job_item, jobs_section, reservation_editions
 from dashboard.views.columns import Column, Row, line, table
-from dashboard.views.items import JobItem, JobsSection, PrincipalGroup
+from dashboard.views.items import JobItem, JobsSection, Overview, PrincipalGroup
+from dashboard.views.overview import warn_style
 from dashboard.views.states import look_of, state_look
 from dashboard.views.status import pane_heading
 
@@ -193,6 +194,33 @@ def render(
     )
 
 
+def report(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> RenderableType:
+    """Its section in ``--once``'s text report (its spec's ``report``)."""
+    return render(snapshot, now, prices=prices, recent_limit=recent_limit)
+
+
+def running(overview: Overview) -> list[Row]:
+    """Its line in the Overview's Running table (its spec's ``running``)."""
+    o = overview
+    return [
+        Row.of(
+            "bigquery",
+            [
+                "BigQuery jobs",
+                Text(fmt.count(o.bigquery_jobs_running), style="green" if o.bigquery_jobs_running else ""),
+                Text.assemble(
+                    (f"{o.bigquery_jobs_pending:,} pending", warn_style(o.bigquery_jobs_pending)),
+                    " · ",
+                    (f"{o.bigquery_jobs_failed:,} failed", warn_style(o.bigquery_jobs_failed, "red")),
+                    f" · {o.bigquery_jobs_total:,} in the window",
+                ),
+            ],
+        )
+    ]
+
+
 # ---------------------------------------------------------------- one job at a time (the app's table)
 
 
@@ -232,7 +260,7 @@ def sort_keys(
     editions = reservation_editions(snapshot)
 
     def cost(job: Job) -> float | None:
-        estimate = costs.job_cost(job, prices, editions)
+        estimate = job_cost(job, prices, editions)
         return None if estimate is None else estimate.usd
 
     return {

@@ -12,10 +12,10 @@ import math
 from collections.abc import Iterator
 
 from dashboard.cost import edition_key
-from dashboard.cost.bigquery import AUTOSCALE_STEP
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, last_minutes, per_month, span_minutes
 from dashboard.models import Reservation, Sample, Snapshot
+from dashboard.sources.reservations.cost import AUTOSCALE_STEP
 from dashboard.views.collect import reservation_series
 from dashboard.views.fmt import count, money
 

@@ -6,8 +6,9 @@ from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import ReservationsData
 from dashboard.recording import format as fmt
-from dashboard.registry import SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
+from dashboard.sources.reservations.store import merge_reservations
 
 GRANTS = (
     Grant(
@@ -46,4 +47,19 @@ SPEC = SourceSpec(
     short="Slots",
     rule_modules=("dashboard.sources.reservations.rules",),
     builtin=True,
+    services=(
+        CostService(
+            name="bigquery_editions", title="BigQuery editions", billed_as=("BigQuery Reservation API",)
+        ),
+    ),
+    estimator="dashboard.sources.reservations.cost:ESTIMATOR",
+    report="dashboard.sources.reservations.view:report",
+    markdown="dashboard.sources.reservations.report:markdown",
+    running="dashboard.sources.reservations.view:running",
+    overview_fields="dashboard.sources.reservations.overview:overview_fields",
+    window_from=lambda data: [s.points[0].t for s in data.slot_usage if s.points],
+    app_pane="dashboard.sources.reservations.pane:APP_PANE",
+    store_merge=merge_reservations,
+    raw_kinds=("reservation",),
+    hosts={"reservation": "bigqueryreservation.googleapis.com:443"},
 )

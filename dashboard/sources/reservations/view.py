@@ -7,12 +7,19 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
+from dashboard.sources.reservations.collect import reservations_section
 from dashboard.views import fmt
-from dashboard.views.collect import reservations_section
 from dashboard.views.columns import Column, Row, table
-from dashboard.views.items import AssignmentItem, CommitmentItem, ReservationItem, ReservationsSection
+from dashboard.views.items import (
+    AssignmentItem,
+    CommitmentItem,
+    Overview,
+    ReservationItem,
+    ReservationsSection,
+)
 from dashboard.views.sparkline import Sparkline
 from dashboard.views.status import pane_heading
 
@@ -139,3 +146,26 @@ def render(
 ) -> RenderableType:
     """The slots and reservations pane."""
     return render_section(reservations_section(snapshot, prices), snapshot, now, wide=wide)
+
+
+def report(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> RenderableType:
+    """Its section in ``--once``'s text report (its spec's ``report``)."""
+    return render(snapshot, now, prices=prices)
+
+
+def running(overview: Overview) -> list[Row]:
+    """Its line in the Overview's Running table (its spec's ``running``)."""
+    o = overview
+    slots = fmt.number(o.slots_in_use, 0) if o.slots_in_use is not None else fmt.DASH
+    return [
+        Row.of(
+            "slots",
+            [
+                "Slots in use",
+                slots,
+                f"of {o.slot_capacity:,} (baseline + autoscale) in {o.reservations} reservation(s)",
+            ],
+        )
+    ]

@@ -15,11 +15,21 @@ window) is costed from its job resource: workers x their machine type and disk, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal, NamedTuple
 
-from dashboard.cost.common import GIB, SERVICE_TITLES, Inputs, ServiceCost, hours, lowest, pro_rated
+from dashboard.cost.common import (
+    GIB,
+    Estimator,
+    Inputs,
+    ServiceCost,
+    hours,
+    lowest,
+    pro_rated,
+    series_index,
+    service_title,
+)
 from dashboard.models import DataflowJob, MetricSeries
 from dashboard.pricing import BASE_REGION, PriceTable
 
@@ -67,11 +77,6 @@ class DataflowCost(NamedTuple):
 def dataflow_vcpu_key(job: DataflowJob) -> str:
     """The price key of a Dataflow job's vCPU-hour (batch or streaming)."""
     return "dataflow.streaming.vcpu_hour" if job.is_streaming else "dataflow.batch.vcpu_hour"
-
-
-def series_index(series: Iterable[MetricSeries]) -> dict[tuple[str, str], MetricSeries]:
-    """Series by ``(metric, key)``."""
-    return {(s.metric, s.key): s for s in series}
 
 
 def region_keys(job: DataflowJob, prices: PriceTable) -> tuple[float, str | None]:
@@ -280,7 +285,7 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     at = snapshot.at
     service = ServiceCost(
         service="dataflow",
-        title=SERVICE_TITLES["dataflow"],
+        title=service_title("dataflow"),
         burn_rate_usd_per_hour=rate,
         window_spend_usd=dataflow_spend(inputs, start, at),
         today_usd=dataflow_spend(inputs, max(start, today), at),
@@ -292,3 +297,7 @@ def dataflow_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         confidence=lowest(prices, keys),
     )
     return service, notes
+
+
+ESTIMATOR = Estimator(cost=dataflow_cost, spend={"dataflow": dataflow_spend})
+"""The dataflow source's part of the estimate."""

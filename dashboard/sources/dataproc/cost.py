@@ -16,12 +16,13 @@ from typing import NamedTuple
 
 from dashboard.cost.common import (
     HOURS_PER_MONTH,
-    SERVICE_TITLES,
+    Estimator,
     Inputs,
     ServiceCost,
     lowest,
     overlap_hours,
     pro_rated,
+    service_title,
 )
 from dashboard.models import BATCH_DONE_STATES, Batch, Cluster, MetricSeries
 from dashboard.pricing import BASE_REGION, CUSTOM_FACTOR, PriceTable, machine_family
@@ -241,7 +242,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     at = snapshot.at
     cost = ServiceCost(
         service="dataproc",
-        title=SERVICE_TITLES["dataproc"],
+        title=service_title("dataproc"),
         burn_rate_usd_per_hour=rate,
         window_spend_usd=dataproc_spend(inputs, start, at),
         today_usd=dataproc_spend(inputs, max(start, today), at),
@@ -253,3 +254,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         confidence=lowest(prices, keys),
     )
     return cost, notes
+
+
+ESTIMATOR = Estimator(cost=dataproc_cost, spend={"dataproc": dataproc_spend})
+"""The dataproc source's part of the estimate."""

@@ -1,6 +1,5 @@
-"""BigQuery: on-demand bytes, editions slots (baseline, autoscale over time, commitments by plan).
+"""BigQuery editions: reservation slots (baseline, autoscale over time, commitments by plan).
 
-On-demand queries cost bytes billed x $/TiB, attributed to the job, its principal, its project and its labels.
 Editions cost the reservations' slots: the baseline every second, the autoscaled slots every second they are
 added (with a one-minute minimum per scale-up), at the edition's pay-as-you-go $/slot-hour, except the
 baseline slots covered by a capacity commitment, which cost the commitment's plan price instead.
@@ -16,24 +15,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Literal, NamedTuple
-
-import msgspec
 
 from dashboard.cost.common import (
-    BURN_WINDOW,
-    SERVICE_TITLES,
-    TIB,
+    Estimator,
     Inputs,
     ProjectMode,
     ServiceCost,
+    edition_key,
     hours,
     lowest,
+    normal_modes,
+    service_title,
 )
-from dashboard.models import Assignment, Commitment, Job, Reservation, Sample, Snapshot
+from dashboard.models import Assignment, Commitment, Reservation, Sample, Snapshot
 from dashboard.pricing import PriceTable
 
-ON_DEMAND = "bigquery.on_demand.per_tib"
 AUTOSCALE_STEP = 50
 """Slots the autoscaler adds or removes at a time."""
 MIN_SCALE_UP = timedelta(minutes=1)
@@ -43,34 +39,6 @@ SAMPLE_STEP = timedelta(minutes=1)
 
 PLAN_TERMS: dict[str, str] = {"ANNUAL": "1yr", "THREE_YEAR": "3yr"}
 """Commitment plans with their own price; every other plan (FLEX, MONTHLY, NONE) is priced pay as you go."""
-
-
-class JobCost(NamedTuple):
-    """What one BigQuery job cost: on-demand bytes, or its share of reservation slots."""
-
-    usd: float
-    basis: Literal["on_demand", "slot_attribution"]
-
-
-class Attribution(msgspec.Struct, frozen=True, kw_only=True):
-    """Estimated on-demand spend of one project, principal or label within the snapshot's window."""
-
-    dimension: Literal["project", "principal", "label"]
-    key: str
-    """The project id, the principal's email, or ``key=value`` of a label."""
-    usd: float
-    jobs: int
-
-
-def edition_key(edition: str | None, term: str = "payg") -> str:
-    """The price key of an edition's slot-hour (``payg``, ``1yr`` or ``3yr``).
-
-    Unknown editions are priced as Enterprise.
-    """
-    name = (edition or "").upper()
-    if name not in ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS"):
-        name = "ENTERPRISE"
-    return f"bigquery.editions.{name.lower()}.{term}"
 
 
 def commitment_key(commitment: Commitment, prices: PriceTable) -> str:
@@ -109,119 +77,8 @@ def project_modes(
         if known is None or (own, mode == "editions") > (known[0], known[1] == "editions"):
             found[project] = (own, mode)
     modes: dict[str, ProjectMode] = {project: mode for project, (_, mode) in found.items()}
-    for project, wanted in (overrides or {}).items():
-        normal = wanted.strip().lower().replace("_", "-").replace("ondemand", "on-demand")
-        if normal in ("on-demand", "editions"):
-            modes[project] = "on-demand" if normal == "on-demand" else "editions"
+    modes.update(normal_modes(overrides or {}))
     return modes
-
-
-def billed_on_demand(job: Job, overrides: Mapping[str, ProjectMode]) -> bool:
-    """True when the job is paid by bytes.
-
-    A mode set in config (``[cost] project_modes``) decides for its project: e.g. ``editions`` for a project
-    whose reservation lives in an admin project gcpdash cannot see. Otherwise the job's own statistics
-    decide: a job that ran in a reservation says so (``reservation_id``), one that did not was billed by
-    bytes, whatever the project's assignments say now.
-    """
-    mode = overrides.get(job.project)
-    if mode is not None:
-        return mode == "on-demand"
-    return job.reservation is None
-
-
-def countable_jobs(jobs: Iterable[Job]) -> list[Job]:
-    """Jobs whose statistics add up without double counting: a script parent whose children are present
-    is left out (its statistics are the sum of theirs)."""
-    jobs = list(jobs)
-    parents = {j.parent_job_id for j in jobs if j.parent_job_id}
-    return [j for j in jobs if not (j.is_script and j.job_id in parents)]
-
-
-def job_cost(job: Job, prices: PriceTable, editions: Mapping[str, str] | None = None) -> JobCost | None:
-    """A job's estimated cost, or None while it is unknown (a running job has no bytes billed yet).
-
-    On-demand jobs cost bytes billed x $/TiB. A job in a reservation is paid for by the reservation's
-    capacity; its *attribution* is slot-hours x the edition's $/slot-hour (``editions`` maps reservation
-    keys to editions, for jobs that do not say theirs).
-    """
-    if job.reservation is None:
-        if job.bytes_billed is None:
-            return None
-        return JobCost(job.bytes_billed / TIB * prices.value(ON_DEMAND), "on_demand")
-    if job.slot_ms is None:
-        return None
-    edition = job.edition or (editions or {}).get(job.reservation)
-    return JobCost(job.slot_ms / 3.6e6 * prices.value(edition_key(edition)), "slot_attribution")
-
-
-def on_demand_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
-    """Every job billed by bytes with its bytes-billed cost (read it as ``inputs.on_demand_jobs``: cached)."""
-    per_tib = inputs.prices.value(ON_DEMAND)
-    out = []
-    for job in countable_jobs(inputs.snapshot.jobs):
-        if job.bytes_billed is None or not billed_on_demand(job, inputs.overrides):
-            continue
-        out.append((job, job.bytes_billed / TIB * per_tib))
-    return out
-
-
-def _billed_at(job: Job) -> datetime | None:
-    return job.ended or job.created
-
-
-def on_demand_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
-    """On-demand $ of the jobs that ended within ``[start, end]`` (bytes are billed when a job ends)."""
-    total = 0.0
-    for job, usd in inputs.on_demand_jobs:
-        at = _billed_at(job)
-        if at is not None and start <= at <= end:
-            total += usd
-    return total
-
-
-def on_demand_by(inputs: Inputs, start: datetime, end: datetime, *, top: int = 10) -> tuple[Attribution, ...]:
-    """On-demand spend within ``[start, end]`` per project, per principal and per label (``key=value``),
-    the ``top`` largest of each, largest first."""
-    groups: dict[tuple[str, str], list[float]] = {}
-    for job, usd in inputs.on_demand_jobs:
-        at = _billed_at(job)
-        if at is None or not start <= at <= end:
-            continue
-        keys = [("project", job.project), ("principal", job.principal or "(unknown)")]
-        keys += [("label", f"{k}={v}") for k, v in sorted(job.labels.items())]
-        for key in keys:
-            entry = groups.setdefault(key, [0.0, 0])
-            entry[0] += usd
-            entry[1] += 1
-    out: list[Attribution] = []
-    for dimension in ("project", "principal", "label"):
-        rows = sorted(
-            ((k, v) for (d, k), v in groups.items() if d == dimension), key=lambda kv: (-kv[1][0], kv[0])
-        )
-        out += [Attribution(dimension=dimension, key=k, usd=v[0], jobs=int(v[1])) for k, v in rows[:top]]
-    return tuple(out)
-
-
-def on_demand_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCost:
-    """On-demand: spend in the window and today; $/h from the jobs that ended in the trailing hour."""
-    at = inputs.snapshot.at
-    recent = on_demand_spend(inputs, max(at - BURN_WINDOW, start), at)
-    covered = min(BURN_WINDOW.total_seconds() / 3600, hours(start, at))
-    return ServiceCost(
-        service="bigquery_on_demand",
-        title=SERVICE_TITLES["bigquery_on_demand"],
-        burn_rate_usd_per_hour=recent / covered if covered >= 1 / 60 else 0.0,
-        window_spend_usd=on_demand_spend(inputs, start, at),
-        today_usd=on_demand_spend(inputs, max(start, today), at),
-        items=len(inputs.on_demand_jobs),
-        basis="bytes billed x $/TiB for jobs of on-demand projects; rate from jobs ended in the last hour",
-        price_keys=(ON_DEMAND,),
-        confidence=inputs.prices.prices[ON_DEMAND].confidence,
-    )
-
-
-# ---------------------------------------------------------------- editions
 
 
 def autoscaled_slots(used: float, baseline: int, autoscale_max: int) -> int:
@@ -341,7 +198,7 @@ def editions_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCo
     at = snapshot.at
     return ServiceCost(
         service="bigquery_editions",
-        title=SERVICE_TITLES["bigquery_editions"],
+        title=service_title("bigquery_editions"),
         burn_rate_usd_per_hour=baseline_usd_per_hour(snapshot, prices) + autoscale,
         window_spend_usd=editions_spend(inputs, start, at),
         today_usd=editions_spend(inputs, max(start, today), at),
@@ -351,3 +208,26 @@ def editions_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCo
         price_keys=tuple(sorted(keys)),
         confidence=lowest(prices, keys),
     )
+
+
+KNOWN_EDITIONS = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
+
+
+def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
+    return editions_cost(inputs, start, today), []
+
+
+def _late_notes(snapshot: Snapshot) -> list[str]:
+    if any(r.edition not in KNOWN_EDITIONS for r in snapshot.reservations.reservations):
+        return ["reservations without a known edition are priced as Enterprise"]
+    return []
+
+
+def _modes(snapshot: Snapshot, overrides: Mapping[str, str]) -> dict[str, ProjectMode]:
+    return project_modes(snapshot.reservations.assignments, overrides)
+
+
+ESTIMATOR = Estimator(
+    cost=_cost, spend={"bigquery_editions": editions_spend}, modes=_modes, late_notes=_late_notes
+)
+"""The reservations source's part of the estimate: editions slots, and each project's billing mode."""
