@@ -7,8 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.models import MetricSeries, Sample
+from dashboard.cost.common import Inputs
+from dashboard.models import MetricSeries, Sample, Snapshot
+from dashboard.pricing import default_prices, load_prices
 from dashboard.sources.pubsub import rules
+from dashboard.sources.pubsub.cost import pubsub_cost
 from dashboard.sources.pubsub.model import PubsubData, Subscription
 
 T0 = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -145,14 +148,20 @@ def test_a_failing_push_subscription() -> None:
 def test_the_throughput_cost() -> None:
     published = series("topic/byte_cost", [2.0**30] * 16, key="acme-etl/events")
     delivered = series("subscription/byte_cost", [2.0**29] * 16, key="acme-etl/events-to-bq")
-    cost = rules.cost(PubsubData(series=(published, delivered)), T0, NOW)
+    snapshot = Snapshot(at=NOW, extra={"pubsub": PubsubData(series=(published, delivered))})
+    inputs = Inputs(snapshot=snapshot, prices=default_prices())
+    cost, notes = pubsub_cost(inputs, T0, T0)
     # 16 × 1 GiB + 16 × 0.5 GiB = 24 GiB = 24/1,024 TiB × $40 = $0.9375, all of it in the last hour
     assert cost.window_spend_usd == pytest.approx(0.9375)
     assert cost.burn_rate_usd_per_hour == pytest.approx(0.9375)
     assert cost.basis == "24.00 GiB published and delivered × $40/TiB (list price, assumed)"
+    assert (cost.confidence, cost.price_keys, notes) == ("low", ("pubsub.throughput.per_tib",), [])
     # a window from T0 + 8 min keeps the points from minute 8 on: 8 × 1.5 GiB = 12 GiB → $0.46875
-    later = rules.cost(PubsubData(series=(published, delivered)), T0 + timedelta(minutes=8), NOW)
+    later, _ = pubsub_cost(inputs, T0 + timedelta(minutes=8), T0 + timedelta(minutes=8))
     assert later.window_spend_usd == pytest.approx(0.46875)
+    # [prices] overrides it: $20/TiB halves it
+    cheaper = Inputs(snapshot=snapshot, prices=load_prices(overrides={"pubsub.throughput.per_tib": 20.0}))
+    assert pubsub_cost(cheaper, T0, T0)[0].window_spend_usd == pytest.approx(0.9375 / 2)
 
 
 def test_fail_on_metrics() -> None:
@@ -164,3 +173,10 @@ def test_fail_on_metrics() -> None:
     )
     # 20 + 5 undelivered now; the oldest of all 300 s
     assert rules.metrics(two) == {"undelivered": 25.0, "oldest_unacked_s": 300.0}
+
+
+def test_the_spec_registers_every_rule_of_the_module() -> None:
+    from dashboard.sources.pubsub import spec
+
+    assert spec.RULE_NAMES == tuple(fn.__name__ for fn in rules.RULES)
+    assert [fn.__name__ for fn in spec.SPEC.rules] == list(spec.RULE_NAMES)

@@ -23,8 +23,6 @@ from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
-DEFAULT_ENDPOINT: Final = "pubsub.googleapis.com:443"
-
 _SUB = "resource.label.subscription_id"
 _TOPIC = "resource.label.topic_id"
 _PS = "pubsub.googleapis.com/"
@@ -87,14 +85,12 @@ def clients_of(ctx: FetchContext) -> PubsubClients:
                 "[sources.pubsub] endpoint (an emulator) or [sources.pubsub] enabled = false",
                 code="CONFIG",
             )
-        made = ctx.state["pubsub"] = make_clients(
-            shared, endpoint or DEFAULT_ENDPOINT, lambda: ctx.credentials
-        )
+        made = ctx.state["pubsub"] = make_clients(shared, endpoint or None, lambda: ctx.credentials)
         return made
 
 
 def make_clients(
-    shared: GrpcClients, endpoint: str, credentials: Callable[[], Any] | None = None
+    shared: GrpcClients, endpoint: str | None, credentials: Callable[[], Any] | None = None
 ) -> PubsubClients:
     """A Publisher and a Subscriber on ``endpoint`` over read-only channels; ``credentials()`` gives the
     credentials of a TLS endpoint (called only for one; default Application Default Credentials).
@@ -108,11 +104,11 @@ def make_clients(
     from google.pubsub_v1.services.subscriber import transports as sub_t
 
     from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import GrpcService, grpc_target
+    from dashboard.backends.gcp.endpoints import grpc_target
     from dashboard.backends.gcp.grpc_channels import make_client
 
     try:
-        target = grpc_target(cast(GrpcService, "pubsub"), endpoint)
+        target = grpc_target("pubsub", endpoint)
     except ValueError as exc:
         raise UsageError(f"[sources.pubsub] endpoint: {exc}") from None
     channels: dict[str, Any] = {}

@@ -16,14 +16,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from statistics import median
 
-from dashboard.cost.common import ServiceCost
 from dashboard.insights import Insight
 from dashboard.models import MetricSeries, Sample
 from dashboard.sources.pubsub.model import (
     OLDEST_UNACKED,
     PUSH_REQUESTS,
-    SUB_BYTE_COST,
-    TOPIC_BYTE_COST,
     TOPIC_SENDS,
     UNDELIVERED,
     PubsubData,
@@ -41,11 +38,6 @@ RETENTION_CRITICAL = 0.95
 UNREAD_S = 3600.0
 PUSH_ERROR_SHARE = 0.1
 """Share of push requests not ``success`` from which a push subscription is failing."""
-USD_PER_TIB = 40.0
-"""Pub/Sub message throughput (publish, delivery and export bytes, each request counted as at least
-1,000 bytes), list price per TiB beyond the first 10 GiB a month: an assumption from Google's public
-pricing page, not in the reference price table; the free tier is not subtracted (an upper estimate)."""
-TIB = 2.0**40
 
 
 def index(data: PubsubData) -> dict[tuple[str, str], MetricSeries]:
@@ -233,34 +225,6 @@ def push_failing(data: PubsubData, now: datetime) -> list[Insight]:
 
 
 RULES = (growing_backlog, retention_risk, nobody_reads, dead_letters, push_failing)
-
-
-def cost(data: PubsubData, window_start: datetime, now: datetime) -> ServiceCost:
-    """Throughput at :data:`USD_PER_TIB`: the billed bytes of publishes (``topic/byte_cost``) and
-    deliveries (``subscription/byte_cost``) within the window; the rate from the last hour of them."""
-    window = 0.0
-    hour = 0.0
-    recent = now - timedelta(hours=1)
-    for series in data.series:
-        if series.metric not in (TOPIC_BYTE_COST, SUB_BYTE_COST):
-            continue
-        for p in series.points:
-            if window_start <= p.t <= now:
-                window += p.value
-            if recent < p.t <= now:
-                hour += p.value
-    per_tib = USD_PER_TIB / TIB
-    return ServiceCost(
-        service="pubsub",
-        title="Pub/Sub throughput",
-        burn_rate_usd_per_hour=hour * per_tib,
-        window_spend_usd=window * per_tib,
-        items=len(data.topics) + len(data.subscriptions),
-        basis=(
-            f"{window / 2**30:,.2f} GiB published and delivered × ${USD_PER_TIB:g}/TiB (list price, assumed)"
-        ),
-        confidence="low",
-    )
 
 
 def metrics(data: PubsubData) -> dict[str, float]:

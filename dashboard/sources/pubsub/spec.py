@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast, overload
 
 from dashboard.iam import MONITORING_VIEWER, Grant
 from dashboard.recording import format as fmt
-from dashboard.registry import PaneSpec, SourceSpec
+from dashboard.registry import CostService, PaneSpec, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.pubsub import rules
 from dashboard.sources.pubsub.model import PubsubData
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
@@ -79,6 +78,30 @@ def _overview(data: PubsubData, now: datetime) -> tuple[int, str]:
     return view.overview(data, now)
 
 
+RULE_NAMES = ("growing_backlog", "retention_risk", "nobody_reads", "dead_letters", "push_failing")
+"""Its insight rules (:mod:`dashboard.sources.pubsub.rules`), registered as ``pubsub.<name>``."""
+
+
+def _rule(name: str) -> Callable[[PubsubData, datetime], list[Any]]:
+    """The rule ``name``, importing the rules (and the insights they make) when it first runs: importing
+    them here would make the registry and :mod:`dashboard.insights` import each other."""
+
+    def run(data: PubsubData, now: datetime) -> list[Any]:
+        from dashboard.sources.pubsub import rules
+
+        found: list[Any] = getattr(rules, name)(data, now)
+        return found
+
+    run.__name__ = run.__qualname__ = name
+    return run
+
+
+def _metrics(data: PubsubData) -> dict[str, float]:
+    from dashboard.sources.pubsub import rules
+
+    return rules.metrics(data)
+
+
 PANE = PaneSpec(
     title="Pub/Sub",
     columns=cast(Any, _Columns()),
@@ -102,8 +125,10 @@ SPEC = SourceSpec(
     packages=(*modules.GRPC, "google.cloud.pubsub_v1"),
     merge="series",
     pane=PANE,
-    cost=rules.cost,
-    rules=rules.RULES,
-    metrics=rules.metrics,
+    services=(CostService(name="pubsub", title="Pub/Sub throughput", billed_as=("Cloud Pub/Sub",)),),
+    estimator="dashboard.sources.pubsub.cost:ESTIMATOR",
+    rules=tuple(_rule(name) for name in RULE_NAMES),
+    metrics=_metrics,
     short="Pub/Sub",
+    hosts={"pubsub": "pubsub.googleapis.com:443"},
 )
