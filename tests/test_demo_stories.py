@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
@@ -11,6 +14,7 @@ import pytest
 from demo_helpers import (
     DEMO,
     END,
+    ROOT,
     SOURCES,
     START,
     by_method,
@@ -214,6 +218,61 @@ def test_dataflow_story() -> None:
     failed = sorted({e["poll"] for e in lists if e.get("error")})
     assert failed == list(range(failed[0], failed[0] + 3))
     assert {e["error"]["code"] for e in lists if e.get("error")} == {"UNAVAILABLE"}
+
+
+@pytest.mark.timeout(120)
+def test_pubsub_story_in_once() -> None:
+    """``--once --demo`` at the recording's end (08:59:30; the newest points are 08:56, three minutes of
+    ingestion delay before the last poll at 08:59)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    assert doc["sources"]["pubsub"]["state"] == "ok"
+    found = {(i["rule"], i["resource"]): i for i in doc["insights"] if i["source"] == "pubsub"}
+    assert sorted(found) == [
+        ("pubsub.dead_letters", "acme-etl/clickstream-app-opens-bq"),
+        ("pubsub.growing_backlog", "acme-etl/clickstream-dataflow"),
+        ("pubsub.nobody_reads", "acme-analytics/legacy-audit-sub"),
+        ("pubsub.retention_risk", "acme-analytics/legacy-audit-sub"),
+    ]
+    risk = found[("pubsub.retention_risk", "acme-analytics/legacy-audit-sub")]
+    # oldest unacked 6 d 20 h = 6 x 86,400 + 20 x 3,600 = 590,400 s of 7 x 86,400 = 604,800 s: 97.6 %,
+    # past the 95 % of a critical; 604,800 - 590,400 = 14,400 s = 4.0 h left
+    assert risk["severity"] == "critical"
+    assert risk["title"] == (
+        "Subscription legacy-audit-sub loses messages in 4.0 h: oldest unacked 6.8 d of 7.0 d retention"
+    )
+    assert "590,400 s old = 98% of the 604,800 s retention; 14,400 s left" in risk["evidence"]
+    backlog = found[("pubsub.growing_backlog", "acme-etl/clickstream-dataflow")]
+    # clickstream-enrich's lag at minute m: 45 s + 11.5 s per minute since 05:00; the subscription holds
+    # 1,500 messages/s x lag. 08:56: 45 + 11.5 x 236 = 2,759 s -> 4,138,500;
+    # 08:41: 45 + 11.5 x 221 = 2,586.5 s -> 3,879,750; up 15 x 11.5 x 1,500 = 258,750
+    assert backlog["severity"] == "warning"
+    assert (
+        backlog["title"]
+        == "Subscription clickstream-dataflow falls behind: 4,138,500 undelivered and growing"
+    )
+    assert backlog["evidence"].startswith("3,879,750 → 4,138,500 undelivered messages in 15 min (+258,750;")
+    # dead letters from 08:10, 2, 3, 4 requests a minute in turn, to 08:56: 47 minutes = 15 x 9 + 2 + 3
+    assert found[("pubsub.dead_letters", "acme-etl/clickstream-app-opens-bq")]["evidence"].startswith(
+        "140 publish requests to projects/acme-etl/topics/clickstream-dlq"
+    )
+    # oldest of all: legacy-audit-sub's; undelivered: 4,138,500 + 590,400 (1 message/s x its age) + the
+    # BigQuery export's few
+    assert doc["metrics"]["pubsub.oldest_unacked_s"] == 590_400
+    assert 4_138_500 + 590_400 < doc["metrics"]["pubsub.undelivered"] < 4_138_500 + 590_400 + 300
+    # billed bytes a minute: clickstream publishes 1,500 x 60 x 230 = 20,700,000, its BigQuery export the
+    # same, its Dataflow reader (90,000 - 17,250) x 230 = 16,732,500, audit-log 60 x 1,200 = 72,000:
+    # 58,204,500 a minute over the 57 minutes 08:00..08:56 of the last hour, plus the dead letters' 140 x
+    # 1,000 bytes: 3,317,796,500 bytes / 2^40 x $40/TiB
+    burn = doc["metrics"]["cost.pubsub.burn_rate_usd_per_hour"]
+    assert burn == pytest.approx((57 * 58_204_500 + 140 * 1_000) / 2**40 * 40)
 
 
 @pytest.mark.parametrize("source", SOURCES)
