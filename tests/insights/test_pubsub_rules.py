@@ -178,5 +178,5 @@ def test_fail_on_metrics() -> None:
 def test_the_spec_registers_every_rule_of_the_module() -> None:
     from dashboard.sources.pubsub import spec
 
-    assert spec.RULE_NAMES == tuple(fn.__name__ for fn in rules.RULES)
+    assert tuple(fn.__name__ for fn in rules.RULES) == spec.RULE_NAMES
     assert [fn.__name__ for fn in spec.SPEC.rules] == list(spec.RULE_NAMES)
