@@ -7,21 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.console import Group, RenderableType
-from rich.text import Text
 
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.registry import SourceSpec
 from dashboard.sources.reservations.collect import reservations_section
 from dashboard.sources.reservations.view import (
-    ASSIGNMENT_COLUMNS,
     COLUMNS,
-    COMMITMENT_COLUMNS,
-    assignment_row,
-    commitment_row,
+    commitments_and_assignments,
     reservation_row,
 )
-from dashboard.views.columns import table
 from dashboard.views.items import (
     ReservationItem,
 )
@@ -41,21 +36,7 @@ def app_pane_data(spec: SourceSpec, snapshot: Snapshot, now: datetime, prices: P
             {r.reservation_key: r for r in section.reservations},
             "reservation",
         ),
-        body=Group(
-            table(
-                COMMITMENT_COLUMNS,
-                [commitment_row(c, now) for c in section.commitments],
-                title="Commitments",
-                empty="no commitment",
-            ),
-            Text(""),
-            table(
-                ASSIGNMENT_COLUMNS,
-                [assignment_row(a) for a in section.assignments],
-                title="Assignments",
-                empty="no assignment",
-            ),
-        ),
+        body=Group(*commitments_and_assignments(section, now)),
     )
 
 

@@ -125,6 +125,13 @@ def render_section(
             empty="no reservation",
         ),
         Text(""),
+        *commitments_and_assignments(section, now),
+    )
+
+
+def commitments_and_assignments(section: ReservationsSection, now: datetime) -> tuple[RenderableType, ...]:
+    """The tables below the reservations: commitments, then assignments (in the pane and ``--once``)."""
+    return (
         table(
             COMMITMENT_COLUMNS,
             [commitment_row(c, now) for c in section.commitments],
