@@ -236,6 +236,13 @@ class DataflowJob(Model, frozen=True):
     """Persistent Disk per worker, GB; None when the environment does not say."""
     worker_disk_type: str | None = None
     """The workers' disk type, short name (``pd-ssd``, ``pd-standard``); None when not said."""
+    pubsub_reads: tuple[str, ...] = ()
+    """Subscriptions it reads, full names (``projects/P/subscriptions/S``), from
+    ``jobMetadata.pubsubDetails[].subscription``."""
+    pubsub_topics: tuple[str, ...] = ()
+    """Topics its Pub/Sub connectors name (``jobMetadata.pubsubDetails[].topic``), full names."""
+    bigquery_tables: tuple[str, ...] = ()
+    """BigQuery tables its connectors name (``jobMetadata.bigqueryDetails[]``), ``project.dataset.table``."""
 
     @property
     def is_streaming(self) -> bool:

@@ -190,3 +190,42 @@ def test_the_location_scoped_list_reads_the_same() -> None:
         {"jobs": jobs()[:1]},
     )
     assert parse(exchange).jobs == (dataflow_job_from_json(jobs()[0]),)
+
+
+def test_job_metadata_names_the_subscriptions_topics_and_tables() -> None:
+    # JobMetadata (dataflow_v1beta3 types/jobs.py: "Populated for ListJobs"): PubSubIODetails{topic,
+    # subscription}, BigQueryIODetails{table, dataset, project_id, query}; names given whole or short.
+    payload = {
+        **jobs()[0],
+        "jobMetadata": {
+            "pubsubDetails": [
+                {
+                    "topic": "projects/acme-etl/topics/clicks",
+                    "subscription": "projects/acme-etl/subscriptions/a",
+                },
+                {"subscription": "b"},  # short: in the job's project
+                {"topic": "projects/shared-bus/topics/out"},  # a sink, or a read without a named subscription
+                {"subscription": "projects/acme-etl/subscriptions/a"},  # named twice, kept once
+                "garbage",
+            ],
+            "bigqueryDetails": [
+                {"table": "sessions", "dataset": "clickstream", "projectId": "acme-analytics"},
+                {"table": "acme-analytics:raw.events"},
+                {"table": "lookup", "dataset": "ref"},  # no project: the job's
+                {"query": "SELECT 1", "projectId": "acme-etl"},  # a query reads no table of its own
+            ],
+        },
+    }
+    job = dataflow_job_from_json(payload)
+    assert job.pubsub_reads == ("projects/acme-etl/subscriptions/a", "projects/acme-etl/subscriptions/b")
+    assert job.pubsub_topics == ("projects/acme-etl/topics/clicks", "projects/shared-bus/topics/out")
+    assert job.bigquery_tables == (
+        "acme-analytics.clickstream.sessions",
+        "acme-analytics.raw.events",
+        "acme-etl.ref.lookup",
+    )
+
+
+def test_a_job_without_connectors_names_none() -> None:
+    job = dataflow_job_from_json({**jobs()[0], "jobMetadata": {"sdkVersion": {"version": "2.61.0"}}})
+    assert (job.pubsub_reads, job.pubsub_topics, job.bigquery_tables) == ((), (), ())

@@ -59,7 +59,50 @@ def dataflow_job_from_json(
         streaming_engine=_streaming_engine(j.get("environment")),
         labels=str_map(j.get("labels")),
         **_workers(j.get("environment")),
+        **_connectors(j.get("jobMetadata"), j.get("projectId") or project or ""),
     )
+
+
+def _full_name(name: str, project: str, kind: str) -> str:
+    """``projects/P/<kind>/N`` for a Pub/Sub name given whole or short (then in the job's project)."""
+    return name if name.startswith("projects/") else f"projects/{project}/{kind}/{name}"
+
+
+def table_id(table: str, dataset: str = "", project: str = "") -> str:
+    """``project.dataset.table`` of a table named whole (``p:d.t``, ``p.d.t``) or in parts."""
+    whole = table.replace(":", ".", 1)
+    if whole.count(".") >= 2:
+        return whole
+    if whole.count(".") == 1:
+        return f"{project}.{whole}"
+    return f"{project}.{dataset}.{whole}"
+
+
+def _connectors(metadata: Any, project: str) -> dict[str, Any]:
+    """What ``jobMetadata`` says a job reads and writes, read leniently: the subscriptions and topics of its
+    ``pubsubDetails`` (full names) and the tables of its ``bigqueryDetails`` (``project.dataset.table``;
+    a query without a table names none)."""
+    if not isinstance(metadata, dict):
+        return {}
+    found: dict[str, Any] = {}
+    subs: list[str] = []
+    topics: list[str] = []
+    for d in metadata.get("pubsubDetails") or ():
+        if not isinstance(d, dict):
+            continue
+        if isinstance(d.get("subscription"), str) and d["subscription"]:
+            subs.append(_full_name(d["subscription"], project, "subscriptions"))
+        if isinstance(d.get("topic"), str) and d["topic"]:
+            topics.append(_full_name(d["topic"], project, "topics"))
+    tables = [
+        table_id(d["table"], str(d.get("dataset") or ""), str(d.get("projectId") or project))
+        for d in metadata.get("bigqueryDetails") or ()
+        if isinstance(d, dict) and isinstance(d.get("table"), str) and d["table"]
+    ]
+    for field, names in (("pubsub_reads", subs), ("pubsub_topics", topics), ("bigquery_tables", tables)):
+        if names:
+            found[field] = tuple(dict.fromkeys(names))
+    return found
 
 
 def _workers(environment: Any) -> dict[str, Any]:
