@@ -160,6 +160,9 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     markdown: str = ""
     """``module:function`` of its section in ``--once --format markdown``, the same arguments ``-> list[str]``
     (its lines); empty: its pane's table (a plugin's), or none."""
+    document: str = ""
+    """``module:function`` of what its section of ``--once --format json`` adds to its data (a plugin's),
+    ``document(snapshot) -> dict`` (its keys after the data's); empty: its data alone."""
     running: str = ""
     """``module:function`` of its lines in the Overview's Running table, ``running(overview) -> list[Row]``
     (from :class:`~dashboard.views.items.Overview`); empty: its pane's ``overview`` line (a plugin's)."""
@@ -209,8 +212,8 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
         return self.parse
 
     def report_hook(self, path: str) -> Any:
-        """What one of the reports' hooks (``report``, ``markdown``, ``running``, ``overview_fields``,
-        ``state_look``, ``state_tables``) names."""
+        """What one of the reports' hooks (``report``, ``markdown``, ``document``, ``running``,
+        ``overview_fields``, ``state_look``, ``state_tables``) names."""
         return _attribute(path)
 
 

@@ -156,15 +156,20 @@ def render_json(
 
 
 def plugin_sections(snapshot: Snapshot) -> dict[str, Any]:
-    """Per registered source that is not built in, its data (its spec's ``data`` type, as JSON), under the
-    source's name: the schema's ``additionalProperties`` (its status is in ``sources``)."""
+    """Per registered source that is not built in, its data (its spec's ``data`` type, as JSON) and what its
+    ``document`` hook adds, under the source's name: the schema's ``additionalProperties`` (its status is
+    in ``sources``)."""
     from dashboard import registry
 
-    return {
-        spec.name: msgspec.to_builtins(spec.data_in(snapshot))
-        for spec in registry.plugins()
-        if spec.name not in SnapshotDocument.__struct_fields__
-    }
+    out: dict[str, Any] = {}
+    for spec in registry.plugins():
+        if spec.name in SnapshotDocument.__struct_fields__:
+            continue
+        section = msgspec.to_builtins(spec.data_in(snapshot))
+        if spec.document and isinstance(section, dict):
+            section.update(spec.report_hook(spec.document)(snapshot))
+        out[spec.name] = section
+    return out
 
 
 def json_schema() -> dict[str, Any]:

@@ -50,6 +50,9 @@ class LineChart:
         label: Formats a y-axis value (e.g. :func:`dashboard.views.fmt.duration`); by default a number
             with the decimals the axis' top needs.
         floor: The bottom of the y axis; None scales from the smallest value.
+        span: The time axis' (start, end); None: from the first point to the last. Charts stacked with
+            the same ``span`` and ``axis`` put one moment in one column.
+        axis: Cells of the y-axis labels (at least); None: as wide as its labels.
     """
 
     def __init__(
@@ -61,8 +64,12 @@ class LineChart:
         title: str | None = None,
         label: Callable[[float], str] | None = None,
         floor: float | None = 0.0,
+        span: tuple[datetime, datetime] | None = None,
+        axis: int | None = None,
     ) -> None:
         self.series = [s for s in series if s.points]
+        self.span = span
+        self.axis = axis
         self.height = max(2, height)
         self.width = width
         self.title = title
@@ -78,15 +85,15 @@ class LineChart:
             out.append(Text("no data", style="dim", end=""))
             return out
         times = [t for s in self.series for t, _ in s.points]
-        values = [v for s in self.series for _, v in s.points]
-        t0, t1 = min(times), max(times)
+        t0, t1 = self.span or (min(times), max(times))
+        values = [v for s in self.series for t, v in s.points if t0 <= t <= t1] or [0.0]
         low = min(values) if self.floor is None else min(self.floor, *values)
         high = max(values)
         if high <= low:
             high = low + 1.0
         label = self.label or _labeller(high)
         labels = [label(high), label((high + low) / 2), label(low)]
-        axis = max(len(x) for x in labels) + 1
+        axis = max(max(len(x) for x in labels) + 1, self.axis or 0)
         cols = max(4, width - axis - 1)
         dots_x, dots_y = cols * 2, self.height * 4
         bits = [[0] * cols for _ in range(self.height)]
@@ -106,6 +113,8 @@ class LineChart:
         for index, s in enumerate(self.series):
             previous: tuple[int, int] | None = None
             for t, v in s.points:
+                if not t0 <= t <= t1:
+                    continue
                 x, y = to_xy(t, v)
                 if previous is None:
                     plot(x, y, index)

@@ -130,5 +130,9 @@ SPEC = SourceSpec(
     rules=tuple(_rule(name) for name in RULE_NAMES),
     metrics=_metrics,
     short="Pub/Sub",
+    report="dashboard.sources.pubsub.report:report",
+    markdown="dashboard.sources.pubsub.report:markdown",
+    document="dashboard.sources.pubsub.report:document",
+    app_pane="dashboard.sources.pubsub.pane:APP_PANE",
     hosts={"pubsub": "pubsub.googleapis.com:443"},
 )

@@ -10,6 +10,8 @@ from rich.text import Text
 from dashboard.sources.pubsub.model import (
     BACKLOG_BYTES,
     OLDEST_UNACKED,
+    TOPIC_BYTE_COST,
+    TOPIC_SENDS,
     UNDELIVERED,
     PubsubData,
     Subscription,
@@ -128,3 +130,43 @@ def overview(data: PubsubData, now: datetime) -> tuple[int, str]:
         (found[(UNDELIVERED, s.key)].last or 0.0) for s in data.subscriptions if (UNDELIVERED, s.key) in found
     )
     return len(data.subscriptions), f"{waiting:,.0f} messages undelivered · {len(data.topics)} topic(s)"
+
+
+TOPIC_COLUMNS = (
+    Column("TOPIC", "topic", min_width=12, max_width=32, shrink=True),
+    Column("PROJECT", "project", max_width=22, shrink=True, drop=2),
+    Column("SUBSCRIPTIONS", "subscriptions", justify="right"),
+    Column("PUBLISHES/MIN", "sends", justify="right"),
+    Column("BILLED/MIN", "bytes", justify="right"),
+    Column("REGIONS", "regions", max_width=30, shrink=True, drop=1),
+)
+"""One row per topic: its subscriptions, and Monitoring's newest minute of publish requests and billed
+bytes (``topic/send_request_count``, ``topic/byte_cost``)."""
+
+
+def topic_rows(data: PubsubData) -> list[Row]:
+    """The topics, the most bytes published first."""
+    found = index(data)
+
+    def last(metric: str, key: str) -> float | None:
+        series = found.get((metric, key))
+        return series.last if series is not None else None
+
+    subs: dict[str, int] = {}
+    for sub in data.subscriptions:
+        subs[sub.topic_key] = subs.get(sub.topic_key, 0) + 1
+    topics = sorted(data.topics, key=lambda t: (-(last(TOPIC_BYTE_COST, t.key) or 0.0), t.key))
+    return [
+        Row.of(
+            t.key,
+            [
+                t.topic_id,
+                t.project,
+                str(subs.get(t.key, 0)),
+                None if last(TOPIC_SENDS, t.key) is None else f"{last(TOPIC_SENDS, t.key):,.0f}",
+                _bytes(last(TOPIC_BYTE_COST, t.key)),
+                ", ".join(t.regions) or None,
+            ],
+        )
+        for t in topics
+    ]

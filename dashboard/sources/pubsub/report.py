@@ -1,0 +1,56 @@
+"""The Pub/Sub source's sections in ``--once``: the pipelines and the topics (its spec's ``report``,
+``markdown`` and ``document``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from dashboard.cost import CostEstimate
+from dashboard.models import Snapshot
+from dashboard.pricing import PriceTable
+from dashboard.sources.pubsub import pipeline_view, view
+from dashboard.sources.pubsub.pipeline import pipelines, pubsub_data
+from dashboard.views.columns import table
+from dashboard.views.status import pane_heading
+
+TITLE = "Pub/Sub pipelines"
+EMPTY = "no Pub/Sub subscription"
+
+
+def report(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> RenderableType:
+    """The pipelines (subscription → reader → table), then the topics."""
+    return Group(
+        pane_heading(TITLE, snapshot, "pubsub", now),
+        table(pipeline_view.COLUMNS, [pipeline_view.row(p) for p in pipelines(snapshot)], empty=EMPTY),
+        Text(""),
+        table(view.TOPIC_COLUMNS, view.topic_rows(pubsub_data(snapshot)), title="Topics", empty="no topic"),
+    )
+
+
+def markdown(
+    snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
+) -> list[str]:
+    """The pipelines and the topics, as tables."""
+    from dashboard.report.markdown import md_badge, md_section, md_table
+
+    return [
+        *md_section(TITLE, md_badge(snapshot, "pubsub", now)),
+        *md_table(pipeline_view.COLUMNS, [pipeline_view.row(p) for p in pipelines(snapshot)], empty=EMPTY),
+        "",
+        "### Topics",
+        "",
+        *md_table(view.TOPIC_COLUMNS, view.topic_rows(pubsub_data(snapshot)), empty="no topic"),
+        "",
+    ]
+
+
+def document(snapshot: Snapshot) -> dict[str, Any]:
+    """What its JSON section adds to its data: ``pipelines``, as :class:`PipelineItem` objects."""
+    return {"pipelines": msgspec.to_builtins(pipelines(snapshot))}
