@@ -11,7 +11,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from dashboard.models import Sample, Snapshot
-from dashboard.sources.pubsub.pipeline import PipelineItem, series
+from dashboard.sources.pubsub import view
+from dashboard.sources.pubsub.pipeline import PipelineItem, pubsub_data, series
 from dashboard.views import fmt
 from dashboard.views.chart import ChartSeries, LineChart
 from dashboard.views.columns import Column, Row
@@ -85,12 +86,14 @@ def row(item: PipelineItem) -> Row:
             item.type,
             None if item.undelivered is None else fmt.count(item.undelivered),
             _oldest(item),
-            Text(reader_label(item), style="dim" if item.reader == "none" else ""),
+            Text(fmt.visible(reader_label(item)), style="dim" if item.reader == "none" else ""),
             fmt.duration(item.system_lag_s) if item.system_lag_s is not None else None,
             fmt.duration(item.data_freshness_s) if item.data_freshness_s is not None else None,
             writes_label(item),
             None if item.table_age_s is None else f"{fmt.duration(item.table_age_s)} ago",
-            None if state is None else Text(state, style="green" if state == "ACTIVE" else "yellow"),
+            None
+            if state is None
+            else Text(fmt.visible(state), style="green" if state == "ACTIVE" else "yellow"),
             fmt.duration(item.retention_s) if item.retention_s is not None else None,
             None if item.topic is None else item.topic.rsplit("/", 1)[-1],
         ],
@@ -130,19 +133,19 @@ def charts(snapshot: Snapshot, item: PipelineItem, *, width: int | None = None) 
                 ChartSeries("system lag", _points(series(snapshot, item, "lag")), "magenta"),
                 ChartSeries("freshness", _points(series(snapshot, item, "freshness")), "yellow"),
             ],
-            f"Dataflow {item.reader_name or item.job_id}: system lag and data freshness",
+            fmt.visible(f"Dataflow {item.reader_name or item.job_id}: system lag and data freshness"),
             fmt.duration,
         )
     else:
         third = chart(
             [ChartSeries("delivered", _points(series(snapshot, item, "delivered_bytes")), "cyan")],
-            f"{reader_label(item)}: bytes delivered a minute",
+            fmt.visible(f"{reader_label(item)}: bytes delivered a minute"),
             fmt.size,
         )
     return [
         chart(
             [ChartSeries("undelivered", _points(series(snapshot, item, "undelivered")), "cyan")],
-            f"Subscription {item.subscription}: undelivered messages",
+            fmt.visible(f"Subscription {item.subscription}: undelivered messages"),
             fmt.count,
         ),
         Text(""),
@@ -157,12 +160,17 @@ def charts(snapshot: Snapshot, item: PipelineItem, *, width: int | None = None) 
     ]
 
 
+def _text(value: str, style: str = "") -> Text:
+    """Cloud text on a line, control characters made visible, never markup."""
+    return Text(fmt.visible(value), style=style)
+
+
 def _fields(item: PipelineItem) -> list[Text]:
-    lines = [Text(f"Subscription {item.subscription_name}", style="bold")]
+    lines = [_text(f"Subscription {item.subscription_name}", style="bold")]
     if item.topic:
-        lines.append(Text(f"topic {item.topic}"))
+        lines.append(_text(f"topic {item.topic}"))
     if not item.listed:
-        lines.append(Text("not in a monitored project: no backlog figures", style="yellow"))
+        lines.append(_text("not in a monitored project: no backlog figures", style="yellow"))
     figures = [
         f"undelivered {fmt.count(item.undelivered)}" if item.undelivered is not None else None,
         f"oldest unacked {fmt.duration(item.oldest_unacked_s)}"
@@ -172,7 +180,7 @@ def _fields(item: PipelineItem) -> list[Text]:
         f"backlog {fmt.size(item.backlog_bytes)}" if item.backlog_bytes is not None else None,
     ]
     if any(figures):
-        lines.append(Text(" · ".join(f for f in figures if f)))
+        lines.append(_text(" · ".join(f for f in figures if f)))
     reader = f"→ read by {reader_label(item)}"
     if item.reader == "dataflow":
         reader += f" ({item.job_project}/{item.job_location}/{item.job_id})"
@@ -184,19 +192,21 @@ def _fields(item: PipelineItem) -> list[Text]:
         ]
         if any(lag):
             reader += " · " + " · ".join(x for x in lag if x)
-    lines.append(Text(reader))
+    lines.append(_text(reader))
     for index, table in enumerate(item.writes):
         line = f"→ writes {table}"
         if index == 0 and item.table_modified is not None:
             line += f" · last modified {fmt.when(item.table_modified, dated=True)}"
             if item.table_age_s is not None:
                 line += f" ({fmt.duration(item.table_age_s)} ago)"
-        lines.append(Text(line))
+        lines.append(_text(line))
     if not item.writes and item.reader in ("dataflow", "none"):
-        lines.append(Text("→ writes no table its reader names", style="dim"))
+        lines.append(_text("→ writes no table its reader names", style="dim"))
     return lines
 
 
 def detail(snapshot: Snapshot, item: PipelineItem, now: datetime) -> RenderableType:
     """A pipeline: the chain with its figures, then the three charts on one time axis."""
-    return Group(*_fields(item), Text(""), *charts(snapshot, item))
+    sub = view.item(pubsub_data(snapshot), item.key)
+    more = [] if sub is None else [Text(""), Text("Settings", style="bold"), *view.settings(sub)]
+    return Group(*_fields(item), *more, Text(""), *charts(snapshot, item))

@@ -18,6 +18,7 @@ from dashboard.sources.pubsub.model import (
 )
 from dashboard.sources.pubsub.rules import RETENTION_WARN, index
 from dashboard.views.columns import Column, Row
+from dashboard.views.fmt import visible
 
 COLUMNS = (
     Column("SUBSCRIPTION", "name", min_width=14, max_width=36, shrink=True),
@@ -99,28 +100,36 @@ def item(data: PubsubData, key: str) -> Subscription | None:
     return next((s for s in data.subscriptions if s.key == key), None)
 
 
-def detail(sub: Subscription, now: datetime) -> RenderableType:
-    """A subscription's settings, its text shown literally."""
+def _line(value: str, style: str = "") -> Text:
+    """Cloud text on a line, control characters made visible, never markup."""
+    return Text(visible(value), style=style)
+
+
+def settings(sub: Subscription) -> list[Text]:
+    """A subscription's settings, a line each, its text shown literally."""
     lines = [
-        Text(f"Subscription {sub.name}", style="bold"),
-        Text(f"topic {sub.topic}"),
-        Text(
+        _line(
             f"type {sub.type} · state {sub.state}"
             + (f" · export {sub.export_state}" if sub.export_state else "")
         ),
-        Text(f"ack deadline {sub.ack_deadline_s:.0f}s · retention {_seconds(sub.retention_s)}"),
+        _line(f"ack deadline {sub.ack_deadline_s:.0f}s · retention {_seconds(sub.retention_s)}"),
     ]
     if target(sub):
-        lines.append(Text(f"delivers to {target(sub)}"))
+        lines.append(_line(f"delivers to {target(sub)}"))
     if sub.dead_letter_topic:
         lines.append(
-            Text(f"dead letters to {sub.dead_letter_topic} after {sub.max_delivery_attempts} attempts")
+            _line(f"dead letters to {sub.dead_letter_topic} after {sub.max_delivery_attempts} attempts")
         )
     if sub.filter:
-        lines.append(Text(f"filter {sub.filter}"))
+        lines.append(_line(f"filter {sub.filter}"))
     if sub.labels:
-        lines.append(Text("labels " + ", ".join(f"{k}={v}" for k, v in sorted(sub.labels.items()))))
-    return Group(*lines)
+        lines.append(_line("labels " + ", ".join(f"{k}={v}" for k, v in sorted(sub.labels.items()))))
+    return lines
+
+
+def detail(sub: Subscription, now: datetime) -> RenderableType:
+    """A subscription's settings, its text shown literally."""
+    return Group(_line(f"Subscription {sub.name}", "bold"), _line(f"topic {sub.topic}"), *settings(sub))
 
 
 def overview(data: PubsubData, now: datetime) -> tuple[int, str]:
