@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -310,3 +311,41 @@ def test_hostile_strings_are_in_the_recording_byte_exact() -> None:
     assert set(listed) == set(HOSTILE_JOB_IDS)
     assert all(listed[job_id] == rows[job_id]["query"] for job_id in HOSTILE_JOB_IDS)
     assert all(rows[job_id]["project_id"] == "acme-analytics" for job_id in HOSTILE_JOB_IDS)
+
+
+def test_the_streaming_pipeline_in_once() -> None:
+    """The chain clickstream-dataflow → clickstream-enrich → acme-analytics.clickstream.sessions, joined
+    on the job's ``jobMetadata.pubsubDetails`` and ``bigqueryDetails``, with the data-loss risk."""
+    text = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout.decode()
+    section = text[text.index("Pub/Sub pipelines") :]
+    row = next(line for line in section.splitlines() if line.startswith("clickstream-dataflow"))
+    # 4,138,500 undelivered; oldest lag + 12 s; lag at 08:56 45 + 11.5 x 236 = 2,759 s (noise added)
+    assert "4,138,500" in row
+    assert "clickstream-enrich" in row
+    assert "acme-analytics.clickstream.sessions" in row
+    audit = next(line for line in section.splitlines() if line.startswith("legacy-audit-sub"))
+    assert "6d20h" in audit  # 590,400 s, shown in red in a terminal: past 80 % of its 7-day retention
+    assert "loses messages in 4.0 h" in text
+    doc = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
+    chains = {p["subscription"]: p for p in doc["pubsub"]["pipelines"]}
+    assert (chains["clickstream-dataflow"]["reader"], chains["clickstream-dataflow"]["writes"]) == (
+        "dataflow",
+        ["acme-analytics.clickstream.sessions"],
+    )
+    assert chains["clickstream-app-opens-bq"]["writes"] == ["acme-analytics.events.app_opens"]
+    assert chains["legacy-audit-sub"]["reader"] == "none"

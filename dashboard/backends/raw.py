@@ -73,9 +73,11 @@ LISTED_BY: dict[str, str] = {
     "cluster": "ClusterController/ListClusters",
     "dataproc_job": "JobController/ListJobs",
     "batch": "BatchController/ListBatches",
+    "pipeline": "Subscriber/ListSubscriptions",
 }
 """Kinds that share their source's log with others, and the listing they come from: a job names its
-cluster, so a cluster's payload is looked for only among the clusters."""
+cluster, so a cluster's payload is looked for only among the clusters; a pipeline's payload is its
+subscription's (a topic may share its id)."""
 
 
 def is_thing(method: str, kind: str | None = None) -> bool:

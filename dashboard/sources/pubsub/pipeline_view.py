@@ -24,7 +24,7 @@ insight's default threshold)."""
 COLUMNS = (
     Column("SUBSCRIPTION", "subscription", min_width=14, max_width=32, shrink=True),
     Column("PROJECT", "project", max_width=22, shrink=True, drop=5),
-    Column("TYPE", "type", drop=3),
+    Column("TYPE", "type", wide=True),
     Column("UNDELIVERED", "undelivered", justify="right"),
     Column("OLDEST", "oldest", justify="right"),
     Column("→ READER", "reader", min_width=10, max_width=28, shrink=True),

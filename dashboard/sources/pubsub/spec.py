@@ -135,4 +135,5 @@ SPEC = SourceSpec(
     document="dashboard.sources.pubsub.report:document",
     app_pane="dashboard.sources.pubsub.pane:APP_PANE",
     hosts={"pubsub": "pubsub.googleapis.com:443"},
+    raw_kinds=("pipeline",),
 )
