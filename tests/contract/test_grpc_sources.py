@@ -230,3 +230,22 @@ def test_request_counts_per_poll(fake: FakeGrpcServer) -> None:
     # dataproc: 4 ListClusters + 4 ListBatches + 4 x 2 ListJobs (ACTIVE, NON_ACTIVE) + 2 x 2 YARN metrics;
     # dataflow: 2 AggregatedListJobs + 2 x 9, and on a first poll 2 x 5 lookbacks of the running totals.
     assert counts == {"reservations": 5, "dataproc": 20, "dataflow": 30}
+
+
+def test_job_metadata_connectors_cross_the_wire(fake: FakeGrpcServer) -> None:
+    """``jobMetadata.pubsubDetails`` and ``bigqueryDetails`` go through the Dataflow client's own protos
+    (a misnamed field would be refused or dropped) and come out as the job's reads and writes."""
+    recorded = poll_exchanges("dataflow", 60)
+    fake.serve(recorded)
+    clients = demo_clients(fake.address)
+    try:
+        got = fetcher("dataflow")(clients, recorded[0].t)
+    finally:
+        clients.close()
+    data = parse_poll("dataflow", got)
+    jobs = {j.name: j for j in data.jobs}  # type: ignore[attr-defined]
+    click = jobs["clickstream-enrich"]
+    assert click.pubsub_reads == ("projects/acme-etl/subscriptions/clickstream-dataflow",)
+    assert click.pubsub_topics == ("projects/acme-etl/topics/clickstream",)
+    assert click.bigquery_tables == ("acme-analytics.clickstream.sessions",)
+    assert jobs["iot-ingest"].bigquery_tables == ("acme-etl.telemetry.readings",)
