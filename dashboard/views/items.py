@@ -316,6 +316,10 @@ class DataflowItem(Item, frozen=True, kw_only=True):
     """Whether it runs on Streaming Engine; null when not known (job listings carry no environment)."""
     sdk: str | None = None
     labels: dict[str, str] = {}
+    reads: tuple[str, ...] = ()
+    """Pub/Sub subscriptions it reads (``jobMetadata.pubsubDetails``), full names."""
+    writes: tuple[str, ...] = ()
+    """BigQuery tables its connectors name (``jobMetadata.bigqueryDetails``), ``project.dataset.table``."""
 
 
 class DataflowSection(Item, frozen=True, kw_only=True):

@@ -310,6 +310,8 @@ def dataflow_detail(item: DataflowItem, snapshot: Snapshot, now: datetime) -> Re
                 ("Streaming Engine", streaming_engine_label(item)),
                 ("SDK", item.sdk),
                 ("Labels", _labels(item.labels)),
+                ("Reads", ", ".join(item.reads) or None),
+                ("Writes", ", ".join(item.writes) or None),
             ]
         ),
         Text(""),

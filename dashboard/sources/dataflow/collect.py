@@ -55,6 +55,8 @@ def dataflow_item(
         streaming_engine=job.streaming_engine,
         sdk=job.sdk,
         labels=job.labels,
+        reads=job.pubsub_reads,
+        writes=job.bigquery_tables,
     )
 
 
