@@ -190,3 +190,14 @@ def test_every_rule_of_the_module_is_registered_with_its_thresholds() -> None:
         "pubsub.dead_letters.min_publishes": 1.0,
         "pubsub.push_failing.error_pct": 10.0,
     }
+
+
+def test_pubsub_series_alone_give_the_cost_estimate_its_window() -> None:
+    from dashboard import cost
+
+    # no jobs, no other source: the window begins at the first Pub/Sub point (10:00), not at 10:16
+    published = series("topic/byte_cost", [2.0**30] * 16, key="acme-etl/events")
+    estimate = cost.estimate(Snapshot(at=NOW, extra={"pubsub": PubsubData(series=(published,))}))
+    assert (estimate.window_start, estimate.window_end) == (T0, NOW)
+    # 16 × 1 GiB = 16/1,024 TiB × $40 = $0.625, every point of the window
+    assert estimate.service("pubsub").window_spend_usd == pytest.approx(0.625)

@@ -109,6 +109,7 @@ SPEC = SourceSpec(
     pane=PANE,
     services=(CostService(name="pubsub", title="Pub/Sub throughput", billed_as=("Cloud Pub/Sub",)),),
     estimator="dashboard.sources.pubsub.cost:ESTIMATOR",
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     rule_modules=("dashboard.sources.pubsub.rules",),
     metrics=_metrics,
     short="Pub/Sub",
