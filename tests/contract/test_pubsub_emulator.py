@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from dashboard.backends.gcp.context import FetchContext
+from dashboard.backends.gcp.endpoints import GrpcTarget
 from dashboard.config import load_config
-from dashboard.errors import SourceError
+from dashboard.errors import SourceError, UsageError
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.pubsub import api
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS, parse_pubsub
@@ -95,7 +96,6 @@ def test_a_configured_endpoint_wins_over_the_variable(
 def test_anonymous_without_endpoint_or_variable_is_a_config_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("PUBSUB_EMULATOR_HOST", raising=False)
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", "  ")  # blank: not set
     ctx = context(tmp_path, monitoring="127.0.0.1:9")
     try:
@@ -112,18 +112,35 @@ def test_the_variable_is_read_as_host_and_port() -> None:
     assert api.emulator_host({}) is None
 
 
-def test_an_emulator_on_another_host_gets_plaintext_and_no_credentials() -> None:
+def test_where_the_clients_connect() -> None:
+    # a docker-compose name, not loopback: plaintext all the same, as Google's libraries reach an emulator
+    assert api.pubsub_target(None, "pubsub-emulator:8085") == GrpcTarget(
+        "pubsub-emulator:8085", insecure=True
+    )
+    # a configured endpoint wins, plaintext only on loopback
+    assert api.pubsub_target("127.0.0.1:9085", "pubsub-emulator:8085") == GrpcTarget("127.0.0.1:9085", True)
+    assert api.pubsub_target("pubsub.p.example.com", "pubsub-emulator:8085") == GrpcTarget(
+        "pubsub.p.example.com:443", insecure=False
+    )
+    # neither: Google's, over TLS
+    assert api.pubsub_target(None, None) == GrpcTarget("pubsub.googleapis.com:443", insecure=False)
+    with pytest.raises(UsageError, match=r"^\$PUBSUB_EMULATOR_HOST: the pubsub endpoint is empty"):
+        api.pubsub_target(None, "http://")
+
+
+def test_an_emulator_gets_a_plaintext_channel_and_no_credentials(fake: FakePubsubServer) -> None:
     from .fake_grpc import demo_clients
 
     def no_credentials() -> object:
         raise AssertionError("an emulator is reached without credentials")
 
-    shared = demo_clients("127.0.0.1:9", timeout=1.0, retry_deadline=1.0)
+    shared = demo_clients(fake.address, timeout=2.0, retry_deadline=2.0)
     before = len(shared.channels)
     try:
-        # a docker-compose name, not loopback: Google's libraries open a plaintext channel to it all the same
-        api.make_clients(shared, None, no_credentials, emulator="pubsub-emulator:8085")
-        # one plaintext channel shared by the Publisher and the Subscriber (nothing is sent yet)
+        made = api.make_clients(shared, None, no_credentials, emulator=fake.address)
+        # one plaintext channel shared by the Publisher and the Subscriber, and it answers
         assert len(shared.channels) == before + 1
+        exchanges = api.fetch_pubsub(made, NOW)
     finally:
         shared.close()
+    assert [e for e in exchanges if e.error is not None] == []

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
@@ -25,6 +25,9 @@ from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
 from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+
+if TYPE_CHECKING:
+    from dashboard.backends.gcp.endpoints import GrpcTarget
 
 _SUB = "resource.label.subscription_id"
 _TOPIC = "resource.label.topic_id"
@@ -105,6 +108,25 @@ def clients_of(ctx: FetchContext) -> PubsubClients:
         return made
 
 
+def pubsub_target(endpoint: str | None, emulator: str | None = None) -> GrpcTarget:
+    """Where the Pub/Sub clients connect: ``endpoint`` (plaintext only on loopback), else ``emulator``
+    (``$PUBSUB_EMULATOR_HOST``: plaintext whatever its host, as Google's client libraries reach it), else
+    Google's endpoint.
+
+    Raises:
+        UsageError: The endpoint cannot be used.
+    """
+    from dashboard.backends.gcp.endpoints import GrpcTarget, grpc_target
+
+    use_emulator = bool(emulator) and not endpoint
+    where = f"${EMULATOR_HOST}" if use_emulator else "[sources.pubsub] endpoint"
+    try:
+        target = grpc_target("pubsub", endpoint or emulator)
+    except ValueError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+    return GrpcTarget(address=target.address, insecure=True) if use_emulator else target
+
+
 def make_clients(
     shared: GrpcClients,
     endpoint: str | None,
@@ -127,16 +149,9 @@ def make_clients(
     from google.pubsub_v1.services.subscriber import transports as sub_t
 
     from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import GrpcTarget, grpc_target
     from dashboard.backends.gcp.grpc_channels import make_client
 
-    where = f"${EMULATOR_HOST}" if emulator and not endpoint else "[sources.pubsub] endpoint"
-    try:
-        target = grpc_target("pubsub", endpoint or emulator)
-    except ValueError as exc:
-        raise UsageError(f"{where}: {exc}") from None
-    if emulator and not endpoint:
-        target = GrpcTarget(address=target.address, insecure=True)
+    target = pubsub_target(endpoint, emulator)
     channels: dict[str, Any] = {}
     info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
 
