@@ -38,6 +38,17 @@ BURN_WINDOW = timedelta(hours=1)
 """On-demand burn rate: the trailing window of finished jobs it is computed from."""
 
 
+class CostItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One part of a service's estimate priced on its own (a Pub/Sub topic): a row under its line."""
+
+    key: str
+    """What it is, as its pane names it (``project/topic_id``)."""
+    burn_rate_usd_per_hour: float
+    window_spend_usd: float
+    basis: str = ""
+    """What was priced, in a few words."""
+
+
 class ServiceCost(msgspec.Struct, frozen=True, kw_only=True):
     """The estimated cost of one service."""
 
@@ -59,6 +70,10 @@ class ServiceCost(msgspec.Struct, frozen=True, kw_only=True):
     estimate: bool = True
     today_usd: float = 0.0
     """Estimated $ spent today (UTC) within the part of the day the snapshot's data covers."""
+    breakdown_by: str = ""
+    """What :attr:`breakdown`'s rows are (``topic``); empty without a breakdown."""
+    breakdown: tuple[CostItem, ...] = ()
+    """Its estimate per item (costliest first), the rows adding up to the line."""
 
 
 class Attribution(msgspec.Struct, frozen=True, kw_only=True):

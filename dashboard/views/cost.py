@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 from dashboard.views import fmt
 from dashboard.views.collect import source_status
 from dashboard.views.columns import Column, Row, heading, table
+from dashboard.views.cost_breakdown import breakdown_table
 from dashboard.views.status import badge
 
 COLUMNS = (
@@ -270,7 +271,8 @@ def sections(cost: CostEstimate) -> list[CostTable]:
     out = [
         CostTable(
             f"Per service (estimate, {label})", COLUMNS, [*map(service_row, cost.services), total_row(cost)]
-        )
+        ),
+        *(CostTable(*breakdown_table(s)) for s in cost.services if s.breakdown),
     ]
     month = cost.month
     if month is not None:

@@ -175,8 +175,29 @@ def test_fail_on_metrics() -> None:
     assert rules.metrics(two) == {"undelivered": 25.0, "oldest_unacked_s": 300.0}
 
 
-def test_the_spec_registers_every_rule_of_the_module() -> None:
-    from dashboard.sources.pubsub import spec
+def test_every_rule_of_the_module_is_registered_with_its_thresholds() -> None:
+    from dashboard.insights import DEFAULT_THRESHOLDS, RULES, settings_from
 
-    assert tuple(fn.__name__ for fn in rules.RULES) == spec.RULE_NAMES
-    assert [fn.__name__ for fn in spec.SPEC.rules] == list(spec.RULE_NAMES)
+    settings_from()  # loads the rule modules the specs name
+    names = [fn.__name__ for fn in rules.RULES]
+    assert [r for r in RULES if r.startswith("pubsub.")] == [f"pubsub.{n}" for n in names]
+    assert {k: v for k, v in DEFAULT_THRESHOLDS.items() if k.startswith("pubsub.")} == {
+        "pubsub.growing_backlog.minutes": 15.0,
+        "pubsub.growing_backlog.min_growth": 1000.0,
+        "pubsub.retention_risk.warn_pct": 80.0,
+        "pubsub.retention_risk.critical_pct": 95.0,
+        "pubsub.nobody_reads.oldest_s": 3600.0,
+        "pubsub.dead_letters.min_publishes": 1.0,
+        "pubsub.push_failing.error_pct": 10.0,
+    }
+
+
+def test_pubsub_series_alone_give_the_cost_estimate_its_window() -> None:
+    from dashboard import cost
+
+    # no jobs, no other source: the window begins at the first Pub/Sub point (10:00), not at 10:16
+    published = series("topic/byte_cost", [2.0**30] * 16, key="acme-etl/events")
+    estimate = cost.estimate(Snapshot(at=NOW, extra={"pubsub": PubsubData(series=(published,))}))
+    assert (estimate.window_start, estimate.window_end) == (T0, NOW)
+    # 16 × 1 GiB = 16/1,024 TiB × $40 = $0.625, every point of the window
+    assert estimate.service("pubsub").window_spend_usd == pytest.approx(0.625)

@@ -3,18 +3,21 @@ topic and subscription of each monitored project, all pages, then one Monitoring
 metric and project, reduced server-side to one series per subscription or topic.
 
 The Pub/Sub endpoint is ``[sources.pubsub] endpoint`` (an emulator or a fake on loopback gets a plaintext
-channel), default Google's; Monitoring is the one every gRPC source shares (``[endpoints] monitoring``).
-The calls go through the shared :class:`~dashboard.backends.gcp.grpc_clients.PollLog` (bounded retry, the
-poll's budget, a read-only channel that refuses any RPC but List, Get and Search).
+channel); without it ``$PUBSUB_EMULATOR_HOST`` (``host:port``, as Google's client libraries honour it:
+plaintext, no credentials); else Google's. Monitoring is the one every gRPC source shares
+(``[endpoints] monitoring``). The calls go through the shared
+:class:`~dashboard.backends.gcp.grpc_clients.PollLog` (bounded retry, the poll's budget, a read-only
+channel that refuses any RPC but List, Get and Search).
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
@@ -22,6 +25,9 @@ from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
 from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+
+if TYPE_CHECKING:
+    from dashboard.backends.gcp.endpoints import GrpcTarget
 
 _SUB = "resource.label.subscription_id"
 _TOPIC = "resource.label.topic_id"
@@ -69,6 +75,15 @@ class PubsubClients:
 
 _LOCK = threading.Lock()
 
+EMULATOR_HOST = "PUBSUB_EMULATOR_HOST"
+"""The environment variable Google's client libraries take an emulator's ``host:port`` from."""
+
+
+def emulator_host(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$PUBSUB_EMULATOR_HOST`` when set and not blank."""
+    found = (os.environ if environ is None else environ).get(EMULATOR_HOST, "").strip()
+    return found or None
+
 
 def clients_of(ctx: FetchContext) -> PubsubClients:
     """The Pub/Sub clients of the live backend, made on first use and kept in ``ctx.state``."""
@@ -79,21 +94,51 @@ def clients_of(ctx: FetchContext) -> PubsubClients:
         shared = cast(GrpcClients, ctx.grpc())
         settings = ctx.config.sources.get("pubsub")
         endpoint = settings.endpoint if settings is not None else None
-        if not endpoint and ctx.anonymous:
+        emulator = None if endpoint else emulator_host()
+        if not endpoint and not emulator and ctx.anonymous:
             raise SourceError(
                 "[auth] anonymous sends no credentials, which Google's Pub/Sub endpoint refuses: set "
-                "[sources.pubsub] endpoint (an emulator) or [sources.pubsub] enabled = false",
+                f"[sources.pubsub] endpoint or {EMULATOR_HOST} (an emulator) or [sources.pubsub] "
+                "enabled = false",
                 code="CONFIG",
             )
-        made = ctx.state["pubsub"] = make_clients(shared, endpoint or None, lambda: ctx.credentials)
+        made = ctx.state["pubsub"] = make_clients(
+            shared, endpoint or None, lambda: ctx.credentials, emulator=emulator
+        )
         return made
 
 
+def pubsub_target(endpoint: str | None, emulator: str | None = None) -> GrpcTarget:
+    """Where the Pub/Sub clients connect: ``endpoint`` (plaintext only on loopback), else ``emulator``
+    (``$PUBSUB_EMULATOR_HOST``: plaintext whatever its host, as Google's client libraries reach it), else
+    Google's endpoint.
+
+    Raises:
+        UsageError: The endpoint cannot be used.
+    """
+    from dashboard.backends.gcp.endpoints import GrpcTarget, grpc_target
+
+    use_emulator = bool(emulator) and not endpoint
+    where = f"${EMULATOR_HOST}" if use_emulator else "[sources.pubsub] endpoint"
+    try:
+        target = grpc_target("pubsub", endpoint or emulator)
+    except ValueError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+    return GrpcTarget(address=target.address, insecure=True) if use_emulator else target
+
+
 def make_clients(
-    shared: GrpcClients, endpoint: str | None, credentials: Callable[[], Any] | None = None
+    shared: GrpcClients,
+    endpoint: str | None,
+    credentials: Callable[[], Any] | None = None,
+    *,
+    emulator: str | None = None,
 ) -> PubsubClients:
     """A Publisher and a Subscriber on ``endpoint`` over read-only channels; ``credentials()`` gives the
     credentials of a TLS endpoint (called only for one; default Application Default Credentials).
+
+    ``emulator`` (``$PUBSUB_EMULATOR_HOST``, used when ``endpoint`` is None) is reached as Google's client
+    libraries reach it: a plaintext channel without credentials, whatever its host.
 
     Raises:
         UsageError: The endpoint cannot be used.
@@ -104,13 +149,9 @@ def make_clients(
     from google.pubsub_v1.services.subscriber import transports as sub_t
 
     from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import grpc_target
     from dashboard.backends.gcp.grpc_channels import make_client
 
-    try:
-        target = grpc_target("pubsub", endpoint)
-    except ValueError as exc:
-        raise UsageError(f"[sources.pubsub] endpoint: {exc}") from None
+    target = pubsub_target(endpoint, emulator)
     channels: dict[str, Any] = {}
     info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
 

@@ -1,22 +1,26 @@
-"""Pub/Sub insight rules and cost line, each a function of the source's data (``rule(data, now)``).
+"""Pub/Sub insight rules, each a function of the source's data and its thresholds
+(``rule(data, now, threshold)``), registered as ``pubsub.<rule>`` with their defaults (:data:`DEFAULTS`):
+``[insights.thresholds]`` overrides them by ``pubsub.<rule>.<name>``.
 
-- growing backlog: undelivered messages rose over the last :data:`TREND_MIN` minutes;
-- retention risk: the oldest unacknowledged message is within :data:`RETENTION_WARN` of the
-  subscription's retention, after which Pub/Sub drops it unread (data loss), critical with the time left;
-- nobody reads: a pull subscription holds messages while its oldest is older than :data:`UNREAD_S` and
-  the backlog never fell over the window;
-- dead letters: a subscription's dead-letter topic received publishes in the window;
-- push failing: a push subscription whose push requests are mostly not ``success``.
+- growing backlog: undelivered messages rose by ``min_growth`` over the last ``minutes``;
+- retention risk: the oldest unacknowledged message is at ``warn_pct`` % of the subscription's retention
+  (critical from ``critical_pct`` %), after which Pub/Sub drops it unread (data loss), with the time left;
+- nobody reads: a pull subscription holds messages while its oldest is older than ``oldest_s`` and the
+  backlog never fell over the window;
+- dead letters: a subscription's dead-letter topic received ``min_publishes`` publishes or more in the
+  window;
+- push failing: a push subscription whose push requests are ``error_pct`` % or more not ``success``.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from statistics import median
 
-from dashboard.insights import Insight
+from dashboard import registry
+from dashboard.insights import Context, Insight, rule
 from dashboard.models import MetricSeries, Sample
 from dashboard.sources.pubsub.model import (
     OLDEST_UNACKED,
@@ -29,15 +33,26 @@ from dashboard.sources.pubsub.model import (
 
 Index = Mapping[tuple[str, str], MetricSeries]
 
-TREND_MIN = 15.0
-MIN_GROWTH = 1000.0
-"""Messages the backlog must have grown by over :data:`TREND_MIN` minutes to be a growing backlog."""
-RETENTION_WARN = 0.8
-"""Oldest unacked age over retention from which the retention risk is raised (critical from 0.95)."""
-RETENTION_CRITICAL = 0.95
-UNREAD_S = 3600.0
-PUSH_ERROR_SHARE = 0.1
-"""Share of push requests not ``success`` from which a push subscription is failing."""
+Threshold = Callable[[str], float]
+"""A rule's threshold by name (``min_growth``): the config's override, else its default."""
+
+DEFAULTS: dict[str, dict[str, float]] = {
+    "growing_backlog": {"minutes": 15.0, "min_growth": 1000.0},
+    "retention_risk": {"warn_pct": 80.0, "critical_pct": 95.0},
+    "nobody_reads": {"oldest_s": 3600.0},
+    "dead_letters": {"min_publishes": 1.0},
+    "push_failing": {"error_pct": 10.0},
+}
+"""Each rule's thresholds with their defaults (docs/insights.md lists them)."""
+
+
+RETENTION_WARN = DEFAULTS["retention_risk"]["warn_pct"] / 100
+"""The default share of the retention from which the oldest unacked age is a risk (the pane's red)."""
+
+
+def defaults(name: str) -> Threshold:
+    """The default thresholds of the rule ``name`` (what a call without thresholds uses)."""
+    return DEFAULTS[name].__getitem__
 
 
 def index(data: PubsubData) -> dict[tuple[str, str], MetricSeries]:
@@ -74,13 +89,15 @@ def _insight(rule: str, severity: str, sub: Subscription, *texts: str) -> Insigh
     )
 
 
-def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
-    """Undelivered messages up by at least :data:`MIN_GROWTH` over the last :data:`TREND_MIN` minutes,
-    the newer half of the points higher than the older half (a trend, not one spike)."""
+def growing_backlog(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
+    """Undelivered messages up by at least ``min_growth`` over the last ``minutes``, the newer half of the
+    points higher than the older half (a trend, not one spike)."""
+    threshold = threshold or defaults("growing_backlog")
+    trend, growth = threshold("minutes"), threshold("min_growth")
     found = index(data)
     out = []
     for sub in data.subscriptions:
-        points = _recent(found.get((UNDELIVERED, sub.key)), TREND_MIN)
+        points = _recent(found.get((UNDELIVERED, sub.key)), trend)
         if len(points) < 3:
             continue
         first, last = points[0], points[-1]
@@ -88,7 +105,7 @@ def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
         older = median(p.value for p in points[:half])
         newer = median(p.value for p in points[-half:])
         rise = last.value - first.value
-        if rise < MIN_GROWTH or newer <= older:  # a trend, not one high point at the end
+        if rise < growth or newer <= older:  # a trend, not one high point at the end
             continue
         minutes = (last.t - first.t).total_seconds() / 60
         out.append(
@@ -98,7 +115,7 @@ def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
                 sub,
                 f"Subscription {sub.subscription_id} falls behind: {last.value:,.0f} undelivered and growing",
                 f"{first.value:,.0f} → {last.value:,.0f} undelivered messages in {minutes:.0f} min "
-                f"(+{rise:,.0f}; threshold +{MIN_GROWTH:,.0f} in {TREND_MIN:.0f} min)",
+                f"(+{rise:,.0f}; threshold +{growth:,.0f} in {trend:.0f} min)",
                 "Scale the subscriber (more workers, a higher max_num_workers for a Dataflow reader) or look "
                 "for a message it keeps failing on",
             )
@@ -106,22 +123,24 @@ def growing_backlog(data: PubsubData, now: datetime) -> list[Insight]:
     return out
 
 
-def retention_risk(data: PubsubData, now: datetime) -> list[Insight]:
-    """The oldest unacknowledged message at :data:`RETENTION_WARN` of the retention or more: warning;
-    :data:`RETENTION_CRITICAL` or more: critical. Past the retention Pub/Sub deletes it unread."""
+def retention_risk(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
+    """The oldest unacknowledged message at ``warn_pct`` % of the retention or more: warning;
+    ``critical_pct`` % or more: critical. Past the retention Pub/Sub deletes it unread."""
+    threshold = threshold or defaults("retention_risk")
+    warn, critical = threshold("warn_pct") / 100, threshold("critical_pct") / 100
     found = index(data)
     out = []
     for sub in data.subscriptions:
         series = found.get((OLDEST_UNACKED, sub.key))
         age = series.last if series is not None else None
-        if age is None or sub.retention_s <= 0 or age < RETENTION_WARN * sub.retention_s:
+        if age is None or sub.retention_s <= 0 or age < warn * sub.retention_s:
             continue
         left = max(0.0, sub.retention_s - age)
         share = age / sub.retention_s
         out.append(
             _insight(
                 "retention_risk",
-                "critical" if share >= RETENTION_CRITICAL else "warning",
+                "critical" if share >= critical else "warning",
                 sub,
                 f"Subscription {sub.subscription_id} loses messages in {_dur(left)}: oldest unacked "
                 f"{_dur(age)} of {_dur(sub.retention_s)} retention",
@@ -134,9 +153,11 @@ def retention_risk(data: PubsubData, now: datetime) -> list[Insight]:
     return out
 
 
-def nobody_reads(data: PubsubData, now: datetime) -> list[Insight]:
-    """A pull subscription with messages waiting, its oldest older than :data:`UNREAD_S`, whose backlog
+def nobody_reads(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
+    """A pull subscription with messages waiting, its oldest at least ``oldest_s`` old, whose backlog
     never fell over the window: nothing acknowledges."""
+    threshold = threshold or defaults("nobody_reads")
+    unread = threshold("oldest_s")
     found = index(data)
     out = []
     for sub in data.subscriptions:
@@ -144,7 +165,7 @@ def nobody_reads(data: PubsubData, now: datetime) -> list[Insight]:
             continue
         backlog = found.get((UNDELIVERED, sub.key))
         oldest = found.get((OLDEST_UNACKED, sub.key))
-        if backlog is None or oldest is None or not backlog.points or (oldest.last or 0.0) < UNREAD_S:
+        if backlog is None or oldest is None or not backlog.points or (oldest.last or 0.0) < unread:
             continue
         values = [p.value for p in backlog.points]
         if values[-1] <= 0 or any(b < a for a, b in itertools.pairwise(values)):
@@ -156,7 +177,7 @@ def nobody_reads(data: PubsubData, now: datetime) -> list[Insight]:
                 sub,
                 f"Nobody reads subscription {sub.subscription_id}",
                 f"{values[-1]:,.0f} undelivered messages, never fewer over the window; oldest unacked "
-                f"{_dur(oldest.last or 0.0)} (threshold {_dur(UNREAD_S)})",
+                f"{_dur(oldest.last or 0.0)} (threshold {_dur(unread)})",
                 "Start its subscriber, or delete the subscription if nothing needs it (it keeps messages "
                 "and bills their storage)",
             )
@@ -164,8 +185,11 @@ def nobody_reads(data: PubsubData, now: datetime) -> list[Insight]:
     return out
 
 
-def dead_letters(data: PubsubData, now: datetime) -> list[Insight]:
-    """A subscription whose dead-letter topic received publishes over the window."""
+def dead_letters(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
+    """A subscription whose dead-letter topic received ``min_publishes`` publish requests or more over the
+    window (and at least one)."""
+    threshold = threshold or defaults("dead_letters")
+    least = threshold("min_publishes")
     found = index(data)
     out = []
     for sub in data.subscriptions:
@@ -175,7 +199,7 @@ def dead_letters(data: PubsubData, now: datetime) -> list[Insight]:
         key = f"{parts[1]}/{parts[3]}" if len(parts) == 4 else sub.dead_letter_topic
         series = found.get((TOPIC_SENDS, key))
         sent = sum(p.value for p in series.points) if series is not None else 0.0
-        if sent <= 0:
+        if sent <= 0 or sent < least:
             continue
         out.append(
             _insight(
@@ -192,9 +216,11 @@ def dead_letters(data: PubsubData, now: datetime) -> list[Insight]:
     return out
 
 
-def push_failing(data: PubsubData, now: datetime) -> list[Insight]:
-    """A push subscription whose push requests over the window are :data:`PUSH_ERROR_SHARE` or more not
+def push_failing(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
+    """A push subscription whose push requests over the window are ``error_pct`` % or more not
     ``success``."""
+    threshold = threshold or defaults("push_failing")
+    share = threshold("error_pct") / 100
     out = []
     prefix = PUSH_REQUESTS + ":"
     for sub in data.subscriptions:
@@ -207,7 +233,7 @@ def push_failing(data: PubsubData, now: datetime) -> list[Insight]:
         }
         total = sum(by_class.values())
         failed = total - by_class.get("success", 0.0)
-        if total <= 0 or failed / total < PUSH_ERROR_SHARE:
+        if total <= 0 or failed / total < share:
             continue
         classes = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(by_class.items()) if k != "success")
         out.append(
@@ -225,6 +251,27 @@ def push_failing(data: PubsubData, now: datetime) -> list[Insight]:
 
 
 RULES = (growing_backlog, retention_risk, nobody_reads, dead_letters, push_failing)
+
+
+def _data(ctx: Context) -> PubsubData:
+    spec = registry.spec("pubsub")
+    found = PubsubData() if spec is None else spec.data_in(ctx.snapshot)
+    return found if isinstance(found, PubsubData) else PubsubData()
+
+
+def _register(fn: Callable[[PubsubData, datetime, Threshold], list[Insight]]) -> None:
+    """``fn`` as the insight rule ``pubsub.<its name>`` of the context, with its thresholds."""
+    rule_id = f"pubsub.{fn.__name__}"
+
+    def run(ctx: Context) -> list[Insight]:
+        return fn(_data(ctx), ctx.snapshot.at, lambda name: ctx.threshold(rule_id, name))
+
+    run.__name__ = run.__qualname__ = fn.__name__
+    rule(rule_id, **DEFAULTS[fn.__name__])(run)
+
+
+for _fn in RULES:
+    _register(_fn)
 
 
 def metrics(data: PubsubData) -> dict[str, float]:

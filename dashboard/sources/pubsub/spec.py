@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast, overload
 
@@ -78,24 +78,6 @@ def _overview(data: PubsubData, now: datetime) -> tuple[int, str]:
     return view.overview(data, now)
 
 
-RULE_NAMES = ("growing_backlog", "retention_risk", "nobody_reads", "dead_letters", "push_failing")
-"""Its insight rules (:mod:`dashboard.sources.pubsub.rules`), registered as ``pubsub.<name>``."""
-
-
-def _rule(name: str) -> Callable[[PubsubData, datetime], list[Any]]:
-    """The rule ``name``, importing the rules (and the insights they make) when it first runs: importing
-    them here would make the registry and :mod:`dashboard.insights` import each other."""
-
-    def run(data: PubsubData, now: datetime) -> list[Any]:
-        from dashboard.sources.pubsub import rules
-
-        found: list[Any] = getattr(rules, name)(data, now)
-        return found
-
-    run.__name__ = run.__qualname__ = name
-    return run
-
-
 def _metrics(data: PubsubData) -> dict[str, float]:
     from dashboard.sources.pubsub import rules
 
@@ -127,7 +109,8 @@ SPEC = SourceSpec(
     pane=PANE,
     services=(CostService(name="pubsub", title="Pub/Sub throughput", billed_as=("Cloud Pub/Sub",)),),
     estimator="dashboard.sources.pubsub.cost:ESTIMATOR",
-    rules=tuple(_rule(name) for name in RULE_NAMES),
+    window_from=lambda data: [s.points[0].t for s in data.series if s.points],
+    rule_modules=("dashboard.sources.pubsub.rules",),
     metrics=_metrics,
     short="Pub/Sub",
     report="dashboard.sources.pubsub.report:report",
