@@ -22,7 +22,7 @@ from .fake_rest import FakeRest, bq_config
 pytestmark = pytest.mark.timeout(30)
 
 BASE = "http://127.0.0.1:1/bigquery/v2/projects/p"
-READ_CLIENT_METHODS = {"list_jobs", "query_and_wait"}
+READ_CLIENT_METHODS = {"list_jobs", "query_and_wait", "get_table"}
 """The google.cloud.bigquery.Client methods the live code may call."""
 
 
@@ -40,7 +40,7 @@ READ_CLIENT_METHODS = {"list_jobs", "query_and_wait"}
         ("GET", "/datasets/d/tables/t/data"),  # reads table data: not something gcpdash needs
     ],
 )
-def test_the_guard_refuses_anything_but_the_four_reads(http_method: str, path: str) -> None:
+def test_the_guard_refuses_anything_but_the_reads(http_method: str, path: str) -> None:
     with pytest.raises(ReadOnlyViolation):
         check_read_only(http_method, BASE + path, b"{}")
 
@@ -51,6 +51,7 @@ def test_the_guard_refuses_anything_but_the_four_reads(http_method: str, path: s
         ("GET", "/jobs?allUsers=True", "bigquery.jobs.list"),
         ("GET", "/jobs/j?location=US", "bigquery.jobs.get"),
         ("GET", "/queries/j?pageToken=x", "bigquery.jobs.getQueryResults"),
+        ("GET", "/datasets/clickstream/tables/sessions?prettyPrint=false", "bigquery.tables.get"),
     ],
 )
 def test_the_guard_lets_reads_through(http_method: str, path: str, method: str) -> None:
@@ -86,11 +87,11 @@ def test_the_history_sql_is_a_select(location: str) -> None:
 def test_the_code_calls_only_read_client_methods() -> None:
     """Every ``client.X(...)`` in the modules that hold a BigQuery client (the jobs and billing sources'
     fetches and what they share) is a read."""
-    from dashboard.backends.gcp import bq_client
+    from dashboard.backends.gcp import bq_client, bq_tables
     from dashboard.sources.billing import api as billing_api
 
     called: set[str] = set()
-    for module in (live_bq, bq_client, billing_api):
+    for module in (live_bq, bq_client, billing_api, bq_tables):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
         called |= {
             node.func.attr
