@@ -16,12 +16,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .fake_rest import SEEN
 from .fake_rest_faults import answer, error_body
+
+SEEN: set[tuple[str, str]] = set()
+"""Every (HTTP method, path) a fake ``tables.get`` received in this process (the read-only tests)."""
 
 SESSIONS = "acme-analytics.clickstream.sessions"
 READINGS = "acme-etl.telemetry.readings"
 APP_OPENS = "acme-analytics.events.app_opens"
+RAW_EVENTS = "acme-etl.raw.events"
+"""What the Pub/Sub fake's BigQuery export (tests/contract/fake_pubsub.py) writes."""
 MISSING = "acme-etl.telemetry.missing"
 """Not found (404)."""
 AUDIT = "acme-analytics.restricted.audit"
@@ -80,7 +84,48 @@ def resources() -> dict[str, dict[str, Any]]:
             "location": "EU",
             "streamingBuffer": {"estimatedBytes": "2048", "estimatedRows": "16"},
         },
+        RAW_EVENTS: {
+            "kind": "bigquery#table",
+            "id": "acme-etl:raw.events",
+            "tableReference": _ref(RAW_EVENTS),
+            "numBytes": "37500000",
+            "numRows": "125000",
+            "lastModifiedTime": "1764577170000",
+            "type": "TABLE",
+            "location": "europe-west1",
+        },
     }
+
+
+_DEMO: dict[str, dict[str, Any]] = {}
+
+
+def demo_resources() -> dict[str, dict[str, Any]]:
+    """What :mod:`.fake_rest` serves: the last ``tables.get`` answer of each table in the demo recording
+    (its Dataflow and Pub/Sub logs, read once per process), and :func:`resources`."""
+    if not _DEMO:
+        _DEMO.update(resources())
+        from pathlib import Path
+
+        demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+        for name in ("dataflow.jsonl", "pubsub.jsonl"):
+            with (demo / name).open(encoding="utf-8") as lines:
+                for line in lines:
+                    if '"bigquery.tables.get"' in line:
+                        ex = json.loads(line)
+                        if isinstance(ex.get("response"), dict):
+                            _DEMO[_table_of(ex["path"]) or ""] = ex["response"]
+    return _DEMO
+
+
+def table_answer(tables: dict[str, dict[str, Any]], path: str) -> tuple[int, bytes]:
+    """``tables.get`` of ``path`` answered from ``tables`` (404 ``notFound`` for any other table)."""
+    table = _table_of(path) or "?.?.?"
+    found = tables.get(table)
+    if found is None:
+        project, dataset, name = table.split(".", 2)
+        return 404, error_body(404, "notFound", f"Not found: Table {project}:{dataset}.{name}", "NOT_FOUND")
+    return 200, json.dumps(found).encode()
 
 
 class FakeTables:

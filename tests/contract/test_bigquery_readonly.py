@@ -16,7 +16,7 @@ from dashboard.queries import JOBS_HISTORY_SQL, jobs_history_sql
 from dashboard.sources.jobs import api as live_bq
 from dashboard.sources.jobs.api import ReadOnlyViolation, check_read_only, is_select, method_id
 
-from . import fake_rest
+from . import fake_rest, fake_tables
 from .fake_rest import FakeRest, bq_config
 
 pytestmark = pytest.mark.timeout(30)
@@ -114,7 +114,8 @@ def test_a_failed_wait_never_cancels_and_the_server_saw_only_reads() -> None:
         seen = {(r.method, method_id(r.method, r.path)) for r in fake.log}
     assert ("GET", "bigquery.jobs.get") in seen  # the wait path ran
     assert not [path for _, path in fake_rest.SEEN if path.endswith("/cancel")]
-    for http_method, path in fake_rest.SEEN:  # every request of every fake REST server so far
+    # every request of every fake REST server so far (and of the fake tables.get)
+    for http_method, path in fake_rest.SEEN | fake_tables.SEEN:
         assert method_id(http_method, path) in live_bq.READ_METHODS, (http_method, path)
 
 

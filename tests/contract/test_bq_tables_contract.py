@@ -29,7 +29,7 @@ from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, parse_pubsub
 
 from .fake_grpc import FakeGrpcServer, demo_config
 from .fake_pubsub import FakePubsubServer, world
-from .fake_tables import APP_OPENS, AUDIT, MISSING, READINGS, SESSIONS, FakeTables
+from .fake_tables import APP_OPENS, AUDIT, MISSING, RAW_EVENTS, READINGS, SESSIONS, FakeTables
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -225,7 +225,11 @@ def test_a_failed_tables_get_is_a_warning_and_the_jobs_stay(
     data = parse_dataflow(poll_dataflow(fake_tables.url), PollContext("dataflow"))
     assert len(data.jobs) == 5
     assert data.incomplete == ()
-    assert [t.table_id for t in data.tables] == [READINGS]
+    read = [t.table_id for t in data.tables]
+    if fault in ("429", "503", "slow"):  # the poll asks no further table after one (when it came first)
+        assert read in ([READINGS], [])
+    else:
+        assert read == [READINGS]
     [warning] = [w for w in data.warnings if w.startswith(f"BigQuery table {SESSIONS} not read: ")]
     assert code in warning
 
@@ -278,9 +282,8 @@ def test_the_pubsub_poll_reads_its_active_exports_tables(fake_tables: FakeTables
             exchanges = pubsub_api.fetch(ctx, NOW)
         finally:
             ctx.close()
-    # app_opens and acme-etl's events-to-bq (raw.events, which the fake does not hold); the export in
-    # RESOURCE_ERROR is not read
-    assert sorted(fake_tables.asked()) == [APP_OPENS, "acme-etl.raw.events"]
+    # app_opens and acme-etl's events-to-bq (raw.events); the export in RESOURCE_ERROR is not read
+    assert sorted(fake_tables.asked()) == [APP_OPENS, RAW_EVENTS]
     gets = [e for e in exchanges if e.method == fmt.BQ_TABLES_GET]
     assert {(e.source, e.poll) for e in gets} == {("pubsub", 1)}
     data = parse_pubsub(exchanges, PollContext("pubsub"))
@@ -298,8 +301,14 @@ def test_the_pubsub_poll_reads_its_active_exports_tables(fake_tables: FakeTables
             type="TABLE",
             location="EU",
         ),
+        BigQueryTable(
+            table_id=RAW_EVENTS,
+            # 1,764,577,170,000 ms: 30 s before 08:20
+            last_modified=datetime(2025, 12, 1, 8, 19, 30, tzinfo=UTC),
+            num_rows=125_000,
+            num_bytes=37_500_000,  # 300 bytes a row
+            type="TABLE",
+            location="europe-west1",
+        ),
     )
-    assert [w for w in data.warnings if w.startswith("BigQuery table")] == [
-        "BigQuery table acme-etl.raw.events not read: 404 notFound: Not found: Table acme-etl:raw.events; "
-        "check the project and region (tables.get, project acme-etl)"
-    ]
+    assert [w for w in data.warnings if w.startswith("BigQuery table")] == []
