@@ -98,24 +98,28 @@ def resources() -> dict[str, dict[str, Any]]:
 
 
 _DEMO: dict[str, dict[str, Any]] = {}
+_DEMO_LOCK = threading.Lock()
 
 
 def demo_resources() -> dict[str, dict[str, Any]]:
     """What :mod:`.fake_rest` serves: the last ``tables.get`` answer of each table in the demo recording
-    (its Dataflow and Pub/Sub logs, read once per process), and :func:`resources`."""
-    if not _DEMO:
-        _DEMO.update(resources())
-        from pathlib import Path
+    (its Dataflow and Pub/Sub logs, read once per process), and the tables of :func:`resources` that it
+    does not hold."""
+    with _DEMO_LOCK:  # servers of cells running side by side start at once
+        if not _DEMO:
+            from pathlib import Path
 
-        demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
-        for name in ("dataflow.jsonl", "pubsub.jsonl"):
-            with (demo / name).open(encoding="utf-8") as lines:
-                for line in lines:
-                    if '"bigquery.tables.get"' in line:
-                        ex = json.loads(line)
-                        if isinstance(ex.get("response"), dict):
-                            _DEMO[_table_of(ex["path"]) or ""] = ex["response"]
-    return _DEMO
+            found = resources()
+            demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+            for name in ("dataflow.jsonl", "pubsub.jsonl"):
+                with (demo / name).open(encoding="utf-8") as lines:
+                    for line in lines:
+                        if '"bigquery.tables.get"' in line:
+                            ex = json.loads(line)
+                            if isinstance(ex.get("response"), dict):
+                                found[_table_of(ex["path"]) or ""] = ex["response"]
+            _DEMO.update(found)
+        return _DEMO
 
 
 def table_answer(tables: dict[str, dict[str, Any]], path: str) -> tuple[int, bytes]:
