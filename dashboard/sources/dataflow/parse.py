@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import DataflowData, DataflowJob
-from dashboard.parsers.bq_tables import TableCollector, table_id
+from dashboard.parsers.bq_tables import TableCollector
+from dashboard.parsers.bq_tables import table_id as table_id  # noqa: PLC0414 (re-exported: it was here)
 from dashboard.parsers.common import TimeCache, items, obj, opt_int64, short_name, str_map
 from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
