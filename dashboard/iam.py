@@ -31,10 +31,21 @@ class Grant(NamedTuple):
 BQ_RESOURCE_VIEWER: Final = "roles/bigquery.resourceViewer"
 BQ_JOB_USER: Final = "roles/bigquery.jobUser"
 BQ_DATA_VIEWER: Final = "roles/bigquery.dataViewer"
+BQ_METADATA_VIEWER: Final = "roles/bigquery.metadataViewer"
 DATAPROC_VIEWER: Final = "roles/dataproc.viewer"
 DATAFLOW_VIEWER: Final = "roles/dataflow.viewer"
 MONITORING_VIEWER: Final = "roles/monitoring.viewer"
 BILLING_VIEWER: Final = "roles/billing.viewer"
+
+TABLES_GRANT: Final = Grant(
+    BQ_METADATA_VIEWER,
+    "the datasets of the tables read (or their projects)",
+    "read when each BigQuery table written was last modified, its rows and streaming buffer (tables.get, "
+    "permission bigquery.tables.get)",
+    (fmt.BQ_TABLES_GET,),
+    required=False,
+)
+"""What ``tables.get`` of the tables a Dataflow job or a BigQuery export subscription writes needs."""
 
 HISTORY = (fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET)
 """The calls of the INFORMATION_SCHEMA.JOBS history query."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from dashboard.models_base import Model as Model
+from dashboard.models_tables import BigQueryTable as BigQueryTable
 from dashboard.sources.billing.model import ApiBudget as ApiBudget
 from dashboard.sources.billing.model import BillingData as BillingData
 from dashboard.sources.billing.model import BillingRow as BillingRow
@@ -319,6 +320,8 @@ class DataflowData(Model, frozen=True):
     jobs: tuple[DataflowJob, ...] = ()
     series: tuple[MetricSeries, ...] = ()
     """Monitoring metrics, keyed by job id."""
+    tables: tuple[BigQueryTable, ...] = ()
+    """The BigQuery tables the running jobs write (``tables.get``, this poll's), by table id."""
     incomplete: tuple[str, ...] = ()
     """Projects whose job listing failed in this poll (``acme-etl``): their jobs here are what was read
     before the failure; the store keeps what it last knew of them (a warning says why)."""

@@ -12,3 +12,6 @@ GRPC = (
     "google.cloud.monitoring_v3",
 )
 """What every gRPC source's fetch imports: gRPC, the shared clients and Monitoring."""
+
+BQ_TABLES = ("google.cloud.bigquery", "dashboard.backends.gcp.bq_tables")
+"""What reading the tables a source's pipelines write (``tables.get``) imports: the BigQuery REST client."""

@@ -315,10 +315,11 @@ def closed_port() -> int:
 
 
 def poll_exchanges(source: str, number: int) -> tuple[Exchange, ...]:
-    """The demo recording's poll ``number`` of ``source``."""
+    """The gRPC exchanges of the demo recording's poll ``number`` of ``source`` (what its gRPC fetch makes;
+    the Dataflow source's ``tables.get`` are REST: tests/contract/test_bq_tables_contract.py)."""
     for poll in demo_polls(source):
         if poll.number == number:
-            return tuple(poll.exchanges)
+            return tuple(e for e in poll.exchanges if e.api == "grpc")
     raise KeyError(f"the demo has no poll {number} of {source}")
 
 

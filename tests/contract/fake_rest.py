@@ -1,16 +1,15 @@
 """A fake BigQuery REST server on 127.0.0.1, serving the demo recording's payloads, logging every request
 and injecting faults.
 
-Serves ``GET /bigquery/v2/projects/P/jobs`` (running jobs of P, paged by ``maxResults``/``pageToken``),
-``POST /bigquery/v2/projects/P/queries`` (keyed by P and the ``gcpdash-query`` label) and
-``GET /bigquery/v2/projects/P/queries/JOB`` (the further result pages, by ``pageToken``). Anything else is
-404 and logged, so a test of the log sees it.
+Serves ``GET .../projects/P/jobs`` (running jobs of P, paged by ``maxResults``/``pageToken``), ``POST
+.../projects/P/queries`` (keyed by P and the ``gcpdash-query`` label), ``GET .../projects/P/queries/JOB``
+(further result pages, by ``pageToken``) and ``tables.get`` (the recording's, :mod:`.fake_tables`).
+Anything else is 404 and logged, so a test of the log sees it.
 
 Given a :class:`~tests.contract.fake_jobs.FakeJobs` instead of a recording, it serves what that holds per
 project: ``jobs.list`` filtered by its ``stateFilter`` values, and INFORMATION_SCHEMA.JOBS queries evaluated
-on the path project's rows. A query of a table in
-:attr:`FakeRest.tables` is not answered from the recording: :mod:`.fake_sql` runs it on the table's rows
-(with the request's parameters).
+on the path project's rows. A query of a table in :attr:`FakeRest.tables` is not answered from the
+recording: :mod:`.fake_sql` runs it on the table's rows (with the request's parameters).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from .fake_jobs import FakeJobs, QueryError
 from .fake_rest_faults import FAULTS, Rule, error_body, make_rule
 from .fake_rest_faults import answer as fault_answer
+from .fake_tables import demo_resources, table_answer
 
 __all__ = ["FAULTS", "FakeRest", "Recorded", "Request", "bq_config", "load", "refused_url"]
 
@@ -194,6 +194,8 @@ class FakeRest:
             kind = "results"
         elif request.method == "GET" and len(tail) == 2 and tail[0] == "jobs":
             kind = "get"
+        elif request.method == "GET" and len(tail) == 4 and tail[0::2] == ["datasets", "tables"]:
+            kind = "table"
         else:
             return _error(404, "notFound", f"no such method {request.method} {request.path}")
         rule = next((r for r in self.rules if r.matches(kind, project)), None)
@@ -201,6 +203,8 @@ class FakeRest:
             faulted = fault_answer(rule.fault, request.params.get("pageToken"), self.slow_seconds)
             if faulted is not None:
                 return faulted
+        if kind == "table":  # tables.get (the Dataflow and Pub/Sub sources')
+            return table_answer(demo_resources(), request.path)
         if kind == "list":
             if self.world is not None:
                 listed = self.world.list_jobs(project, request.multi.get("stateFilter", []))

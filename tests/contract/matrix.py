@@ -3,8 +3,9 @@
 side, with what a person should see for each written out by hand.
 
 A *target* is one API call gcpdash makes (``jobs`` is BigQuery's jobs.list, ``jobs.history`` the
-INFORMATION_SCHEMA query with its result pages, ``monitoring`` is ListTimeSeries, which reservations,
-Dataproc and Dataflow all call); a *fault* is what the fake does to it. A cell
+INFORMATION_SCHEMA query with its result pages, ``tables`` the Dataflow source's BigQuery tables.get,
+``monitoring`` is ListTimeSeries, which reservations, Dataproc and Dataflow all call); a *fault* is what
+the fake does to it. A cell
 (tests/contract/matrix_run.py) runs :func:`~dashboard.backends.gcp.once.live_snapshot` (what ``gcpdash
 --once`` shows) in-process or, for a few, ``python -m dashboard --once`` as a subprocess.
 """
@@ -68,6 +69,9 @@ class Target:
     """For a target that only warns: the parts of its sources' data that it fills (may be partial)."""
     refused_affects: tuple[str, ...] = ()
     """The sources a closed endpoint fails, when more than ``affected`` (BigQuery serves billing too)."""
+    refused_warns: tuple[str, ...] = ()
+    """Parts of other sources (``source.field``) a closed endpoint leaves out with a warning only (the
+    Dataflow source's ``tables.get`` goes to BigQuery)."""
     same_service: tuple[str, ...] = ()
     """Parts filled by other calls to the target's service: after a quota error, 503 or timeout the poll
     does not ask them (budget.PollBudget), and a warning must say so ("not asked: ...")."""
@@ -78,7 +82,8 @@ class Target:
 
 TARGETS: dict[str, Target] = {
     "jobs": Target("jobs", ("jobs",), True, "roles/bigquery.resourceViewer", rest=("list",),
-                   endpoint="bigquery", refused_affects=("jobs", "billing"), first_call_data=False),
+                   endpoint="bigquery", refused_affects=("jobs", "billing"), first_call_data=False,
+                   refused_warns=("dataflow.tables",)),
     "jobs.history": Target("jobs", ("jobs",), False, "roles/bigquery.resourceViewer",
                            rest=("query", "results", "get"), projects=("acme-analytics", "acme-etl"),
                            parts=("jobs.jobs",)),
@@ -94,6 +99,8 @@ TARGETS: dict[str, Target] = {
                                same_service=("dataproc.jobs",)),
     "dataflow": Target("dataflow", ("dataflow",), True, "roles/dataflow.viewer",
                        grpc=fmt.DATAFLOW_AGGREGATED_LIST_JOBS, endpoint="dataflow"),
+    "tables": Target("dataflow", ("dataflow",), False, "roles/bigquery.metadataViewer", rest=("table",),
+                     parts=("dataflow.tables",)),
     "monitoring": Target("reservations", ("reservations", "dataproc", "dataflow"), False,
                          "roles/monitoring.viewer", grpc=fmt.MON_LIST_TIME_SERIES, endpoint="monitoring",
                          parts=("reservations.slot_usage", "dataproc.series", "dataflow.series")),

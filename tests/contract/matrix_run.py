@@ -85,10 +85,12 @@ def run_cell(target: str | None, fault: str | None, mode: str = "once") -> Outco
 
 
 def rest_kind(method: str, path: str) -> str:
-    """The REST fake's kind of a request: ``list``, ``query``, ``results`` or ``get``."""
+    """The REST fake's kind of a request: ``list``, ``query``, ``results``, ``get`` or ``table``."""
     tail = path.rstrip("/").split("/")[5:]
     if method == "POST":
         return "query"
+    if len(tail) == 4 and tail[0::2] == ["datasets", "tables"]:
+        return "table"
     if tail == ["jobs"]:
         return "list"
     return "results" if tail[:1] == ["queries"] else "get"
@@ -177,6 +179,7 @@ def parts(snapshot: Snapshot) -> dict[str, list[bytes]]:
         "dataproc.series": items(snapshot.dataproc.series),
         "dataflow.jobs": items(snapshot.dataflow.jobs),
         "dataflow.series": items(snapshot.dataflow.series),
+        "dataflow.tables": items(snapshot.dataflow.tables),
         "billing.rows": items(billing.rows if billing else ()),
         "billing.budgets": items(billing.budgets if billing else ()),
     }

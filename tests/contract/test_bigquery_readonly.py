@@ -16,13 +16,13 @@ from dashboard.queries import JOBS_HISTORY_SQL, jobs_history_sql
 from dashboard.sources.jobs import api as live_bq
 from dashboard.sources.jobs.api import ReadOnlyViolation, check_read_only, is_select, method_id
 
-from . import fake_rest
+from . import fake_rest, fake_tables
 from .fake_rest import FakeRest, bq_config
 
 pytestmark = pytest.mark.timeout(30)
 
 BASE = "http://127.0.0.1:1/bigquery/v2/projects/p"
-READ_CLIENT_METHODS = {"list_jobs", "query_and_wait"}
+READ_CLIENT_METHODS = {"list_jobs", "query_and_wait", "get_table"}
 """The google.cloud.bigquery.Client methods the live code may call."""
 
 
@@ -40,7 +40,7 @@ READ_CLIENT_METHODS = {"list_jobs", "query_and_wait"}
         ("GET", "/datasets/d/tables/t/data"),  # reads table data: not something gcpdash needs
     ],
 )
-def test_the_guard_refuses_anything_but_the_four_reads(http_method: str, path: str) -> None:
+def test_the_guard_refuses_anything_but_the_reads(http_method: str, path: str) -> None:
     with pytest.raises(ReadOnlyViolation):
         check_read_only(http_method, BASE + path, b"{}")
 
@@ -51,6 +51,7 @@ def test_the_guard_refuses_anything_but_the_four_reads(http_method: str, path: s
         ("GET", "/jobs?allUsers=True", "bigquery.jobs.list"),
         ("GET", "/jobs/j?location=US", "bigquery.jobs.get"),
         ("GET", "/queries/j?pageToken=x", "bigquery.jobs.getQueryResults"),
+        ("GET", "/datasets/clickstream/tables/sessions?prettyPrint=false", "bigquery.tables.get"),
     ],
 )
 def test_the_guard_lets_reads_through(http_method: str, path: str, method: str) -> None:
@@ -86,11 +87,11 @@ def test_the_history_sql_is_a_select(location: str) -> None:
 def test_the_code_calls_only_read_client_methods() -> None:
     """Every ``client.X(...)`` in the modules that hold a BigQuery client (the jobs and billing sources'
     fetches and what they share) is a read."""
-    from dashboard.backends.gcp import bq_client
+    from dashboard.backends.gcp import bq_client, bq_tables
     from dashboard.sources.billing import api as billing_api
 
     called: set[str] = set()
-    for module in (live_bq, bq_client, billing_api):
+    for module in (live_bq, bq_client, billing_api, bq_tables):
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
         called |= {
             node.func.attr
@@ -113,7 +114,8 @@ def test_a_failed_wait_never_cancels_and_the_server_saw_only_reads() -> None:
         seen = {(r.method, method_id(r.method, r.path)) for r in fake.log}
     assert ("GET", "bigquery.jobs.get") in seen  # the wait path ran
     assert not [path for _, path in fake_rest.SEEN if path.endswith("/cancel")]
-    for http_method, path in fake_rest.SEEN:  # every request of every fake REST server so far
+    # every request of every fake REST server so far (and of the fake tables.get)
+    for http_method, path in fake_rest.SEEN | fake_tables.SEEN:
         assert method_id(http_method, path) in live_bq.READ_METHODS, (http_method, path)
 
 

@@ -6,7 +6,7 @@ the request (method, path, query parameters, JSON body) and the response (status
 :class:`~dashboard.recording.format.Exchange`. An attempt that failed and was retried is replaced by the
 retry; a call that got no response (connection refused, timeout) becomes an error exchange built from the
 request that was about to be sent. The guard (:func:`install`) refuses, before sending, anything but
-``jobs.list``, ``jobs.get``, ``jobs.getQueryResults`` and a ``jobs.query`` of a SELECT.
+``jobs.list``, ``jobs.get``, ``jobs.getQueryResults``, ``tables.get`` and a ``jobs.query`` of a SELECT.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def install(session: Any) -> None:
     session.request = _read_only(session.request)
 
 
-READ_METHODS = frozenset({fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET})
+READ_METHODS = frozenset(
+    {fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET, fmt.BQ_TABLES_GET}
+)
 """The only REST methods the live backend sends; ``jobs.query`` only with a SELECT."""
 
 
@@ -100,6 +102,8 @@ def method_id(http_method: str, path: str) -> str:
         return fmt.BQ_GET_QUERY_RESULTS
     if http_method == "GET" and len(tail) == 2 and tail[0] == "jobs":
         return fmt.BQ_JOBS_GET
+    if http_method == "GET" and len(tail) == 4 and tail[0] == "datasets" and tail[2] == "tables":
+        return fmt.BQ_TABLES_GET
     return f"bigquery.{http_method} {path}"
 
 
@@ -124,6 +128,11 @@ class Capture:
     def __exit__(self, *exc: object) -> None:
         """Stop capturing."""
         _local.capture = self._previous
+
+    @property
+    def pending(self) -> bool:
+        """True while a request went out and no response came back (yet)."""
+        return self._pending is not None
 
     def sent(self, http_method: str, url: str, body: Any) -> None:
         """A request is about to go out: what an error exchange says when no response comes back."""

@@ -1,5 +1,6 @@
 """The dataflow source's live fetch over gRPC (the only module that imports its Google client): Dataflow
-jobs of every region, and their metrics (Monitoring).
+jobs of every region, and their metrics (Monitoring); then, over BigQuery's REST API, ``tables.get`` of the
+tables the running jobs write (:mod:`~dashboard.backends.gcp.bq_tables`).
 
 :data:`fetch` is one poll (its spec's ``fetch``); :class:`~dashboard.backends.gcp.grpc_clients.PollLog`
 says what every gRPC poll shares (projects side by side, a failed listing marks its part, the poll's
@@ -8,12 +9,20 @@ budget, list calls only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
-from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, with_clients
+from dashboard.backends.gcp.bq_tables import read_tables
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import DATAFLOW_METRICS, read_metrics
+from dashboard.parsers.poll import MALFORMED
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+from dashboard.sources.dataflow.parse import dataflow_jobs_from_list
+
+if TYPE_CHECKING:
+    from dashboard.backends.gcp.context import FetchContext
 
 
 def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:
@@ -42,4 +51,29 @@ def _list_project_jobs(log: PollLog, project: str) -> bool:
     )
 
 
-fetch = with_clients(fetch_dataflow)
+def written_tables(exchanges: Sequence[Exchange]) -> list[str]:
+    """The BigQuery tables (``project.dataset.table``) the non-terminal jobs of a poll's listings write, in
+    the order listed; a page that cannot be read names none."""
+    tables: list[str] = []
+    for ex in exchanges:
+        if ex.method not in (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS):
+            continue
+        if ex.error is not None or not isinstance(ex.response, dict):
+            continue
+        project = ex.request.get("projectId") if isinstance(ex.request, dict) else None
+        try:
+            jobs = dataflow_jobs_from_list(ex.response, project if isinstance(project, str) else None)
+        except MALFORMED:
+            continue
+        tables.extend(table for job in jobs if not job.is_terminal for table in job.bigquery_tables)
+    return tables
+
+
+def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
+    """The spec's ``fetch``: :func:`fetch_dataflow` on the live backend's gRPC clients, then ``tables.get``
+    of the tables its running jobs write (distinct, at most
+    :data:`~dashboard.backends.gcp.bq_tables.MAX_TABLES`), in the same poll."""
+    clients = cast(GrpcClients, ctx.grpc())
+    exchanges = fetch_dataflow(clients, t)
+    poll = clients.polls.get("dataflow", 0)
+    return exchanges + read_tables(ctx, written_tables(exchanges), source="dataflow", poll=poll, t=t)

@@ -2,7 +2,8 @@
 
 Per project the poll lists jobs of every region (``AggregatedListJobs``, primary, per project: a failed
 listing marks that project incomplete, the poll fails only when none answered), then reads each Dataflow
-metric from Monitoring grouped by ``metric.label.job_id`` (secondary). List responses carry job summaries
+metric from Monitoring grouped by ``metric.label.job_id`` and ``tables.get`` of the BigQuery tables the
+running jobs write (both secondary). List responses carry job summaries
 (``JOB_VIEW_SUMMARY``): no ``environment``, so whether a job runs on Streaming Engine, and its workers
 (count, machine type, disk size and type), are unknown (None) unless a job carries one, which is read
 leniently.
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import DataflowData, DataflowJob
+from dashboard.parsers.bq_tables import TableCollector
+from dashboard.parsers.bq_tables import table_id as table_id  # noqa: PLC0414 (re-exported: it was here)
 from dashboard.parsers.common import TimeCache, items, obj, opt_int64, short_name, str_map
 from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
@@ -66,16 +69,6 @@ def dataflow_job_from_json(
 def _full_name(name: str, project: str, kind: str) -> str:
     """``projects/P/<kind>/N`` for a Pub/Sub name given whole or short (then in the job's project)."""
     return name if name.startswith("projects/") else f"projects/{project}/{kind}/{name}"
-
-
-def table_id(table: str, dataset: str = "", project: str = "") -> str:
-    """``project.dataset.table`` of a table named whole (``p:d.t``, ``p.d.t``) or in parts."""
-    whole = table.replace(":", ".", 1)
-    if whole.count(".") >= 2:
-        return whole
-    if whole.count(".") == 1:
-        return f"{project}.{whole}"
-    return f"{project}.{dataset}.{whole}"
 
 
 def _connectors(metadata: Any, project: str) -> dict[str, Any]:
@@ -171,6 +164,7 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
     """
     jobs: list[DataflowJob] = []
     collector = SeriesCollector(ctx.times)
+    tables = TableCollector()
     for ex in exchanges:
         method = ex.method
         if method in (fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS):
@@ -186,9 +180,12 @@ def parse_dataflow(exchanges: Sequence[Exchange], ctx: PollContext) -> DataflowD
                 ctx.warn(f"Dataflow could not list jobs in {names or 'some regions'}; jobs there are missing")
         elif method == fmt.MON_LIST_TIME_SERIES:
             collector.read(ctx, ex)
+        elif method == fmt.BQ_TABLES_GET:
+            tables.read(ctx, ex)
     ctx.check()
     return DataflowData(
         jobs=tuple(jobs),
+        tables=tables.tables(),
         series=collector.series(),
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,

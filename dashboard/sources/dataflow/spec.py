@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard import iam
-from dashboard.iam import Grant
+from dashboard.iam import TABLES_GRANT, Grant
 from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
@@ -25,6 +25,7 @@ GRANTS = (
         (fmt.MON_LIST_TIME_SERIES,),
         required=False,
     ),
+    TABLES_GRANT,
 )
 """The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
 
@@ -35,9 +36,14 @@ SPEC = SourceSpec(
     data=DataflowData,
     parse="dashboard.sources.dataflow.parse:parse_dataflow",
     fetch="dashboard.sources.dataflow.api:fetch",
-    methods=(fmt.DATAFLOW_AGGREGATED_LIST_JOBS, fmt.DATAFLOW_LIST_JOBS, fmt.MON_LIST_TIME_SERIES),
+    methods=(
+        fmt.DATAFLOW_AGGREGATED_LIST_JOBS,
+        fmt.DATAFLOW_LIST_JOBS,
+        fmt.MON_LIST_TIME_SERIES,
+        fmt.BQ_TABLES_GET,
+    ),
     grants=GRANTS,
-    packages=(*modules.GRPC, "google.cloud.dataflow_v1beta3"),
+    packages=(*modules.GRPC, *modules.BQ_TABLES, "google.cloud.dataflow_v1beta3"),
     merge="series",
     pane_id="dataflow",
     short="Dataflow",

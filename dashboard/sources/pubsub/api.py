@@ -1,11 +1,13 @@
 """The Pub/Sub source's live fetch over gRPC (the only module that imports its Google client): every
 topic and subscription of each monitored project, all pages, then one Monitoring ``ListTimeSeries`` per
-metric and project, reduced server-side to one series per subscription or topic.
+metric and project, reduced server-side to one series per subscription or topic; then, over BigQuery's
+REST API, ``tables.get`` of the tables its active BigQuery export subscriptions write
+(:mod:`~dashboard.backends.gcp.bq_tables`).
 
 The Pub/Sub endpoint is ``[sources.pubsub] endpoint`` (an emulator or a fake on loopback gets a plaintext
 channel); without it ``$PUBSUB_EMULATOR_HOST`` (``host:port``, as Google's client libraries honour it:
 plaintext, no credentials); else Google's. Monitoring is the one every gRPC source shares
-(``[endpoints] monitoring``). The calls go through the shared
+(``[endpoints] monitoring``). The gRPC calls go through the shared
 :class:`~dashboard.backends.gcp.grpc_clients.PollLog` (bounded retry, the poll's budget, a read-only
 channel that refuses any RPC but List, Get and Search).
 """
@@ -14,17 +16,20 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
+from dashboard.backends.gcp.bq_tables import read_tables
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
 from dashboard.errors import SourceError, UsageError
+from dashboard.parsers.bq_tables import table_id
+from dashboard.parsers.poll import MALFORMED
 from dashboard.recording.format import Exchange
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS, subscriptions_page
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.endpoints import GrpcTarget
@@ -199,6 +204,30 @@ def fetch_pubsub(clients: PubsubClients, t: datetime) -> list[Exchange]:
     return log.exchanges
 
 
+def export_tables(exchanges: Sequence[Exchange]) -> list[str]:
+    """The tables (``project.dataset.table``) the ``ACTIVE`` BigQuery export subscriptions of a poll's
+    listings write, in the order listed; a page that cannot be read names none."""
+    tables: list[str] = []
+    for ex in exchanges:
+        if ex.method != LIST_SUBSCRIPTIONS or ex.error is not None or not isinstance(ex.response, dict):
+            continue
+        project = str((ex.request or {}).get("project") or "").removeprefix("projects/")
+        try:
+            subs = subscriptions_page(ex.response, project)
+        except MALFORMED:
+            continue
+        tables.extend(
+            table_id(s.bigquery_table)
+            for s in subs
+            if s.type == "bigquery" and s.state == "ACTIVE" and not s.detached and s.bigquery_table
+        )
+    return tables
+
+
 def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:
-    """The spec's ``fetch``: :func:`fetch_pubsub` on the live backend's clients."""
-    return fetch_pubsub(clients_of(ctx), t)
+    """The spec's ``fetch``: :func:`fetch_pubsub` on the live backend's clients, then ``tables.get`` of
+    the tables its active BigQuery export subscriptions write, in the same poll."""
+    clients = clients_of(ctx)
+    exchanges = fetch_pubsub(clients, t)
+    poll = clients.shared.polls.get("pubsub", 0)
+    return exchanges + read_tables(ctx, export_tables(exchanges), source="pubsub", poll=poll, t=t)

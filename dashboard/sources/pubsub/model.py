@@ -7,6 +7,7 @@ from typing import Literal
 import msgspec
 
 from dashboard.models import MetricSeries
+from dashboard.models_tables import BigQueryTable
 
 SubscriptionType = Literal["pull", "push", "bigquery", "cloud_storage", "bigtable"]
 
@@ -91,6 +92,8 @@ class PubsubData(msgspec.Struct, frozen=True, kw_only=True):
     subscriptions: tuple[Subscription, ...] = ()
     series: tuple[MetricSeries, ...] = ()
     """Keyed ``project/subscription_id`` or ``project/topic_id``."""
+    tables: tuple[BigQueryTable, ...] = ()
+    """The tables the active BigQuery export subscriptions write (``tables.get``, this poll's)."""
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
     metrics_unavailable: str | None = None

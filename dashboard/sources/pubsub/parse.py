@@ -1,7 +1,8 @@
 """Pub/Sub (proto JSON) → :class:`Topic` and :class:`Subscription`; one poll → :class:`PubsubData`.
 
 Per project the subscription listing is primary (a failed one marks the project incomplete; the poll fails
-only when no project's answered), the topic listing and the Monitoring reads secondary (a warning). The
+only when no project's answered), the topic listing, the Monitoring reads and the ``tables.get`` of the
+BigQuery export subscriptions' tables secondary (a warning). The
 reading is tolerant: a field left out takes Pub/Sub's default, an enum value gcpdash does not know is kept
 as it is sent.
 
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import MetricSeries, Sample
+from dashboard.parsers.bq_tables import TableCollector
 from dashboard.parsers.common import Garbage, TimeCache, items, metric_short, opt_duration, str_map
 from dashboard.parsers.monitoring import metrics_unavailable, warning_subject
 from dashboard.parsers.poll import PollContext, request_of
@@ -202,6 +204,7 @@ def parse_pubsub(exchanges: Sequence[Exchange], ctx: PollContext) -> PubsubData:
     topics: list[Topic] = []
     subscriptions: list[Subscription] = []
     collector = _Series(ctx.times)
+    tables = TableCollector()
     for ex in exchanges:
         if ex.method == LIST_SUBSCRIPTIONS:
             project = _project(request_of(ex))
@@ -214,11 +217,14 @@ def parse_pubsub(exchanges: Sequence[Exchange], ctx: PollContext) -> PubsubData:
             topics.extend(found or ())
         elif ex.method == fmt.MON_LIST_TIME_SERIES:
             collector.read(ctx, ex)
+        elif ex.method == fmt.BQ_TABLES_GET:
+            tables.read(ctx, ex)
     ctx.check()
     return PubsubData(
         topics=tuple(topics),
         subscriptions=tuple(subscriptions),
         series=collector.series(),
+        tables=tables.tables(),
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
         metrics_unavailable=metrics_unavailable(collector.reads),

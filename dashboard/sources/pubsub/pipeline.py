@@ -24,7 +24,7 @@ from typing import Any, Literal
 from dashboard import registry
 from dashboard.models import DataflowJob, MetricSeries, Sample, Snapshot
 from dashboard.sources.dataflow.metrics import LAG, WATERMARK_AGE
-from dashboard.sources.dataflow.parse import table_id
+from dashboard.parsers.bq_tables import table_id
 from dashboard.sources.pubsub.model import (
     BACKLOG_BYTES,
     OLDEST_UNACKED,
@@ -117,8 +117,8 @@ def _readers(jobs: tuple[DataflowJob, ...]) -> dict[str, DataflowJob]:
 def _table_times(snapshot: Snapshot, pubsub: PubsubData) -> dict[str, datetime]:
     """Each table's last modified time, from the tables the sources read (``tables.get``)."""
     out: dict[str, datetime] = {}
-    for table in (*getattr(snapshot.dataflow, "tables", ()), *getattr(pubsub, "tables", ())):
-        modified = getattr(table, "last_modified", None)
+    for table in (*snapshot.dataflow.tables, *pubsub.tables):
+        modified = table.last_modified
         if modified is not None:
             out[table.table_id] = max(modified, out.get(table.table_id, modified))
     return out

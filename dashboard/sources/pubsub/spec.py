@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast, overload
 
-from dashboard.iam import MONITORING_VIEWER, Grant
+from dashboard.iam import MONITORING_VIEWER, TABLES_GRANT, Grant
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, PaneSpec, SourceSpec
 from dashboard.sources import modules
@@ -29,6 +29,7 @@ GRANTS = (
         (fmt.MON_LIST_TIME_SERIES,),
         required=False,
     ),
+    TABLES_GRANT,
 )
 """The roles the source needs, required ones first (GCP_REFERENCE.md section 10.1)."""
 
@@ -102,9 +103,9 @@ SPEC = SourceSpec(
     data=PubsubData,
     parse="dashboard.sources.pubsub.parse:parse_pubsub",
     fetch="dashboard.sources.pubsub.api:fetch",
-    methods=(LIST_TOPICS, LIST_SUBSCRIPTIONS, fmt.MON_LIST_TIME_SERIES),
+    methods=(LIST_TOPICS, LIST_SUBSCRIPTIONS, fmt.MON_LIST_TIME_SERIES, fmt.BQ_TABLES_GET),
     grants=GRANTS,
-    packages=(*modules.GRPC, "google.cloud.pubsub_v1"),
+    packages=(*modules.GRPC, *modules.BQ_TABLES, "google.cloud.pubsub_v1"),
     merge="series",
     pane=PANE,
     services=(CostService(name="pubsub", title="Pub/Sub throughput", billed_as=("Cloud Pub/Sub",)),),
