@@ -213,3 +213,28 @@ def test_cloud_text_is_shown_literally() -> None:
     assert "read by [red]x\\x1b[2J" in text
     assert 'filter attributes.k = "[bold]v"' in text
     assert "\x1b" not in text
+
+
+def test_the_topics_table_prices_each_topic() -> None:
+    from dashboard.sources.pubsub.model import Topic
+    from dashboard.sources.pubsub.view import TOPIC_COLUMNS, topic_rows
+
+    events = Topic(project="acme-etl", topic_id="events", name="projects/acme-etl/topics/events")
+    minutes = [T - timedelta(minutes=59 - i) for i in range(60)]
+    published = MetricSeries(
+        metric="topic/byte_cost",
+        key="acme-etl/events",
+        points=tuple(Sample(t=m, value=2**30) for m in minutes),
+    )
+    data = PubsubData(topics=(events,), subscriptions=(sub("acme-etl", "orders"),), series=(published,))
+    cells = dict(
+        zip(
+            [c.header for c in TOPIC_COLUMNS],
+            [c.plain for c in topic_rows(data, T, 40.0)[0].cells],
+            strict=True,
+        )
+    )
+    # 60 minutes x 1 GiB published, nothing delivered: 60 GiB / 1,024 GiB per TiB x $40 = $2.34/h
+    assert cells["$/H"] == "$2.34/h"
+    assert cells["SUBSCRIPTIONS"] == "1"
+    assert cells["BILLED/MIN"] == "1.0 GiB"

@@ -14,6 +14,7 @@ from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.registry import SourceSpec
 from dashboard.sources.pubsub import pipeline_view, view
+from dashboard.sources.pubsub.cost import PER_TIB
 from dashboard.sources.pubsub.pipeline import PipelineItem, pipelines, pubsub_data
 from dashboard.views.columns import table
 from dashboard.views.status import pane_heading
@@ -31,7 +32,10 @@ def app_pane_data(spec: SourceSpec, snapshot: Snapshot, now: datetime, prices: P
         body=Group(
             Text("LAG, FRESHNESS: the Dataflow reader's system lag and data watermark age", style="dim"),
             table(
-                view.TOPIC_COLUMNS, view.topic_rows(pubsub_data(snapshot)), title="Topics", empty="no topic"
+                view.TOPIC_COLUMNS,
+                view.topic_rows(pubsub_data(snapshot), snapshot.at, prices.value(PER_TIB)),
+                title="Topics",
+                empty="no topic",
             ),
         ),
     )

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from dashboard import registry
 from dashboard.models import DataflowJob, MetricSeries, Sample, Snapshot
-from dashboard.sources.dataflow.metrics import LAG, WATERMARK_AGE
 from dashboard.parsers.bq_tables import table_id
+from dashboard.sources.dataflow.metrics import LAG, WATERMARK_AGE
 from dashboard.sources.pubsub.model import (
     BACKLOG_BYTES,
     OLDEST_UNACKED,

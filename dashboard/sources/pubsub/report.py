@@ -14,6 +14,7 @@ from dashboard.cost import CostEstimate
 from dashboard.models import Snapshot
 from dashboard.pricing import PriceTable
 from dashboard.sources.pubsub import pipeline_view, view
+from dashboard.sources.pubsub.cost import PER_TIB
 from dashboard.sources.pubsub.pipeline import pipelines, pubsub_data
 from dashboard.views.columns import table
 from dashboard.views.status import pane_heading
@@ -30,7 +31,12 @@ def report(
         pane_heading(TITLE, snapshot, "pubsub", now),
         table(pipeline_view.COLUMNS, [pipeline_view.row(p) for p in pipelines(snapshot)], empty=EMPTY),
         Text(""),
-        table(view.TOPIC_COLUMNS, view.topic_rows(pubsub_data(snapshot)), title="Topics", empty="no topic"),
+        table(
+            view.TOPIC_COLUMNS,
+            view.topic_rows(pubsub_data(snapshot), snapshot.at, prices.value(PER_TIB)),
+            title="Topics",
+            empty="no topic",
+        ),
     )
 
 
@@ -46,7 +52,11 @@ def markdown(
         "",
         "### Topics",
         "",
-        *md_table(view.TOPIC_COLUMNS, view.topic_rows(pubsub_data(snapshot)), empty="no topic"),
+        *md_table(
+            view.TOPIC_COLUMNS,
+            view.topic_rows(pubsub_data(snapshot), snapshot.at, prices.value(PER_TIB)),
+            empty="no topic",
+        ),
         "",
     ]
 

@@ -18,7 +18,7 @@ from dashboard.sources.pubsub.model import (
 )
 from dashboard.sources.pubsub.rules import RETENTION_WARN, index
 from dashboard.views.columns import Column, Row
-from dashboard.views.fmt import visible
+from dashboard.views.fmt import rate, visible
 
 COLUMNS = (
     Column("SUBSCRIPTION", "name", min_width=14, max_width=36, shrink=True),
@@ -147,14 +147,19 @@ TOPIC_COLUMNS = (
     Column("SUBSCRIPTIONS", "subscriptions", justify="right"),
     Column("PUBLISHES/MIN", "sends", justify="right"),
     Column("BILLED/MIN", "bytes", justify="right"),
+    Column("$/H", "usd_per_hour", justify="right"),
     Column("REGIONS", "regions", max_width=30, shrink=True, drop=1),
 )
-"""One row per topic: its subscriptions, and Monitoring's newest minute of publish requests and billed
-bytes (``topic/send_request_count``, ``topic/byte_cost``)."""
+"""One row per topic: its subscriptions, Monitoring's newest minute of publish requests and billed bytes
+(``topic/send_request_count``, ``topic/byte_cost``), and its throughput's $/h over the last hour (its
+publishes and its subscriptions' deliveries, as the Cost pane's per-topic table)."""
 
 
-def topic_rows(data: PubsubData) -> list[Row]:
-    """The topics, the most bytes published first."""
+def topic_rows(data: PubsubData, at: datetime, price: float) -> list[Row]:
+    """The topics, the most bytes published first; ``price`` in $ per TiB."""
+    from dashboard.sources.pubsub.cost import BURN_WINDOW, topic_costs
+
+    rates = {c.key: c.burn_rate_usd_per_hour for c in topic_costs(data, at - BURN_WINDOW, at, price)}
     found = index(data)
 
     def last(metric: str, key: str) -> float | None:
@@ -174,6 +179,7 @@ def topic_rows(data: PubsubData) -> list[Row]:
                 str(subs.get(t.key, 0)),
                 None if last(TOPIC_SENDS, t.key) is None else f"{last(TOPIC_SENDS, t.key):,.0f}",
                 _bytes(last(TOPIC_BYTE_COST, t.key)),
+                None if t.key not in rates else rate(rates[t.key]),
                 ", ".join(t.regions) or None,
             ],
         )
