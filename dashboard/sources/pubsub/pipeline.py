@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
+import msgspec
+
 from dashboard import registry
 from dashboard.models import DataflowJob, MetricSeries, Sample, Snapshot
 from dashboard.parsers.bq_tables import table_id
@@ -228,3 +230,9 @@ def series(snapshot: Snapshot, item: PipelineItem, name: str) -> tuple[Sample, .
         return ()
     found = next((s for s in pool if s.metric == metric and s.key == key), None)
     return () if found is None else found.points
+
+
+def document(snapshot: Snapshot) -> dict[str, Any]:
+    """What its JSON section adds to its data (its spec's ``document``): ``pipelines``, as
+    :class:`PipelineItem` objects."""
+    return {"pipelines": msgspec.to_builtins(pipelines(snapshot))}

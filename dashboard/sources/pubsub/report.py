@@ -1,12 +1,10 @@
 """The Pub/Sub source's sections in ``--once``: the pipelines and the topics (its spec's ``report``,
-``markdown`` and ``document``)."""
+``markdown``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-import msgspec
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -59,8 +57,3 @@ def markdown(
         ),
         "",
     ]
-
-
-def document(snapshot: Snapshot) -> dict[str, Any]:
-    """What its JSON section adds to its data: ``pipelines``, as :class:`PipelineItem` objects."""
-    return {"pipelines": msgspec.to_builtins(pipelines(snapshot))}
