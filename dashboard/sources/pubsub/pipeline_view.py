@@ -41,7 +41,7 @@ MODIFIED the first table's last modified time (its age)."""
 
 READERS = {"bigquery": "BigQuery export", "cloud_storage": "Cloud Storage export", "none": "—"}
 
-CHART_HEIGHT = 6
+CHART_HEIGHT = 5
 AXIS = 12
 """Cells of each chart's y-axis labels, the same in all three so that one moment is one column."""
 
@@ -206,7 +206,8 @@ def _fields(item: PipelineItem) -> list[Text]:
 
 
 def detail(snapshot: Snapshot, item: PipelineItem, now: datetime) -> RenderableType:
-    """A pipeline: the chain with its figures, then the three charts on one time axis."""
+    """A pipeline: the chain with its figures, the three charts on one time axis, then the subscription's
+    settings."""
     sub = view.item(pubsub_data(snapshot), item.key)
     more = [] if sub is None else [Text(""), Text("Settings", style="bold"), *view.settings(sub)]
-    return Group(*_fields(item), *more, Text(""), *charts(snapshot, item))
+    return Group(*_fields(item), Text(""), *charts(snapshot, item), *more)
