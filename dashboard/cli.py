@@ -164,8 +164,6 @@ def _check(args: argparse.Namespace) -> None:
     recorded = args.demo or args.replay is not None or args.backend == "fixture"
     if recorded and (args.project or args.region or args.location):
         raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
-    if not recorded and args.at is not None:
-        raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -283,6 +281,8 @@ def run(args: argparse.Namespace) -> int:
     recorded = args.demo or args.replay is not None
     config = None if recorded and args.backend is None else live_config(args)
     backend = chosen(args, config)
+    if backend != "fixture" and args.at is not None:
+        raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
     if backend == "fixture":
         if args.check or args.record is not None:
             raise UsageError("--check and --record read now; the fixture backend replays a recording")
