@@ -235,7 +235,7 @@ class EntryPoint(NamedTuple):
     name: str
     value: str
     dist: str = ""
-    """The distribution that declares it (``gcpdash``, ``gcpdash_queues``)."""
+    """The distribution that declares it (``gcpdash``, ``gcpdash-queues``)."""
     version: str = ""
     """That distribution's version; empty when its metadata does not say."""
 
@@ -274,28 +274,28 @@ def entry_points(group: str = GROUP) -> list[EntryPoint]:
         except OSError:
             continue
         if f"[{group}]" in text:
-            version = _version(path)
-            found.extend(ep._replace(dist=dist, version=version) for ep in _group(text, group))
+            name, version = _distribution(path, dist)
+            found.extend(ep._replace(dist=name, version=version) for ep in _group(text, group))
     return sorted(found, key=lambda ep: ep.name)
 
 
-def _version(path: str) -> str:
-    """The version of the distribution whose metadata directory is ``path``: from its name
-    (``name-1.2.dist-info``), else its ``METADATA``/``PKG-INFO``'s ``Version:`` line."""
-    stem = os.path.basename(path).rsplit(".", 1)[0]
-    if "-" in stem:
-        return stem.split("-", 1)[1]
+def _distribution(path: str, dist: str) -> tuple[str, str]:
+    """The name and version of the distribution whose metadata directory is ``path``: its ``METADATA`` or
+    ``PKG-INFO``'s ``Name:`` and ``Version:``, else ``dist`` and its directory's ``name-1.2.dist-info``."""
+    found: dict[str, str] = {}
     for meta in ("METADATA", "PKG-INFO"):
         try:
             with open(os.path.join(path, meta), encoding="utf-8") as f:
                 for line in f:
-                    if line.startswith("Version:"):
-                        return line.partition(":")[2].strip()
-                    if not line.strip():
+                    key, colon, value = line.partition(":")
+                    if not line.strip() or not colon:
                         break
+                    if key in ("Name", "Version"):
+                        found.setdefault(key, value.strip())
         except OSError:
             continue
-    return ""
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    return found.get("Name", dist), found.get("Version", stem.partition("-")[2])
 
 
 def _group(text: str, group: str = GROUP) -> list[EntryPoint]:

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.timeout(180)
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = REPO / "tests" / "plugins" / "gcpdash_memory"
 BROKEN = (
-    "gcpdash: warning: backend plugin 'broken' (gcpdash_memory.broken:create, from gcpdash_memory 0.3.1) "
+    "gcpdash: warning: backend plugin 'broken' (gcpdash_memory.broken:create, from gcpdash-memory 0.3.1) "
     "not loaded: ModuleNotFoundError: No module named 'acme_metadata_client'"
 )
 
@@ -62,7 +62,7 @@ def test_version_lists_the_backends_and_sources_with_their_distributions(site: P
     assert backends == [
         "  fixture      gcpdash 0.1.0  dashboard.backends.fixture:create",
         "  live         gcpdash 0.1.0  dashboard.backends.gcp.live:create",
-        "  memory       gcpdash_memory 0.3.1  gcpdash_memory:MemoryBackend",
+        "  memory       gcpdash-memory 0.3.1  gcpdash_memory:MemoryBackend",
         "  ! " + BROKEN.removeprefix("gcpdash: warning: "),
     ]
     assert "  reservations gcpdash 0.1.0  dashboard.sources.reservations.spec:SPEC" in lines
@@ -147,7 +147,7 @@ def test_check_reads_each_source_of_the_backend_and_lists_it(site: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[:3] == ["backend: memory", "reservations: readable", "dataflow: readable"]
-    assert "  memory       gcpdash_memory 0.3.1  gcpdash_memory:MemoryBackend" in lines
+    assert "  memory       gcpdash-memory 0.3.1  gcpdash_memory:MemoryBackend" in lines
     assert "  ! " + BROKEN.removeprefix("gcpdash: warning: ") in lines
     failing = gcpdash(
         site,
@@ -168,7 +168,7 @@ def test_check_of_the_live_backend_lists_the_installed_backends(site: Path, tmp_
     lines = result.stdout.splitlines()
     assert "jobs: readable" in lines
     assert lines.index("backends:") > lines.index("jobs: readable")
-    assert "  memory       gcpdash_memory 0.3.1  gcpdash_memory:MemoryBackend" in lines
+    assert "  memory       gcpdash-memory 0.3.1  gcpdash_memory:MemoryBackend" in lines
 
 
 @pytest.mark.parametrize(
