@@ -136,3 +136,25 @@ def test_without_declared_options_they_pass_as_given() -> None:
     assert checked_options("x", None, {"anything": [1, {"a": 2}]}) == {"anything": [1, {"a": 2}]}
     with pytest.raises(UsageError, match="clock: gcpdash sets it itself"):
         checked_options("x", None, {"clock": 1})
+
+
+def test_entry_points_name_their_distribution_and_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import registry
+
+    wheel = tmp_path / "acme_gcpdash-2.1.dist-info"  # pip's: the metadata spells the name
+    wheel.mkdir()
+    (wheel / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-gcpdash\nVersion: 2.1\n\nAbout it.\n")
+    (wheel / "entry_points.txt").write_text("[gcpdash.backends]\nacme = acme_gcpdash:create\n")
+    egg = tmp_path / "rec_store.egg-info"  # a source tree's egg-info: no version in its name
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.0\nVersion: 0.4.dev1\n")
+    (egg / "entry_points.txt").write_text("# a comment\n[gcpdash.backends]\nrec = rec_store:Backend\n")
+    monkeypatch.setattr("sys.path", [str(tmp_path)])
+    found = registry.entry_points("gcpdash.backends")
+    assert [(e.name, e.value, e.dist, e.version) for e in found] == [
+        ("acme", "acme_gcpdash:create", "acme-gcpdash", "2.1"),
+        ("rec", "rec_store:Backend", "rec_store", "0.4.dev1"),
+    ]
+    assert registry.entry_points("gcpdash.sources") == []
