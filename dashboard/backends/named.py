@@ -31,7 +31,19 @@ if TYPE_CHECKING:
     from dashboard.session import Session
     from dashboard.store import Store
 
-__all__ = ["BUILT_IN", "GROUP", "Served", "entries", "load", "load_all", "make", "once", "session"]
+__all__ = [
+    "BUILT_IN",
+    "GROUP",
+    "Served",
+    "entries",
+    "load",
+    "load_all",
+    "make",
+    "once",
+    "problems",
+    "session",
+    "where",
+]
 
 GROUP = "gcpdash.backends"
 """The entry-point group every backend registers in: ``name = "package.module:create"``."""
