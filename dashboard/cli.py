@@ -3,10 +3,11 @@
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
 [--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
 [--location L]... [--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE]
-[--drop-labels] [--no-redact] [--version]``
+[--drop-labels] [--no-redact] [--backend NAME] [--version]``
 
-Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``); the
-configuration is defaults < config file < ``GCPDASH_*`` environment < flags (docs/configuration.md).
+Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``), or the
+backend ``--backend`` (``[backend] name``) names (:mod:`dashboard.cli_backends`); the configuration is
+defaults < config file < ``GCPDASH_*`` environment < flags (docs/configuration.md).
 
 Exit codes: 0 done; 1 (``--check``) some source cannot be read, (``--once``) a warning condition of
 ``--fail-on`` or ``[alerts]`` holds; 2 (``--once``) a critical one holds; 3 gcpdash could not do its job
@@ -26,7 +27,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from dashboard import __version__
 from dashboard.errors import EXIT_FAILURE, EXIT_OK, GcpdashError, RecordingError, UsageError
 
 if TYPE_CHECKING:
@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source.add_argument(
         "--record", metavar="PATH", type=Path, help="record the live project into a new directory, headless"
+    )
+    parser.add_argument(
+        "--backend",
+        metavar="NAME",
+        help="read from this backend of the gcpdash.backends group (default: live; --check lists them)",
     )
     live = parser.add_argument_group("live mode (neither --demo nor --replay)")
     live.add_argument(
@@ -112,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="replay N times faster than recorded (default 1)",
     )
     parser.add_argument("--width", metavar="N", type=int, help="with --once text: columns to lay out for")
-    parser.add_argument("--version", action="version", version=f"gcpdash {__version__}")
+    from dashboard.cli_backends import Version
+
+    parser.add_argument("--version", action=Version)
     return parser
 
 
@@ -154,11 +161,9 @@ def _check(args: argparse.Namespace) -> None:
         )
     if args.record is not None and (args.once or args.format is not None):
         raise UsageError("--record writes a recording, it shows nothing; drop --once and --format")
-    recorded = args.demo or args.replay is not None
+    recorded = args.demo or args.replay is not None or args.backend == "fixture"
     if recorded and (args.project or args.region or args.location):
         raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
-    if not recorded and args.at is not None:
-        raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -271,16 +276,41 @@ def run(args: argparse.Namespace) -> int:
     for problem in registry.problems():  # a broken plugin: named, and the rest runs
         print(f"gcpdash: warning: {_show(problem)}", file=sys.stderr)
     at = None if args.at is None else parse_time(args.at)
+    from dashboard.cli_backends import chosen, fixture_recording, options_for, run_plugin
+
+    recorded = args.demo or args.replay is not None
+    config = None if recorded and args.backend is None else live_config(args)
+    backend = chosen(args, config)
+    if backend != "fixture" and args.at is not None:
+        raise UsageError("--at needs a recording (--demo or --replay); live mode shows now")
+    if backend == "fixture":
+        if args.check or args.record is not None:
+            raise UsageError("--check and --record read now; the fixture backend replays a recording")
+        fixture_recording(args, config)
+    elif backend != "live":
+        assert config is not None
+        return run_plugin(args, backend, config, print_snapshot)
+    elif config is not None and options_for("live", config):
+        from dashboard.backends.gcp.live import create
+        from dashboard.backends.options import checked_options, declared_options
+
+        checked_options("live", declared_options(create), options_for("live", config))
     if args.check:
         from dashboard.backends.gcp.check import run_check
 
-        return run_check(live_config(args), config_path=args.config)
+        assert config is not None
+        code = run_check(config, config_path=args.config)
+        from dashboard.cli_backends import installed_lines
+
+        print("\n".join(installed_lines()))
+        return code
     if args.record is not None:
         from dashboard.recording.recorder import run_record
 
-        return run_record(live_config(args), args)
+        assert config is not None
+        return run_record(config, args)
     if not args.demo and args.replay is None:
-        config = live_config(args)
+        assert config is not None
         if args.once:
             return run_live_once(
                 config, fmt=args.format or "text", width=args.width, fail_on=args.fail_on or ()

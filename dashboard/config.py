@@ -154,6 +154,15 @@ class SourceConfig(Section, frozen=True):
     """Anything else the source reads (its documentation says what)."""
 
 
+class BackendConfig(Section, frozen=True):
+    """``[backend]``: where the data comes from (``--backend`` overrides ``name``)."""
+
+    name: str | None = None
+    """A backend of the ``gcpdash.backends`` entry-point group; default ``live``."""
+    options: dict[str, object] = {}
+    """``[backend.options]``: that backend's own settings, checked by it (docs/plugins.md)."""
+
+
 class Config(Section, frozen=True):
     """All of gcpdash's settings."""
 
@@ -172,6 +181,7 @@ class Config(Section, frozen=True):
     app: AppConfig = AppConfig()
     sources: dict[str, SourceConfig] = {}
     """Per registered source that is not built in, its settings (``[sources.<name>]``)."""
+    backend: BackendConfig = BackendConfig()
     source: str | None = None
     """Where the file came from (None: no file)."""
 

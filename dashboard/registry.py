@@ -234,16 +234,21 @@ class EntryPoint(NamedTuple):
 
     name: str
     value: str
+    dist: str = ""
+    """The distribution that declares it (``gcpdash``, ``gcpdash-queues``)."""
+    version: str = ""
+    """That distribution's version; empty when its metadata does not say."""
 
     def load(self) -> Any:
         """Import the module and return the attribute."""
         return _attribute(self.value)
 
 
-def _entry_points() -> list[EntryPoint]:
-    """The group's entry points of every distribution on ``sys.path`` (the first distribution of a name
-    wins, as for :func:`importlib.metadata.entry_points`; an installed ``*.dist-info`` over a
-    ``*.egg-info`` that a build left in a source tree), sorted by name.
+def entry_points(group: str = GROUP) -> list[EntryPoint]:
+    """The entry points of ``group`` (``gcpdash.sources``, ``gcpdash.backends``) of every distribution on
+    ``sys.path``, each with the distribution that declares it and its version, nothing imported (the first
+    distribution of a name wins, as for :func:`importlib.metadata.entry_points`; an installed
+    ``*.dist-info`` over a ``*.egg-info`` that a build left in a source tree), sorted by name.
 
     Read straight from the distributions' ``entry_points.txt``, opening only those that name the group: a
     millisecond, where ``importlib.metadata`` (with the email and csv modules it imports) takes 30 ms to
@@ -262,19 +267,39 @@ def _entry_points() -> list[EntryPoint]:
             where = chosen if name.endswith(".dist-info") else eggs
             where.setdefault(dist, os.path.join(directory or ".", name))
     found: list[EntryPoint] = []
-    for path in {**eggs, **chosen}.values():
+    for dist, path in {**eggs, **chosen}.items():
         try:
             with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as f:
                 text = f.read()
         except OSError:
             continue
-        if f"[{GROUP}]" in text:
-            found.extend(_group(text))
+        if f"[{group}]" in text:
+            name, version = _distribution(path, dist)
+            found.extend(ep._replace(dist=name, version=version) for ep in _group(text, group))
     return sorted(found, key=lambda ep: ep.name)
 
 
-def _group(text: str) -> list[EntryPoint]:
-    """The entry points of :data:`GROUP` in an ``entry_points.txt`` (INI: ``[group]`` then ``name =
+def _distribution(path: str, dist: str) -> tuple[str, str]:
+    """The name and version of the distribution whose metadata directory is ``path``: its ``METADATA`` or
+    ``PKG-INFO``'s ``Name:`` and ``Version:``, else ``dist`` and its directory's ``name-1.2.dist-info``."""
+    found: dict[str, str] = {}
+    for meta in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(path, meta), encoding="utf-8") as f:
+                for line in f:
+                    key, colon, value = line.partition(":")
+                    if not line.strip() or not colon:
+                        break
+                    if key in ("Name", "Version"):
+                        found.setdefault(key, value.strip())
+        except OSError:
+            continue
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    return found.get("Name", dist), found.get("Version", stem.partition("-")[2])
+
+
+def _group(text: str, group: str = GROUP) -> list[EntryPoint]:
+    """The entry points of ``group`` in an ``entry_points.txt`` (INI: ``[group]`` then ``name =
     value`` lines; ``#`` and ``;`` start comments)."""
     found: list[EntryPoint] = []
     section = None
@@ -284,7 +309,7 @@ def _group(text: str) -> list[EntryPoint]:
             continue
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip()
-        elif section == GROUP and "=" in line:
+        elif section == group and "=" in line:
             name, _, value = line.partition("=")
             found.append(EntryPoint(name.strip(), value.strip()))
     return found
@@ -302,7 +327,7 @@ _RESERVED = frozenset(
 def _load() -> dict[str, SourceSpec]:
     found: dict[str, SourceSpec] = {}
     problems: list[str] = []
-    for entry in _entry_points():
+    for entry in entry_points():
         try:
             spec = entry.load()
         except Exception as exc:  # a broken plugin is named and left out; the rest runs

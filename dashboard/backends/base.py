@@ -3,6 +3,11 @@
 Backends are synchronous, like the Google clients: the poller runs them in worker threads. They return
 domain models only, and report a failed read by returning a :class:`Poll` whose ``error`` is set, never by
 raising past ``poll``.
+
+A backend registers in the entry-point group ``gcpdash.backends`` as a callable ``create(options) ->
+Backend`` (options: its ``[backend.options]``, checked against its ``OPTIONS``, plus ``config`` and
+``clock``) and is chosen with ``--backend NAME`` (:mod:`dashboard.backends.named`); docs/plugins.md
+documents the whole contract with an example.
 """
 
 from __future__ import annotations

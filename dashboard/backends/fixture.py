@@ -29,6 +29,7 @@ from typing import Any, Literal, cast
 import msgspec
 
 from dashboard.backends.base import Poll
+from dashboard.backends.options import BackendOption
 from dashboard.backends.raw import find_item, is_thing, named_row, raw_target
 from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
@@ -313,3 +314,15 @@ def create(config: Mapping[str, object]) -> FixtureBackend:
     elif not callable(getattr(clock, "now", None)):
         raise UsageError(f"fixture backend: clock must have now(), not {type(clock).__name__}")
     return FixtureBackend(recording, cast(Clock, clock), mode=mode)
+
+
+create.OPTIONS = (  # type: ignore[attr-defined]
+    BackendOption(name="path", kind="path", description="the recording to replay (default: the demo)"),
+    BackendOption(
+        name="speed",
+        kind="number",
+        description="replay this many times faster than recorded (default 1)",
+        validator=lambda v: (v > 0, "give a number more than 0"),
+    ),
+)
+"""What ``[backend.options]`` may set for ``fixture`` (``--backend fixture``); ``path`` is ``--replay``'s."""

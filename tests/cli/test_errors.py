@@ -170,7 +170,14 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0
-    assert capsys.readouterr().out.strip() == f"gcpdash {__version__}"
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"gcpdash {__version__}"
+    # then the installed backends and sources, each with the distribution that provides it
+    assert lines[1] == "backends:"
+    assert f"  fixture      gcpdash {__version__}  dashboard.backends.fixture:create" in lines
+    assert f"  live         gcpdash {__version__}  dashboard.backends.gcp.live:create" in lines
+    sources = lines[lines.index("sources:") :]
+    assert f"  jobs         gcpdash {__version__}  dashboard.sources.jobs.spec:SPEC" in sources
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "gcpdash_queues"
 
 
-def install(where: Path) -> Path:
-    """Build and install the plugin into ``where/site`` (no network: the build back end is the venv's);
-    returns that directory."""
+def install(where: Path, plugin: Path = PLUGIN) -> Path:
+    """Build and install the plugin (``plugin``, by default the queues source) into ``where/site`` (no
+    network: the build back end is the venv's); returns that directory."""
     source = where / "src"
-    shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    shutil.copytree(plugin, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     site = where / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
@@ -38,8 +38,9 @@ def env_with(site: Path) -> dict[str, str]:
 
 
 @contextmanager
-def installed_here(site: Path) -> Iterator[None]:
-    """The plugin registered in this process while the block runs; forgotten after."""
+def installed_here(site: Path, package: str = "gcpdash_queues") -> Iterator[None]:
+    """The plugin (its top-level ``package``) registered in this process while the block runs; forgotten
+    after."""
     import importlib
 
     from dashboard import registry
@@ -51,6 +52,6 @@ def installed_here(site: Path) -> Iterator[None]:
         yield
     finally:
         sys.path.remove(str(site))
-        for name in [m for m in sys.modules if m == "gcpdash_queues" or m.startswith("gcpdash_queues.")]:
+        for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
             del sys.modules[name]
         registry.reset()

@@ -319,3 +319,7 @@ def create(options: Mapping[str, object]) -> LiveBackend:
     if not isinstance(config, Config):
         raise UsageError("live backend: 'config' must be a dashboard.config.Config")
     return LiveBackend(config, clock if clock is not None else None)  # type: ignore[arg-type]
+
+
+create.OPTIONS = ()  # type: ignore[attr-defined]
+"""The live backend takes no ``[backend.options]``: its settings are the rest of the config."""
