@@ -65,6 +65,7 @@ def model_retrained(ctx: Context) -> Iterator[Insight]:
         span = ((newest.created or ctx.snapshot.at) - (first.created or ctx.snapshot.at)).total_seconds()
         every = span / 60 / (len(found) - 1)
         rate = again / hours
+        kind = f"; model type {newest.ml_model_type}" if newest.ml_model_type else ""
         yield Insight(
             rule=RETRAINED,
             severity="warning" if again >= warn else "info",
@@ -75,7 +76,7 @@ def model_retrained(ctx: Context) -> Iterator[Insight]:
             evidence=(
                 f"{len(found)} CREATE MODEL runs since {clock(first.created)} (about every {every:.0f} min), "
                 f"last {clock(newest.created)}; {money(total)} together, {money(again)} after the first "
-                f"({money(rate)}/h); model type {newest.ml_model_type or 'not reported'}"
+                f"({money(rate)}/h){kind}"
             ),
             usd_per_hour=rate,
             usd_per_month=per_month(rate),
