@@ -39,6 +39,9 @@ at all (e.g. billing without ``[billing] export_table``), the reason says why.""
 
 # ---------------------------------------------------------------- BigQuery jobs
 
+ML_STATEMENTS = frozenset({"CREATE_MODEL", "EXPORT_MODEL"})
+"""``statistics.query.statementType`` values of BigQuery ML statements."""
+
 
 class Job(Model, frozen=True):
     """One BigQuery job, from ``jobs.list`` or a row of ``INFORMATION_SCHEMA.JOBS``."""
@@ -73,6 +76,17 @@ class Job(Model, frozen=True):
     parent_job_id: str | None = None
     num_child_jobs: int | None = None
     destination_table: str | None = None
+    ml_model_type: str | None = None
+    """A BigQuery ML job's ``statistics.query.mlStatistics.modelType`` (``BOOSTED_TREE_CLASSIFIER``): only
+    ``jobs.list``/``jobs.get`` carry it, never a history row."""
+    ml_training_type: str | None = None
+    """``mlStatistics.trainingType``: ``SINGLE_TRAINING`` or ``HPARAM_TUNING``."""
+    ml_iterations: int | None = None
+    """How many entries ``mlStatistics.iterationResults`` has (iterations done so far)."""
+    ml_max_iterations: int | None = None
+    """``mlStatistics.maxIterations``."""
+    ml_losses: tuple[float, ...] = ()
+    """The training loss of each iteration reporting one (``iterationResults[].trainingLoss``), in order."""
     origin: Literal["list", "history"] = "list"
     """Which API said it: ``jobs.list`` (real time) or ``INFORMATION_SCHEMA.JOBS`` (history)."""
 
@@ -91,6 +105,16 @@ class Job(Model, frozen=True):
         if self.error_reason is not None:
             return "failed"
         return "done"
+
+    @property
+    def is_ml(self) -> bool:
+        """A BigQuery ML statement (``CREATE_MODEL``, ``EXPORT_MODEL``) or a job reporting ML statistics."""
+        return self.statement_type in ML_STATEMENTS or self.ml_model_type is not None
+
+    @property
+    def trains_model(self) -> bool:
+        """A ``CREATE_MODEL`` job (``CREATE [OR REPLACE] MODEL``): on demand, billed at the ML rate."""
+        return self.statement_type == "CREATE_MODEL"
 
     @property
     def is_script(self) -> bool:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
+import msgspec
+
 from dashboard.backends.base import Poll
 from dashboard.models import Job, JobsData, Snapshot, SourceData, SourceName, SourceStatus
 from dashboard.series import SERIES_WINDOW
@@ -203,19 +205,25 @@ class Store:
         """Newer versions replace older ones, except that a DONE job read from history is final.
 
         A job that jobs.list said was running and that a later poll no longer lists is kept as last seen:
-        it has ended, but only history can say when and how, and it will.
+        it has ended, but only history can say when and how, and it will. A BigQuery ML job keeps the ML
+        statistics jobs.list last showed (history rows have no ML column).
         """
         jobs = self._jobs
         heap = self._by_created
         changed = False
         slot_of = self._slot
-        for job in data.jobs:
+        for read in data.jobs:
+            job = read
             key = slot_of(job)
             old = jobs.get(key)
             created = job.created
             if old is not None:
                 if old == job or (_final(old) and not _final(job)):
                     continue
+                if old.ml_model_type is not None and job.ml_model_type is None:
+                    job = _with_ml(job, old)
+                    if old == job:
+                        continue
                 if created == old.created:
                     created = None  # its heap entry stands
             if created is not None:
@@ -310,6 +318,18 @@ class Store:
             warnings=health.warnings + health.notes,
             metrics=health.metrics,
         )
+
+
+def _with_ml(job: Job, listed: Job) -> Job:
+    """``job`` with the ML statistics of its earlier ``jobs.list`` version."""
+    return msgspec.structs.replace(
+        job,
+        ml_model_type=listed.ml_model_type,
+        ml_training_type=listed.ml_training_type,
+        ml_iterations=listed.ml_iterations,
+        ml_max_iterations=listed.ml_max_iterations,
+        ml_losses=listed.ml_losses,
+    )
 
 
 def _final(job: Job) -> bool:

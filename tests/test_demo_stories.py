@@ -276,6 +276,45 @@ def test_pubsub_story_in_once() -> None:
     assert burn == pytest.approx((57 * 58_204_500 + 140 * 1_000) / 2**40 * 40)
 
 
+def test_bqml_story_in_once() -> None:
+    """acme-analytics retrains ``churn.model_v3`` every hour at :12 by mistake, on demand (CREATE_MODEL,
+    BOOSTED_TREE_CLASSIFIER, ~40 GiB billed each): its own cost line at the model-creation rate and the
+    insight, in ``--once --demo``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    start = doc["cost"]["window_start"]
+    runs = [
+        r
+        for r in latest_rows().values()
+        if r["statement_type"] == "CREATE_MODEL"
+        and r["state"] == "DONE"
+        and r["end_time"].isoformat() >= start
+    ]
+    # nine runs ended in the window (00:12 ... 08:12), each 38-42 GiB billed on demand
+    assert len(runs) == 9
+    assert all(
+        r["reservation_id"] is None and 38 * 2**30 <= r["total_bytes_billed"] <= 42 * 2**30 for r in runs
+    )
+    [ml] = [s for s in doc["cost"]["services"] if s["service"] == "bigquery_ml"]
+    # bytes billed / 2^40 x $312.50 (the shipped, unconfirmed model-creation rate): ~9 x $12.2 = ~$110
+    assert ml["window_spend_usd"] == pytest.approx(sum(r["total_bytes_billed"] for r in runs) / 2**40 * 312.5)
+    assert (ml["items"], ml["confidence"]) == (9, "low")
+    # the last run (08:12) ended within the trailing hour: the burn rate is its cost
+    assert 38 / 1024 * 312.5 <= ml["burn_rate_usd_per_hour"] <= 42 / 1024 * 312.5
+    [found] = [i for i in doc["insights"] if i["rule"] == "bigquery.model_retrained"]
+    assert found["resource"] == "acme-analytics.churn.model_v3"
+    assert found["severity"] == "warning"
+    assert "9 CREATE MODEL runs since 00:12 (about every 60 min)" in found["evidence"]
+    assert "model type BOOSTED_TREE_CLASSIFIER" in found["evidence"]  # as jobs.list showed it while running
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_end_is_healthy(source: str) -> None:
     last = max(e["poll"] for e in exchanges(source))

@@ -310,7 +310,8 @@ def summarize(
                 billed_through=ends[g],
             )
             for g in GROUPS
-            if names[g] or g != OTHER
+            # a service billed under another's name (BigQuery ML: "BigQuery") has no line of its own
+            if names[g] or (g != OTHER and BILLING_SERVICES.get(g))
         ),
         days=days,
         check_start=checks[0].start if checks else None,

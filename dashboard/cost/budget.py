@@ -18,7 +18,7 @@ from dashboard.cost.billing import BILLING_SERVICES, GROUP_TITLES, GROUPS, OTHER
 from dashboard.cost.forecast import MonthOutlook
 
 BUDGET_SERVICE_IDS: dict[str, tuple[str, ...]] = {
-    "services/24E6-581D-38E5": ("bigquery_on_demand",),
+    "services/24E6-581D-38E5": ("bigquery_on_demand", "bigquery_ml"),  # BigQuery ML is billed as BigQuery
     "services/6F81-5844-456A": ("dataproc",),
 }
 """Billing service ids a Budget API filter names, for those gcpdash maps (BigQuery, Compute Engine)."""
@@ -60,7 +60,7 @@ class BudgetStatus(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _aliases() -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {"bigquery": ("bigquery_on_demand", "bigquery_editions")}
+    out: dict[str, tuple[str, ...]] = {"bigquery": ("bigquery_on_demand", "bigquery_ml", "bigquery_editions")}
     for group in GROUPS:
         out[group] = (group,)
         out[GROUP_TITLES[group].lower()] = (group,)

@@ -119,6 +119,12 @@ def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str,
         labels=job.labels,
         parent_job_id=job.parent_job_id,
         is_script=job.is_script,
+        is_ml=job.is_ml,
+        ml_model_type=job.ml_model_type,
+        ml_training_type=job.ml_training_type,
+        ml_iterations=job.ml_iterations,
+        ml_max_iterations=job.ml_max_iterations,
+        ml_losses=job.ml_losses,
     )
 
 

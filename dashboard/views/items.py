@@ -81,6 +81,14 @@ class JobItem(Item, frozen=True, kw_only=True):
     labels: dict[str, str] = {}
     parent_job_id: str | None = None
     is_script: bool = False
+    is_ml: bool = False
+    """A BigQuery ML statement (``CREATE_MODEL``, ``EXPORT_MODEL``) or a job with ML statistics."""
+    ml_model_type: str | None = None
+    ml_training_type: str | None = None
+    ml_iterations: int | None = None
+    ml_max_iterations: int | None = None
+    ml_losses: tuple[float, ...] = ()
+    """Training loss per iteration, as ``mlStatistics.iterationResults`` reports it."""
 
 
 class PrincipalGroup(Item, frozen=True, kw_only=True):

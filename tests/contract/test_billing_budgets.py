@@ -147,7 +147,8 @@ def test_api_budgets_reach_the_estimate_without_billed_figures(grpc_fake: FakeGr
     assert set(by_name) == {"Data platform", "Everything"}
     assert by_name["Data platform"].source == "budget-api"
     assert by_name["Data platform"].amount_usd == 40000.5
-    assert by_name["Data platform"].services == ("bigquery_on_demand",)
+    # its filter names the BigQuery service (24E6-581D-38E5): on-demand queries and BigQuery ML bill under it
+    assert by_name["Data platform"].services == ("bigquery_on_demand", "bigquery_ml")
     assert by_name["Everything"].amount_usd is None
 
 

@@ -301,9 +301,10 @@ def test_budgets_from_config_and_from_the_budget_api() -> None:
     assert platform.forecast_usd == pytest.approx(378.151167)
     assert platform.forecast_pct == pytest.approx(378.151167 / 350 * 100)
     assert platform.over
-    # "BigQuery" covers on-demand and editions: $77.40 spent, $92.28 forecast, under $100
+    # "BigQuery" covers on-demand (with BigQuery ML, billed under it) and editions: $77.40 spent, $92.28
+    # forecast, under $100
     bq = budgets["bq"]
-    assert bq.services == ("bigquery_on_demand", "bigquery_editions")
+    assert bq.services == ("bigquery_on_demand", "bigquery_ml", "bigquery_editions")
     assert (bq.spent_usd, bq.forecast_usd, bq.over) == (pytest.approx(77.4), pytest.approx(92.275), False)
     # a name gcpdash cannot map is said, not guessed
     assert budgets["typo"].unmatched == ("Dataprc",)
@@ -330,7 +331,7 @@ def test_without_the_export_the_forecast_is_a_run_rate() -> None:
 
 def test_service_names_of_budgets() -> None:
     assert match_services(["Dataproc", "compute engine", "services/24E6-581D-38E5"]) == (
-        ("dataproc", "bigquery_on_demand"),
+        ("dataproc", "bigquery_on_demand", "bigquery_ml"),  # the BigQuery service bills BigQuery ML too
         (),
     )
     assert match_services(["Cloud Dataflow", "nope"]) == (("dataflow",), ("nope",))

@@ -41,13 +41,14 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     assert cost["price_version"] == "2026.12.1"
     assert cost["price_overrides"] == {"bigquery.on_demand.per_tib": 5.0}
     assert cost["billing"]["billed"] is True
-    # every service's bill reaches 05:00 (Dataflow's and Cloud Storage's), BigQuery's 06:00: said per service
+    # every service's bill reaches 05:00 (Dataflow's and Cloud Storage's), BigQuery's 07:00 (the hourly model
+    # retraining has a row in 06:00-07:00): said per service
     assert cost["billing"]["billed_through"] == "2026-11-26T05:00:00Z"
     through = {t["service"]: t["billed_through"] for t in cost["billing"]["service_through"]}
     assert through["Cloud Dataflow"] == "2026-11-26T05:00:00Z"
-    assert through["BigQuery"] == "2026-11-26T06:00:00Z"
+    assert through["BigQuery"] == "2026-11-26T07:00:00Z"
     ends = {c["service"]: c["end"] for c in cost["billing"]["checks"]}
-    assert (ends["dataflow"], ends["bigquery_on_demand"]) == ("2026-11-26T05:00:00Z", "2026-11-26T06:00:00Z")
+    assert (ends["dataflow"], ends["bigquery_on_demand"]) == ("2026-11-26T05:00:00Z", "2026-11-26T07:00:00Z")
     assert {c["service"] for c in cost["billing"]["checks"]} == {
         "bigquery_on_demand",
         "bigquery_editions",
@@ -57,7 +58,7 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     assert cost["month"]["mtd_basis"] == "billed + estimate"
     budgets = {b["name"]: b for b in cost["budgets"]}
     assert budgets["warehouse"]["over"] is True
-    assert budgets["warehouse"]["services"] == ["bigquery_on_demand", "bigquery_editions"]
+    assert budgets["warehouse"]["services"] == ["bigquery_on_demand", "bigquery_ml", "bigquery_editions"]
     assert budgets["platform"]["spent_usd"] == pytest.approx(cost["month"]["mtd_usd"])
     assert doc["sources"]["billing"]["state"] == "ok"
 

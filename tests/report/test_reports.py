@@ -99,6 +99,7 @@ def test_json_document_validates_and_has_every_section() -> None:
     assert costs["estimate"] is True
     assert [s["service"] for s in costs["services"]] == [
         "bigquery_on_demand",
+        "bigquery_ml",  # CREATE_MODEL on demand, its own line ($0 here)
         "bigquery_editions",
         "dataproc",
         "dataflow",

@@ -151,3 +151,25 @@ def test_the_same_job_id_in_two_projects_or_locations_is_two_jobs() -> None:
         ("p1:US.daily", 10),
         ("p2:US.daily", 20),
     ]
+
+
+def test_a_bqml_job_keeps_the_ml_statistics_jobs_list_showed_when_history_says_it_ended() -> None:
+    store = Store()
+    ml = {"ml_model_type": "BOOSTED_TREE_CLASSIFIER", "ml_iterations": 7, "ml_losses": (0.69, 0.41)}
+    listed = job("m", statement_type="CREATE_MODEL", slot_ms=100, **ml)
+    store.apply(jobs_poll(10, listed, running={"m"}))
+    # history: the same job DONE, its bytes and end, but no ML column
+    done = job(
+        "m", "DONE", statement_type="CREATE_MODEL", ended=at(40), bytes_billed=40 * 2**30, origin="history"
+    )
+    store.apply(jobs_poll(50, done, running=set()))
+    [merged] = store.snapshot(at(50)).jobs
+    assert (merged.state, merged.origin, merged.bytes_billed) == ("DONE", "history", 40 * 2**30)
+    assert (merged.ml_model_type, merged.ml_iterations, merged.ml_losses) == (
+        "BOOSTED_TREE_CLASSIFIER",
+        7,
+        (0.69, 0.41),
+    )
+    # the same history row read again changes nothing
+    store.apply(jobs_poll(60, done, running=set()))
+    assert store.snapshot(at(60)).jobs == (merged,)

@@ -1,5 +1,11 @@
 """BigQuery on-demand: bytes billed x $/TiB, attributed to the job, its principal, its project and its labels.
 
+BigQuery ML: on demand, a ``CREATE_MODEL`` job's bytes billed are priced at the model-creation $/TiB
+(:data:`ML_CREATE`, or ``bigquery.ml.create_model.<model type>.per_tib`` where the price table has one), on
+their own line (``bigquery_ml``), and not on the on-demand line: each job's bytes count once. Under editions
+such a job is slot time like any query (the editions' line). The bill names both under the service
+``BigQuery``, so the estimate checked against it (the on-demand line's ``spend``) adds the two.
+
 A project's mode (on-demand or editions) comes from the reservations' assignments, which the reservations
 source's estimator declares (:attr:`dashboard.cost.common.Estimator.modes`); the estimate reads it from
 :class:`~dashboard.cost.common.Inputs`.
@@ -21,12 +27,31 @@ from dashboard.cost.common import (
     ServiceCost,
     edition_key,
     hours,
+    lowest,
     service_title,
 )
 from dashboard.models import Job
 from dashboard.pricing import PriceTable
 
 ON_DEMAND = "bigquery.on_demand.per_tib"
+ML_CREATE = "bigquery.ml.create_model.per_tib"
+"""On demand, the $/TiB of ``CREATE_MODEL`` bytes (low confidence: see the price table)."""
+
+
+def ml_price_key(job: Job, prices: PriceTable) -> str:
+    """The price key of a model-creation job's bytes: its model type's own, when the price table (or an
+    override) has one, else :data:`ML_CREATE`."""
+    if job.ml_model_type:
+        own = f"bigquery.ml.create_model.{job.ml_model_type.lower()}.per_tib"
+        if own in prices.prices:
+            return own
+    return ML_CREATE
+
+
+def per_tib(job: Job, prices: PriceTable) -> float:
+    """The on-demand $/TiB of a job's bytes billed: the model-creation rate for ``CREATE_MODEL``, else the
+    query rate."""
+    return prices.value(ml_price_key(job, prices)) if job.trains_model else prices.value(ON_DEMAND)
 
 
 class JobCost(NamedTuple):
@@ -68,7 +93,7 @@ def job_cost(job: Job, prices: PriceTable, editions: Mapping[str, str] | None = 
     if job.reservation is None:
         if job.bytes_billed is None:
             return None
-        return JobCost(job.bytes_billed / TIB * prices.value(ON_DEMAND), "on_demand")
+        return JobCost(job.bytes_billed / TIB * per_tib(job, prices), "on_demand")
     if job.slot_ms is None:
         return None
     edition = job.edition or (editions or {}).get(job.reservation)
@@ -76,32 +101,57 @@ def job_cost(job: Job, prices: PriceTable, editions: Mapping[str, str] | None = 
 
 
 def on_demand_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
-    """Every job billed by bytes with its bytes-billed cost (computed once per estimate)."""
-    return inputs.memo("on_demand_jobs", _on_demand_jobs)
+    """Every job billed by bytes at the query rate with its bytes-billed cost (computed once per estimate);
+    ``CREATE_MODEL`` jobs are :func:`ml_jobs`'."""
+    return inputs.memo("on_demand_jobs", _on_demand_jobs)[0]
 
 
-def _on_demand_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
-    per_tib = inputs.prices.value(ON_DEMAND)
-    out = []
+def ml_jobs(inputs: Inputs) -> list[tuple[Job, float]]:
+    """Every ``CREATE_MODEL`` job billed by bytes, with its cost at the model-creation rate."""
+    return inputs.memo("on_demand_jobs", _on_demand_jobs)[1]
+
+
+def _on_demand_jobs(inputs: Inputs) -> tuple[list[tuple[Job, float]], list[tuple[Job, float]]]:
+    rate = inputs.prices.value(ON_DEMAND)
+    queries, models = [], []
     for job in countable_jobs(inputs.snapshot.jobs):
         if job.bytes_billed is None or not billed_on_demand(job, inputs.overrides):
             continue
-        out.append((job, job.bytes_billed / TIB * per_tib))
-    return out
+        if job.trains_model:
+            price = inputs.prices.value(ml_price_key(job, inputs.prices))
+            models.append((job, job.bytes_billed / TIB * price))
+        else:
+            queries.append((job, job.bytes_billed / TIB * rate))
+    return queries, models
 
 
 def _billed_at(job: Job) -> datetime | None:
     return job.ended or job.created
 
 
-def on_demand_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
-    """On-demand $ of the jobs that ended within ``[start, end]`` (bytes are billed when a job ends)."""
+def _spend(jobs: list[tuple[Job, float]], start: datetime, end: datetime) -> float:
     total = 0.0
-    for job, usd in on_demand_jobs(inputs):
+    for job, usd in jobs:
         at = _billed_at(job)
         if at is not None and start <= at <= end:
             total += usd
     return total
+
+
+def on_demand_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
+    """On-demand $ of the jobs that ended within ``[start, end]`` (bytes are billed when a job ends), at
+    the query rate (model creation apart)."""
+    return _spend(on_demand_jobs(inputs), start, end)
+
+
+def ml_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
+    """On-demand $ of the ``CREATE_MODEL`` jobs that ended within ``[start, end]``."""
+    return _spend(ml_jobs(inputs), start, end)
+
+
+def bigquery_billed_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
+    """What the bill's ``BigQuery`` service covers: on-demand queries and model creation."""
+    return on_demand_spend(inputs, start, end) + ml_spend(inputs, start, end)
 
 
 def on_demand_by(inputs: Inputs, start: datetime, end: datetime, *, top: int = 10) -> tuple[Attribution, ...]:
@@ -145,13 +195,36 @@ def on_demand_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceC
     )
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
-    return on_demand_cost(inputs, start, today), []
+def ml_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCost:
+    """BigQuery ML on demand: model creation's bytes at its rate; $/h from the jobs ended in the last hour."""
+    at = inputs.snapshot.at
+    recent = ml_spend(inputs, max(at - BURN_WINDOW, start), at)
+    covered = min(BURN_WINDOW.total_seconds() / 3600, hours(start, at))
+    jobs = ml_jobs(inputs)
+    keys = tuple(sorted({ml_price_key(job, inputs.prices) for job, _ in jobs} or {ML_CREATE}))
+    return ServiceCost(
+        service="bigquery_ml",
+        title=service_title("bigquery_ml"),
+        burn_rate_usd_per_hour=recent / covered if covered >= 1 / 60 else 0.0,
+        window_spend_usd=ml_spend(inputs, start, at),
+        today_usd=ml_spend(inputs, max(start, today), at),
+        items=len(jobs),
+        basis="bytes billed x model-creation $/TiB for CREATE_MODEL jobs of on-demand projects (under "
+        "editions: slot time, on the editions' line); rate from jobs ended in the last hour",
+        price_keys=keys,
+        confidence=lowest(inputs.prices, keys),
+    )
+
+
+def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
+    return [on_demand_cost(inputs, start, today), ml_cost(inputs, start, today)], []
 
 
 def _extra(inputs: Inputs, start: datetime, end: datetime) -> dict[str, Any]:
     return {"on_demand_by": on_demand_by(inputs, start, end)}
 
 
-ESTIMATOR = Estimator(cost=_cost, spend={"bigquery_on_demand": on_demand_spend}, extra=_extra)
-"""The jobs source's part of the estimate: on-demand bytes."""
+ESTIMATOR = Estimator(cost=_cost, spend={"bigquery_on_demand": bigquery_billed_spend}, extra=_extra)
+"""The jobs source's part of the estimate: on-demand bytes, and model creation's. Checked against the bill
+(and carried into the month's forecast) together, as the bill's ``BigQuery`` service has both: the
+``bigquery_ml`` line has no billing service of its own."""

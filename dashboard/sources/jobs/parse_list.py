@@ -54,6 +54,7 @@ def job_from_resource(resource: Any) -> Job:
         job_type = next((kind for key, kind in _CONFIG_KINDS if key in config), "UNKNOWN")
     query_config = config.get("query") or _EMPTY
     query_stats = stats.get("query")
+    ml = _ml_statistics(query_stats.get("mlStatistics") if isinstance(query_stats, dict) else None)
     if query_stats:
         statement_type = query_stats.get("statementType")
         processed = query_stats.get("totalBytesProcessed") or stats.get("totalBytesProcessed")
@@ -97,8 +98,44 @@ def job_from_resource(resource: Any) -> Job:
         parent_job_id=text(stats.get("parentJobId")),
         num_child_jobs=opt_int64(stats.get("numChildJobs")),
         destination_table=text(_table(destination, "projectId", "datasetId", "tableId")),
+        **ml,
         origin="list",
     )
+
+
+def _ml_statistics(ml: Any) -> dict[str, Any]:
+    """A BigQuery ML job's ``statistics.query.mlStatistics`` as :class:`Job` fields (``modelType``,
+    ``trainingType``, ``maxIterations`` an int64 string, ``iterationResults[]`` with ``trainingLoss``
+    doubles). Lenient: a malformed part is left out, the job is kept."""
+    if not isinstance(ml, dict):
+        return {}
+    results = ml.get("iterationResults")
+    results = [r for r in results if isinstance(r, dict)] if isinstance(results, list) else []
+    losses = tuple(
+        float(r["trainingLoss"])
+        for r in results
+        if isinstance(r.get("trainingLoss"), (int, float, str)) and _is_number(r["trainingLoss"])
+    )
+    try:
+        max_iterations = opt_int64(ml.get("maxIterations"))
+    except (TypeError, ValueError):
+        max_iterations = None
+    model_type, training_type = ml.get("modelType"), ml.get("trainingType")
+    return {
+        "ml_model_type": opt_name(model_type) if isinstance(model_type, str) else None,
+        "ml_training_type": opt_name(training_type) if isinstance(training_type, str) else None,
+        "ml_iterations": len(results) if "iterationResults" in ml else None,
+        "ml_max_iterations": max_iterations,
+        "ml_losses": losses,
+    }
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, bool)
 
 
 def _split_job_id(full: Any) -> tuple[str, str | None, str]:

@@ -1,6 +1,7 @@
 """Every BigQuery job's cost, computed once per evaluation and shared by the BigQuery rules.
 
-A job's cost is :func:`dashboard.cost.job_cost`'s: bytes billed at the on-demand price, or the slot-hours a
+A job's cost is :func:`dashboard.cost.job_cost`'s: bytes billed at the on-demand price (a ``CREATE_MODEL``'s
+at the model-creation price), or the slot-hours a
 reservation job used at its edition's pay-as-you-go price (an attribution). It is computed here in one pass
 with the prices looked up once, not once per job: with 100,000 jobs that is the difference between a few
 tens of milliseconds and several hundred (tests/insights/test_bigquery.py checks it agrees with
@@ -17,7 +18,7 @@ from typing import NamedTuple
 from dashboard.cost import TIB, edition_key
 from dashboard.insights import Context
 from dashboard.models import Job
-from dashboard.sources.jobs.cost import ON_DEMAND, countable_jobs
+from dashboard.sources.jobs.cost import ON_DEMAND, countable_jobs, per_tib
 from dashboard.views.collect import reservation_editions
 
 
@@ -67,7 +68,8 @@ def _costs(ctx: Context) -> JobCosts:
         on_demand.append(reservation is None)
         if reservation is None:
             billed = job.bytes_billed
-            usd.append(None if billed is None else billed * per_byte)
+            rate = per_tib(job, prices) / TIB if job.trains_model else per_byte
+            usd.append(None if billed is None else billed * rate)
             continue
         slot_ms = job.slot_ms
         if slot_ms is None:

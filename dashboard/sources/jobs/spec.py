@@ -42,10 +42,14 @@ SPEC = SourceSpec(
     requires=("reservations",),
     pane_id="jobs",
     short="BigQuery",
-    rule_modules=("dashboard.sources.jobs.rules",),
+    rule_modules=("dashboard.sources.jobs.rules", "dashboard.sources.jobs.rules_ml"),
     metrics=metrics,
     builtin=True,
-    services=(CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),),
+    services=(
+        CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),
+        # model creation on demand: billed under "BigQuery" too, checked with the on-demand line (cost.py)
+        CostService(name="bigquery_ml", title="BigQuery ML"),
+    ),
     estimator="dashboard.sources.jobs.cost:ESTIMATOR",
     report="dashboard.sources.jobs.view:report",
     markdown="dashboard.sources.jobs.report:markdown",

@@ -27,7 +27,7 @@ COLUMNS = (
     Column("JOB", "job_id", min_width=20, max_width=30, shrink=True, cut="middle"),
     Column("PRINCIPAL", "principal", min_width=16, max_width=30, shrink=True),
     Column("PROJECT", "project", max_width=22, shrink=True, wide=True),
-    Column("TYPE", "type", max_width=14, drop=3),
+    Column("TYPE", "type", max_width=40, shrink=True, drop=3),
     Column("TIME", "time", drop=2),
     Column("DURATION", "duration_s", justify="right"),
     Column("BILLED", "bytes_billed", justify="right"),
@@ -56,10 +56,36 @@ subject."""
 
 
 def job_type(item: JobItem) -> str:
-    """``QUERY/SELECT``, ``LOAD``, ``SCRIPT``: the job type with its statement type."""
+    """``SELECT``, ``LOAD``, ``SCRIPT``: the statement type of a query, else the job type; a BigQuery ML job
+    that reports its model type with it (``CREATE_MODEL · BOOSTED_TREE_CLASSIFIER``)."""
     if item.statement_type and item.job_type == "QUERY":
+        if item.ml_model_type:
+            return f"{item.statement_type} · {item.ml_model_type}"
         return item.statement_type
     return item.job_type
+
+
+def ml_fields(item: JobItem) -> list[tuple[str, str | None]]:
+    """A BigQuery ML job's model type, training type, iterations and training loss per iteration, as
+    ``mlStatistics`` reports them (the job detail's lines; none for another job). Cloud text, literal."""
+    if not item.is_ml:
+        return []
+    iterations = None
+    if item.ml_iterations is not None:
+        iterations = str(item.ml_iterations)
+        if item.ml_max_iterations:
+            iterations += f" (at most {item.ml_max_iterations})"
+    elif item.ml_max_iterations:
+        iterations = f"at most {item.ml_max_iterations}"
+    losses = " → ".join(f"{loss:.4g}" for loss in item.ml_losses[-12:]) or None
+    if losses and len(item.ml_losses) > 12:
+        losses = "… " + losses
+    return [
+        ("Model type", item.ml_model_type),
+        ("Training", item.ml_training_type),
+        ("Iterations", iterations),
+        ("Training loss", losses),
+    ]
 
 
 def cache_label(hit: bool | None) -> str | None:
@@ -244,7 +270,9 @@ def row_builder(
 
 
 def _type_of(job: Job) -> str:
-    return job.statement_type if job.statement_type and job.job_type == "QUERY" else job.job_type
+    if job.statement_type and job.job_type == "QUERY":
+        return f"{job.statement_type} · {job.ml_model_type}" if job.ml_model_type else job.statement_type
+    return job.job_type
 
 
 def _moment(job: Job) -> datetime | None:
