@@ -88,7 +88,7 @@ def test_each_instance_is_priced_by_its_edition_for_the_hours_it_was_up() -> Non
     assert line.today_usd == pytest.approx(15.575)  # the window is all of today's data
     assert (line.items, line.unpriced, notes) == (3, 0, [])
     assert line.confidence == "low"
-    assert by_key["acme-etl/europe-west1/etl-fusion"].basis == "enterprise 3.50 h up × $4.2/h"
+    assert by_key["acme-etl/europe-west1/etl-fusion"].basis == "enterprise 3.50 h up × $4.20/h"
 
 
 def test_the_estimate_takes_its_window_from_the_first_poll_and_bills_it_as_cloud_data_fusion() -> None:

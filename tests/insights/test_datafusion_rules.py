@@ -87,8 +87,8 @@ def test_an_instance_up_with_no_pipeline_cluster_is_idle() -> None:
     assert insight.title == "Data Fusion instance etl-fusion runs but launched no pipeline"
     # 8 polls 30 min apart, each up: 7 × 0.5 h = 3.5 h; 3.5 h × $4.20 = $14.70
     assert insight.evidence == (
-        "ENTERPRISE instance ACTIVE for 3.5 h of the window, no ephemeral Dataproc cluster of its pipelines "
-        "listed in acme-etl/europe-west1 (threshold 2 h); 3.5 h × $4.2/h = $14.70"
+        "ENTERPRISE instance ACTIVE for 3.50 h of the window, no ephemeral Dataproc cluster of its pipelines "
+        "listed in acme-etl/europe-west1 (threshold 2 h); 3.50 h × $4.20/h = $14.70"
     )
     assert insight.usd_per_hour == pytest.approx(4.20)
     assert insight.usd_per_month == pytest.approx(4.20 * 730)  # 730 h a month: $3,066

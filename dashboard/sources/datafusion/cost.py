@@ -88,7 +88,7 @@ def instance_costs(
                 key=instance.key,
                 burn_rate_usd_per_hour=price if instance.billed else 0.0,
                 window_spend_usd=hours * price,
-                basis=f"{instance.edition.lower()} {hours:,.2f} h up × ${price:g}/h",
+                basis=f"{instance.edition.lower()} {hours:,.2f} h up × ${price:.2f}/h",
             )
         )
     rows.sort(key=lambda i: (-i.window_spend_usd, -i.burn_rate_usd_per_hour, i.key))

@@ -59,7 +59,7 @@ def idle_instance(
         if hours < least or hours <= 0:
             continue
         price = hourly(prices, instance)
-        stake = f"; {hours:,.1f} h × ${price:g}/h = ${hours * price:,.2f}" if price is not None else ""
+        stake = f"; {hours:,.2f} h × ${price:.2f}/h = ${hours * price:,.2f}" if price is not None else ""
         out.append(
             Insight(
                 rule="datafusion.idle_instance",
@@ -68,7 +68,7 @@ def idle_instance(
                 source="datafusion",
                 resource=instance.key,
                 resource_key=instance.key,
-                evidence=f"{instance.edition} instance {instance.state} for {hours:,.1f} h of the window, "
+                evidence=f"{instance.edition} instance {instance.state} for {hours:,.2f} h of the window, "
                 "no ephemeral Dataproc cluster of its pipelines listed in "
                 f"{instance.project}/{instance.location} (threshold {least:g} h){stake}",
                 usd_per_hour=price,
