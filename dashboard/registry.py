@@ -55,7 +55,7 @@ GROUP = "gcpdash.sources"
 """The entry-point group every source registers in: ``name = "package.module:SPEC"``."""
 
 BUILT_IN = ("jobs", "reservations", "dataproc", "dataflow", "billing")
-"""The built-in sources, in the order they are shown; a plugin's come after, by name."""
+"""The built-in sources, in the order they are shown; a plugin's come after, by their ``order``, then name."""
 
 Merge = Literal["replace", "series", "incremental"]
 """How a poll's data joins what the store holds: ``replace`` (a full listing), ``series`` (a full listing
@@ -127,6 +127,8 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     before rules run."""
     metrics: Callable[[Any], dict[str, float]] | None = None
     """Its values for ``--fail-on`` (``<name>.<metric>``)."""
+    order: int = 100
+    """Where it comes after the built-ins (panes, keys, report sections): lower first, then by name."""
     pane_id: str = ""
     """The app pane that shows it (its insights go there); default: its name."""
     short: str = ""
@@ -348,7 +350,8 @@ def _load() -> dict[str, SourceSpec]:
             problems.append(f"source plugin {entry.name!r} ({entry.value}) names itself {spec.name!r}")
             continue
         found[spec.name] = spec
-    order = [n for n in BUILT_IN if n in found] + sorted(n for n in found if n not in BUILT_IN)
+    rest = sorted((n for n in found if n not in BUILT_IN), key=lambda n: (found[n].order, n))
+    order = [n for n in BUILT_IN if n in found] + rest
     _problems[:] = problems
     return {name: found[name] for name in order}
 

@@ -89,12 +89,15 @@ async def test_keys_one_to_nine_jump_and_zero_to_nine_are_inert_without_panes() 
     plain = DashboardApp(demo_session, subtitle="demo", poll_every=None)
     async with plain.run_test(size=SIZE) as pilot:
         await settle(pilot, plain)
-        await pilot.press("3", "9")
+        keys = {pane_id: key for pane_id, _, key in plain.pane_entries}
+        await pilot.press("3")
+        if len(plain.pane_entries) < 9:  # the first key that names no pane does nothing
+            await pilot.press(str(len(plain.pane_entries) + 1))
         await pilot.pause()
-        assert active(plain) == "slots"  # 9 names no pane: nothing happens
-        await pilot.press("8")
+        assert active(plain) == "slots"
+        await pilot.press(keys["pubsub"])
         await pilot.pause()
-        assert active(plain) == "pubsub"  # the Pub/Sub source's pane, the first after the built-ins
+        assert active(plain) == "pubsub"  # the Pub/Sub source's pane, after the built-ins
 
 
 async def test_palette_finds_a_pane_by_id_and_by_title() -> None:

@@ -280,6 +280,9 @@ class Fakes:
             "[sources.pubsub]",  # no fake of Pub/Sub here (tests/contract/test_pubsub_faults.py has one)
             "enabled = false",
             "",
+            "[sources.datafusion]",  # nor of Data Fusion (tests/contract/test_datafusion_faults.py has one)
+            "enabled = false",
+            "",
         ]
         if intervals is not None:
             lines += ["[intervals]"]

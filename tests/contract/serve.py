@@ -109,6 +109,9 @@ def config_text(
         "[sources.pubsub]",
         "enabled = false",
         "",
+        "[sources.datafusion]",  # nor of Data Fusion (tests/contract/fake_datafusion.py has one)
+        "enabled = false",
+        "",
     ]
     return "\n".join(lines)
 

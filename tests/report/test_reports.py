@@ -76,7 +76,15 @@ def test_json_document_validates_and_has_every_section() -> None:
     assert doc["mode"] == "demo"
     assert doc["projects"] == ["acme-analytics", "acme-etl"]
     assert set(doc) >= {"generated_at", "regions", "sources", "overview", "jobs", "reservations", "dataproc"}
-    assert set(doc["sources"]) == {"jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub"}
+    assert set(doc["sources"]) == {
+        "jobs",
+        "reservations",
+        "dataproc",
+        "dataflow",
+        "billing",
+        "pubsub",
+        "datafusion",
+    }
     assert doc["sources"]["dataproc"] == {
         "state": "stale",
         "reason": "503 UNAVAILABLE: The service is currently unavailable.",
@@ -103,7 +111,8 @@ def test_json_document_validates_and_has_every_section() -> None:
         "bigquery_editions",
         "dataproc",
         "dataflow",
-        "pubsub",  # a registered source's cost line, $0 without its data
+        "pubsub",  # registered sources' cost lines (by their order), $0 without their data
+        "datafusion",
     ]
     assert costs["burn_rate_usd_per_hour"] == pytest.approx(
         sum(s["burn_rate_usd_per_hour"] for s in costs["services"])

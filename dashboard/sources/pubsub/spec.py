@@ -113,6 +113,7 @@ SPEC = SourceSpec(
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     rule_modules=("dashboard.sources.pubsub.rules",),
     metrics=_metrics,
+    order=10,
     short="Pub/Sub",
     report="dashboard.sources.pubsub.report:report",
     markdown="dashboard.sources.pubsub.report:markdown",
