@@ -109,6 +109,9 @@ def config_text(
         "[sources.pubsub]",
         "enabled = false",
         "",
+        "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
+        "enabled = false",
+        "",
     ]
     return "\n".join(lines)
 
