@@ -4,7 +4,8 @@
 protos, and :func:`world` the payloads of a two-project estate in Google's documented shapes (proto JSON
 of ``google.cloud.dataplex.v1``), as the exchanges a poll at :data:`NOW` records.
 
-The estate (europe-west1; us-central1 holds no scan in either project):
+The estate (europe-west1; us-central1 and the ``us`` multi-region, where the ``US`` datasets' scans would
+be, hold none):
 
 - ``acme-etl``: ``orders-dq`` on ``acme-etl.sales.orders`` (daily at 07:30 UTC): yesterday's job passed
   (score 100), today's failed (score 50: ``customer_id`` non-null pass ratio 0.91 under its 0.99 threshold,
@@ -185,7 +186,7 @@ def world() -> list[Exchange]:
     found = jobs()
     out = []
     for project in DEMO_PROJECTS:
-        for region in DEMO_REGIONS:
+        for region in (*DEMO_REGIONS, "us"):
             parent = f"projects/{project}/locations/{region}"
             scans: list[dict[str, Any]] = []
             if (project, region) == (ETL, EW1):

@@ -62,11 +62,13 @@ def test_every_project_and_region_every_page_and_full_reads_of_finished_jobs(
         exchanges = fetch_dataquality(made, NOW)
     finally:
         made.shared.close()
-    # 2 projects × 2 regions, one page each
+    # 2 projects × (2 regions + the BigQuery location US, as Dataplex's "us"), one page each
     assert sorted(r["parent"] for r in fake.requests(LIST_DATA_SCANS)) == [
         "projects/acme-analytics/locations/europe-west1",
+        "projects/acme-analytics/locations/us",
         "projects/acme-analytics/locations/us-central1",
         "projects/acme-etl/locations/europe-west1",
+        "projects/acme-etl/locations/us",
         "projects/acme-etl/locations/us-central1",
     ]
     listed = fake.requests(LIST_DATA_SCAN_JOBS)

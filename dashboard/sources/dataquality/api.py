@@ -1,6 +1,6 @@
 """The data-quality source's live fetch over gRPC (the only module that imports ``google-cloud-dataplex``).
 
-Per monitored project and region (side by side): ``ListDataScans`` (all pages); per data-quality scan,
+Per monitored project and location (the regions and the BigQuery locations; side by side): ``ListDataScans`` (all pages); per data-quality scan,
 ``ListDataScanJobs`` of the last :data:`LOOKBACK` (BASIC view, without results); then ``GetDataScanJob``
 with the FULL view for each finished job not read in full before (at most :data:`MAX_FULL` a poll, the
 newest first; the rest in later polls). Which jobs were read is kept in ``ctx.state``; a read that failed
@@ -163,13 +163,20 @@ def to_read(jobs: Sequence[ScanJob], read: set[str], limit: int = MAX_FULL) -> l
     return [j.name for j in newest[:limit]]
 
 
+def locations(shared: GrpcClients) -> list[str]:
+    """Where scans are listed: the monitored regions, then the BigQuery locations as Dataplex names them
+    (``US`` → ``us``: a scan lives in its table's location)."""
+    found = list(dict.fromkeys([*shared.regions, *(loc.lower() for loc in shared.locations)]))
+    return found
+
+
 def fetch_dataquality(clients: DataplexClients, t: datetime) -> list[Exchange]:
     """One poll: the scans of every project and region, their recent jobs, the new jobs' results."""
     from google.cloud import dataplex_v1
 
     log = PollLog(clients.shared, "dataquality", t)
     since = _stamp(t - LOOKBACK)
-    parts = [(p, r) for p in clients.shared.projects for r in clients.shared.regions]
+    parts = [(p, r) for p in clients.shared.projects for r in locations(clients.shared)]
 
     def part(fork: PollLog, where: tuple[str, str]) -> None:
         project, region = where

@@ -73,7 +73,7 @@ def failed_table_in_use(
         result = state.result
         score = result.score if result is not None else None
         failed = ", ".join(
-            f"{r.name} {r.pass_ratio:.0%}" if r.pass_ratio is not None else r.name for r in state.failed_rules
+            f"{r.name} {r.pass_ratio:g}" if r.pass_ratio is not None else r.name for r in state.failed_rules
         )
         moments = [t for t in (j.ended or j.created for j in written) if t is not None]
         last_write = max(moments, default=None)
