@@ -9,19 +9,28 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from google.cloud import bigquery_reservation_v1, dataflow_v1beta3, dataproc_v1, monitoring_v3, pubsub_v1
+from google.cloud import (
+    bigquery_reservation_v1,
+    dataflow_v1beta3,
+    dataplex_v1,
+    dataproc_v1,
+    monitoring_v3,
+    pubsub_v1,
+)
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
 from google.cloud.billing import budgets_v1
 
 from dashboard.recording import format as fmt
+from dashboard.sources.dataquality.parse import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
-SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "billing")
+SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "dataquality", "billing")
 POLLING = {
     "jobs": (timedelta(0), timedelta(seconds=30)),
+    "dataquality": (timedelta(0), timedelta(minutes=5)),
     "billing": (timedelta(seconds=90), timedelta(hours=1)),
 }
 """Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
@@ -52,6 +61,9 @@ GRPC: dict[str, tuple[Any, Any]] = {
     fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (dataflow_v1beta3.ListJobsRequest, dataflow_v1beta3.ListJobsResponse),
     LIST_TOPICS: (pubsub_v1.types.ListTopicsRequest, pubsub_v1.types.ListTopicsResponse),
     LIST_SUBSCRIPTIONS: (pubsub_v1.types.ListSubscriptionsRequest, pubsub_v1.types.ListSubscriptionsResponse),
+    LIST_DATA_SCANS: (dataplex_v1.ListDataScansRequest, dataplex_v1.ListDataScansResponse),
+    LIST_DATA_SCAN_JOBS: (dataplex_v1.ListDataScanJobsRequest, dataplex_v1.ListDataScanJobsResponse),
+    GET_DATA_SCAN_JOB: (dataplex_v1.GetDataScanJobRequest, dataplex_v1.DataScanJob),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
 

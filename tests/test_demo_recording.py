@@ -70,7 +70,7 @@ def test_exchange_lines_decode_and_polls_are_in_order(source: str) -> None:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("source", ["reservations", "dataproc", "dataflow", "pubsub"])
+@pytest.mark.parametrize("source", ["reservations", "dataproc", "dataflow", "pubsub", "dataquality"])
 def test_grpc_payloads_are_exact_proto_json(source: str) -> None:
     """Strict parse (unknown fields fail), and re-serialising gives the same JSON back."""
     seen: set[tuple[str, str]] = set()

@@ -1,10 +1,10 @@
 """The data-quality source's live fetch over gRPC (the only module that imports ``google-cloud-dataplex``).
 
-Per monitored project and location (the regions and the BigQuery locations; side by side): ``ListDataScans`` (all pages); per data-quality scan,
-``ListDataScanJobs`` of the last :data:`LOOKBACK` (BASIC view, without results); then ``GetDataScanJob``
-with the FULL view for each finished job not read in full before (at most :data:`MAX_FULL` a poll, the
-newest first; the rest in later polls). Which jobs were read is kept in ``ctx.state``; a read that failed
-is made again the next poll.
+Per monitored project and location (the regions and the BigQuery locations; side by side):
+``ListDataScans`` (all pages); per data-quality scan, ``ListDataScanJobs`` of the last :data:`LOOKBACK`
+(BASIC view, without results); then ``GetDataScanJob`` with the FULL view for each finished job not read
+in full before (at most :data:`MAX_FULL` a poll, the newest first; the rest in later polls). Which jobs
+were read is kept in ``ctx.state``; a read that failed is made again the next poll.
 
 The endpoint is ``[sources.dataquality] endpoint`` (a fake on loopback gets a plaintext channel), else
 Google's (``dataplex.googleapis.com``). Calls go through the shared
