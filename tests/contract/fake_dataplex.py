@@ -17,7 +17,7 @@ be, hold none):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dashboard.recording.format import Exchange
@@ -181,8 +181,9 @@ def full_jobs() -> dict[str, dict[str, Any]]:
     }
 
 
-def world() -> list[Exchange]:
-    """Every exchange of one poll of the estate, as the fake serves it."""
+def world(now: datetime = NOW) -> list[Exchange]:
+    """Every exchange of one poll at ``now`` of the estate, as the fake serves it (the job listings ask
+    for the jobs since two days before ``now``)."""
     found = jobs()
     out = []
     for project in DEMO_PROJECTS:
@@ -213,7 +214,8 @@ def world() -> list[Exchange]:
                     {"dataScans": scans} if scans else {},
                 )
             )
-    listing = {"filter": f'start_time > "{SINCE}"', "pageSize": 100}
+    since = (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    listing = {"filter": f'start_time > "{since}"', "pageSize": 100}
     out.append(
         _ex(
             LIST_DATA_SCAN_JOBS,
