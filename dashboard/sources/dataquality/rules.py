@@ -18,7 +18,7 @@ from dashboard import registry
 from dashboard.insights import Context, Insight, rule
 from dashboard.models import Job
 from dashboard.sources.dataquality.model import DataQualityData
-from dashboard.sources.dataquality.summary import ScanState, cron_interval, states
+from dashboard.sources.dataquality.summary import ScanState, states, stopped
 
 Threshold = Callable[[str], float]
 
@@ -100,22 +100,14 @@ def scan_stopped(
 ) -> list[Insight]:
     """A scheduled scan with no run for ``intervals`` times its schedule's interval (and ``min_hours``)."""
     threshold = threshold or defaults("scan_stopped")
-    times, least = threshold("intervals"), threshold("min_hours") * 3600
+    times, least = threshold("intervals"), threshold("min_hours")
     out = []
     for state in states(data):
         scan = state.scan
-        every = cron_interval(scan.cron) if scan.trigger == "schedule" else None
-        if every is None:
+        found = stopped(state, now, times, least)
+        if found is None:
             continue
-        starts = [j.at for j in state.jobs if j.at is not None]
-        if scan.latest_job_start is not None:
-            starts.append(scan.latest_job_start)
-        last = max(starts, default=None) or scan.created
-        if last is None:
-            continue
-        gap = (now - last).total_seconds()
-        if gap < max(times * every.total_seconds(), least):
-            continue
+        every, last, gap = found.every, found.last, found.gap_s
         out.append(
             _insight(
                 "scan_stopped",

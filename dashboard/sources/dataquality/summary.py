@@ -115,3 +115,33 @@ def cron_interval(cron: str) -> timedelta | None:
     if "," in hour:
         return timedelta(hours=24 / len(hour.split(",")))
     return None
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A scheduled scan's silence: its schedule's interval, its last start and how long ago that was."""
+
+    every: timedelta
+    last: datetime
+    gap_s: float
+
+
+def stopped(
+    state: ScanState, now: datetime, intervals: float = 3.0, min_hours: float = 2.0
+) -> Stopped | None:
+    """How long a scheduled scan has not run, when that is ``intervals`` times its schedule's interval or
+    more (and ``min_hours``); None otherwise, or when its schedule gives no interval."""
+    scan = state.scan
+    every = cron_interval(scan.cron) if scan.trigger == "schedule" else None
+    if every is None:
+        return None
+    starts = [j.at for j in state.jobs if j.at is not None]
+    if scan.latest_job_start is not None:
+        starts.append(scan.latest_job_start)
+    last = max(starts, default=None) or scan.created
+    if last is None:
+        return None
+    gap = (now - last).total_seconds()
+    if gap < max(intervals * every.total_seconds(), min_hours * 3600):
+        return None
+    return Stopped(every, last, gap)

@@ -9,12 +9,12 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from dashboard.sources.dataquality.model import CatalogEntry, DataQualityData, RuleResult
-from dashboard.sources.dataquality.summary import ScanState, states
+from dashboard.sources.dataquality.summary import ScanState, states, stopped
 from dashboard.views.columns import Column, Row, table
 from dashboard.views.fmt import age, count, spark, visible, when
 
 COLUMNS = (
-    Column("TABLE", "table", min_width=14, max_width=40, shrink=True, cut="middle"),
+    Column("TABLE", "table", min_width=24, max_width=40, shrink=True, cut="middle"),
     Column("SCAN", "scan", max_width=24, shrink=True, drop=4),
     Column("STATE", "state"),
     Column("LAST RUN", "last_run", drop=2),
@@ -38,6 +38,14 @@ def _rule(r: RuleResult) -> str:
     return f"{r.name}{ratio}"
 
 
+def _state(state: ScanState, now: datetime) -> Text:
+    """Its status; ``stopped`` (yellow) after it, for a scheduled scan that has not run for 3 intervals."""
+    text = Text(state.status, style=_STYLE.get(state.status, ""))
+    if stopped(state, now) is not None:
+        text.append(" stopped", style="bold yellow")
+    return text
+
+
 def row(state: ScanState, now: datetime, catalog: dict[str, CatalogEntry]) -> Row:
     """A scan's row."""
     last, result = state.last, state.result
@@ -48,8 +56,8 @@ def row(state: ScanState, now: datetime, catalog: dict[str, CatalogEntry]) -> Ro
         [
             state.scan.table or state.scan.resource,
             state.scan.scan_id,
-            Text(state.status, style=_STYLE.get(state.status, "")),
-            None if last is None or last.at is None else f"{when(last.at, dated=True)} {last.state}",
+            _state(state, now),
+            None if last is None or last.at is None else f"{last.at:%m-%d %H:%M} {last.state}",
             None if score is None else f"{score:.1f}",
             spark(state.scores, 16) or None,
             ", ".join(_rule(r) for r in state.failed_rules) or None,
