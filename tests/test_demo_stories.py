@@ -354,7 +354,8 @@ def test_the_streaming_pipeline_in_once() -> None:
 @pytest.mark.timeout(120)
 def test_dataquality_story_in_once() -> None:
     """orders-dq failed at 07:30 on acme-etl.warehouse.orders, which the ETL's jobs write; kpi-dq stopped
-    yesterday at 12:00; customers-dq passes (fixtures/demogen/source_dataquality.py)."""
+    yesterday at 12:00; customers-dq passes, but its table's catalog entry is stale
+    (fixtures/demogen/source_dataquality.py)."""
     run = [sys.executable, "-m", "dashboard", "--once", "--demo"]
     result = subprocess.run(
         [*run, "--format", "json"], capture_output=True, cwd=ROOT, timeout=60, check=False
@@ -366,7 +367,14 @@ def test_dataquality_story_in_once() -> None:
     assert sorted(found) == [
         ("dataquality.failed_table_in_use", "acme-etl/us/orders-dq"),
         ("dataquality.scan_stopped", "acme-analytics/us/kpi-dq"),
+        ("dataquality.stale_table", "acme-etl.warehouse.customers"),
     ]
+    stale = found[("dataquality.stale_table", "acme-etl.warehouse.customers")]
+    # 22:10 yesterday to the 08:59:30 report: 10 h 49.5 min ≈ 10.8 h ≥ 6 h
+    assert (stale["severity"], stale["title"]) == (
+        "info",
+        "Table acme-etl.warehouse.customers unchanged for 10.8 h although jobs write it",
+    )
     failed = found[("dataquality.failed_table_in_use", "acme-etl/us/orders-dq")]
     assert failed["severity"] == "critical"  # score 50 < 80
     # 1,092,000 of 1,200,000 non-null = 0.91; 1,182,000 of 1,200,000 unique = 0.985
@@ -380,6 +388,7 @@ def test_dataquality_story_in_once() -> None:
     # 21:30, 23:30, 01:30, 03:30 and 05:30 passed (the lookback starts two days before the first poll)
     assert orders["scores"] == [100.0] * 5 + [50.0]
     assert summary["acme-etl/us/customers-dq"]["status"] == "passed"
+    assert summary["acme-etl/us/customers-dq"]["catalog_updated"] == "2026-11-25T22:10:00+00:00"
     assert doc["metrics"]["dataquality.failed_scans"] == 1
     text = subprocess.run(
         run, capture_output=True, cwd=ROOT, timeout=60, check=True, env={**os.environ, "COLUMNS": "200"}

@@ -13,6 +13,10 @@ be, hold none):
   DATA_PROFILE scan of the same table (not a data-quality scan: left out);
 - ``acme-analytics``: ``sessions-dq`` on ``acme-analytics.web.sessions`` (every 6 hours), its jobs on two
   pages: one passed at 06:00 (score 100), one RUNNING since 09:55 (no result read for it).
+
+The tables' catalog entries (``GetEntry``, BASIC view): ``acme-etl.sales.orders`` changed at 09:40 (its
+entry, updated at 09:41, says so in ``entrySource.updateTime``), ``acme-analytics.web.sessions`` at 02:00
+yesterday (no ``entrySource.updateTime``: the entry's own ``updateTime``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.parse import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.dataquality.parse import (
+    GET_DATA_SCAN_JOB,
+    GET_ENTRY,
+    LIST_DATA_SCAN_JOBS,
+    LIST_DATA_SCANS,
+)
 
 from .fake_grpc import DEMO_PROJECTS, DEMO_REGIONS, FakeGrpcServer, rpc_classes
 
@@ -47,6 +56,7 @@ def dataplex_classes() -> dict[str, tuple[Any, Any]]:
         LIST_DATA_SCANS: (dataplex_v1.ListDataScansRequest, dataplex_v1.ListDataScansResponse),
         LIST_DATA_SCAN_JOBS: (dataplex_v1.ListDataScanJobsRequest, dataplex_v1.ListDataScanJobsResponse),
         GET_DATA_SCAN_JOB: (dataplex_v1.GetDataScanJobRequest, dataplex_v1.DataScanJob),
+        GET_ENTRY: (dataplex_v1.GetEntryRequest, dataplex_v1.Entry),
     }
 
 
@@ -235,4 +245,49 @@ def world(now: datetime = NOW) -> list[Exchange]:
     )
     for name, body in full_jobs().items():
         out.append(_ex(GET_DATA_SCAN_JOB, {"name": name, "view": "FULL"}, body))
+    for name, body in ENTRIES.items():
+        out.append(_ex(GET_ENTRY, {"name": name, "view": "BASIC"}, body))
     return out
+
+
+def _entry(table: str, location: str) -> str:
+    project, dataset, name = table.split(".")
+    return (
+        f"projects/{project}/locations/{location}/entryGroups/@bigquery/entries/"
+        f"bigquery.googleapis.com/projects/{project}/datasets/{dataset}/tables/{name}"
+    )
+
+
+ORDERS_ENTRY = _entry("acme-etl.sales.orders", EW1)
+SESSIONS_ENTRY = _entry("acme-analytics.web.sessions", EW1)
+ENTRIES = {
+    ORDERS_ENTRY: {
+        "name": ORDERS_ENTRY,
+        "entryType": "projects/dataplex-types/locations/global/entryTypes/bigquery-table",
+        "createTime": "2026-01-10T08:00:00Z",
+        "updateTime": "2026-12-07T09:41:00Z",
+        "parentEntry": ORDERS_ENTRY.rsplit("/tables/", 1)[0],
+        "fullyQualifiedName": "bigquery:acme-etl.sales.orders",
+        "entrySource": {
+            "resource": "projects/acme-etl/datasets/sales/tables/orders",
+            "system": "BigQuery",
+            "platform": "Google Cloud",
+            "displayName": "orders",
+            "createTime": "2026-01-10T08:00:00Z",
+            "updateTime": "2026-12-07T09:40:00Z",
+            "location": EW1,
+        },
+    },
+    SESSIONS_ENTRY: {
+        "name": SESSIONS_ENTRY,
+        "entryType": "projects/dataplex-types/locations/global/entryTypes/bigquery-table",
+        "createTime": "2026-02-01T08:00:00Z",
+        "updateTime": "2026-12-06T02:00:00Z",
+        "fullyQualifiedName": "bigquery:acme-analytics.web.sessions",
+        "entrySource": {
+            "resource": "projects/acme-analytics/datasets/web/tables/sessions",
+            "system": "BigQuery",
+        },
+    },
+}
+"""What ``GetEntry`` answers, by entry name."""

@@ -14,6 +14,7 @@ from dashboard.parsers.poll import PollContext
 from dashboard.sources.dataquality.api import DataplexClients, fetch_dataquality, make_clients
 from dashboard.sources.dataquality.parse import (
     GET_DATA_SCAN_JOB,
+    GET_ENTRY,
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
     parse_dataquality,
@@ -23,9 +24,11 @@ from dashboard.sources.dataquality.summary import states
 from .fake_dataplex import (
     NOW,
     ORDERS,
+    ORDERS_ENTRY,
     ORDERS_FAILED,
     ORDERS_OK,
     SESSIONS,
+    SESSIONS_ENTRY,
     SESSIONS_OK,
     SINCE,
     FakeDataplexServer,
@@ -83,6 +86,10 @@ def test_every_project_and_region_every_page_and_full_reads_of_finished_jobs(
     # the three finished jobs, FULL view; the RUNNING one is not read
     assert sorted(r["name"] for r in gets) == sorted([ORDERS_FAILED, ORDERS_OK, SESSIONS_OK])
     assert {r["view"] for r in gets} == {"FULL"}
+    # each scanned table's catalog entry, BASIC view (the entry without its aspects)
+    entries = fake.requests(GET_ENTRY)
+    assert sorted(r["name"] for r in entries) == sorted([ORDERS_ENTRY, SESSIONS_ENTRY])
+    assert {r["view"] for r in entries} == {"BASIC"}
     assert [e for e in exchanges if e.error is not None] == []
     assert {e.source for e in exchanges} == {"dataquality"}
 
@@ -98,6 +105,8 @@ def test_a_job_seen_twice_is_read_in_full_once(fake: FakeDataplexServer) -> None
     assert sorted(names) == sorted([ORDERS_FAILED, ORDERS_OK, SESSIONS_OK])  # each once, over two polls
     assert not [e for e in second if e.method == GET_DATA_SCAN_JOB]
     assert len(fake.requests(LIST_DATA_SCAN_JOBS)) == 3 * 2  # the listings are made every poll
+    # the catalog entries: read once, not again within 30 minutes
+    assert len(fake.requests(GET_ENTRY)) == 2
     assert {e.poll for e in first} == {1}
     assert {e.poll for e in second} == {2}
 
@@ -146,3 +155,10 @@ def test_the_poll_parses_to_the_estate(fake: FakeDataplexServer) -> None:
     assert sessions.status == "passed"
     assert next(s.key for s in states(data)) == "acme-etl/europe-west1/orders-dq"  # failed first
     assert NOW - timedelta(hours=4) == sessions.result.started
+    catalog = data.catalog
+    # entrySource.updateTime (09:40), not the entry's own 09:41
+    assert catalog["acme-etl.sales.orders"].updated == NOW - timedelta(minutes=20)
+    assert catalog["acme-etl.sales.orders"].entry == ORDERS_ENTRY
+    # no entrySource.updateTime: the entry's updateTime, 2026-12-06 02:00
+    assert catalog["acme-analytics.web.sessions"].updated == NOW - timedelta(hours=32)
+    assert catalog["acme-analytics.web.sessions"].read_at == NOW

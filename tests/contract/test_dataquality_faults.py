@@ -57,8 +57,9 @@ def test_the_fault_free_run_reads_the_scans(clean: Snapshot) -> None:
     data = clean.extra["dataquality"]
     assert sorted(s.scan_id for s in data.scans) == ["orders-dq", "sessions-dq"]
     # three finished jobs read in full, their listings and the RUNNING one's: 3 + 4 items
-    assert sum(j.full for j in data.items) == 3
-    assert len(data.items) == 7
+    assert sum(j.full for j in data.jobs) == 3
+    assert len(data.jobs) == 7
+    assert sorted(data.catalog) == ["acme-analytics.web.sessions", "acme-etl.sales.orders"]
     assert all(clean.statuses[s].state == "ok" for s in BUILT_IN)
 
 
@@ -105,5 +106,5 @@ def test_refused_results_are_a_warning_naming_the_role(clean: Snapshot) -> None:
     assert len(status.warnings) == 3  # one per finished job: each read was tried
     data = snapshot.extra["dataquality"]
     assert len(data.scans) == 2  # the scans and their listed jobs are still shown, without results
-    assert not any(j.full for j in data.items)
+    assert not any(j.full for j in data.jobs)
     assert parts(snapshot) == parts(clean)

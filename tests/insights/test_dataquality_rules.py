@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.models import Job
 from dashboard.sources.dataquality import rules
-from dashboard.sources.dataquality.model import DataQualityData, RuleResult, Scan, ScanJob
+from dashboard.sources.dataquality.model import CatalogEntry, DataQualityData, RuleResult, Scan, ScanJob
 from dashboard.sources.dataquality.summary import cron_interval
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
@@ -166,6 +166,36 @@ def test_no_stopped_scan_insight(data: DataQualityData) -> None:
 def test_cron_intervals(cron: str, hours: float | None) -> None:
     found = cron_interval(cron)
     assert (None if found is None else found.total_seconds() / 3600) == hours
+
+
+def with_entry(updated: datetime) -> DataQualityData:
+    entry = CatalogEntry(table=TABLE, updated=updated, read_at=NOW)
+    return DataQualityData(scans=FAILED.scans, items=(*FAILED.items, entry))
+
+
+def test_a_table_the_catalog_says_is_stale_although_jobs_write_it() -> None:
+    # last changed 8 h ago (≥ 6 h); two loads finished since, at 09:00 and 09:40
+    data = with_entry(NOW - timedelta(hours=8))
+    [insight] = rules.stale_table(
+        data, writes(TABLE, NOW - timedelta(hours=1), NOW - timedelta(minutes=20)), NOW
+    )
+    assert (insight.rule, insight.severity, insight.resource) == ("dataquality.stale_table", "info", TABLE)
+    assert insight.evidence == (
+        "catalog: last changed 2026-12-07 02:00 (8.0 h ago; threshold 6 h); 2 job(s) writing it finished "
+        "since, the last at 09:40"
+    )
+
+
+@pytest.mark.parametrize(
+    ("updated", "ends"),
+    [
+        (NOW - timedelta(hours=5), (NOW - timedelta(minutes=20),)),  # 5 h < 6 h
+        (NOW - timedelta(hours=8), (NOW - timedelta(hours=9),)),  # the write was before the change
+        (NOW - timedelta(hours=8), ()),  # nothing writes it
+    ],
+)
+def test_no_stale_table_insight(updated: datetime, ends: tuple[datetime, ...]) -> None:
+    assert rules.stale_table(with_entry(updated), writes(TABLE, *ends), NOW) == []
 
 
 def test_metrics() -> None:

@@ -4,7 +4,10 @@ Per monitored project and location (the regions and the BigQuery locations; side
 ``ListDataScans`` (all pages); per data-quality scan, ``ListDataScanJobs`` of the last :data:`LOOKBACK`
 (BASIC view, without results); then ``GetDataScanJob`` with the FULL view for each finished job not read
 in full before (at most :data:`MAX_FULL` a poll, the newest first; the rest in later polls). Which jobs
-were read is kept in ``ctx.state``; a read that failed is made again the next poll.
+were read is kept in ``ctx.state``; a read that failed is made again the next poll. Last, the catalog
+entry of each scanned table (``CatalogService.GetEntry``, BASIC view: the entry without its aspects, the
+cheapest read that gives ``entry_source.update_time``), at most :data:`MAX_CATALOG` a poll, each table
+again after :data:`CATALOG_EVERY`.
 
 The endpoint is ``[sources.dataquality] endpoint`` (a fake on loopback gets a plaintext channel), else
 Google's (``dataplex.googleapis.com``). Calls go through the shared
@@ -26,11 +29,13 @@ from dashboard.errors import SourceError, UsageError
 from dashboard.parsers.common import TimeCache
 from dashboard.parsers.poll import MALFORMED
 from dashboard.recording.format import Exchange, ExchangeError
-from dashboard.sources.dataquality.model import FINISHED, ScanJob
+from dashboard.sources.dataquality.model import FINISHED, Scan, ScanJob
 from dashboard.sources.dataquality.parse import (
     GET_DATA_SCAN_JOB,
+    GET_ENTRY,
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
+    entry_name,
     jobs_page,
     scans_page,
 )
@@ -39,6 +44,10 @@ LOOKBACK: Final = timedelta(days=2)
 """How far back a poll lists each scan's jobs (``start_time > now - LOOKBACK``)."""
 MAX_FULL: Final = 20
 """FULL reads (``GetDataScanJob``) one poll makes at most."""
+MAX_CATALOG: Final = 10
+"""Catalog entries (``GetEntry``) one poll reads at most."""
+CATALOG_EVERY: Final = timedelta(minutes=30)
+"""A table's catalog entry is read again after this long."""
 PAGE_SIZE: Final = 100
 
 
@@ -49,8 +58,12 @@ class DataplexClients:
     shared: GrpcClients
     scans: Any
     """``dataplex_v1.DataScanServiceClient``."""
+    catalog: Any = None
+    """``dataplex_v1.CatalogServiceClient``."""
     read: set[str] = field(default_factory=set)
     """Names of the jobs whose FULL read answered (not read again)."""
+    entries_read: dict[str, datetime] = field(default_factory=dict)
+    """Per table (``P.D.T``), when its catalog entry was last asked for."""
 
 
 _LOCK = threading.Lock()
@@ -85,6 +98,7 @@ def make_clients(
     """
     from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud import dataplex_v1
+    from google.cloud.dataplex_v1.services.catalog_service import transports as catalog_t
     from google.cloud.dataplex_v1.services.data_scan_service import transports
 
     from dashboard import __version__
@@ -105,16 +119,18 @@ def make_clients(
 
         return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
 
-    client = make_client(
-        target,
-        dataplex_v1.DataScanServiceClient,
-        transports.DataScanServiceGrpcTransport,
-        channels=channels,
-        credentials=creds,
-        client_info=info,
+    def build(client_cls: Any, transport_cls: Any) -> Any:
+        return make_client(
+            target, client_cls, transport_cls, channels=channels, credentials=creds, client_info=info
+        )
+
+    made = DataplexClients(
+        shared=shared,
+        scans=build(dataplex_v1.DataScanServiceClient, transports.DataScanServiceGrpcTransport),
+        catalog=build(dataplex_v1.CatalogServiceClient, catalog_t.CatalogServiceGrpcTransport),
     )
     shared.channels.extend(channels.values())
-    return DataplexClients(shared=shared, scans=client)
+    return made
 
 
 def get(log: PollLog, method: str, invoke: Callable[..., Any], request: Any) -> ExchangeError | None:
@@ -198,7 +214,32 @@ def fetch_dataquality(clients: DataplexClients, t: datetime) -> list[Exchange]:
         )
         if get(log, GET_DATA_SCAN_JOB, clients.scans.get_data_scan_job, request) is None:
             clients.read.add(name)
+    scans = _listed(log.exchanges, LIST_DATA_SCANS, scans_page)
+    for table, location in entries_due(scans, clients.entries_read, t):
+        clients.entries_read[table] = t  # asked for, answered or not: again after CATALOG_EVERY
+        entry = dataplex_v1.GetEntryRequest(
+            name=entry_name(table, location), view=dataplex_v1.EntryView.BASIC
+        )
+        get(log, GET_ENTRY, clients.catalog.get_entry, entry)
     return log.exchanges
+
+
+def entries_due(
+    scans: Sequence[Scan], asked: dict[str, datetime], t: datetime, limit: int = MAX_CATALOG
+) -> list[tuple[str, str]]:
+    """The scanned tables (and their locations) whose catalog entry was not asked for within
+    :data:`CATALOG_EVERY`, those never asked for first, then the longest ago; at most ``limit``."""
+    found: dict[str, str] = {}
+    for scan in scans:
+        if scan.table and scan.table not in found:
+            found[scan.table] = scan.location
+    due = [
+        (table, location)
+        for table, location in found.items()
+        if table not in asked or t - asked[table] >= CATALOG_EVERY
+    ]
+    due.sort(key=lambda p: (p[0] in asked, asked.get(p[0], t), p[0]))
+    return due[:limit]
 
 
 def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:

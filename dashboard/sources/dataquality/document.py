@@ -17,7 +17,7 @@ def document(snapshot: Snapshot) -> dict[str, Any]:
     data = spec.data_in(snapshot) if spec is not None else DataQualityData()
     if not isinstance(data, DataQualityData):
         data = DataQualityData()
-    catalog = {e.table: e for e in data.catalog}
+    catalog = data.catalog
     out = []
     for s in states(data):
         result = s.result

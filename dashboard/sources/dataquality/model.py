@@ -30,7 +30,7 @@ class RuleResult(msgspec.Struct, frozen=True, kw_only=True):
     failing_rows_query: str = ""
 
 
-class ScanJob(msgspec.Struct, frozen=True, kw_only=True):
+class ScanJob(msgspec.Struct, frozen=True, kw_only=True, tag="job"):
     """A ``DataScanJob`` of a data-quality scan: from the listing (``full`` False: state and times only) or
     from ``GetDataScanJob`` with the FULL view (``full``: its ``data_quality_result`` too)."""
 
@@ -100,29 +100,50 @@ class Scan(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.project}/{self.location}/{self.scan_id}"
 
 
-class CatalogEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """A BigQuery table's Dataplex catalog entry (``SearchEntries``): when its source last changed."""
+class CatalogEntry(msgspec.Struct, frozen=True, kw_only=True, tag="catalog"):
+    """A BigQuery table's Dataplex catalog entry (``GetEntry``, BASIC view): when the table last changed."""
 
     table: str
     """``P.D.T``."""
     entry: str = ""
+    """``projects/P/locations/L/entryGroups/@bigquery/entries/bigquery.googleapis.com/projects/P/...``."""
     updated: datetime | None = None
-    """``entry_source.update_time`` (the table's own change), else ``update_time`` (the entry's)."""
+    """``entry_source.update_time`` (the table's own change, as BigQuery reports it), else ``update_time``
+    (the entry's)."""
     read_at: datetime | None = None
-    """When it was read."""
+    """When it was read (the poll's time)."""
+
+    @property
+    def key(self) -> str:
+        """The store's key: ``catalog:P.D.T``."""
+        return "catalog:" + self.table
+
+
+Item = ScanJob | CatalogEntry
 
 
 class DataQualityData(msgspec.Struct, frozen=True, kw_only=True):
-    """One poll of the data-quality source; the store merges ``items`` (the jobs) over polls."""
+    """One poll of the data-quality source; the store merges ``items`` (jobs and catalog entries) over
+    polls, so a job read in full, or a table's entry, stays known while later polls do not read it."""
 
     scans: tuple[Scan, ...] = ()
-    items: tuple[ScanJob, ...] = ()
-    """The scans' jobs, listed and read in full (:attr:`ScanJob.key`)."""
-    catalog: tuple[CatalogEntry, ...] = ()
+    items: tuple[Item, ...] = ()
+    """The scans' jobs, listed and read in full (:attr:`ScanJob.key`), and the catalog entries of their
+    tables (:attr:`CatalogEntry.key`)."""
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
 
+    @property
+    def jobs(self) -> tuple[ScanJob, ...]:
+        """The jobs among the items."""
+        return tuple(i for i in self.items if isinstance(i, ScanJob))
 
-def job_key(job: ScanJob) -> str:
+    @property
+    def catalog(self) -> dict[str, CatalogEntry]:
+        """The catalog entries by table."""
+        return {i.table: i for i in self.items if isinstance(i, CatalogEntry)}
+
+
+def job_key(item: Item) -> str:
     """The spec's ``key`` of an item."""
-    return job.key
+    return item.key

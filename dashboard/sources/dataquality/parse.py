@@ -15,12 +15,13 @@ from typing import Any
 from dashboard.parsers.common import Garbage, TimeCache, items, opt_int64, str_map
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.model import DataQualityData, RuleResult, Scan, ScanJob
+from dashboard.sources.dataquality.model import CatalogEntry, DataQualityData, Item, RuleResult, Scan, ScanJob
 
 _SERVICE = "google.cloud.dataplex.v1.DataScanService/"
 LIST_DATA_SCANS = _SERVICE + "ListDataScans"
 LIST_DATA_SCAN_JOBS = _SERVICE + "ListDataScanJobs"
 GET_DATA_SCAN_JOB = _SERVICE + "GetDataScanJob"
+GET_ENTRY = "google.cloud.dataplex.v1.CatalogService/GetEntry"
 
 _EMPTY: dict[str, Any] = {}
 _SCAN = re.compile(r"^projects/([^/]+)/locations/([^/]+)/dataScans/([^/]+)$")
@@ -164,6 +165,31 @@ def _full(response: dict[str, Any], times: TimeCache) -> ScanJob:
     return job_from_json(response, times, full=True)
 
 
+def entry_name(table: str, location: str) -> str:
+    """The Dataplex catalog entry of BigQuery table ``P.D.T`` in ``location`` (its dataset's, as Dataplex
+    names it: ``us``, ``europe-west1``)."""
+    project, dataset, name = table.split(".", 2)
+    return (
+        f"projects/{project}/locations/{location}/entryGroups/@bigquery/entries/"
+        f"bigquery.googleapis.com/projects/{project}/datasets/{dataset}/tables/{name}"
+    )
+
+
+def entry_from_json(response: dict[str, Any], times: TimeCache, read_at: Any) -> CatalogEntry:
+    """An ``Entry`` (``GetEntry``) of a BigQuery table."""
+    name = str(response.get("name") or "")
+    table = table_of("//" + name.partition("/entries/")[2])
+    if table is None:
+        raise Garbage(f"{name!r} is not a BigQuery table's entry")
+    source = _dict(response.get("entrySource"))
+    return CatalogEntry(
+        table=table,
+        entry=name,
+        updated=_time(times, source.get("updateTime")) or _time(times, response.get("updateTime")),
+        read_at=read_at,
+    )
+
+
 def _part(request: dict[str, Any]) -> str:
     """``projects/P/locations/R`` → ``P/R``."""
     parts = str(request.get("parent") or request.get("name") or "?").split("/")
@@ -177,7 +203,7 @@ def parse_dataquality(exchanges: Sequence[Exchange], ctx: PollContext) -> DataQu
         SourceError: No project's and region's scan listing answered.
     """
     scans: list[Scan] = []
-    jobs: dict[str, ScanJob] = {}
+    jobs: dict[str, Item] = {}
     for ex in exchanges:
         if ex.method == LIST_DATA_SCANS:
             page = ctx.listing(ex, _part(request_of(ex)), scans_page, ctx.times)
@@ -191,6 +217,11 @@ def parse_dataquality(exchanges: Sequence[Exchange], ctx: PollContext) -> DataQu
             got = ctx.secondary(ex, f"the results of {name} not shown", _full, ctx.times)
             if got is not None:
                 jobs[got.key] = got
+        elif ex.method == GET_ENTRY:
+            name = str(request_of(ex).get("name") or "?")
+            entry = ctx.secondary(ex, f"the catalog entry {name} not shown", entry_from_json, ctx.times, ex.t)
+            if entry is not None:
+                jobs[entry.key] = entry
     ctx.check()
     return DataQualityData(
         scans=tuple(scans),

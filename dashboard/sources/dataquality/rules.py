@@ -6,7 +6,10 @@
   table (at least ``min_jobs``; the jobs carry their destination table only, so only destinations join);
   critical when its score is under ``critical_score``;
 - scan stopped: a scheduled scan whose schedule expects a run every interval and none started for
-  ``intervals`` times it (and at least ``min_hours``).
+  ``intervals`` times it (and at least ``min_hours``);
+- stale table (info): a scanned table whose catalog entry says it last changed ``hours`` or more ago,
+  although a BigQuery job that writes it finished after that (its write changed nothing, or the catalog
+  lags).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ Threshold = Callable[[str], float]
 DEFAULTS: dict[str, dict[str, float]] = {
     "failed_table_in_use": {"min_jobs": 1.0, "critical_score": 80.0},
     "scan_stopped": {"intervals": 3.0, "min_hours": 2.0},
+    "stale_table": {"hours": 6.0},
 }
 """Each rule's thresholds with their defaults (docs/insights.md lists them)."""
 
@@ -123,7 +127,47 @@ def scan_stopped(
     return out
 
 
-RULES = (failed_table_in_use, scan_stopped)
+def stale_table(
+    data: DataQualityData, jobs: Sequence[Job], now: datetime, threshold: Threshold | None = None
+) -> list[Insight]:
+    """A scanned table unchanged in the catalog for ``hours`` although a job that writes it finished
+    since."""
+    threshold = threshold or defaults("stale_table")
+    hours = threshold("hours")
+    by_table = writers(jobs)
+    catalog = data.catalog
+    out = []
+    seen: set[str] = set()
+    for state in states(data):
+        table = state.scan.table
+        entry = catalog.get(table or "")
+        if not table or table in seen or entry is None or entry.updated is None:
+            continue
+        seen.add(table)
+        age_h = (now - entry.updated).total_seconds() / 3600
+        later = [j for j in by_table.get(table, ()) if j.ended is not None and j.ended > entry.updated]
+        if age_h < hours or not later:
+            continue
+        newest = max(j.ended for j in later if j.ended is not None)
+        out.append(
+            Insight(
+                rule="dataquality.stale_table",
+                severity="info",
+                title=f"Table {table} unchanged for {age_h:.1f} h although jobs write it",
+                source="dataquality",
+                resource=table,
+                resource_key=state.key,
+                evidence=f"catalog: last changed {entry.updated:%Y-%m-%d %H:%M} ({age_h:.1f} h ago; "
+                f"threshold {hours:g} h); {len(later)} job(s) writing it finished since, the last at "
+                f"{newest:%H:%M}",
+                fix="Check what those jobs wrote (an empty result, a WRITE_APPEND of no rows, a write to "
+                "another table of the same name) and whether the table's readers get fresh data",
+            )
+        )
+    return out
+
+
+RULES = (failed_table_in_use, scan_stopped, stale_table)
 
 
 def _data(ctx: Context) -> DataQualityData:

@@ -10,10 +10,16 @@ from dashboard.iam import Grant
 from dashboard.registry import PaneSpec, SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.dataquality.model import DataQualityData, job_key
-from dashboard.sources.dataquality.parse import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.dataquality.parse import (
+    GET_DATA_SCAN_JOB,
+    GET_ENTRY,
+    LIST_DATA_SCAN_JOBS,
+    LIST_DATA_SCANS,
+)
 
 SCAN_VIEWER = "roles/dataplex.dataScanViewer"
 SCAN_DATA_VIEWER = "roles/dataplex.dataScanDataViewer"
+CATALOG_VIEWER = "roles/dataplex.catalogViewer"
 
 GRANTS = (
     Grant(
@@ -27,6 +33,13 @@ GRANTS = (
         "each monitored project",
         "read a data-quality job's results (score, rules and pass ratios: the FULL view)",
         (GET_DATA_SCAN_JOB,),
+    ),
+    Grant(
+        CATALOG_VIEWER,
+        "each project whose tables are scanned",
+        "read the scanned tables' catalog entries (when each table last changed)",
+        (GET_ENTRY,),
+        required=False,
     ),
 )
 """The roles the source needs (GCP_REFERENCE.md section 10.6)."""
@@ -99,7 +112,7 @@ SPEC = SourceSpec(
     data=DataQualityData,
     parse="dashboard.sources.dataquality.parse:parse_dataquality",
     fetch="dashboard.sources.dataquality.api:fetch",
-    methods=(LIST_DATA_SCANS, LIST_DATA_SCAN_JOBS, GET_DATA_SCAN_JOB),
+    methods=(LIST_DATA_SCANS, LIST_DATA_SCAN_JOBS, GET_DATA_SCAN_JOB, GET_ENTRY),
     grants=GRANTS,
     packages=(*modules.GRPC, "google.cloud.dataplex_v1"),
     merge="incremental",

@@ -83,7 +83,7 @@ def jobs_by_scan(items: Iterable[ScanJob]) -> dict[str, list[ScanJob]]:
 
 def states(data: DataQualityData) -> list[ScanState]:
     """Every scan with its jobs, failed first, then by table."""
-    found = jobs_by_scan(data.items)
+    found = jobs_by_scan(data.jobs)
     out = [ScanState(s, tuple(found.get(s.key, ()))) for s in data.scans]
     return sorted(out, key=lambda s: (ORDER[s.status], s.scan.table or s.scan.resource, s.key))
 

@@ -28,11 +28,6 @@ COLUMNS = (
 _STYLE = {"failed": "bold red", "passed": "green", "running": "cyan", "unknown": "dim"}
 
 
-def catalog_of(data: DataQualityData) -> dict[str, CatalogEntry]:
-    """The catalog entries by table."""
-    return {e.table: e for e in data.catalog}
-
-
 def _rule(r: RuleResult) -> str:
     ratio = f" {r.pass_ratio:.2f}" if r.pass_ratio is not None else ""
     return f"{r.name}{ratio}"
@@ -69,7 +64,7 @@ def row(state: ScanState, now: datetime, catalog: dict[str, CatalogEntry]) -> Ro
 
 def rows(data: DataQualityData, now: datetime) -> list[Row]:
     """One row per scan, failed first."""
-    catalog = catalog_of(data)
+    catalog = data.catalog
     return [row(s, now, catalog) for s in states(data)]
 
 
