@@ -22,7 +22,12 @@ from google.cloud.bigquery.schema import SchemaField
 from google.cloud.billing import budgets_v1
 
 from dashboard.recording import format as fmt
-from dashboard.sources.dataquality.parse import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.dataquality.parse import (
+    GET_DATA_SCAN_JOB,
+    GET_ENTRY,
+    LIST_DATA_SCAN_JOBS,
+    LIST_DATA_SCANS,
+)
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +69,7 @@ GRPC: dict[str, tuple[Any, Any]] = {
     LIST_DATA_SCANS: (dataplex_v1.ListDataScansRequest, dataplex_v1.ListDataScansResponse),
     LIST_DATA_SCAN_JOBS: (dataplex_v1.ListDataScanJobsRequest, dataplex_v1.ListDataScanJobsResponse),
     GET_DATA_SCAN_JOB: (dataplex_v1.GetDataScanJobRequest, dataplex_v1.DataScanJob),
+    GET_ENTRY: (dataplex_v1.GetEntryRequest, dataplex_v1.Entry),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
 
