@@ -88,3 +88,17 @@ def test_a_poll_sends_only_reads_and_a_write_is_refused_before_it_is_sent() -> N
             assert len(fake.received) == before
         finally:
             made.shared.close()
+
+
+def test_the_grants_name_each_read_and_its_role() -> None:
+    from dashboard.iam import grant_for, roles_for
+
+    assert [(g.role, g.required) for g in roles_for("dataquality")] == [
+        ("roles/dataplex.dataScanViewer", True),
+        ("roles/dataplex.dataScanDataViewer", True),
+        ("roles/dataplex.catalogViewer", False),
+    ]
+    assert {m for g in roles_for("dataquality") for m in g.methods} == set(SPEC.methods)
+    found = grant_for("dataquality", GET_DATA_SCAN_JOB)
+    assert found is not None
+    assert found.role == "roles/dataplex.dataScanDataViewer"  # results need their own role
