@@ -13,6 +13,7 @@ from google.cloud import (
     bigquery_reservation_v1,
     data_fusion_v1,
     dataflow_v1beta3,
+    dataplex_v1,
     dataproc_v1,
     monitoring_v3,
     pubsub_v1,
@@ -23,14 +24,21 @@ from google.cloud.billing import budgets_v1
 
 from dashboard.recording import format as fmt
 from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.dataquality.parse import (
+    GET_DATA_SCAN_JOB,
+    GET_ENTRY,
+    LIST_DATA_SCAN_JOBS,
+    LIST_DATA_SCANS,
+)
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
-SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "datafusion", "billing")
+SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "datafusion", "dataquality", "billing")
 POLLING = {
     "jobs": (timedelta(0), timedelta(seconds=30)),
     "datafusion": (timedelta(0), timedelta(minutes=5)),
+    "dataquality": (timedelta(0), timedelta(minutes=5)),
     "billing": (timedelta(seconds=90), timedelta(hours=1)),
 }
 """Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
@@ -62,6 +70,10 @@ GRPC: dict[str, tuple[Any, Any]] = {
     LIST_TOPICS: (pubsub_v1.types.ListTopicsRequest, pubsub_v1.types.ListTopicsResponse),
     LIST_SUBSCRIPTIONS: (pubsub_v1.types.ListSubscriptionsRequest, pubsub_v1.types.ListSubscriptionsResponse),
     LIST_INSTANCES: (data_fusion_v1.ListInstancesRequest, data_fusion_v1.ListInstancesResponse),
+    LIST_DATA_SCANS: (dataplex_v1.ListDataScansRequest, dataplex_v1.ListDataScansResponse),
+    LIST_DATA_SCAN_JOBS: (dataplex_v1.ListDataScanJobsRequest, dataplex_v1.ListDataScanJobsResponse),
+    GET_DATA_SCAN_JOB: (dataplex_v1.GetDataScanJobRequest, dataplex_v1.DataScanJob),
+    GET_ENTRY: (dataplex_v1.GetEntryRequest, dataplex_v1.Entry),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
 

@@ -388,3 +388,53 @@ def test_the_streaming_pipeline_in_once() -> None:
     )
     assert chains["clickstream-app-opens-bq"]["writes"] == ["acme-analytics.events.app_opens"]
     assert chains["legacy-audit-sub"]["reader"] == "none"
+
+
+@pytest.mark.timeout(120)
+def test_dataquality_story_in_once() -> None:
+    """orders-dq failed at 07:30 on acme-etl.warehouse.orders, which the ETL's jobs write; kpi-dq stopped
+    yesterday at 12:00; customers-dq passes, but its table's catalog entry is stale
+    (fixtures/demogen/source_dataquality.py)."""
+    run = [sys.executable, "-m", "dashboard", "--once", "--demo"]
+    result = subprocess.run(
+        [*run, "--format", "json"], capture_output=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    assert doc["sources"]["dataquality"]["state"] == "ok"
+    found = {(i["rule"], i["resource"]): i for i in doc["insights"] if i["source"] == "dataquality"}
+    assert sorted(found) == [
+        ("dataquality.failed_table_in_use", "acme-etl/us/orders-dq"),
+        ("dataquality.scan_stopped", "acme-analytics/us/kpi-dq"),
+        ("dataquality.stale_table", "acme-etl.warehouse.customers"),
+    ]
+    stale = found[("dataquality.stale_table", "acme-etl.warehouse.customers")]
+    # 22:10 yesterday to the 08:59:30 report: 10 h 49.5 min ≈ 10.8 h ≥ 6 h
+    assert (stale["severity"], stale["title"]) == (
+        "info",
+        "Table acme-etl.warehouse.customers unchanged for 10.8 h although jobs write it",
+    )
+    failed = found[("dataquality.failed_table_in_use", "acme-etl/us/orders-dq")]
+    assert failed["severity"] == "critical"  # score 50 < 80
+    # 1,092,000 of 1,200,000 non-null = 0.91; 1,182,000 of 1,200,000 unique = 0.985
+    assert "failed rules: non_null(customer_id) 0.91, uniqueness(order_id) 0.985" in failed["evidence"]
+    stopped = found[("dataquality.scan_stopped", "acme-analytics/us/kpi-dq")]
+    # every 6 h; last 2026-11-25 12:00, the last poll at 08:55 the next day: 20 h 55 min ≈ 20.9 h ≥ 18 h
+    assert "the last started 2026-11-25 12:00, 2" in stopped["evidence"]
+    summary = {s["scan"]: s for s in doc["dataquality"]["summary"]}
+    orders = summary["acme-etl/us/orders-dq"]
+    assert (orders["status"], orders["score"], orders["row_count"]) == ("failed", 50.0, 1_200_000)
+    # 21:30, 23:30, 01:30, 03:30 and 05:30 passed (the lookback starts two days before the first poll)
+    assert orders["scores"] == [100.0] * 5 + [50.0]
+    assert summary["acme-etl/us/customers-dq"]["status"] == "passed"
+    assert summary["acme-etl/us/customers-dq"]["catalog_updated"] == "2026-11-25T22:10:00+00:00"
+    assert doc["metrics"]["dataquality.failed_scans"] == 1
+    text = subprocess.run(
+        run, capture_output=True, cwd=ROOT, timeout=60, check=True, env={**os.environ, "COLUMNS": "200"}
+    ).stdout.decode()
+    section = text[text.index("Data quality  OK") :]
+    lines = section.splitlines()
+    assert lines[2].startswith("acme-etl.warehouse.orders")  # failed first
+    assert "non_null(customer_id) 0.91" in lines[2]
+    kpi = next(line for line in lines if " kpi-dq " in line)
+    assert "passed stopped" in kpi

@@ -95,6 +95,7 @@ def test_json_report_validates_and_has_every_pane() -> None:
         "billing",
         "pubsub",
         "datafusion",
+        "dataquality",
     }
     assert doc["jobs"]["total"] > 100
     assert doc["jobs"]["by_principal"]

@@ -281,6 +281,7 @@ class Fakes:
             "enabled = false",
             "",
             "[sources.datafusion]",  # nor of Data Fusion (tests/contract/test_datafusion_faults.py has one)
+            "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
             "enabled = false",
             "",
         ]

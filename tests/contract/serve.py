@@ -110,6 +110,7 @@ def config_text(
         "enabled = false",
         "",
         "[sources.datafusion]",  # nor of Data Fusion (tests/contract/fake_datafusion.py has one)
+        "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
         "enabled = false",
         "",
     ]

@@ -45,7 +45,9 @@ def demo_open() -> Snapshot:
 
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
-    assert len(RULES) == 14 + 5 + 1  # with bigquery.model_retrained; Pub/Sub's five and Data Fusion's one
+    assert (
+        len(RULES) == 14 + 5 + 1 + 3
+    )  # bigquery.model_retrained; Pub/Sub's 5, Data Fusion's 1, data quality's 3
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",
@@ -54,6 +56,7 @@ def test_every_rule_is_registered_with_its_thresholds() -> None:
         "budget",
         "pubsub",
         "datafusion",
+        "dataquality",
     }
     assert all(key.rsplit(".", 1)[0] in RULES for key in DEFAULT_THRESHOLDS)
 

@@ -54,6 +54,7 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "dataproc": "ok",
         "dataflow": "off",
         "billing": "off",  # no billing.jsonl: not in this recording
+        "dataquality": "off",
         "pubsub": "off",
         "datafusion": "off",
     }
@@ -82,6 +83,7 @@ def test_snapshot_before_the_first_poll(recording: Path) -> None:
         "reservations": "off",  # not recorded at all
         "dataflow": "off",
         "billing": "off",
+        "dataquality": "off",
         "pubsub": "off",
         "datafusion": "off",
     }

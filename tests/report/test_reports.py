@@ -84,6 +84,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "billing",
         "pubsub",
         "datafusion",
+        "dataquality",
     }
     assert doc["sources"]["dataproc"] == {
         "state": "stale",

@@ -51,7 +51,16 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
     assert snap.jobs == ()
     assert snap.statuses == {
         s: SourceStatus(source=s)
-        for s in ("jobs", "reservations", "dataproc", "dataflow", "billing", "datafusion", "pubsub")
+        for s in (
+            "jobs",
+            "reservations",
+            "dataproc",
+            "dataflow",
+            "billing",
+            "pubsub",
+            "dataquality",
+            "datafusion",
+        )
     }
     assert {s.state for s in snap.statuses.values()} == {"loading"}
 
@@ -119,6 +128,7 @@ def test_data_older_than_three_intervals_is_stale() -> None:
         "dataflow": 30.0,
         "billing": 3600.0,
         "datafusion": 300.0,
+        "dataquality": 300.0,
         "pubsub": 60.0,
     }
     store = Store()
