@@ -45,7 +45,7 @@ def demo_open() -> Snapshot:
 
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
-    assert len(RULES) == 13 + 5  # the Pub/Sub source's five, registered from its spec
+    assert len(RULES) == 13 + 5 + 2  # the Pub/Sub source's five, registered from its spec; BI Engine's two
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",
@@ -69,6 +69,7 @@ def test_the_demo_triggers_at_least_five_rules(moment: str, request: pytest.Fixt
         "dataflow.growing_lag",  # clickstream-enrich
         "dataflow.failed_job",  # customer-360-backfill
         "reservations.idle_baseline",  # adhoc
+        "reservations.bi_full",  # acme-analytics' BI reservation, 7.9 of 8 GiB
         "budget.forecast_over",  # the platform budget
         "bigquery.unlabelled_spend",  # acme-analytics' on-demand queries
     } <= rules
