@@ -100,6 +100,7 @@ def test_json_document_validates_and_has_every_section() -> None:
     assert [s["service"] for s in costs["services"]] == [
         "bigquery_on_demand",
         "bigquery_editions",
+        "bi_engine",  # the reservations source's second line, $0 without a BI reservation
         "dataproc",
         "dataflow",
         "pubsub",  # a registered source's cost line, $0 without its data
