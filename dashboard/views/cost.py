@@ -20,7 +20,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from dashboard.cost import CostEstimate, ServiceCost, estimate
-from dashboard.cost.billing import GROUP_TITLES, BillingSummary
+from dashboard.cost.billing import BILLED_ONLY, GROUP_TITLES, STORAGE_READ, BillingSummary
 from dashboard.models import Snapshot, SourceStatus
 from dashboard.pricing import PriceTable
 
@@ -75,7 +75,12 @@ BUDGET_COLUMNS = (
 
 DAY_COLUMNS = (
     Column("DAY", "day"),
-    *(Column(title.upper(), key, justify="right") for key, title in GROUP_TITLES.items() if key != "other"),
+    *(
+        Column(title.upper(), key, justify="right")
+        for key, title in GROUP_TITLES.items()
+        if key not in BILLED_ONLY
+    ),
+    Column("STORAGE READ", STORAGE_READ, justify="right"),
     Column("OTHER", "other", justify="right"),
     Column("TOTAL", "total_usd", justify="right"),
 )
@@ -229,8 +234,9 @@ def day_rows(bill: BillingSummary, days: int = DAYS_SHOWN) -> list[Row]:
     for day in reversed(bill.days[-days:]):
         label = f"{day.day:%a %d %b}" + ("" if day.complete else " (so far)")
         cells: list[Text | str | None] = [label]
-        cells += [fmt.money(day.usd.get(key, 0.0)) for key in GROUP_TITLES if key != "other"]
-        cells += [fmt.money(day.usd.get("other", 0.0)), Text(fmt.money(day.total_usd), style="bold")]
+        cells += [fmt.money(day.usd.get(key, 0.0)) for key in GROUP_TITLES if key not in BILLED_ONLY]
+        cells += [fmt.money(day.usd.get(key, 0.0)) for key in BILLED_ONLY]
+        cells.append(Text(fmt.money(day.total_usd), style="bold"))
         rows.append(Row.of(day.day.isoformat(), cells))
     return rows
 
