@@ -90,6 +90,9 @@ def test_markdown_and_text_label_every_table() -> None:
         assert "Budgets (spent and forecast: billed + estimate)" in out
         assert "month-end forecast" in out
         assert "2026-11: month to date (billed + estimate) and forecast" in out
+        # the Storage Read API's reads: a billed line that says it has no estimate, and a column per day
+        assert "BigQuery Storage Read API (billed only, no estimate)" in out
+        assert "STORAGE READ" in out
     # the Overview, in both
     assert "Estimate vs billed, each service over the hours its bill covers" in text
     assert "### Estimate vs billed, each service over the hours its bill covers" in md
