@@ -253,6 +253,13 @@ def test_the_demo_at_eight() -> None:
     assert got["cost.burn_rate_usd_per_hour"] == pytest.approx(
         sum(
             got[f"cost.{s}.burn_rate_usd_per_hour"] or 0
-            for s in ("bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow", "pubsub")
+            for s in (
+                "bigquery_on_demand",
+                "bigquery_editions",
+                "bi_engine",
+                "dataproc",
+                "dataflow",
+                "pubsub",
+            )
         )
     )
