@@ -21,7 +21,12 @@ def merge_reservations(
     bi_usage = merge_series(old.bi_usage, data.bi_usage, keep=series_window)
     bi = data.bi_reservations if data.bi_read else old.bi_reservations
     return msgspec.structs.replace(
-        data, reservations=kept, slot_usage=usage, bi_reservations=bi, bi_usage=bi_usage, bi_read=True
+        data,
+        reservations=kept,
+        slot_usage=usage,
+        bi_reservations=bi,
+        bi_usage=bi_usage,
+        bi_read=data.bi_read or old.bi_read,
     )
 
 
