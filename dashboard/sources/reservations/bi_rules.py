@@ -43,7 +43,7 @@ def bi_unused(ctx: Context) -> Iterator[Insight]:
             title=f"BI Engine in {r.project} ({r.location}): {size:,.1f} GiB reserved, unused",
             source="reservations",
             resource=f"{r.project}/{r.location}",
-            resource_key=r.name,
+            resource_key="",  # not a row of the Slots table: the jump shows the pane
             evidence=(
                 f"at most {top / GIB:,.2f} GiB used (under {used_pct:g}% of {size:,.1f} GiB) in each of "
                 f"{len(points)} minutes since {clock(points[0].t)}; it bills {money(usd)}/h by its size"
@@ -78,7 +78,7 @@ def bi_full(ctx: Context) -> Iterator[Insight]:
             title=f"BI Engine in {r.project} ({r.location}): {used.value / r.size_bytes * 100:.0f}% full",
             source="reservations",
             resource=f"{r.project}/{r.location}",
-            resource_key=r.name,
+            resource_key="",  # not a row of the Slots table: the jump shows the pane
             evidence=(
                 f"{used.value / GIB:,.2f} GiB used of {size:,.1f} GiB at {clock(used.t)} (threshold "
                 f"{full_pct:g}%): tables that do not fit are not accelerated, their queries run on slots"
