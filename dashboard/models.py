@@ -199,6 +199,19 @@ class Assignment(Model, frozen=True):
 # ---------------------------------------------------------------- Metrics
 
 
+class BiReservation(Model, frozen=True):
+    """A project's BI Engine reservation in one location (``GetBiReservation``); size 0: none."""
+
+    name: str
+    """``projects/P/locations/L/biReservation``."""
+    project: str
+    location: str
+    size_bytes: int = 0
+    update_time: datetime | None = None
+    preferred_tables: tuple[str, ...] = ()
+    """``project.dataset.table`` of each preferred table."""
+
+
 class Sample(Model, frozen=True, array_like=True):
     """One point of a time series. Stored as ``[t, value]`` in JSON."""
 
@@ -318,6 +331,12 @@ class ReservationsData(Model, frozen=True):
     metrics_unavailable: str | None = None
     """Why Monitoring metrics are missing, in one line (``metrics unavailable: 503 from Monitoring
     (retrying)``); None when every ``ListTimeSeries`` of the poll answered."""
+    bi_reservations: tuple[BiReservation, ...] = ()
+    """BI Engine reservations (size 0 included) per monitored project and location."""
+    bi_usage: tuple[MetricSeries, ...] = ()
+    """BI Engine ``reservation/used_bytes`` and ``reservation/total_bytes``, keyed ``project/location``."""
+    bi_read: bool = False
+    """True when this poll asked for BI reservations (every few polls): else the store keeps the last."""
 
 
 class DataprocData(Model, frozen=True):

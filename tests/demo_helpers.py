@@ -62,6 +62,10 @@ GRPC: dict[str, tuple[Any, Any]] = {
         bigquery_reservation_v1.SearchAllAssignmentsRequest,
         bigquery_reservation_v1.SearchAllAssignmentsResponse,
     ),
+    fmt.RES_GET_BI_RESERVATION: (
+        bigquery_reservation_v1.GetBiReservationRequest,
+        bigquery_reservation_v1.BiReservation,
+    ),
     fmt.MON_LIST_TIME_SERIES: (monitoring_v3.ListTimeSeriesRequest, monitoring_v3.ListTimeSeriesResponse),
     fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
     fmt.DATAPROC_LIST_BATCHES: (dataproc_v1.ListBatchesRequest, dataproc_v1.ListBatchesResponse),

@@ -252,7 +252,7 @@ def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
     assert through["Cloud Dataflow"] == datetime(2026, 11, 26, 5, tzinfo=UTC)
     assert bill.billed_through == datetime(2026, 11, 26, 5, tzinfo=UTC)
     checks = {c.service: c for c in bill.checks}
-    assert set(checks) == {"bigquery_on_demand", "bigquery_editions", "dataproc", "dataflow"}
+    assert set(checks) == {"bigquery_on_demand", "bigquery_editions", "bi_engine", "dataproc", "dataflow"}
     # every service from the window's first full hour to where its own bill ends
     assert {c.start for c in checks.values()} == {datetime(2026, 11, 26, 1, tzinfo=UTC)}
     assert checks["bigquery_on_demand"].end == datetime(2026, 11, 26, 7, tzinfo=UTC)
@@ -266,6 +266,13 @@ def test_billing_story_the_estimate_is_checked_against_the_bill() -> None:
     assert services["dataproc"].billing_services == ("Cloud Dataproc", "Compute Engine")
     assert services["bigquery_on_demand"].credits_usd == -6.25
     assert services["other"].billing_services == ("Cloud Storage",)
+    # the Storage Read API's reads, about $3 a day, billed only (no estimate checks them)
+    reads = services["bigquery_storage_read"]
+    assert reads.billing_services == ("BigQuery Storage API - Read",)
+    assert 2.0 < reads.mtd_usd / 25.3 < 4.0  # 25 days and 7 hours of November's invoice
+    assert "bigquery_storage_read" not in checks
+    # BI Engine's 8 GiB, billed every hour, checked against the estimate: the same 8 GiB x $0.0416
+    assert checks["bi_engine"].difference_pct == pytest.approx(0, abs=0.5)
     assert [d.day.day for d in bill.days] == list(range(1, 27))
     assert [d.complete for d in bill.days] == [True] * 25 + [False]
 
@@ -322,5 +329,6 @@ def test_generator_is_deterministic_and_the_committed_demo_is_its_output(tmp_pat
     assert committed == outputs[0], "fixtures/demo is stale: run python fixtures/generate_demo.py"
     # with Dataproc jobs and batches; the Pub/Sub log (four listings and 14 metric reads a minute): +2.9 MB;
     # the Data Fusion log (two listings every 5 minutes): +0.04 MB; the data-quality log (six scan listings
-    # and three job listings every 5 minutes): +0.3 MB
-    assert sum(len(b) for b in committed.values()) < 19_840_000
+    # and three job listings every 5 minutes): +0.3 MB; BI Engine (six GetBiReservation and two metric
+    # reads every 5 minutes) and Storage Read rows: +0.2 MB
+    assert sum(len(b) for b in committed.values()) < 20_040_000

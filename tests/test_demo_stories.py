@@ -118,13 +118,73 @@ def test_reservations_story() -> None:
         ("projects/acme-analytics", "adhoc", "QUERY"),
     }
     used: dict[str, list[float]] = defaultdict(list)
+    bi_bytes: dict[str, list[float]] = defaultdict(list)
     for e in by_method("reservations", fmt.MON_LIST_TIME_SERIES):
         for series in e["response"].get("timeSeries", []):
-            used[series["metric"]["labels"]["reservation"]] += [
-                p["value"]["doubleValue"] for p in series["points"]
-            ]
+            values = [p["value"]["doubleValue"] for p in series["points"]]
+            if series["metric"]["type"].startswith("bigquerybiengine.googleapis.com/"):
+                assert (e["request"]["name"], series["resource"]["labels"]["location"]) == (
+                    "projects/acme-analytics",
+                    "us-central1",
+                )
+                bi_bytes[series["metric"]["type"].rsplit("/", 1)[-1]] += values
+            else:
+                used[series["metric"]["labels"]["reservation"]] += values
     assert max(used["prod"]) >= 999
     assert statistics.median(used["adhoc"]) < 50
+    # BI Engine: acme-analytics' 8 GiB in us-central1, near full (about 7.9 GiB used); none anywhere else
+    gib = 2**30
+    sized = {
+        e["request"]["name"]: int(e["response"].get("size", "0"))
+        for e in by_method("reservations", fmt.RES_GET_BI_RESERVATION)
+    }
+    assert len(sized) == 6  # 2 projects x (US, us-central1, europe-west1)
+    assert {n for n, size in sized.items() if size} == {
+        "projects/acme-analytics/locations/us-central1/biReservation"
+    }
+    assert max(sized.values()) == 8 * gib
+    assert set(bi_bytes["total_bytes"]) == {8.0 * gib}
+    assert 7.8 * gib < statistics.median(bi_bytes["used_bytes"]) < 8.0 * gib
+
+
+@pytest.mark.timeout(120)
+def test_bi_engine_story_in_once() -> None:
+    """``--once --demo``: the BI Engine table of the Slots section, in JSON and text, and its insight."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    (bi,) = doc["reservations"]["bi_reservations"]
+    assert (bi["project"], bi["location"], bi["size_gib"]) == ("acme-analytics", "us-central1", 8.0)
+    assert 7.8 < bi["used_gib"] < 8.0
+    assert bi["use_pct"] >= 95
+    assert bi["usd_per_hour"] == pytest.approx(8 * 0.0416)  # 8 GiB x $0.0416/GiB-hour
+    assert bi["preferred_tables"] == [
+        "acme-analytics.marts.daily_revenue",
+        "acme-analytics.marts.sessions_by_day",
+    ]
+    rules = {(i["rule"], i["resource"]) for i in doc["insights"]}
+    assert ("reservations.bi_full", "acme-analytics/us-central1") in rules
+    assert ("reservations.bi_unused", "acme-analytics/us-central1") not in rules
+    line = next(s for s in doc["cost"]["services"] if s["service"] == "bi_engine")
+    assert line["burn_rate_usd_per_hour"] == pytest.approx(8 * 0.0416)
+    text = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--width", "200"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+        text=True,
+    ).stdout
+    section = text[text.index("BI Engine\nPROJECT") :]
+    row = next(r for r in section.splitlines() if r.startswith("acme-analytics"))
+    assert row.split()[:5] == ["acme-analytics", "us-central1", "8.0", "7.9", "98%"]
+    assert "$0.33/h" in row
 
 
 def _clusters() -> dict[str, list[tuple[int, dict[str, Any] | None]]]:

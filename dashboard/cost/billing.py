@@ -3,7 +3,9 @@
 Billing names services by ``service.description``; gcpdash's estimate groups them as it prices them:
 ``BigQuery`` is on-demand analysis, ``BigQuery Reservation API`` the editions' slots, ``Cloud Dataproc`` the
 premium and ``Compute Engine`` the clusters' VMs (and any other VM of the projects), ``Cloud Dataflow`` the
-pipelines. Everything else billed is ``other``: shown, never estimated.
+pipelines. The Storage Read API's reads (SKU ``BigQuery Storage API - Read``, which the export query reports
+apart) are a group of their own, ``bigquery_storage_read``: billed only, as no job metadata carries them.
+Everything else billed is ``other``: shown, never estimated.
 
 The check compares, service by service, the estimate and the bill over the same whole hours: from the first
 full hour the snapshot's data, the export's hourly rows (the query asks for the last day per hour, across
@@ -24,7 +26,7 @@ import msgspec
 from dashboard import registry
 from dashboard.cost.common import SERVICE_TITLES, SERVICES, Inputs, Spend, UtcTime, day_start, hours
 from dashboard.models import BillingData, BillingRow
-from dashboard.queries import invoice_month_bounds
+from dashboard.queries import STORAGE_READ_SKU, invoice_month_bounds
 
 BILLING_SERVICES: dict[str, tuple[str, ...]] = {
     s.name: s.billed_as for spec in registry.sources() for s in spec.services
@@ -32,10 +34,19 @@ BILLING_SERVICES: dict[str, tuple[str, ...]] = {
 """Per estimated service, the billing ``service.description`` values it corresponds to (its spec's)."""
 
 OTHER = "other"
-GROUP_TITLES: dict[str, str] = {**SERVICE_TITLES, OTHER: "Other services (billed only)"}
-GROUPS: tuple[str, ...] = (*SERVICES, OTHER)
+STORAGE_READ = "bigquery_storage_read"
+"""The Storage Read API's group: billed only (:data:`dashboard.queries.STORAGE_READ_SKU`)."""
+GROUP_TITLES: dict[str, str] = {
+    **SERVICE_TITLES,
+    STORAGE_READ: "BigQuery Storage Read API (billed only, no estimate)",
+    OTHER: "Other services (billed only)",
+}
+GROUPS: tuple[str, ...] = (*SERVICES, STORAGE_READ, OTHER)
+BILLED_ONLY: tuple[str, ...] = (STORAGE_READ, OTHER)
+"""The groups without an estimate: shown when billed."""
 
 _BY_DESCRIPTION = {d.lower(): s for s, ds in BILLING_SERVICES.items() for d in ds}
+_BY_DESCRIPTION[STORAGE_READ_SKU.lower()] = STORAGE_READ
 
 
 def group_of(description: str) -> str:
@@ -311,7 +322,7 @@ def summarize(
             )
             for g in GROUPS
             # a service billed under another's name (BigQuery ML: "BigQuery") has no line of its own
-            if names[g] or (g != OTHER and BILLING_SERVICES.get(g))
+            if names[g] or (g not in BILLED_ONLY and BILLING_SERVICES.get(g))
         ),
         days=days,
         check_start=checks[0].start if checks else None,

@@ -20,7 +20,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from dashboard.cost import CostEstimate, ServiceCost, estimate
-from dashboard.cost.billing import BILLING_SERVICES, GROUP_TITLES, BillingSummary
+from dashboard.cost.billing import BILLED_ONLY, BILLING_SERVICES, GROUP_TITLES, STORAGE_READ, BillingSummary
 from dashboard.models import Snapshot, SourceStatus
 from dashboard.pricing import PriceTable
 
@@ -73,12 +73,14 @@ BUDGET_COLUMNS = (
     Column("SERVICES", "services", max_width=50, wrap=True),
 )
 
-_BILLED_GROUPS = tuple(key for key in GROUP_TITLES if BILLING_SERVICES.get(key))
-"""The groups the bill has lines for (BigQuery ML is billed as ``BigQuery``: on the on-demand line)."""
+_BILLED_GROUPS = tuple(key for key in GROUP_TITLES if key not in BILLED_ONLY and BILLING_SERVICES.get(key))
+"""The estimated groups the bill has lines for (BigQuery ML is billed as ``BigQuery``: on the on-demand
+line); the billed-only groups (Storage Read, other) come after them."""
 
 DAY_COLUMNS = (
     Column("DAY", "day"),
     *(Column(GROUP_TITLES[key].upper(), key, justify="right") for key in _BILLED_GROUPS),
+    Column("STORAGE READ", STORAGE_READ, justify="right"),
     Column("OTHER", "other", justify="right"),
     Column("TOTAL", "total_usd", justify="right"),
 )
@@ -233,7 +235,8 @@ def day_rows(bill: BillingSummary, days: int = DAYS_SHOWN) -> list[Row]:
         label = f"{day.day:%a %d %b}" + ("" if day.complete else " (so far)")
         cells: list[Text | str | None] = [label]
         cells += [fmt.money(day.usd.get(key, 0.0)) for key in _BILLED_GROUPS]
-        cells += [fmt.money(day.usd.get("other", 0.0)), Text(fmt.money(day.total_usd), style="bold")]
+        cells += [fmt.money(day.usd.get(key, 0.0)) for key in BILLED_ONLY]
+        cells.append(Text(fmt.money(day.total_usd), style="bold"))
         rows.append(Row.of(day.day.isoformat(), cells))
     return rows
 

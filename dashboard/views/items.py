@@ -169,12 +169,29 @@ class AssignmentItem(Item, frozen=True, kw_only=True):
     state: str
 
 
+class BiReservationItem(Item, frozen=True, kw_only=True):
+    """A project's BI Engine reservation in one location, and its use."""
+
+    name: str
+    project: str
+    location: str
+    size_gib: float
+    used_gib: float | None = None
+    """Bytes in use (Monitoring ``reservation/used_bytes``, the newest point), in GiB."""
+    use_pct: Annotated[float, Meta(description="percent of size_gib")] | None = None
+    preferred_tables: tuple[str, ...] = ()
+    usd_per_hour: UsdPerHour
+    updated: UtcTime | None = None
+
+
 class ReservationsSection(Item, frozen=True, kw_only=True):
     """The slots and reservations pane."""
 
     reservations: tuple[ReservationItem, ...]
     commitments: tuple[CommitmentItem, ...]
     assignments: tuple[AssignmentItem, ...]
+    bi_reservations: tuple[BiReservationItem, ...] = ()
+    """BI Engine reservations of a size above 0 (a project without one in a location is left out)."""
 
 
 class NodeGroupItem(Item, frozen=True, kw_only=True):

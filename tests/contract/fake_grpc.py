@@ -42,7 +42,8 @@ LIST_FIELDS = {
     fmt.MON_LIST_TIME_SERIES: "timeSeries",
     fmt.BUDGETS_LIST_BUDGETS: "budgets",
 }
-"""Per served method, the repeated field a page holds (used to split a recorded page in two)."""
+"""Per served list method, the repeated field a page holds (used to split a recorded page in two); a get
+method (``GetBiReservation``) is never split."""
 
 _IGNORED_KEYS = ("pageToken", "interval")
 
@@ -58,6 +59,7 @@ def rpc_classes() -> dict[str, tuple[Any, Any]]:
         fmt.RES_LIST_RESERVATIONS: (res.ListReservationsRequest, res.ListReservationsResponse),
         fmt.RES_LIST_COMMITMENTS: (res.ListCapacityCommitmentsRequest, res.ListCapacityCommitmentsResponse),
         fmt.RES_SEARCH_ALL_ASSIGNMENTS: (res.SearchAllAssignmentsRequest, res.SearchAllAssignmentsResponse),
+        fmt.RES_GET_BI_RESERVATION: (res.GetBiReservationRequest, res.BiReservation),
         fmt.DATAPROC_LIST_CLUSTERS: (dataproc_v1.ListClustersRequest, dataproc_v1.ListClustersResponse),
         fmt.DATAPROC_LIST_BATCHES: (dataproc_v1.ListBatchesRequest, dataproc_v1.ListBatchesResponse),
         fmt.DATAPROC_LIST_JOBS: (dataproc_v1.ListJobsRequest, dataproc_v1.ListJobsResponse),
@@ -164,7 +166,7 @@ class FakeGrpcServer:
         if split_pages:
             for key, entry in served.items():
                 method = key.split(" ", 1)[0]
-                if len(entry.pages) == 1:
+                if len(entry.pages) == 1 and method in LIST_FIELDS:
                     entry.pages = _split(entry.pages[0], LIST_FIELDS[method])
         with self._lock:
             self._served = served

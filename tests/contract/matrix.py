@@ -103,7 +103,11 @@ TARGETS: dict[str, Target] = {
                      parts=("dataflow.tables",)),
     "monitoring": Target("reservations", ("reservations", "dataproc", "dataflow"), False,
                          "roles/monitoring.viewer", grpc=fmt.MON_LIST_TIME_SERIES, endpoint="monitoring",
-                         parts=("reservations.slot_usage", "dataproc.series", "dataflow.series")),
+                         parts=("reservations.slot_usage", "reservations.bi_usage", "dataproc.series",
+                                "dataflow.series")),
+    "bi_engine": Target("reservations", ("reservations",), False, "roles/bigquery.resourceViewer",
+                        grpc=fmt.RES_GET_BI_RESERVATION,
+                        parts=("reservations.bi_reservations", "reservations.bi_usage")),
     "billing.export": Target("billing", ("billing",), True, "roles/bigquery.dataViewer",
                              rest=("query", "results", "get"), projects=("acme-admin",)),
     "billing.budgets": Target("billing", ("billing",), False, "roles/billing.viewer",
@@ -181,12 +185,14 @@ def _recorded() -> Recorded:
 
 
 def _exchanges() -> list[Exchange]:
-    """Per gRPC source, the demo's last poll in which nothing failed; and the first poll's budgets."""
+    """Per gRPC source, the demo's last poll in which nothing failed among those making every kind of call
+    (BI reservations are read every 5 polls); and the first poll's budgets."""
     if "grpc" not in _SHARED:
         chosen: list[Exchange] = []
         for source in ("reservations", "dataproc", "dataflow"):
             good = [p for p in demo_polls(source) if all(ex.error is None for ex in p.exchanges)]
-            chosen.extend(good[-1].exchanges)
+            fullest = max(good, key=lambda p: (len({ex.method for ex in p.exchanges}), p.number))
+            chosen.extend(fullest.exchanges)
         billing = next(iter(demo_polls("billing")))
         chosen.extend(ex for ex in billing.exchanges if ex.method == fmt.BUDGETS_LIST_BUDGETS)
         _SHARED["grpc"] = chosen

@@ -173,6 +173,8 @@ def parts(snapshot: Snapshot) -> dict[str, list[bytes]]:
         "reservations.commitments": items(snapshot.reservations.commitments),
         "reservations.assignments": items(snapshot.reservations.assignments),
         "reservations.slot_usage": items(snapshot.reservations.slot_usage),
+        "reservations.bi_reservations": items(snapshot.reservations.bi_reservations),
+        "reservations.bi_usage": items(snapshot.reservations.bi_usage),
         "dataproc.clusters": items(snapshot.dataproc.clusters),
         "dataproc.batches": items(snapshot.dataproc.batches),
         "dataproc.jobs": items(snapshot.dataproc.jobs),

@@ -1,4 +1,4 @@
-"""The billing export's result over several pages (the fake serves the demo's 129 rows 50 a page): read
+"""The billing export's result over several pages (the fake serves the demo's 189 rows 50 a page): read
 whole, it is the same as in one page; when the client's wait for the later pages (``jobs.get``) or a later
 page fails, the first page's rows are shown with a warning, never as if they were the whole month."""
 
@@ -63,7 +63,7 @@ def test_pages_read_whole_are_the_one_page_result(fake: FakeRest) -> None:
     assert paged.rows == whole.rows
     assert paged.warnings == ()
     pages = [r.params.get("pageToken") for r in fake.log if "/queries/" in r.path]
-    assert pages == ["rows-50", "rows-100"]  # 129 rows: 50 by jobs.query, then 50 and 29
+    assert pages == ["rows-50", "rows-100", "rows-150"]  # 189 rows: 50 by jobs.query, then 50, 50 and 39
 
 
 @pytest.mark.parametrize("kind", ["get", "results"])

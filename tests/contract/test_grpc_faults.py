@@ -191,7 +191,7 @@ def test_a_monitoring_fault_only_warns(fake: FakeGrpcServer, source: str, fault_
     assert getattr(data, series) == ()
     # After a denied or unreachable Monitoring, a project's other metrics are not asked in that poll.
     if code in ("UNAVAILABLE", "DEADLINE_EXCEEDED", "PERMISSION_DENIED"):
-        projects = 1 if source == "reservations" else 2
+        projects = 2  # reservations: the admin project's slots, and acme-analytics' BI Engine
         assert sum(e.method == fmt.MON_LIST_TIME_SERIES for e in got) == projects
 
 

@@ -23,6 +23,7 @@ EXPECTED = {
     "list_reservations",
     "list_capacity_commitments",
     "search_all_assignments",
+    "get_bi_reservation",
     "list_clusters",
     "list_batches",
     "list_jobs",

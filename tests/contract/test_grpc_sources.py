@@ -45,7 +45,7 @@ def fake(server: FakeGrpcServer) -> FakeGrpcServer:
     [
         ("reservations", 1),
         ("reservations", 76),  # commitments denied
-        ("reservations", 150),
+        ("reservations", 151),  # BI reservations read every 5 polls, as on a first poll
         ("dataproc", 1),
         ("dataproc", 120),
         ("dataflow", 1),
@@ -226,10 +226,12 @@ def test_request_counts_per_poll(fake: FakeGrpcServer) -> None:
             counts[source] = len(fake.received)
     finally:
         clients.close()
-    # reservations: 1 ListReservations + 1 ListCapacityCommitments + 2 SearchAllAssignments + 1 slot metric;
+    # reservations: 1 ListReservations + 1 ListCapacityCommitments + 2 SearchAllAssignments + 1 slot metric,
+    # and on a first poll 2 projects x 3 locations (US, us-central1, europe-west1) GetBiReservation + 2 BI
+    # Engine metrics of the one project with a BI reservation (5 + 6 + 2 = 13);
     # dataproc: 4 ListClusters + 4 ListBatches + 4 x 2 ListJobs (ACTIVE, NON_ACTIVE) + 2 x 2 YARN metrics;
     # dataflow: 2 AggregatedListJobs + 2 x 9, and on a first poll 2 x 5 lookbacks of the running totals.
-    assert counts == {"reservations": 5, "dataproc": 20, "dataflow": 30}
+    assert counts == {"reservations": 13, "dataproc": 20, "dataflow": 30}
 
 
 def test_job_metadata_connectors_cross_the_wire(fake: FakeGrpcServer) -> None:

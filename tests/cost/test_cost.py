@@ -153,7 +153,7 @@ def test_dataflow_without_metrics_is_unpriced(prices: PriceTable) -> None:
 def test_totals_and_labels(prices: PriceTable) -> None:
     estimate = cost.estimate(snapshot(), prices)
     assert [s.service for s in estimate.services] == list(cost.SERVICES)
-    assert cost.SERVICES[-1] == "pubsub"  # the registered Pub/Sub source prices its throughput
+    assert "pubsub" in cost.SERVICES  # the registered Pub/Sub source prices its throughput
     assert estimate.burn_rate_usd_per_hour == pytest.approx(
         sum(s.burn_rate_usd_per_hour for s in estimate.services)
     )

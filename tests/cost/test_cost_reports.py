@@ -52,9 +52,16 @@ def test_json_carries_billed_figures_overrides_and_budgets() -> None:
     assert {c["service"] for c in cost["billing"]["checks"]} == {
         "bigquery_on_demand",
         "bigquery_editions",
+        "bi_engine",
         "dataproc",
         "dataflow",
     }
+    # the Storage Read API's reads are billed only: a line of the bill, never checked against an estimate
+    read = next(s for s in cost["billing"]["services"] if s["service"] == "bigquery_storage_read")
+    assert read["billing_services"] == ["BigQuery Storage API - Read"]
+    assert read["title"] == "BigQuery Storage Read API (billed only, no estimate)"
+    assert read["mtd_usd"] > 0
+    assert all(s["service"] != "bigquery_storage_read" for s in cost["services"])
     assert cost["month"]["mtd_basis"] == "billed + estimate"
     budgets = {b["name"]: b for b in cost["budgets"]}
     assert budgets["warehouse"]["over"] is True
@@ -84,6 +91,9 @@ def test_markdown_and_text_label_every_table() -> None:
         assert "Budgets (spent and forecast: billed + estimate)" in out
         assert "month-end forecast" in out
         assert "2026-11: month to date (billed + estimate) and forecast" in out
+        # the Storage Read API's reads: a billed line that says it has no estimate, and a column per day
+        assert "BigQuery Storage Read API (billed only, no estimate)" in out
+        assert "STORAGE READ" in out
     # the Overview, in both
     assert "Estimate vs billed, each service over the hours its bill covers" in text
     assert "### Estimate vs billed, each service over the hours its bill covers" in md

@@ -45,9 +45,8 @@ def demo_open() -> Snapshot:
 
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
-    assert (
-        len(RULES) == 14 + 5 + 1 + 3
-    )  # bigquery.model_retrained; Pub/Sub's 5, Data Fusion's 1, data quality's 3
+    # bigquery.model_retrained; Pub/Sub's 5, Data Fusion's 1, data quality's 3, BI Engine's 2
+    assert len(RULES) == 14 + 5 + 1 + 3 + 2
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",
@@ -73,6 +72,7 @@ def test_the_demo_triggers_at_least_five_rules(moment: str, request: pytest.Fixt
         "dataflow.growing_lag",  # clickstream-enrich
         "dataflow.failed_job",  # customer-360-backfill
         "reservations.idle_baseline",  # adhoc
+        "reservations.bi_full",  # acme-analytics' BI reservation, 7.9 of 8 GiB
         "budget.forecast_over",  # the platform budget
         "bigquery.unlabelled_spend",  # acme-analytics' on-demand queries
     } <= rules

@@ -110,6 +110,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "bigquery_on_demand",
         "bigquery_ml",  # CREATE_MODEL on demand, its own line ($0 here)
         "bigquery_editions",
+        "bi_engine",  # the reservations source's second line, $0 without a BI reservation
         "dataproc",
         "dataflow",
         "pubsub",  # registered sources' cost lines (by their order), $0 without their data

@@ -69,6 +69,29 @@ SLOT_METRICS: Final = (
 )
 """Read on each reservation admin project."""
 
+BI_ENGINE_RESOURCE: Final = "bigquery_biengine_model"
+"""The monitored resource of BI Engine's metrics (unconfirmed: the metric list names it for the
+``model/*`` metrics; the ``reservation/*`` ones are assumed to share it)."""
+
+BI_ENGINE_METRICS: Final = (
+    MetricSpec(
+        "bigquerybiengine.googleapis.com/reservation/used_bytes",
+        BI_ENGINE_RESOURCE,
+        "ALIGN_MEAN",
+        "REDUCE_SUM",
+        "resource.label.location",
+    ),
+    MetricSpec(
+        "bigquerybiengine.googleapis.com/reservation/total_bytes",
+        BI_ENGINE_RESOURCE,
+        "ALIGN_MEAN",
+        "REDUCE_MAX",
+        "resource.label.location",
+    ),
+)
+"""Read on each monitored project that has a BI reservation: bytes used and reserved per location (the
+total reduced with MAX, so series per model never add up to more than the reservation)."""
+
 DATAPROC_METRICS: Final = (
     MetricSpec(
         "dataproc.googleapis.com/cluster/yarn/allocated_memory_percentage",

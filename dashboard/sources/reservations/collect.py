@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dashboard.models import MetricSeries, Reservation, Snapshot
 from dashboard.pricing import PriceTable, default_prices
-from dashboard.sources.reservations.cost import reservation_usd_per_hour
+from dashboard.sources.reservations.bi import USED_BYTES, bi_series
+from dashboard.sources.reservations.cost import GIB, bi_usd_per_hour, reservation_usd_per_hour
 from dashboard.views.items import (
     SERIES_POINTS,
     AssignmentItem,
+    BiReservationItem,
     CommitmentItem,
     ReservationItem,
     ReservationsSection,
@@ -81,4 +83,35 @@ def reservations_section(snapshot: Snapshot, prices: PriceTable | None = None) -
         )
         for a in sorted(data.assignments, key=lambda a: (a.reservation_id, a.assignee, a.job_type))
     )
-    return ReservationsSection(reservations=tuple(items), commitments=commitments, assignments=assignments)
+    return ReservationsSection(
+        reservations=tuple(items),
+        commitments=commitments,
+        assignments=assignments,
+        bi_reservations=bi_items(snapshot, prices),
+    )
+
+
+def bi_items(snapshot: Snapshot, prices: PriceTable) -> tuple[BiReservationItem, ...]:
+    """The BI reservations of a size above 0, by project and location, with their bytes used now."""
+    data = snapshot.reservations
+    out = []
+    for r in sorted(data.bi_reservations, key=lambda r: (r.project, r.location)):
+        if r.size_bytes <= 0:
+            continue
+        series = bi_series(r, data.bi_usage, USED_BYTES)
+        used = None if series is None or series.last is None else series.last / GIB
+        size = r.size_bytes / GIB
+        out.append(
+            BiReservationItem(
+                name=r.name,
+                project=r.project,
+                location=r.location,
+                size_gib=size,
+                used_gib=used,
+                use_pct=None if used is None else used / size * 100,
+                preferred_tables=r.preferred_tables,
+                usd_per_hour=bi_usd_per_hour(r.size_bytes, prices),
+                updated=r.update_time,
+            )
+        )
+    return tuple(out)

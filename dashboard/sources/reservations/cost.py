@@ -213,8 +213,41 @@ def editions_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCo
 KNOWN_EDITIONS = ("STANDARD", "ENTERPRISE", "ENTERPRISE_PLUS")
 
 
-def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[ServiceCost, list[str]]:
-    return editions_cost(inputs, start, today), []
+BI_ENGINE_KEY = "bigquery.bi_engine.gib_hour"
+"""The price of a GiB-hour of BI Engine reservation."""
+GIB = 2**30
+
+
+def bi_usd_per_hour(size_bytes: int, prices: PriceTable) -> float:
+    """A BI reservation of ``size_bytes`` per hour: its size in GiB x $/GiB-hour."""
+    return size_bytes / GIB * prices.value(BI_ENGINE_KEY)
+
+
+def bi_engine_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
+    """BI Engine $ within ``[start, end]``: the reservations' sizes now, held over the interval."""
+    sizes = sum(r.size_bytes for r in inputs.snapshot.reservations.bi_reservations)
+    return bi_usd_per_hour(sizes, inputs.prices) * hours(start, end)
+
+
+def bi_engine_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCost:
+    """BI Engine: each reservation's size x $/GiB-hour, used or not."""
+    reserved = [r for r in inputs.snapshot.reservations.bi_reservations if r.size_bytes > 0]
+    at = inputs.snapshot.at
+    return ServiceCost(
+        service="bi_engine",
+        title=service_title("bi_engine"),
+        burn_rate_usd_per_hour=bi_usd_per_hour(sum(r.size_bytes for r in reserved), inputs.prices),
+        window_spend_usd=bi_engine_spend(inputs, start, at),
+        today_usd=bi_engine_spend(inputs, max(start, today), at),
+        items=len(reserved),
+        basis="BI reservation size (GiB) x $/GiB-hour, used or not, assuming today's sizes held all along",
+        price_keys=(BI_ENGINE_KEY,),
+        confidence=lowest(inputs.prices, (BI_ENGINE_KEY,)),
+    )
+
+
+def _cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[list[ServiceCost], list[str]]:
+    return [editions_cost(inputs, start, today), bi_engine_cost(inputs, start, today)], []
 
 
 def _late_notes(snapshot: Snapshot) -> list[str]:
@@ -228,6 +261,10 @@ def _modes(snapshot: Snapshot, overrides: Mapping[str, str]) -> dict[str, Projec
 
 
 ESTIMATOR = Estimator(
-    cost=_cost, spend={"bigquery_editions": editions_spend}, modes=_modes, late_notes=_late_notes
+    cost=_cost,
+    spend={"bigquery_editions": editions_spend, "bi_engine": bi_engine_spend},
+    modes=_modes,
+    late_notes=_late_notes,
 )
-"""The reservations source's part of the estimate: editions slots, and each project's billing mode."""
+"""The reservations source's part of the estimate: editions slots, BI Engine, and each project's billing
+mode."""

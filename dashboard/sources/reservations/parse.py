@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dashboard.models import Assignment, Commitment, Reservation, ReservationsData
+from dashboard.models import Assignment, BiReservation, Commitment, Reservation, ReservationsData
 from dashboard.parsers.common import (
     items,
     name_segments,
@@ -27,6 +27,7 @@ from dashboard.parsers.monitoring import SeriesCollector
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
+from dashboard.sources.reservations.bi import BiUsage, bi_reservation_from_json, is_bi_metric
 
 _EMPTY: dict[str, Any] = {}
 
@@ -130,6 +131,9 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
     commitments: list[Commitment] = []
     assignments: list[Assignment] = []
     collector = SeriesCollector(ctx.times)
+    bi: list[BiReservation] = []
+    bi_usage = BiUsage(ctx.times)
+    bi_read = False
     for ex in exchanges:
         method = ex.method
         if method == fmt.RES_LIST_RESERVATIONS:
@@ -142,7 +146,14 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
             found = ctx.secondary(ex, "assignments not shown", assignments_from_search, searched_project(ex))
             assignments.extend(found or ())
         elif method == fmt.MON_LIST_TIME_SERIES:
-            collector.read(ctx, ex)
+            (bi_usage if is_bi_metric(ex) else collector).read(ctx, ex)
+        elif method == fmt.RES_GET_BI_RESERVATION:
+            bi_read = True
+            asked = request_of(ex).get("name")
+            read = bi_reservation_from_json
+            reservation = ctx.secondary(ex, "BI Engine reservations not shown", read, asked)
+            if reservation is not None:
+                bi.append(reservation)
     ctx.check()
     return ReservationsData(
         reservations=tuple(reservations),
@@ -151,7 +162,10 @@ def parse_reservations(exchanges: Sequence[Exchange], ctx: PollContext) -> Reser
         slot_usage=collector.series(),
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
-        metrics_unavailable=collector.unavailable(),
+        metrics_unavailable=collector.unavailable() or bi_usage.unavailable(),
+        bi_reservations=tuple(bi),
+        bi_usage=bi_usage.series(),
+        bi_read=bi_read,
     )
 
 

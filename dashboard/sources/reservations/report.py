@@ -15,7 +15,7 @@ from dashboard.sources.reservations.collect import reservations_section
 def markdown(
     snapshot: Snapshot, now: datetime, *, prices: PriceTable, recent_limit: int, cost: CostEstimate
 ) -> list[str]:
-    """Reservations with their use, commitments and assignments, as tables."""
+    """Reservations with their use, commitments, assignments and BI reservations, as tables."""
     section = reservations_section(snapshot, prices)
     return [
         *md_section("Slots & reservations", md_badge(snapshot, "reservations", now)),
@@ -37,6 +37,12 @@ def markdown(
             view.ASSIGNMENT_COLUMNS,
             [view.assignment_row(a) for a in section.assignments],
             empty="no assignment",
+        ),
+        "",
+        "### BI Engine",
+        "",
+        *md_table(
+            view.BI_COLUMNS, [view.bi_row(b) for b in section.bi_reservations], empty="no BI reservation"
         ),
         "",
     ]

@@ -19,9 +19,17 @@ GRANTS = (
     ),
     Grant(
         iam.MONITORING_VIEWER,
-        "the reservations admin project",
-        "read slot usage per reservation (bigquery.googleapis.com/slots/allocated)",
+        "the reservations admin project, and each monitored project with a BI reservation",
+        "read slot usage per reservation (bigquery.googleapis.com/slots/allocated) and BI Engine's bytes "
+        "used (bigquerybiengine.googleapis.com/reservation/used_bytes)",
         (fmt.MON_LIST_TIME_SERIES,),
+        required=False,
+    ),
+    Grant(
+        iam.BQ_RESOURCE_VIEWER,
+        "each monitored project",
+        "read its BI Engine reservation per location (bigquery.bireservations.get)",
+        (fmt.RES_GET_BI_RESERVATION,),
         required=False,
     ),
 )
@@ -38,6 +46,7 @@ SPEC = SourceSpec(
         fmt.RES_LIST_RESERVATIONS,
         fmt.RES_LIST_COMMITMENTS,
         fmt.RES_SEARCH_ALL_ASSIGNMENTS,
+        fmt.RES_GET_BI_RESERVATION,
         fmt.MON_LIST_TIME_SERIES,
     ),
     grants=GRANTS,
@@ -45,12 +54,15 @@ SPEC = SourceSpec(
     merge="series",
     pane_id="slots",
     short="Slots",
-    rule_modules=("dashboard.sources.reservations.rules",),
+    rule_modules=("dashboard.sources.reservations.rules", "dashboard.sources.reservations.bi_rules"),
     builtin=True,
     services=(
         CostService(
             name="bigquery_editions", title="BigQuery editions", billed_as=("BigQuery Reservation API",)
         ),
+        # the billing export's service for BI Engine capacity: unconfirmed (GCP_REFERENCE.md section 7.1
+        # lists no BI Engine service; "BigQuery BI Engine" is the product's name)
+        CostService(name="bi_engine", title="BI Engine", billed_as=("BigQuery BI Engine",)),
     ),
     estimator="dashboard.sources.reservations.cost:ESTIMATOR",
     report="dashboard.sources.reservations.view:report",

@@ -15,6 +15,7 @@ from dashboard.views import fmt
 from dashboard.views.columns import Column, Row, table
 from dashboard.views.items import (
     AssignmentItem,
+    BiReservationItem,
     CommitmentItem,
     Overview,
     ReservationItem,
@@ -54,6 +55,17 @@ ASSIGNMENT_COLUMNS = (
     Column("ASSIGNEE", "assignee", max_width=48, shrink=True),
     Column("JOB TYPE", "job_type"),
     Column("STATE", "state"),
+)
+
+
+BI_COLUMNS = (
+    Column("PROJECT", "project", max_width=28, shrink=True),
+    Column("LOCATION", "location"),
+    Column("SIZE GIB", "size_gib", justify="right"),
+    Column("USED GIB", "used_gib", justify="right"),
+    Column("USE", "use_pct", justify="right"),
+    Column("PREFERRED TABLES", "preferred_tables", max_width=48, shrink=True),
+    Column("$/H EST", "usd_per_hour", justify="right"),
 )
 
 
@@ -105,6 +117,22 @@ def commitment_row(item: CommitmentItem, now: datetime) -> Row:
     )
 
 
+def bi_row(item: BiReservationItem) -> Row:
+    """One BI Engine reservation as a table row (no preferred table: every table may be accelerated)."""
+    return Row.of(
+        item.name,
+        [
+            item.project,
+            item.location,
+            fmt.number(item.size_gib, 1),
+            fmt.number(item.used_gib, 1),
+            Text(fmt.pct(item.use_pct), style=util_style(item.use_pct)),
+            ", ".join(item.preferred_tables) or "(any)",
+            fmt.rate(item.usd_per_hour),
+        ],
+    )
+
+
 def assignment_row(item: AssignmentItem) -> Row:
     """One assignment as a table row."""
     return Row.of(item.name, [item.reservation_id, item.assignee, item.job_type, item.state])
@@ -130,7 +158,8 @@ def render_section(
 
 
 def commitments_and_assignments(section: ReservationsSection, now: datetime) -> tuple[RenderableType, ...]:
-    """The tables below the reservations: commitments, then assignments (in the pane and ``--once``)."""
+    """The tables below the reservations: commitments, assignments, then BI Engine (in the pane and
+    ``--once``)."""
     return (
         table(
             COMMITMENT_COLUMNS,
@@ -144,6 +173,14 @@ def commitments_and_assignments(section: ReservationsSection, now: datetime) -> 
             [assignment_row(a) for a in section.assignments],
             title="Assignments",
             empty="no assignment",
+        ),
+        Text(""),
+        table(
+            BI_COLUMNS,
+            [bi_row(b) for b in section.bi_reservations],
+            title="BI Engine",
+            caption="USED: BI Engine's bytes in use now (Monitoring) / the reservation's size",
+            empty="no BI reservation",
         ),
     )
 
