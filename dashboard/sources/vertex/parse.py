@@ -84,13 +84,24 @@ def _task(body: dict[str, Any], times: TimeCache) -> TaskDetail:
     )
 
 
+def template_name(uri: Any) -> str:
+    """A template's name: the package of an Artifact Registry URI
+    (``https://R-kfp.pkg.dev/PROJECT/REPO/PACKAGE/VERSION``), else the file's name without extension."""
+    if not isinstance(uri, str) or not uri:
+        return ""
+    parts = uri.split("?", 1)[0].rstrip("/").split("/")
+    if len(parts) >= 6 and parts[2].endswith("-kfp.pkg.dev"):
+        return parts[5]
+    return parts[-1].rsplit(".", 1)[0]
+
+
 def run_from_json(resource: Any, times: TimeCache) -> PipelineRun:
     """A ``PipelineJob`` resource."""
     body = _dict(resource)
     project, region, run_id = _name(body.get("name"), "pipelineJobs")
     display = str(body.get("displayName") or "")
     info = _dict(_dict(body.get("pipelineSpec")).get("pipelineInfo"))
-    template = str(body.get("templateUri") or "").rstrip("/").rsplit("/", 1)[-1]
+    template = template_name(body.get("templateUri"))
     pipeline = str(info.get("name") or "") or template or _STAMP.sub("", display or run_id)
     tasks = [_task(_dict(t), times) for t in items(_dict(body.get("jobDetail")), "taskDetails")]
     return PipelineRun(
