@@ -109,6 +109,9 @@ def config_text(
         "[sources.pubsub]",
         "enabled = false",
         "",
+        "[sources.vertex]",  # the same: tests/contract/fake_vertex.py
+        "enabled = false",
+        "",
     ]
     return "\n".join(lines)
 

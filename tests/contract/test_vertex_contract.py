@@ -112,7 +112,8 @@ def test_the_poll_parses_to_the_runs_and_the_monitoring_job(fake: FakeVertex) ->
     # 03:10:15 → 03:31:15
     assert failed.duration_s(NOW) == 21 * 60
     task = failed.failed_task
-    assert task is not None and task.name == "train-model"
+    assert task is not None
+    assert task.name == "train-model"
     assert task.error == f"code 9: {OOM}"
     # the root task (named as the pipeline) is not one of its tasks
     assert [t.name for t in failed.tasks] == ["prepare-data", "train-model"]

@@ -115,7 +115,10 @@ def session_of(ctx: FetchContext) -> Any:
         if found is None:
             from google.auth.transport.requests import AuthorizedSession
 
-            found = ctx.state[SOURCE] = guard(AuthorizedSession(ctx.credentials))  # type: ignore[no-untyped-call]
+            # anonymous credentials cannot be refreshed: a 401 is the answer, not a cue to refresh
+            refresh = () if ctx.anonymous else (401,)
+            session = AuthorizedSession(ctx.credentials, refresh_status_codes=refresh)  # type: ignore[no-untyped-call]
+            found = ctx.state[SOURCE] = guard(session)
         return found
 
 
@@ -142,6 +145,8 @@ class Pages:
     def _exchange(
         self, method: str, verb: str, url: str, params: dict[str, str], body: dict[str, Any]
     ) -> Exchange:
+        from google.auth.exceptions import GoogleAuthError
+
         from dashboard.backends.gcp.bq_wire import error_of
 
         give_up = time.monotonic() + self.ctx.deadline
@@ -174,7 +179,9 @@ class Pages:
                     payload = None
             except ReadOnlyViolation:
                 raise
-            except Exception as exc:  # no answer: a timeout, a refused connection, bad credentials
+            except GoogleAuthError as exc:  # the credentials could not be refreshed: no request went out
+                error = ExchangeError(code="401 UNAUTHENTICATED", message=str(exc)[:300], status=401)
+            except Exception as exc:  # no answer: a timeout, a refused connection
                 error = error_of(exc)
             retry = error is not None and (
                 status in TRANSIENT or (status is None and error.code != "GARBAGE")
