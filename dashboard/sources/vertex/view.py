@@ -20,8 +20,8 @@ COLUMNS = (
     Column("START", "start"),
     Column("DURATION", "duration", justify="right"),
     Column("FAILED TASK", "task", max_width=24, shrink=True, drop=1),
-    Column("ERROR", "error", max_width=60, shrink=True, wide=True),
-    Column("LABELS", "labels", max_width=30, shrink=True, drop=4),
+    Column("ERROR", "error", min_width=12, max_width=60, shrink=True),
+    Column("LABELS", "labels", max_width=30, shrink=True, wide=True),
 )
 
 MONITORING_COLUMNS = (
@@ -30,7 +30,7 @@ MONITORING_COLUMNS = (
     Column("STATE", "state"),
     Column("SCHEDULE", "schedule", drop=2),
     Column("LAST RUN", "last_run"),
-    Column("ALERTS", "alerts", max_width=60, shrink=True, wide=True),
+    Column("ALERTS", "alerts", min_width=12, max_width=60, shrink=True),
     Column("THRESHOLDS", "thresholds", max_width=40, shrink=True, drop=1),
 )
 
