@@ -37,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_registered_sources_methods_are_reads(site: Path) -> None:
     with installed_here(site):
         specs = registry.sources()
-        assert [s.name for s in specs][-1] == "queues"
+        assert "queues" in [s.name for s in specs]  # the plugin (sources sort by name after the built-ins)
         for spec in specs:
             assert spec.methods, spec.name
             writes = [m for m in spec.methods if not is_read(m)]
