@@ -60,6 +60,7 @@ def test_two_failed_runs_of_one_pipeline_fire_one_failed_run_does_not() -> None:
     (found,) = rules.failing_pipeline(twice, NOW)
     assert found.rule == "vertex.failing_pipeline"
     assert found.resource == f"acme-analytics/{US}/churn-training"
+    assert found.resource_key == f"acme-analytics/{US}/b"  # the newest failed run's row in the pane
     assert found.severity == "warning"  # its newest run (c) succeeded
     assert "2 of 3 runs failed" in found.evidence
     assert "train-model: code 9: The replica workerpool0-0 ran out of memory" in found.evidence
@@ -111,6 +112,7 @@ def test_a_monitoring_job_with_a_drift_alert_fires_one_without_does_not() -> Non
     assert found.rule == "vertex.monitoring_alert"
     assert "churn-endpoint" in found.title
     assert "drift of tenure_months 0.42 ≥ 0.3" in found.evidence
+    assert found.resource_key == ""  # no row of the runs' table: enter shows the pane
     assert rules.monitoring_alert(VertexData(monitoring=(job(),)), NOW) == []
 
 

@@ -11,7 +11,7 @@ defaults (:data:`DEFAULTS`); ``[insights.thresholds]`` overrides them by ``verte
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from statistics import median
 
 from dashboard import registry
@@ -39,7 +39,8 @@ def _dur(seconds: float) -> str:
     return f"{seconds / 60:.0f} min"
 
 
-def _insight(name: str, severity: str, resource: str, *texts: str) -> Insight:
+def _insight(name: str, severity: str, resource: str, *texts: str, key: str | None = None) -> Insight:
+    """``key``: the pane row it points at (default ``resource``; "" when it is no row of the runs)."""
     title, evidence, fix = texts
     return Insight(
         rule=f"vertex.{name}",
@@ -47,10 +48,14 @@ def _insight(name: str, severity: str, resource: str, *texts: str) -> Insight:
         title=title,
         source="vertex",
         resource=resource,
-        resource_key=resource,
+        resource_key=resource if key is None else key,
         evidence=evidence,
         fix=fix,
     )
+
+
+def _created(run: PipelineRun) -> datetime:
+    return run.created or run.start or datetime.min.replace(tzinfo=UTC)
 
 
 def _by_pipeline(data: VertexData) -> dict[tuple[str, str, str], list[PipelineRun]]:
@@ -67,11 +72,11 @@ def failing_pipeline(data: VertexData, now: datetime, threshold: Threshold | Non
     least = threshold("min_failed")
     out = []
     for (project, region, pipeline), runs in sorted(_by_pipeline(data).items()):
-        failed = [r for r in runs if r.short_state == "FAILED"]
+        failed = sorted((r for r in runs if r.short_state == "FAILED"), key=_created, reverse=True)
         if len(failed) < least:
             continue
-        newest = max(runs, key=lambda r: r.created or datetime.min.replace(tzinfo=now.tzinfo))
-        task = next((r.failed_task for r in failed if r.failed_task is not None), None)
+        newest = max(runs, key=_created)
+        task = next((r.failed_task for r in failed if r.failed_task is not None), None)  # the newest's
         why = f"; task {task.name}: {task.error}" if task is not None and task.error else ""
         out.append(
             _insight(
@@ -82,6 +87,7 @@ def failing_pipeline(data: VertexData, now: datetime, threshold: Threshold | Non
                 f"{len(failed)} of {len(runs)} runs failed in {project} {region} "
                 f"(threshold {least:.0f}){why}",
                 "Open the failed run (Enter) for its task's error; fix it before the next scheduled run",
+                key=failed[0].key,  # the newest failed run's row
             )
         )
     return out
@@ -134,6 +140,7 @@ def monitoring_alert(data: VertexData, now: datetime, threshold: Threshold | Non
             f"Model monitoring alert on endpoint {job.endpoint_id}: {len(job.alerts)} feature(s)",
             f"{job.display_name or job.job_id}: {_alert_text(job)}",
             "Compare the recent prediction inputs with the training data; retrain or fix the upstream data",
+            key="",  # the monitoring jobs are below the runs' table, not rows of it
         )
         for job in data.monitoring
         if job.alerts
