@@ -89,12 +89,15 @@ async def test_keys_one_to_nine_jump_and_zero_to_nine_are_inert_without_panes() 
     plain = DashboardApp(demo_session, subtitle="demo", poll_every=None)
     async with plain.run_test(size=SIZE) as pilot:
         await settle(pilot, plain)
-        await pilot.press("3", "9")
+        await pilot.press("3")
         await pilot.pause()
-        assert active(plain) == "slots"  # 9 names no pane: nothing happens
+        assert active(plain) == "slots"
         await pilot.press("8")
         await pilot.pause()
         assert active(plain) == "pubsub"  # the Pub/Sub source's pane, the first after the built-ins
+        await pilot.press("9")
+        await pilot.pause()
+        assert active(plain) == "vertex"  # the Vertex AI source's, the next by name
 
 
 async def test_palette_finds_a_pane_by_id_and_by_title() -> None:
