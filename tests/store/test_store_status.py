@@ -51,7 +51,7 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
     assert snap.jobs == ()
     assert snap.statuses == {
         s: SourceStatus(source=s)
-        for s in ("jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub")
+        for s in ("jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub", "vertex")
     }
     assert {s.state for s in snap.statuses.values()} == {"loading"}
 
@@ -119,6 +119,7 @@ def test_data_older_than_three_intervals_is_stale() -> None:
         "dataflow": 30.0,
         "billing": 3600.0,
         "pubsub": 60.0,
+        "vertex": 300.0,
     }
     store = Store()
     store.apply(clusters(0, "a"))
