@@ -12,6 +12,7 @@ import pytest
 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.config import AuthConfig, Config, GcpConfig, SourceConfig, TimeoutsConfig
+from dashboard.errors import SourceError
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.vertex import api
 from dashboard.sources.vertex.parse import (
@@ -166,3 +167,22 @@ def test_no_endpoint_and_anonymous_says_what_to_set() -> None:
 def test_google_regional_endpoint_is_the_default() -> None:
     ctx = FetchContext(Config(gcp=GcpConfig(projects=[ANALYTICS])))
     assert api.base_url(ctx, EU) == "https://europe-west4-aiplatform.googleapis.com"
+
+
+def test_a_credential_that_cannot_be_refreshed_is_one_401_per_listing_and_nothing_is_sent(
+    fake: FakeVertex,
+) -> None:
+    from google.auth.transport.requests import AuthorizedSession
+    from google.oauth2.credentials import Credentials
+
+    ctx = context(fake.url, deadline=2.0)
+    # no token and nothing to refresh it with: google-auth raises RefreshError before sending
+    ctx.state["vertex"] = api.guard(AuthorizedSession(Credentials(token=None)))  # type: ignore[no-untyped-call]
+    exchanges = api.fetch(ctx, NOW)
+    assert fake.requests == []
+    # the four run listings failed, so no monitoring listing is asked; none retried
+    assert [(e.method, e.error.code if e.error else None) for e in exchanges] == [
+        (LIST_PIPELINE_JOBS, "401 UNAUTHENTICATED")
+    ] * 4
+    with pytest.raises(SourceError, match="credentials refused"):
+        parse_vertex(exchanges, PollContext("vertex"))

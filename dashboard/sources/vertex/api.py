@@ -183,8 +183,9 @@ class Pages:
                 error = ExchangeError(code="401 UNAUTHENTICATED", message=str(exc)[:300], status=401)
             except Exception as exc:  # no answer: a timeout, a refused connection
                 error = error_of(exc)
+            # a 429 or 5xx, or no answer at all (a timeout, a refused connection); never a refused credential
             retry = error is not None and (
-                status in TRANSIENT or (status is None and error.code != "GARBAGE")
+                status in TRANSIENT or (status is None and error.code in ("DEADLINE_EXCEEDED", "UNAVAILABLE"))
             )
             if retry and time.monotonic() + delay < give_up:
                 time.sleep(delay)
