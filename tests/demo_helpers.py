@@ -34,12 +34,23 @@ from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
-SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "datafusion", "dataquality", "billing")
+SOURCES = (
+    "jobs",
+    "reservations",
+    "dataproc",
+    "dataflow",
+    "pubsub",
+    "datafusion",
+    "dataquality",
+    "billing",
+    "vertex",
+)
 POLLING = {
     "jobs": (timedelta(0), timedelta(seconds=30)),
     "datafusion": (timedelta(0), timedelta(minutes=5)),
     "dataquality": (timedelta(0), timedelta(minutes=5)),
     "billing": (timedelta(seconds=90), timedelta(hours=1)),
+    "vertex": (timedelta(0), timedelta(minutes=5)),
 }
 """Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
 START = datetime(2026, 11, 26, 6, tzinfo=UTC)

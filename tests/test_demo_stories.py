@@ -498,3 +498,33 @@ def test_dataquality_story_in_once() -> None:
     assert "non_null(customer_id) 0.91" in lines[2]
     kpi = next(line for line in lines if " kpi-dq " in line)
     assert "passed stopped" in kpi
+
+
+def test_vertex_story_in_once() -> None:
+    """``--once --demo`` at the recording's end: churn-training failed at 03:10 (train-model out of memory)
+    and succeeded on the 03:40 retry, one failure under the failing-pipeline threshold of 2; the monitoring
+    job on churn-endpoint has tenure_months drifting at 0.42 against 0.3."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    assert doc["sources"]["vertex"]["state"] == "ok"
+    runs = {r["run_id"]: r for r in doc["vertex"]["runs"]}
+    assert sorted(runs) == ["churn-training-20261126031000", "churn-training-20261126034000"]
+    failed = runs["churn-training-20261126031000"]
+    assert failed["state"] == "PIPELINE_STATE_FAILED"
+    task = next(t for t in failed["tasks"] if t["state"] == "FAILED")
+    assert task["name"] == "train-model"
+    assert "ran out of memory" in task["error"]
+    assert runs["churn-training-20261126034000"]["state"] == "PIPELINE_STATE_SUCCEEDED"
+    found = [(i["rule"], i["severity"]) for i in doc["insights"] if i["source"] == "vertex"]
+    assert found == [("vertex.monitoring_alert", "warning")]
+    alert = next(i for i in doc["insights"] if i["rule"] == "vertex.monitoring_alert")
+    assert "churn-endpoint" in alert["title"]
+    assert "drift of tenure_months 0.42 ≥ 0.3" in alert["evidence"]
+    assert (doc["metrics"]["vertex.failed_runs"], doc["metrics"]["vertex.monitoring_alerts"]) == (1, 1)

@@ -96,6 +96,7 @@ def test_json_report_validates_and_has_every_pane() -> None:
         "pubsub",
         "datafusion",
         "dataquality",
+        "vertex",
     }
     assert doc["jobs"]["total"] > 100
     assert doc["jobs"]["by_principal"]

@@ -111,6 +111,7 @@ def config_text(
         "",
         "[sources.datafusion]",  # nor of Data Fusion (tests/contract/fake_datafusion.py has one)
         "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
+        "[sources.vertex]",  # the same: tests/contract/fake_vertex.py
         "enabled = false",
         "",
     ]

@@ -24,7 +24,9 @@ DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 def is_read(method: str) -> bool:
     if "/" in method:
         return is_read_only_rpc(method)
-    return method in SELECTS or method.rsplit(".", 1)[-1] in ("list", "get")
+    last = method.rsplit(".", 1)[-1]
+    # a REST search is a read sent as a POST (Vertex AI's stats anomalies: test_vertex_readonly.py)
+    return method in SELECTS or last in ("list", "get") or last.startswith("search")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_registered_sources_methods_are_reads(site: Path) -> None:
     with installed_here(site):
         specs = registry.sources()
-        assert [s.name for s in specs][-1] == "queues"
+        assert "queues" in [s.name for s in specs]  # the plugin (sources sort by name after the built-ins)
         for spec in specs:
             assert spec.methods, spec.name
             writes = [m for m in spec.methods if not is_read(m)]

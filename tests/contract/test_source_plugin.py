@@ -68,15 +68,22 @@ def test_the_plugin_registers_after_the_built_ins(site: Path) -> None:
             "dataflow",
             "billing",
             "pubsub",
+            "vertex",
             "dataquality",
             "datafusion",
             "queues",
         )
         assert registry.problems() == ()
-        # the repo's own Pub/Sub, Data quality and Data Fusion register as plugins too, by their specs' order
-        # (10, 40, 50), a plugin without one after them (100)
-        assert [p.name for p in registry.plugins()] == ["pubsub", "dataquality", "datafusion", "queues"]
-        plugin = registry.plugins()[-1]
+        # the repo's own Pub/Sub, Vertex AI, Data quality and Data Fusion register as plugins too, by their
+        # specs' order (10, 30, 40, 50), a plugin without one after them (100)
+        assert [p.name for p in registry.plugins()] == [
+            "pubsub",
+            "vertex",
+            "dataquality",
+            "datafusion",
+            "queues",
+        ]
+        plugin = next(p for p in registry.plugins() if p.name == "queues")
         assert plugin.methods == ("acme.queues.list",)
     assert "queues" not in registry.names()
 

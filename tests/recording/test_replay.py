@@ -57,6 +57,7 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "dataquality": "off",
         "pubsub": "off",
         "datafusion": "off",
+        "vertex": "off",
     }
     assert (
         snap.statuses["billing"].reason
@@ -86,6 +87,7 @@ def test_snapshot_before_the_first_poll(recording: Path) -> None:
         "dataquality": "off",
         "pubsub": "off",
         "datafusion": "off",
+        "vertex": "off",
     }
     assert snap.jobs == ()
 

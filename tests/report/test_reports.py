@@ -85,6 +85,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "pubsub",
         "datafusion",
         "dataquality",
+        "vertex",
     }
     assert doc["sources"]["dataproc"] == {
         "state": "stale",

@@ -60,6 +60,7 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
             "pubsub",
             "dataquality",
             "datafusion",
+            "vertex",
         )
     }
     assert {s.state for s in snap.statuses.values()} == {"loading"}
@@ -130,6 +131,7 @@ def test_data_older_than_three_intervals_is_stale() -> None:
         "datafusion": 300.0,
         "dataquality": 300.0,
         "pubsub": 60.0,
+        "vertex": 300.0,
     }
     store = Store()
     store.apply(clusters(0, "a"))
