@@ -280,6 +280,9 @@ class Fakes:
             "[sources.pubsub]",  # no fake of Pub/Sub here (tests/contract/test_pubsub_faults.py has one)
             "enabled = false",
             "",
+            "[sources.composer]",  # nor of Composer (tests/contract/test_composer_faults.py has one)
+            "enabled = false",
+            "",
         ]
         if intervals is not None:
             lines += ["[intervals]"]

@@ -109,6 +109,9 @@ def config_text(
         "[sources.pubsub]",
         "enabled = false",
         "",
+        "[sources.composer]",  # nor of Composer (tests/contract/fake_composer.py has one)
+        "enabled = false",
+        "",
     ]
     return "\n".join(lines)
 
