@@ -60,7 +60,7 @@ def health(data: ComposerData, env: Environment) -> Text | None:
         return None
     if down == 0:
         return Text("healthy", style="green")
-    return Text(f"unhealthy {fmt.duration(down * 60)}", style="bold red")
+    return Text(f"unhealthy {down:.0f} min", style="bold red")
 
 
 def workloads_cell(env: Environment) -> Text | None:
