@@ -11,9 +11,9 @@ The estate (regions us-central1 and europe-west1 in both projects):
   its scheduler workload in ``ERROR``, unhealthy all window, 2 DAG files that fail to parse;
   europe-west1: none (an empty answer);
 - ``acme-etl``, europe-west1, on two pages: ``etl-prod`` (``RUNNING``, composer-2.9.7-airflow-2.9.3,
-  medium, healthy; DAG ``nightly_sales_load`` failed once in the 24 h lookback before the window, 1,260 s;
-  ``hourly_sessions`` succeeded twice), then ``etl-staging`` (``UPDATING``, a Composer 3
-  image, no size sent); us-central1: none.
+  medium, healthy; over the last 24 h DAG ``nightly_sales_load`` failed once, 1,260 s, and
+  ``hourly_sessions`` succeeded 24 times, at minutes 0 and 10 of the per-minute window), then
+  ``etl-staging`` (``UPDATING``, a Composer 3 image, no size sent); us-central1: none.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dashboard.backends.gcp.grpc_monitoring import MetricSpec
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-from dashboard.sources.composer.api import METRICS
+from dashboard.sources.composer.api import DAY_METRICS, METRICS
 from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
 
 from .fake_grpc import DEMO_PROJECTS, FakeGrpcServer, rpc_classes
@@ -99,6 +100,7 @@ def _dag(env: str, location: str, dag: str) -> dict[str, str]:
 
 
 EW1, UC1 = "europe-west1", "us-central1"
+_C = "composer.googleapis.com/"
 SERIES: dict[tuple[str, str], list[dict[str, Any]]] = {
     (ETL, "workflow/run_count"): [
         # hourly_sessions: a run at minutes 0 and 10
@@ -108,9 +110,6 @@ SERIES: dict[tuple[str, str], list[dict[str, Any]]] = {
             [1.0] + [0.0] * 9 + [1.0] + [0.0] * 5,
             state="success",
         )
-    ],
-    (ETL, "workflow/run_duration"): [
-        series("workflow/run_duration", _dag("etl-prod", EW1, "hourly_sessions"), [300.0] * 16, "DOUBLE")
     ],
     (ETL, "environment/healthy"): [
         series("environment/healthy", _env("etl-prod", EW1), [1.0] * 16, "DOUBLE"),
@@ -127,30 +126,33 @@ SERIES: dict[tuple[str, str], list[dict[str, Any]]] = {
 }
 """Per project and metric, the series Monitoring answers in the window (every other read answers none)."""
 
-LOOKBACK = {
-    # the 24 h before the window, one alignment period: nightly_sales_load's 02:10 run, failed
+
+def _day(
+    metric: str, labels: dict[str, str], value: float, kind: str = "INT64", **extra: str
+) -> dict[str, Any]:
+    """A series of a 24 h read: one point over the whole day before the poll."""
+    typed = {"int64Value": str(int(value))} if kind == "INT64" else {"doubleValue": value}
+    return {
+        **series(metric, labels, [], kind, **extra),
+        "points": [{"interval": {"startTime": _at(-1424), "endTime": _at(16)}, "value": typed}],
+    }
+
+
+DAY_SERIES = {
+    # the 24 h before the poll, one alignment period: nightly_sales_load's run, failed; hourly_sessions' 24
     (ETL, "workflow/run_count"): [
-        {
-            **series("workflow/run_count", _dag("etl-prod", EW1, "nightly_sales_load"), [], state="failed"),
-            "points": [
-                {"interval": {"startTime": _at(-1440), "endTime": _at(0)}, "value": {"int64Value": "1"}}
-            ],
-        }
+        _day("workflow/run_count", _dag("etl-prod", EW1, "nightly_sales_load"), 1, state="failed"),
+        _day("workflow/run_count", _dag("etl-prod", EW1, "hourly_sessions"), 24, state="success"),
     ],
     (ETL, "workflow/run_duration"): [
-        {
-            **series("workflow/run_duration", _dag("etl-prod", EW1, "nightly_sales_load"), [], "DOUBLE"),
-            "points": [
-                {"interval": {"startTime": _at(-1440), "endTime": _at(0)}, "value": {"doubleValue": 1260.0}}
-            ],
-        }
+        _day("workflow/run_duration", _dag("etl-prod", EW1, "nightly_sales_load"), 1260.0, "DOUBLE"),
+        _day("workflow/run_duration", _dag("etl-prod", EW1, "hourly_sessions"), 300.0, "DOUBLE"),
     ],
 }
 
 
-def monitoring_request(project: str, index: int, seconds: int = 60) -> dict[str, Any]:
-    """The ``ListTimeSeries`` request of ``METRICS[index]`` as the client sends it (less its interval)."""
-    spec = METRICS[index]
+def monitoring_request(spec: MetricSpec, project: str, seconds: int = 60) -> dict[str, Any]:
+    """The ``ListTimeSeries`` request of ``spec`` as the client sends it (less its interval)."""
     return {
         "name": f"projects/{project}",
         "filter": spec.filter,
@@ -259,23 +261,13 @@ def world() -> list[Exchange]:
         _ex(LIST_WORKLOADS, {"parent": STAGING}, {"workloads": WORKLOADS[STAGING]}),
     ]
     for project in DEMO_PROJECTS:
-        for i, spec in enumerate(METRICS):
-            short = spec.metric.removeprefix("composer.googleapis.com/")
-            if spec.cumulative:
-                back = LOOKBACK.get((project, short))
-                out.append(
-                    _ex(
-                        fmt.MON_LIST_TIME_SERIES,
-                        monitoring_request(project, i, 86400),
-                        {"timeSeries": back} if back else {},
-                    )
-                )
-            found = SERIES.get((project, short))
-            out.append(
-                _ex(
-                    fmt.MON_LIST_TIME_SERIES,
-                    monitoring_request(project, i),
-                    {"timeSeries": found} if found else {},
-                )
-            )
+        for spec in METRICS:
+            found = SERIES.get((project, spec.metric.removeprefix(_C)))
+            answer = {"timeSeries": found} if found else {}
+            out.append(_ex(fmt.MON_LIST_TIME_SERIES, monitoring_request(spec, project), answer))
+    for project in DEMO_PROJECTS:
+        for spec in DAY_METRICS:
+            found = DAY_SERIES.get((project, spec.metric.removeprefix(_C)))
+            answer = {"timeSeries": found} if found else {}
+            out.append(_ex(fmt.MON_LIST_TIME_SERIES, monitoring_request(spec, project, 86400), answer))
     return out

@@ -6,7 +6,7 @@ payloads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -64,8 +64,8 @@ def test_the_real_client_lists_every_region_and_page_then_each_environments_work
     ]
     assert sorted(r["parent"] for r in fake.requests(LIST_WORKLOADS)) == sorted([DEV, PROD, STAGING])
     reads = fake.requests(fmt.MON_LIST_TIME_SERIES)
-    # 5 metrics × 2 projects, plus the 24 h lookback of the two DAG metrics (first read) × 2 projects
-    assert len(reads) == 5 * 2 + 2 * 2
+    # 4 per-minute metrics × 2 projects, then the 2 metrics read over 24 h × 2 projects
+    assert len(reads) == 4 * 2 + 2 * 2
     runs = [r for r in reads if "workflow/run_count" in r["filter"]]
     assert runs[0]["filter"] == (
         'metric.type = "composer.googleapis.com/workflow/run_count" '
@@ -80,9 +80,11 @@ def test_the_real_client_lists_every_region_and_page_then_each_environments_work
     assert {r["aggregation"]["alignmentPeriod"] for r in runs} == {"86400s", "60s"}
     healthy = next(r for r in reads if "environment/healthy" in r["filter"])
     assert healthy["aggregation"]["perSeriesAligner"] == "ALIGN_FRACTION_TRUE"
+    durations = [r for r in reads if "workflow/run_duration" in r["filter"]]
+    assert [r["aggregation"]["perSeriesAligner"] for r in durations] == ["ALIGN_MAX", "ALIGN_MAX"]
+    assert {r["aggregation"]["alignmentPeriod"] for r in durations} == {"86400s"}  # 24 × 3,600 s
     assert {m.metric for m in METRICS} == {
         "composer.googleapis.com/workflow/run_count",
-        "composer.googleapis.com/workflow/run_duration",
         "composer.googleapis.com/environment/healthy",
         "composer.googleapis.com/environment/dag_processing/parse_error_count",
         "composer.googleapis.com/environment/scheduler_heartbeat_count",
@@ -135,13 +137,10 @@ def test_the_poll_parses_to_the_estate(fake: FakeComposerServer) -> None:
     )
     found = {d.key: d for d in dags(data)}
     nightly = found["acme-etl/europe-west1/etl-prod/nightly_sales_load"]
-    # the one failed run of the 24 h lookback, a point at the window's start
-    assert (nightly.runs, nightly.last_failed, nightly.last_duration_s) == (
-        {"failed": 1.0},
-        datetime(2026, 12, 7, 10, 0, tzinfo=UTC),
-        1260.0,
-    )
+    # the one failed run of the 24 h read; none in the per-minute window
+    assert (nightly.runs, nightly.last_failed, nightly.longest_s) == ({"failed": 1.0}, None, 1260.0)
     hourly = found["acme-etl/europe-west1/etl-prod/hourly_sessions"]
-    assert hourly.runs == {"success": 2.0}  # minutes 0 and 10
-    assert hourly.last_success == T0 + timedelta(minutes=10)
+    assert hourly.runs == {"success": 24.0}  # the 24 h read's, not the window's 2
+    assert hourly.last_success == T0 + timedelta(minutes=10)  # minutes 0 and 10 of the window
+    assert hourly.longest_s == 300.0
     assert next(iter(found)) == nightly.key  # the most failed runs first

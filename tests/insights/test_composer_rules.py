@@ -48,20 +48,35 @@ def test_unhealthy_for_the_threshold_and_not_for_less() -> None:
     assert rules.unhealthy(data(series("environment/healthy", [0.0] * 15 + [1.0])), NOW) == []
 
 
+def day(metric: str, value: float, key: str) -> MetricSeries:
+    """A 24 h read's series: one point at the poll."""
+    return MetricSeries(metric=f"day/{metric}", key=key, points=(Sample(t=NOW, value=value),))
+
+
 def test_a_failing_dag_and_one_that_ran_well_since() -> None:
     dag = KEY + "/nightly_sales_load"
-    failed = series("workflow/run_count:failed", [1.0, 0.0, 0.0], key=dag)
+    failed = day("workflow/run_count:failed", 1.0, dag)
     found = rules.dag_failing(data(failed), NOW)
     assert [i.resource for i in found] == [dag]
-    assert "1 failed run" in found[0].title
-    # a success after the failure (at the newest minute): recovered
-    success = series("workflow/run_count:success", [0.0, 0.0, 1.0], key=dag)
-    assert rules.dag_failing(data(failed, success), NOW) == []
-    # a success before the failure does not hide it
-    early = series("workflow/run_count:success", [1.0, 0.0, 0.0, 0.0, 0.0], key=dag)
-    assert len(rules.dag_failing(data(failed, early), NOW)) == 1
+    assert "1 failed run(s) in 24 h" in found[0].title
+    # a success seen after the last failure (at the newest minute): recovered
+    seen = (
+        series("workflow/run_count:failed", [1.0, 0.0, 0.0], key=dag),
+        series("workflow/run_count:success", [0.0, 0.0, 1.0], key=dag),
+    )
+    assert rules.dag_failing(data(failed, day("workflow/run_count:success", 1.0, dag), *seen), NOW) == []
+    # a success before the failure does not hide it: 2 failed of 3 runs = 67 % ≥ 50 %
+    early = (
+        series("workflow/run_count:success", [1.0, 0.0, 0.0, 0.0, 0.0], key=dag),
+        series("workflow/run_count:failed", [0.0, 0.0, 0.0, 1.0, 0.0], key=dag),
+    )
+    twice = day("workflow/run_count:failed", 2.0, dag)
+    assert len(rules.dag_failing(data(twice, day("workflow/run_count:success", 1.0, dag), *early), NOW)) == 1
+    # 1 failed of 24 runs (4 %) is under 50 %: an hourly DAG that failed once is not failing
+    hourly = day("workflow/run_count:success", 23.0, dag)
+    assert rules.dag_failing(data(failed, hourly), NOW) == []
     # two failures needed: one is not enough
-    assert rules.dag_failing(data(failed), NOW, {"min_failed": 2.0}.__getitem__) == []
+    assert rules.dag_failing(data(failed), NOW, {"min_failed": 2.0, "failed_pct": 50.0}.__getitem__) == []
 
 
 def test_parse_errors() -> None:
@@ -92,7 +107,7 @@ def test_fail_on_metrics() -> None:
     dag = KEY + "/nightly_sales_load"
     got = rules.metrics(
         data(
-            series("workflow/run_count:failed", [1.0, 0.0, 2.0], key=dag),
+            day("workflow/run_count:failed", 3.0, dag),
             series("environment/healthy", [0.0, 0.0]),
             environment=env("ERROR"),
         )
@@ -101,7 +116,7 @@ def test_fail_on_metrics() -> None:
         "environments": 1.0,
         "error_environments": 1.0,
         "unhealthy_environments": 1.0,
-        "failed_runs": 3.0,  # 1 + 0 + 2
+        "failed_runs": 3.0,  # the 24 h read's
     }
 
 

@@ -67,9 +67,11 @@ DATA = ComposerData(
     series=(
         points("environment/healthy", PROD, 1.0, 1.0),
         points("environment/healthy", DEV, 1.0, 0.0, 0.0, 0.0),
+        points("day/workflow/run_count:failed", PROD + "/nightly_sales_load", 1.0),
         points("workflow/run_count:failed", PROD + "/nightly_sales_load", 1.0, 0.0),
+        points("day/workflow/run_count:success", PROD + "/hourly_sessions", 24.0),
         points("workflow/run_count:success", PROD + "/hourly_sessions", 1.0, 1.0, 1.0),
-        points("workflow/run_duration", PROD + "/nightly_sales_load", 1260.0),
+        points("day/workflow/run_duration", PROD + "/nightly_sales_load", 1260.0),
     ),
 )
 
@@ -104,8 +106,9 @@ def test_dags_failed_first_with_runs_by_state_and_last_duration() -> None:
     found = [plain(r) for r in dag_rows(DATA)]
     assert found == [
         # 1,260 s = 21 min
-        ["nightly_sales_load", "etl-prod (europe-west1, acme-etl)", "0", "1", "—", "21m00s"],
-        ["hourly_sessions", "etl-prod (europe-west1, acme-etl)", "3", "0", "—", "—"],
+        # the 24 h reads' counts; the failure's minute from the per-minute points (08:59)
+        ["nightly_sales_load", "etl-prod (europe-west1, acme-etl)", "0", "1", "—", "21m00s", "08:59"],
+        ["hourly_sessions", "etl-prod (europe-west1, acme-etl)", "24", "0", "—", "—", "—"],
     ]
 
 

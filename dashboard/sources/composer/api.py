@@ -2,7 +2,8 @@
 environment of each monitored project in each configured region (``ListEnvironments``, one call per
 region, all pages: no ``-`` wildcard location is documented), each environment's workloads
 (``ListWorkloads``), then one Monitoring ``ListTimeSeries`` per metric and project, reduced server-side to
-one series per environment or DAG (and run state).
+one series per environment or DAG (and run state): per minute since the last poll (:data:`METRICS`), and
+over the last 24 h as one point (:data:`DAY_METRICS`).
 
 The Composer endpoint is ``[sources.composer] endpoint`` (a fake on loopback gets a plaintext channel),
 else Google's. Monitoring is the one every gRPC source shares (``[endpoints] monitoring``). The calls go
@@ -15,11 +16,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from dashboard.backends.gcp.context import FetchContext
-from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
+from dashboard.backends.gcp.grpc_clients import UNREACHABLE, GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
 from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange
@@ -31,8 +32,8 @@ _DAG = "resource.label.workflow_name"
 _LOCATION = "resource.label.location"
 
 METRICS: Final = (
-    # per DAG and run state (success, failed): a DELTA count, per-minute totals; its first read also
-    # sums the 24 h before the window, so a nightly DAG's run shows the morning after
+    # per DAG and run state (success, failed): a DELTA count, per-minute totals (the runs chart, and
+    # which came last)
     MetricSpec(
         _C + "workflow/run_count",
         "cloud_composer_workflow",
@@ -40,16 +41,6 @@ METRICS: Final = (
         "REDUCE_SUM",
         _DAG,
         also_by=("metric.label.state", _ENV, _LOCATION),
-        cumulative=True,
-    ),
-    MetricSpec(
-        _C + "workflow/run_duration",
-        "cloud_composer_workflow",
-        "ALIGN_MAX",
-        "REDUCE_MAX",
-        _DAG,
-        also_by=(_ENV, _LOCATION),
-        cumulative=True,
     ),
     # a BOOL gauge (the built-in liveness DAG's verdict): the share of true points per minute
     MetricSpec(
@@ -77,7 +68,34 @@ METRICS: Final = (
         also_by=(_LOCATION,),
     ),
 )
-"""What the source reads from Monitoring (label names: docs/composer.md says where they come from)."""
+"""What the source reads from Monitoring each poll, incrementally (label names: docs/composer.md says
+where they come from)."""
+
+DAY: Final = timedelta(hours=24)
+DAY_METRICS: Final = (
+    MetricSpec(
+        _C + "workflow/run_count",
+        "cloud_composer_workflow",
+        "ALIGN_SUM",
+        "REDUCE_SUM",
+        _DAG,
+        also_by=("metric.label.state", _ENV, _LOCATION),
+    ),
+    MetricSpec(
+        _C + "workflow/run_duration",
+        "cloud_composer_workflow",
+        "ALIGN_MAX",
+        "REDUCE_MAX",
+        _DAG,
+        also_by=(_ENV, _LOCATION),
+    ),
+)
+"""What the source reads over the last 24 h as one alignment period, every poll: each DAG's runs by state
+and its longest run (a nightly DAG runs once a day: the store's hour of per-minute points would not hold
+it)."""
+
+
+_STOP = UNREACHABLE | {"PERMISSION_DENIED", "UNAUTHENTICATED", "NOT_FOUND"}
 
 
 @dataclass
@@ -182,7 +200,34 @@ def fetch_composer(clients: ComposerClients, t: datetime) -> list[Exchange]:
     if not any(log.side_by_side(projects, project_listing)):
         return log.exchanges
     read_metrics(log, projects, METRICS)
+    log.side_by_side(projects, read_day)
     return log.exchanges
+
+
+def read_day(log: PollLog, project: str) -> None:
+    """``project``'s :data:`DAY_METRICS`, one ``ListTimeSeries`` each over the last 24 h, one point per
+    series (a denial or an unreachable Monitoring stops the other)."""
+    from google.cloud import monitoring_v3
+
+    from dashboard.recording import format as fmt
+
+    end = log.t.replace(microsecond=0)
+    for spec in DAY_METRICS:
+        request = monitoring_v3.ListTimeSeriesRequest(
+            name=f"projects/{project}",
+            filter=spec.filter,
+            interval=monitoring_v3.TimeInterval(start_time=end - DAY, end_time=end),
+            aggregation=monitoring_v3.Aggregation(
+                alignment_period={"seconds": int(DAY.total_seconds())},
+                per_series_aligner=spec.aligner,
+                cross_series_reducer=spec.reducer,
+                group_by_fields=[spec.group_by, *spec.also_by],
+            ),
+            view=monitoring_v3.ListTimeSeriesRequest.TimeSeriesView.FULL,
+        )
+        error = log.call(fmt.MON_LIST_TIME_SERIES, log.clients.monitoring.list_time_series, request)
+        if error is not None and error.code in _STOP:
+            return
 
 
 def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:

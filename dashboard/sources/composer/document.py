@@ -11,8 +11,8 @@ from dashboard.sources.composer.rules import dags
 
 
 def document(snapshot: Snapshot) -> dict[str, Any]:
-    """``dags``: per DAG, its environment, runs by state over the window, last failure and success, last
-    run duration; the most failed runs first."""
+    """``dags``: per DAG, its environment, runs by state over the last 24 h, its last failure and success
+    in the points kept, its longest run of the last 24 h; the most failed runs first."""
     found = snapshot.extra.get("composer")
     data = found if isinstance(found, ComposerData) else ComposerData()
     return {
@@ -24,7 +24,7 @@ def document(snapshot: Snapshot) -> dict[str, Any]:
                 "runs": dict(sorted(d.runs.items())),
                 "last_failed": d.last_failed.isoformat() if d.last_failed else None,
                 "last_success": d.last_success.isoformat() if d.last_success else None,
-                "last_duration_s": d.last_duration_s,
+                "longest_s": d.longest_s,
             }
             for d in dags(data)
         ]

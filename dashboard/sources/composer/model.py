@@ -7,8 +7,14 @@ import msgspec
 from dashboard.models import MetricSeries
 
 RUN_COUNT = "workflow/run_count"
-"""Stored per run state: ``workflow/run_count:<state>`` (``success``, ``failed``), keyed by DAG."""
-RUN_DURATION = "workflow/run_duration"
+"""Runs a minute, stored per run state: ``workflow/run_count:<state>`` (``success``, ``failed``), keyed by
+DAG."""
+DAY = "day/"
+"""The prefix of a series read over the last 24 h as one point a poll (its newest point is what counts)."""
+DAY_RUNS = DAY + RUN_COUNT
+"""Runs in the last 24 h, per run state: ``day/workflow/run_count:<state>``."""
+DAY_LONGEST = DAY + "workflow/run_duration"
+"""The longest run of the last 24 h, seconds."""
 HEALTHY = "environment/healthy"
 PARSE_ERRORS = "environment/dag_processing/parse_error_count"
 HEARTBEATS = "environment/scheduler_heartbeat_count"

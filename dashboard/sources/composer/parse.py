@@ -7,7 +7,8 @@ an enum value gcpdash does not know is kept as it is sent.
 
 Environment series are keyed ``project/location/env`` and DAG series ``project/location/env/dag``: two
 regions may hold environments of the same name, two environments DAGs of the same id. Run counts are kept
-per run state, as ``workflow/run_count:<state>``.
+per run state, as ``workflow/run_count:<state>``; a read over the last 24 h as one alignment period (86,400 s)
+is kept under ``day/`` (``day/workflow/run_count:failed``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dashboard.parsers.monitoring import metrics_unavailable, warning_subject
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-from dashboard.sources.composer.model import RUN_COUNT, ComposerData, Environment, Workload
+from dashboard.sources.composer.model import DAY, RUN_COUNT, ComposerData, Environment, Workload
 
 _SERVICE = "google.cloud.orchestration.airflow.service.v1.Environments/"
 LIST_ENVIRONMENTS = _SERVICE + "ListEnvironments"
@@ -147,6 +148,8 @@ class _Series:
 
     def page(self, response: dict[str, Any], request: dict[str, Any]) -> None:
         project = str(request.get("name") or "?").removeprefix("projects/")
+        period = str(_dict(request.get("aggregation")).get("alignmentPeriod") or "")
+        day = period == "86400s"  # a DAY_METRICS read: one point over the last 24 h
         found: list[tuple[tuple[str, str], str, list[Sample]]] = []
         for series in items(response, "timeSeries"):
             body = _dict(series)
@@ -160,6 +163,8 @@ class _Series:
                 key = f"{key}/{labels.get('workflow_name') or '?'}"
             if short == RUN_COUNT:
                 short = f"{short}:{labels.get('state') or 'unknown'}"
+            if day:
+                short = DAY + short
             points = []
             for point in items(body, "points"):
                 value = _dict(_dict(point).get("value"))

@@ -3,8 +3,9 @@
 ``[insights.thresholds]`` overrides them by ``composer.<rule>.<name>``.
 
 - unhealthy: an environment's ``environment/healthy`` (the liveness DAG's verdict) false for ``minutes``;
-- DAG failing: a DAG with ``min_failed`` failed runs or more in the window whose newest run outcome is a
-  failure (its failures are not behind it: no successful run since);
+- DAG failing: a DAG with ``min_failed`` failed runs or more in the last 24 h, ``failed_pct`` % of its
+  runs or more, and no successful run after its last failure in the per-minute points kept (its failures
+  are not behind it);
 - parse errors: an environment whose DAG processor reports ``min_errors`` DAG files or more that fail to
   parse (those DAGs do not run at all);
 - error still bills: an environment in ``ERROR`` for ``hours`` or more (since its last update), whose
@@ -22,10 +23,11 @@ from dashboard.insights import Context, Insight, rule
 from dashboard.models import MetricSeries
 from dashboard.parsers.common import opt_rfc3339
 from dashboard.sources.composer.model import (
+    DAY_LONGEST,
+    DAY_RUNS,
     HEALTHY,
     PARSE_ERRORS,
     RUN_COUNT,
-    RUN_DURATION,
     ComposerData,
     Environment,
 )
@@ -35,7 +37,7 @@ Threshold = Callable[[str], float]
 
 DEFAULTS: dict[str, dict[str, float]] = {
     "unhealthy": {"minutes": 10.0},
-    "dag_failing": {"min_failed": 1.0},
+    "dag_failing": {"min_failed": 1.0, "failed_pct": 50.0},
     "parse_errors": {"min_errors": 1.0},
     "error_still_bills": {"hours": 1.0},
 }
@@ -57,7 +59,8 @@ def index(data: ComposerData) -> dict[tuple[str, str], MetricSeries]:
 
 @dataclass(frozen=True)
 class Dag:
-    """A DAG seen in Monitoring's run counts: its runs by state over the window, its last run duration."""
+    """A DAG seen in Monitoring: its runs by state over the last 24 h, when it last failed and succeeded in
+    the per-minute points kept, its longest run of the last 24 h."""
 
     key: str
     """``project/location/env/dag``."""
@@ -65,44 +68,53 @@ class Dag:
     """Its environment's key, ``project/location/env``."""
     dag_id: str
     runs: dict[str, float]
-    """Runs by state (``success``, ``failed``) over the series' window."""
+    """Runs by state (``success``, ``failed``) over the last 24 h (the newest 24 h read; the per-minute
+    points summed when no such read answered)."""
     last_failed: datetime | None
     last_success: datetime | None
-    last_duration_s: float | None
+    longest_s: float | None
 
     @property
     def failed(self) -> float:
-        """Failed runs in the window."""
+        """Failed runs in the last 24 h."""
         return self.runs.get("failed", 0.0)
+
+    @property
+    def total(self) -> float:
+        """Runs in the last 24 h, whatever their state."""
+        return sum(self.runs.values())
 
 
 def dags(data: ComposerData) -> list[Dag]:
     """Every DAG with a run count or a run duration series, the most failed runs first."""
-    runs: dict[str, dict[str, float]] = {}
+    day: dict[str, dict[str, float]] = {}
+    minutes: dict[str, dict[str, float]] = {}
     newest: dict[tuple[str, str], datetime] = {}
-    durations: dict[str, float | None] = {}
+    longest: dict[str, float | None] = {}
     for s in data.series:
-        if s.metric.startswith(RUN_COUNT + ":"):
+        if s.metric.startswith(DAY_RUNS + ":"):
+            if s.last is not None:
+                day.setdefault(s.key, {})[s.metric.partition(":")[2]] = s.last
+        elif s.metric.startswith(RUN_COUNT + ":"):
             state = s.metric.partition(":")[2]
-            runs.setdefault(s.key, {})[state] = sum(p.value for p in s.points)
+            minutes.setdefault(s.key, {})[state] = sum(p.value for p in s.points)
             hits = [p.t for p in s.points if p.value > 0]
             if hits:
                 newest[(s.key, state)] = max(hits)
-        elif s.metric == RUN_DURATION:
-            durations[s.key] = s.last
-            runs.setdefault(s.key, {})
+        elif s.metric == DAY_LONGEST:
+            longest[s.key] = s.last
     out = []
-    for key, by_state in runs.items():
+    for key in {*day, *minutes, *longest}:
         env, _, dag = key.rpartition("/")
         out.append(
             Dag(
                 key=key,
                 environment=env,
                 dag_id=dag,
-                runs=by_state,
+                runs=day.get(key) or minutes.get(key) or {},
                 last_failed=newest.get((key, "failed")),
                 last_success=newest.get((key, "success")),
-                last_duration_s=durations.get(key),
+                longest_s=longest.get(key),
             )
         )
     return sorted(out, key=lambda d: (-d.failed, d.key))
@@ -168,15 +180,15 @@ def unhealthy(data: ComposerData, now: datetime, threshold: Threshold | None = N
 
 
 def dag_failing(data: ComposerData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
-    """A DAG with ``min_failed`` failed runs or more in the window and no successful run after its last
-    failure."""
+    """A DAG with ``min_failed`` failed runs or more in the last 24 h, ``failed_pct`` % of its runs or
+    more, and no successful run seen after its last failure."""
     threshold = threshold or defaults("dag_failing")
-    least = threshold("min_failed")
+    least, share = threshold("min_failed"), threshold("failed_pct") / 100
     out = []
     for dag in dags(data):
-        if dag.failed < least or dag.last_failed is None:
+        if dag.failed < least or dag.total <= 0 or dag.failed / dag.total < share:
             continue
-        if dag.last_success is not None and dag.last_success > dag.last_failed:
+        if dag.last_success is not None and (dag.last_failed is None or dag.last_success > dag.last_failed):
             continue  # it has run well since
         success = dag.runs.get("success", 0.0)
         out.append(
@@ -184,10 +196,10 @@ def dag_failing(data: ComposerData, now: datetime, threshold: Threshold | None =
                 "dag_failing",
                 "warning",
                 dag.key,
-                f"DAG {dag.dag_id} failing in {dag.environment}: {dag.failed:.0f} failed run(s)",
-                f"{dag.failed:.0f} failed and {success:.0f} successful run(s) in the window, the last "
-                f"failure at {dag.last_failed:%Y-%m-%d %H:%M} UTC with no success since "
-                f"(threshold {least:.0f})",
+                f"DAG {dag.dag_id} failing in {dag.environment}: {dag.failed:.0f} failed run(s) in 24 h",
+                f"{dag.failed:.0f} failed and {success:.0f} successful run(s) in the last 24 h "
+                f"({dag.failed / dag.total:.0%} failed; thresholds {least:.0f} and {share:.0%}), no "
+                "successful run since",
                 "Open the DAG's failed run in the Airflow UI (the environment's Airflow URI) for its task "
                 "logs; clear the failed tasks once fixed",
             )

@@ -1,6 +1,6 @@
 """The Composer views: one row per environment (state, versions, size, health, workloads ok/total, failed
-runs in the window), one per DAG (failed runs first), and an environment's detail (its workloads with their
-status, then its health and runs charts on one time axis)."""
+DAG runs in the last 24 h), one per DAG (failed runs first), and an environment's detail (its workloads
+with their status, then its health and runs charts on one time axis)."""
 
 from __future__ import annotations
 
@@ -28,19 +28,21 @@ COLUMNS = (
     Column("SIZE", "size", drop=1),
     Column("HEALTH", "health"),
     Column("WORKLOADS", "workloads", justify="right"),
-    Column("FAILED RUNS", "failed", justify="right"),
+    Column("FAILED 24H", "failed", justify="right"),
     Column("AIRFLOW URI", "uri", max_width=50, shrink=True, wide=True, cut="middle"),
 )
 
 DAG_COLUMNS = (
     Column("DAG", "dag", min_width=12, max_width=36, shrink=True),
     Column("ENVIRONMENT", "environment", max_width=40, shrink=True, drop=1),
-    Column("SUCCESS", "success", justify="right"),
-    Column("FAILED", "failed", justify="right"),
+    Column("SUCCESS 24H", "success", justify="right"),
+    Column("FAILED 24H", "failed", justify="right"),
     Column("OTHER", "other", justify="right", drop=2),
-    Column("LAST DURATION", "duration", justify="right"),
+    Column("LONGEST 24H", "duration", justify="right"),
+    Column("LAST FAILED", "last_failed", justify="right", drop=3),
 )
-"""One row per DAG Monitoring counted runs of (``workflow/run_count`` by state over the window)."""
+"""One row per DAG Monitoring counted runs of (``workflow/run_count`` by state over the last 24 h, its
+longest ``workflow/run_duration``, its last failure in the hour of per-minute points kept)."""
 
 _STATE_STYLE = {"RUNNING": "green", "ERROR": "bold red", "DELETING": "dim", "CREATING": "cyan"}
 _WORKLOAD_STYLE = {"OK": "green", "SUCCEEDED": "green", "WARNING": "yellow", "PENDING": "cyan"}
@@ -109,7 +111,7 @@ def _env_name(key: str) -> str:
 
 
 def dag_row(dag: Dag) -> Row:
-    """A DAG's row: its runs by state over the window, its last run duration."""
+    """A DAG's row: its runs by state over the last 24 h, its longest run."""
     other = sum(v for state, v in dag.runs.items() if state not in ("success", "failed"))
     return Row.of(
         dag.key,
@@ -119,7 +121,8 @@ def dag_row(dag: Dag) -> Row:
             f"{dag.runs.get('success', 0.0):.0f}",
             Text(f"{dag.failed:.0f}", style="bold red" if dag.failed else ""),
             f"{other:.0f}" if other else None,
-            None if dag.last_duration_s is None else fmt.duration(dag.last_duration_s),
+            None if dag.longest_s is None else fmt.duration(dag.longest_s),
+            None if dag.last_failed is None else f"{dag.last_failed:%H:%M}",
         ],
     )
 
