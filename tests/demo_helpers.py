@@ -13,16 +13,19 @@ from google.cloud import bigquery_reservation_v1, dataflow_v1beta3, dataproc_v1,
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
 from google.cloud.billing import budgets_v1
+from google.cloud.orchestration.airflow import service_v1 as airflow
 
 from dashboard.recording import format as fmt
+from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
 from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"
-SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "billing")
+SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "pubsub", "composer", "billing")
 POLLING = {
     "jobs": (timedelta(0), timedelta(seconds=30)),
     "billing": (timedelta(seconds=90), timedelta(hours=1)),
+    "composer": (timedelta(0), timedelta(minutes=5)),
 }
 """Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
 START = datetime(2026, 11, 26, 6, tzinfo=UTC)
@@ -52,6 +55,8 @@ GRPC: dict[str, tuple[Any, Any]] = {
     fmt.DATAFLOW_AGGREGATED_LIST_JOBS: (dataflow_v1beta3.ListJobsRequest, dataflow_v1beta3.ListJobsResponse),
     LIST_TOPICS: (pubsub_v1.types.ListTopicsRequest, pubsub_v1.types.ListTopicsResponse),
     LIST_SUBSCRIPTIONS: (pubsub_v1.types.ListSubscriptionsRequest, pubsub_v1.types.ListSubscriptionsResponse),
+    LIST_ENVIRONMENTS: (airflow.ListEnvironmentsRequest, airflow.ListEnvironmentsResponse),
+    LIST_WORKLOADS: (airflow.ListWorkloadsRequest, airflow.ListWorkloadsResponse),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
 
