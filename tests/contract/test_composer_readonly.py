@@ -73,3 +73,14 @@ def test_a_poll_sends_only_list_calls_and_a_write_is_refused_before_it_is_sent()
             assert len(fake.received) == before
         finally:
             made.shared.close()
+
+
+def test_check_names_the_composer_viewer_required_and_monitoring_optional() -> None:
+    from dashboard.iam import roles_for
+
+    grants = roles_for("composer")
+    assert [(g.role, g.required) for g in grants] == [
+        ("roles/composer.environmentAndStorageObjectViewer", True),
+        ("roles/monitoring.viewer", False),
+    ]
+    assert set(grants[0].methods) == {LIST_ENVIRONMENTS, LIST_WORKLOADS}

@@ -45,7 +45,7 @@ def demo_open() -> Snapshot:
 
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
-    assert len(RULES) == 13 + 5  # the Pub/Sub source's five, registered from its spec
+    assert len(RULES) == 13 + 5 + 4  # the Pub/Sub source's five and Composer's four, from their specs
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",
@@ -53,6 +53,7 @@ def test_every_rule_is_registered_with_its_thresholds() -> None:
         "dataflow",
         "budget",
         "pubsub",
+        "composer",
     }
     assert all(key.rsplit(".", 1)[0] in RULES for key in DEFAULT_THRESHOLDS)
 
