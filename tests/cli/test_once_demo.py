@@ -87,7 +87,15 @@ def test_json_report_validates_and_has_every_pane() -> None:
     assert doc["mode"] == "demo"
     assert doc["projects"] == MANIFEST["projects"]
     assert doc["at"].startswith("2026-11-26T")
-    assert set(doc["sources"]) == {"jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub"}
+    assert set(doc["sources"]) == {
+        "jobs",
+        "reservations",
+        "dataproc",
+        "dataflow",
+        "billing",
+        "pubsub",
+        "composer",
+    }
     assert doc["jobs"]["total"] > 100
     assert doc["jobs"]["by_principal"]
     assert doc["reservations"]["reservations"]

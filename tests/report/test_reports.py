@@ -76,7 +76,15 @@ def test_json_document_validates_and_has_every_section() -> None:
     assert doc["mode"] == "demo"
     assert doc["projects"] == ["acme-analytics", "acme-etl"]
     assert set(doc) >= {"generated_at", "regions", "sources", "overview", "jobs", "reservations", "dataproc"}
-    assert set(doc["sources"]) == {"jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub"}
+    assert set(doc["sources"]) == {
+        "jobs",
+        "reservations",
+        "dataproc",
+        "dataflow",
+        "billing",
+        "pubsub",
+        "composer",
+    }
     assert doc["sources"]["dataproc"] == {
         "state": "stale",
         "reason": "503 UNAVAILABLE: The service is currently unavailable.",
