@@ -107,9 +107,10 @@ SPEC = SourceSpec(
     packages=(*modules.GRPC, "google.cloud.orchestration.airflow.service_v1"),
     merge="series",
     pane=PANE,
-    # no estimator: Composer bills DCU-hours, database and storage by SKU, which the billing export's
-    # "Cloud Composer" lines hold; no per-size price is invented here
+    # Composer bills DCU-hours, database and storage by SKU, which the billing export's "Cloud Composer"
+    # lines hold; no per-size price is invented: its estimator's line is $0, not an estimate
     services=(CostService(name="composer", title="Cloud Composer", billed_as=("Cloud Composer",)),),
+    estimator="dashboard.sources.composer.cost:ESTIMATOR",
     rule_modules=("dashboard.sources.composer.rules",),
     metrics=_metrics,
     short="Composer",
