@@ -55,6 +55,7 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "dataflow": "off",
         "billing": "off",  # no billing.jsonl: not in this recording
         "pubsub": "off",
+        "composer": "off",
     }
     assert (
         snap.statuses["billing"].reason
@@ -82,6 +83,7 @@ def test_snapshot_before_the_first_poll(recording: Path) -> None:
         "dataflow": "off",
         "billing": "off",
         "pubsub": "off",
+        "composer": "off",
     }
     assert snap.jobs == ()
 

@@ -51,7 +51,7 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
     assert snap.jobs == ()
     assert snap.statuses == {
         s: SourceStatus(source=s)
-        for s in ("jobs", "reservations", "dataproc", "dataflow", "billing", "pubsub")
+        for s in ("jobs", "reservations", "dataproc", "dataflow", "billing", "composer", "pubsub")
     }
     assert {s.state for s in snap.statuses.values()} == {"loading"}
 
@@ -118,6 +118,7 @@ def test_data_older_than_three_intervals_is_stale() -> None:
         "dataproc": 30.0,
         "dataflow": 30.0,
         "billing": 3600.0,
+        "composer": 120.0,
         "pubsub": 60.0,
     }
     store = Store()
