@@ -67,11 +67,13 @@ def test_the_plugin_registers_after_the_built_ins(site: Path) -> None:
             "dataproc",
             "dataflow",
             "billing",
+            "composer",
             "pubsub",
             "queues",
         )
         assert registry.problems() == ()
-        assert [p.name for p in registry.plugins()] == ["pubsub", "queues"]  # pubsub registers as one too
+        # pubsub and composer register as plugins too, by name
+        assert [p.name for p in registry.plugins()] == ["composer", "pubsub", "queues"]
         plugin = registry.plugins()[-1]
         assert plugin.methods == ("acme.queues.list",)
     assert "queues" not in registry.names()
@@ -214,8 +216,10 @@ async def test_the_app_shows_the_plugins_pane_its_detail_screen_and_its_insight(
                 await pilot.pause(0.05)
                 if app._frame is not None and "queues" in app._frame.panes:
                     break
-            assert "9 Queues" in screen_text(app)  # its tab, with the first free key after Pub/Sub's 8
-            await pilot.press("9")
+            # its tab, the tenth (Composer 8, Pub/Sub 9): no number key; the last pane, round the end
+            assert [k for pane_id, _, k in app.pane_entries if pane_id == "queues"] == [""]
+            assert "Queues" in screen_text(app)
+            await pilot.press("1", "less_than_sign")
             await pilot.pause(0.2)
             assert app.query_one(TabbedContent).active == "queues"
             text = screen_text(app)
