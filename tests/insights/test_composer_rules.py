@@ -58,6 +58,7 @@ def test_a_failing_dag_and_one_that_ran_well_since() -> None:
     failed = day("workflow/run_count:failed", 1.0, dag)
     found = rules.dag_failing(data(failed), NOW)
     assert [i.resource for i in found] == [dag]
+    assert found[0].resource_key == KEY  # its row: the environment's (Enter on the insight goes there)
     assert "1 failed run(s) in 24 h" in found[0].title
     # a success seen after the last failure (at the newest minute): recovered
     seen = (

@@ -140,7 +140,9 @@ def unhealthy_minutes(series: MetricSeries | None) -> float | None:
     return (series.points[-1].t - first.t).total_seconds() / 60
 
 
-def _insight(rule: str, severity: str, key: str, *texts: str) -> Insight:
+def _insight(rule: str, severity: str, key: str, *texts: str, row: str | None = None) -> Insight:
+    """An insight on ``key`` (an environment's, or a DAG's ``env/dag``), whose pane row is ``row`` (default
+    ``key``: a DAG's is its environment's, the pane's table being the environments)."""
     title, evidence, fix = texts
     return Insight(
         rule=f"composer.{rule}",
@@ -148,7 +150,7 @@ def _insight(rule: str, severity: str, key: str, *texts: str) -> Insight:
         title=title,
         source="composer",
         resource=key,
-        resource_key=key,
+        resource_key=row or key,
         evidence=evidence,
         fix=fix,
     )
@@ -202,6 +204,7 @@ def dag_failing(data: ComposerData, now: datetime, threshold: Threshold | None =
                 "successful run since",
                 "Open the DAG's failed run in the Airflow UI (the environment's Airflow URI) for its task "
                 "logs; clear the failed tasks once fixed",
+                row=dag.environment,
             )
         )
     return out
