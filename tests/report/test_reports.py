@@ -110,7 +110,8 @@ def test_json_document_validates_and_has_every_section() -> None:
         "bigquery_editions",
         "dataproc",
         "dataflow",
-        "pubsub",  # a registered source's cost line, $0 without its data
+        "composer",  # registered sources' cost lines, by name, $0 without their data
+        "pubsub",
     ]
     assert costs["burn_rate_usd_per_hour"] == pytest.approx(
         sum(s["burn_rate_usd_per_hour"] for s in costs["services"])
