@@ -21,8 +21,10 @@ from google.cloud import (
 from google.cloud.bigquery import _helpers
 from google.cloud.bigquery.schema import SchemaField
 from google.cloud.billing import budgets_v1
+from google.cloud.orchestration.airflow import service_v1 as airflow
 
 from dashboard.recording import format as fmt
+from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
 from dashboard.sources.datafusion.parse import LIST_INSTANCES
 from dashboard.sources.dataquality.parse import (
     GET_DATA_SCAN_JOB,
@@ -40,6 +42,7 @@ SOURCES = (
     "dataproc",
     "dataflow",
     "pubsub",
+    "composer",
     "datafusion",
     "dataquality",
     "billing",
@@ -51,6 +54,7 @@ POLLING = {
     "dataquality": (timedelta(0), timedelta(minutes=5)),
     "billing": (timedelta(seconds=90), timedelta(hours=1)),
     "vertex": (timedelta(0), timedelta(minutes=5)),
+    "composer": (timedelta(0), timedelta(minutes=5)),
 }
 """Per source: its first poll's delay after START and its interval (default: at START, every minute)."""
 START = datetime(2026, 11, 26, 6, tzinfo=UTC)
@@ -89,6 +93,8 @@ GRPC: dict[str, tuple[Any, Any]] = {
     LIST_DATA_SCAN_JOBS: (dataplex_v1.ListDataScanJobsRequest, dataplex_v1.ListDataScanJobsResponse),
     GET_DATA_SCAN_JOB: (dataplex_v1.GetDataScanJobRequest, dataplex_v1.DataScanJob),
     GET_ENTRY: (dataplex_v1.GetEntryRequest, dataplex_v1.Entry),
+    LIST_ENVIRONMENTS: (airflow.ListEnvironmentsRequest, airflow.ListEnvironmentsResponse),
+    LIST_WORKLOADS: (airflow.ListWorkloadsRequest, airflow.ListWorkloadsResponse),
 }
 GRPC_CODES = {"PERMISSION_DENIED", "UNAVAILABLE", "NOT_FOUND", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"}
 

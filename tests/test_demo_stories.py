@@ -528,3 +528,53 @@ def test_vertex_story_in_once() -> None:
     assert "churn-endpoint" in alert["title"]
     assert "drift of tenure_months 0.42 ≥ 0.3" in alert["evidence"]
     assert (doc["metrics"]["vertex.failed_runs"], doc["metrics"]["vertex.monitoring_alerts"]) == (1, 1)
+
+
+def test_composer_story_in_once() -> None:
+    """``--once --demo`` at the recording's end: the last Composer poll at 08:55 (every 5 minutes from
+    06:00)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    doc = json.loads(result.stdout)
+    assert doc["sources"]["composer"]["state"] == "ok"
+    envs = {e["env_id"]: e for e in doc["composer"]["environments"]}
+    assert sorted(envs) == ["analytics-dev", "etl-prod"]
+    prod, dev = envs["etl-prod"], envs["analytics-dev"]
+    assert (prod["location"], prod["state"], prod["image_version"]) == (
+        "europe-west1",
+        "RUNNING",
+        "composer-2.9.7-airflow-2.9.3",
+    )
+    assert (dev["location"], dev["state"]) == ("us-central1", "ERROR")
+    assert [w["state"] for w in dev["workloads"] if w["type"] == "SCHEDULER"] == ["ERROR"]
+    dags = {d["dag_id"]: d for d in doc["composer"]["dags"]}
+    # the 24 h read at 08:55 (2026-11-25 08:55 .. 11-26 08:55): nightly_sales_load's 02:10 run, failed,
+    # 26 min = 1,560 s; hourly_sessions' 24 runs at :05, 7 min = 420 s each
+    assert (dags["nightly_sales_load"]["runs"], dags["nightly_sales_load"]["longest_s"]) == (
+        {"failed": 1.0},
+        1560.0,
+    )
+    assert (dags["hourly_sessions"]["runs"], dags["hourly_sessions"]["longest_s"]) == (
+        {"success": 24.0},
+        420.0,
+    )
+    found = {(i["rule"], i["resource"]): i for i in doc["insights"] if i["source"] == "composer"}
+    assert sorted(found) == [
+        ("composer.dag_failing", "acme-etl/europe-west1/etl-prod/nightly_sales_load"),
+        ("composer.error_still_bills", "acme-analytics/us-central1/analytics-dev"),
+        ("composer.unhealthy", "acme-analytics/us-central1/analytics-dev"),
+    ]
+    # updated 2026-11-25 21:40, the snapshot at 08:59:30: 11 h 19.5 min = 11.3 h in ERROR
+    assert (
+        "state ERROR for 11.3 h"
+        in found[("composer.error_still_bills", "acme-analytics/us-central1/analytics-dev")]["evidence"]
+    )
+    assert found[("composer.unhealthy", "acme-analytics/us-central1/analytics-dev")]["severity"] == "critical"
+    assert doc["metrics"]["composer.failed_runs"] == 1
+    assert doc["metrics"]["composer.error_environments"] == 1

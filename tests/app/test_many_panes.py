@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(90)
 
 EXTRA = (
     ("pubsub", "Pub/Sub subscriptions"),
-    ("composer", "Composer"),
+    ("looker", "Looker"),  # not "composer": that id is a registered source's
     ("gcs", "Cloud Storage"),
     ("spanner", "Spanner"),
     ("bigtable", "Bigtable"),
@@ -82,8 +82,8 @@ async def test_keys_one_to_nine_jump_and_zero_to_nine_are_inert_without_panes() 
             await pilot.press(str(n))
             await pilot.pause()
             assert active(app) == ids[n - 1], n
-        assert active(app) == "composer"
-        assert isinstance(app.query_one("#pane-composer"), StaticPane)
+        assert active(app) == "looker"
+        assert isinstance(app.query_one("#pane-looker"), StaticPane)
         assert "no data" in screen_text(app)
 
     plain = DashboardApp(demo_session, subtitle="demo", poll_every=None)
@@ -182,7 +182,7 @@ async def test_next_and_previous_wrap_around() -> None:
         assert active(app) == "jobs"
         await pilot.press("9", *["greater_than_sign"] * 3)
         await pilot.pause()
-        assert active(app) == "bigtable"  # composer (9th), then the 10th to the 12th: beyond the keys
+        assert active(app) == "bigtable"  # looker (9th), then the 10th to the 12th: beyond the keys
 
 
 async def test_the_tab_bar_keeps_the_pane_shown_on_screen_at_120_columns() -> None:
@@ -190,7 +190,7 @@ async def test_the_tab_bar_keeps_the_pane_shown_on_screen_at_120_columns() -> No
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         tabs = app.query_one(Tabs)
-        assert str(tabs.query_one("#--content-tab-composer").label) == "9 Composer"
+        assert str(tabs.query_one("#--content-tab-looker").label) == "9 Looker"
         assert str(tabs.query_one("#--content-tab-gcs").label) == "Cloud Storage"  # the 10th: no number
         for pane_id in ("workflows", "gcs", "overview", "pubsub"):
             app.query_one(TabbedContent).active = pane_id
@@ -213,13 +213,13 @@ async def test_a_source_pane_shows_its_part_of_the_frame() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("9")  # composer (8 is the registered Pub/Sub source's own pane)
+        await pilot.press("9")  # looker (8 is the registered Pub/Sub source's own pane)
         await pilot.pause()
         assert "no data" in screen_text(app)
         frame = app._frame
         assert frame is not None
         data = PaneData(heading=Text("Pub/Sub  OK"), body=Text("3 subscriptions [red]backlog[/]"))
-        app._show(replace(frame, panes={**frame.panes, "composer": data}))
+        app._show(replace(frame, panes={**frame.panes, "looker": data}))
         await pilot.pause()
         text = screen_text(app)
         assert "Pub/Sub  OK" in text
@@ -240,5 +240,5 @@ async def test_the_help_names_the_sources_panes() -> None:
         await pilot.pause()
         assert isinstance(current(app), HelpScreen)
         text = screen_text(app)
-        assert "Source panes  8 Pub/Sub subscriptions · 9 Composer · Cloud Storage · Spanner" in text
+        assert "Source panes  8 Pub/Sub subscriptions · 9 Looker · Cloud Storage · Spanner" in text
         assert "[bold]Workflows[/]" in text  # literally

@@ -24,11 +24,13 @@ FAILED = "acme-analytics/us-central1/churn-training-20261126031000"
 RETRY = "acme-analytics/us-central1/churn-training-20261126034000"
 
 
-async def test_key_9_shows_the_runs_and_enter_opens_the_failed_one(make_app: MakeApp) -> None:
+async def test_its_pane_shows_the_runs_and_enter_opens_the_failed_one(make_app: MakeApp) -> None:
+    from widgets import panenav
+
     app = make_app(AT_8)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("9")
+        panenav.go(app, "vertex")  # the tenth pane (after Pub/Sub 8, Composer 9): by its id, as `0` does
         await pilot.pause()
         found = app.query_one("#pane-vertex")
         assert isinstance(found, TablePane)

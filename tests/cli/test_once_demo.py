@@ -97,6 +97,7 @@ def test_json_report_validates_and_has_every_pane() -> None:
         "datafusion",
         "dataquality",
         "vertex",
+        "composer",
     }
     assert doc["jobs"]["total"] > 100
     assert doc["jobs"]["by_principal"]

@@ -289,6 +289,7 @@ class Fakes:
             "[sources.datafusion]",  # nor of Data Fusion (tests/contract/test_datafusion_faults.py has one)
             "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
             "[sources.vertex]",  # nor of Vertex AI (tests/contract/test_vertex_faults.py has one)
+            "[sources.composer]",  # nor of Composer (tests/contract/test_composer_faults.py has one)
             "enabled = false",
             "",
         ]

@@ -112,6 +112,7 @@ def config_text(
         "[sources.datafusion]",  # nor of Data Fusion (tests/contract/fake_datafusion.py has one)
         "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
         "[sources.vertex]",  # the same: tests/contract/fake_vertex.py
+        "[sources.composer]",  # nor of Composer (tests/contract/fake_composer.py has one)
         "enabled = false",
         "",
     ]

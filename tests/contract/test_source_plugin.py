@@ -68,16 +68,18 @@ def test_the_plugin_registers_after_the_built_ins(site: Path) -> None:
             "dataflow",
             "billing",
             "pubsub",
+            "composer",
             "vertex",
             "dataquality",
             "datafusion",
             "queues",
         )
         assert registry.problems() == ()
-        # the repo's own Pub/Sub, Vertex AI, Data quality and Data Fusion register as plugins too, by their
-        # specs' order (10, 30, 40, 50), a plugin without one after them (100)
+        # the repo's own Pub/Sub, Composer, Vertex AI, Data quality and Data Fusion register as plugins
+        # too, by their specs' order (10, 20, 30, 40, 50), a plugin without one after them (100)
         assert [p.name for p in registry.plugins()] == [
             "pubsub",
+            "composer",
             "vertex",
             "dataquality",
             "datafusion",

@@ -58,6 +58,7 @@ def test_snapshot_at_the_end(recording: Path) -> None:
         "pubsub": "off",
         "datafusion": "off",
         "vertex": "off",
+        "composer": "off",
     }
     assert (
         snap.statuses["billing"].reason
@@ -88,6 +89,7 @@ def test_snapshot_before_the_first_poll(recording: Path) -> None:
         "pubsub": "off",
         "datafusion": "off",
         "vertex": "off",
+        "composer": "off",
     }
     assert snap.jobs == ()
 

@@ -86,6 +86,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "datafusion",
         "dataquality",
         "vertex",
+        "composer",
     }
     assert doc["sources"]["dataproc"] == {
         "state": "stale",
@@ -115,6 +116,7 @@ def test_json_document_validates_and_has_every_section() -> None:
         "dataproc",
         "dataflow",
         "pubsub",  # registered sources' cost lines (by their order), $0 without their data
+        "composer",
         "datafusion",
     ]
     assert costs["burn_rate_usd_per_hour"] == pytest.approx(

@@ -58,6 +58,7 @@ def test_snapshot_carries_the_constructor_fields_and_now() -> None:
             "dataflow",
             "billing",
             "pubsub",
+            "composer",
             "dataquality",
             "datafusion",
             "vertex",
@@ -130,6 +131,7 @@ def test_data_older_than_three_intervals_is_stale() -> None:
         "billing": 3600.0,
         "datafusion": 300.0,
         "dataquality": 300.0,
+        "composer": 120.0,
         "pubsub": 60.0,
         "vertex": 300.0,
     }

@@ -144,7 +144,7 @@ def test_cost_and_overview_panes() -> None:
     first = render(overview.render(snapshot(), AT))
     # the 100 committed slots at the 1-year price; ml-features priced at europe-west1's rates (+ $0.04/h)
     _has(first, "Burn rate $34.62/h", "estimate")
-    assert "Sources (3/9 ok)" in first  # of the nine sources: the registered ones have no data here
+    assert "Sources (3/10 ok)" in first  # of the ten sources: the registered ones have no data here
     [bq] = _lines_with(first, "BigQuery jobs")
     assert "0 pending · 1 failed · 10 in the window" in bq
     [slots] = _lines_with(first, "Slots in use")
