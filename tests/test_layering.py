@@ -86,6 +86,8 @@ COMPUTED: dict[str, tuple[str, ...]] = {
         "google.cloud",
         "grpc",
     ),
+    # lazy / view_pane: a spec's pane functions in its view and its metrics in its rules, on first use
+    "dashboard/sources/lazy.py": ("dashboard.sources.*.view", "dashboard.sources.*.rules"),
     # source_pane: each source's SourceSpec.app_pane (its view's SourcePane); widget_class: its widget
     "widgets/sourcepane.py": ("dashboard.sources.*.pane", "widgets.panes", "widgets.dataproc"),
 }

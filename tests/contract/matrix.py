@@ -22,6 +22,7 @@ from dashboard.recording.format import Exchange
 
 from .fake_grpc import FakeGrpcServer, Fault, closed_port, demo_polls
 from .fake_rest import DEMO, FakeRest, Recorded, load, refused_url
+from .serve import REGISTERED
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -283,15 +284,10 @@ class Fakes:
             f"call = {call}",
             f"retry_deadline = {deadline}",
             "",
-            "[sources.pubsub]",  # no fake of Pub/Sub here (tests/contract/test_pubsub_faults.py has one)
-            "enabled = false",
-            "",
-            "[sources.datafusion]",  # nor of Data Fusion (tests/contract/test_datafusion_faults.py has one)
-            "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
-            "[sources.vertex]",  # nor of Vertex AI (tests/contract/test_vertex_faults.py has one)
-            "[sources.composer]",  # nor of Composer (tests/contract/test_composer_faults.py has one)
-            "enabled = false",
-            "",
+            # no fake here of the repo's registered sources (each has its own: tests/contract/fake_pubsub.py,
+            # fake_composer.py, fake_vertex.py, fake_dataplex.py, fake_datafusion.py), and anonymous calls to
+            # Google's endpoints would only fail
+            *(line for name in REGISTERED for line in (f"[sources.{name}]", "enabled = false", "")),
         ]
         if intervals is not None:
             lines += ["[intervals]"]

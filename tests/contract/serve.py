@@ -30,6 +30,10 @@ from dashboard.recording.format import Exchange
 
 from .fake_rest import FakeRest
 
+REGISTERED = ("pubsub", "composer", "vertex", "dataquality", "datafusion")
+"""The repo's registered sources (past the built-ins), each with a fake of its own elsewhere: switched off
+in the configs written here."""
+
 GRPC_SOURCES = ("reservations", "dataproc", "dataflow")
 PRIMARY = {
     "reservations": fmt.RES_LIST_RESERVATIONS,
@@ -104,17 +108,10 @@ def config_text(
         f"call = {timeout}",
         f"retry_deadline = {deadline}",
         "",
-        # no fake of Pub/Sub here (tests/contract/fake_pubsub.py has one), and anonymous calls to
-        # Google's endpoint would only fail
-        "[sources.pubsub]",
-        "enabled = false",
-        "",
-        "[sources.datafusion]",  # nor of Data Fusion (tests/contract/fake_datafusion.py has one)
-        "[sources.dataquality]",  # tests/contract/fake_dataplex.py serves it
-        "[sources.vertex]",  # the same: tests/contract/fake_vertex.py
-        "[sources.composer]",  # nor of Composer (tests/contract/fake_composer.py has one)
-        "enabled = false",
-        "",
+        # no fake here of the repo's registered sources (each has its own: tests/contract/fake_pubsub.py,
+        # fake_composer.py, fake_vertex.py, fake_dataplex.py, fake_datafusion.py), and anonymous calls to
+        # Google's endpoints would only fail
+        *(line for name in REGISTERED for line in (f"[sources.{name}]", "enabled = false", "")),
     ]
     return "\n".join(lines)
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, cast, overload
-
 from dashboard.iam import MONITORING_VIEWER, Grant
 from dashboard.recording import format as fmt
-from dashboard.registry import CostService, PaneSpec, SourceSpec
+from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.composer.model import ComposerData
 from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.lazy import lazy, view_pane
 
 COMPOSER_VIEWER = "roles/composer.environmentAndStorageObjectViewer"
 
@@ -33,66 +30,7 @@ GRANTS = (
 """The roles the source needs, required ones first (GCP_REFERENCE.md section 10.2)."""
 
 
-class _Columns(Sequence[Any]):
-    """The pane's columns (:data:`~dashboard.sources.composer.view.COLUMNS`), made on first use: the view
-    imports rich, which a headless ``--record`` never loads."""
-
-    @staticmethod
-    def _all() -> tuple[Any, ...]:
-        from dashboard.sources.composer.view import COLUMNS
-
-        return COLUMNS
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Any]: ...
-    def __getitem__(self, index: int | slice) -> Any:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-
-def _rows(data: ComposerData, now: datetime) -> Any:
-    from dashboard.sources.composer import view
-
-    return view.rows(data, now)
-
-
-def _item(data: ComposerData, key: str) -> Any:
-    from dashboard.sources.composer import view
-
-    return view.item(data, key)
-
-
-def _detail(item: Any, now: datetime) -> Any:
-    from dashboard.sources.composer import view
-
-    return view.detail(item, now)
-
-
-def _overview(data: ComposerData, now: datetime) -> tuple[int, str]:
-    from dashboard.sources.composer import view
-
-    return view.overview(data, now)
-
-
-def _metrics(data: ComposerData) -> dict[str, float]:
-    from dashboard.sources.composer import rules
-
-    return rules.metrics(data)
-
-
-PANE = PaneSpec(
-    title="Composer",
-    columns=cast(Any, _Columns()),
-    rows=_rows,
-    item=_item,
-    detail=_detail,
-    empty="no Composer environment",
-    overview=_overview,
-)
+PANE = view_pane("dashboard.sources.composer.view", title="Composer", empty="no Composer environment")
 """The pane; its functions import :mod:`dashboard.sources.composer.view` (and rich) when first shown."""
 
 SPEC = SourceSpec(
@@ -112,7 +50,7 @@ SPEC = SourceSpec(
     services=(CostService(name="composer", title="Cloud Composer", billed_as=("Cloud Composer",)),),
     estimator="dashboard.sources.composer.cost:ESTIMATOR",
     rule_modules=("dashboard.sources.composer.rules",),
-    metrics=_metrics,
+    metrics=lazy("dashboard.sources.composer.rules:metrics"),
     order=20,
     short="Composer",
     report="dashboard.sources.composer.report:report",

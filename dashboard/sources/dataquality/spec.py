@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, cast, overload
-
 from dashboard.iam import Grant
-from dashboard.registry import PaneSpec, SourceSpec
+from dashboard.registry import SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.dataquality.model import DataQualityData, job_key
 from dashboard.sources.dataquality.parse import (
@@ -16,6 +12,7 @@ from dashboard.sources.dataquality.parse import (
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
 )
+from dashboard.sources.lazy import lazy, view_pane
 
 SCAN_VIEWER = "roles/dataplex.dataScanViewer"
 SCAN_DATA_VIEWER = "roles/dataplex.dataScanDataViewer"
@@ -45,65 +42,7 @@ GRANTS = (
 """The roles the source needs (GCP_REFERENCE.md section 10.6)."""
 
 
-class _Columns(Sequence[Any]):
-    """The pane's columns, made on first use: the view imports rich."""
-
-    @staticmethod
-    def _all() -> tuple[Any, ...]:
-        from dashboard.sources.dataquality.view import COLUMNS
-
-        return COLUMNS
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Any]: ...
-    def __getitem__(self, index: int | slice) -> Any:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-
-def _rows(data: DataQualityData, now: datetime) -> Any:
-    from dashboard.sources.dataquality import view
-
-    return view.rows(data, now)
-
-
-def _item(data: DataQualityData, key: str) -> Any:
-    from dashboard.sources.dataquality import view
-
-    return view.item(data, key)
-
-
-def _detail(item: Any, now: datetime) -> Any:
-    from dashboard.sources.dataquality import view
-
-    return view.detail(item, now)
-
-
-def _overview(data: DataQualityData, now: datetime) -> tuple[int, str]:
-    from dashboard.sources.dataquality import view
-
-    return view.overview(data, now)
-
-
-def _metrics(data: DataQualityData) -> dict[str, float]:
-    from dashboard.sources.dataquality import rules
-
-    return rules.metrics(data)
-
-
-PANE = PaneSpec(
-    title="Data quality",
-    columns=cast(Any, _Columns()),
-    rows=_rows,
-    item=_item,
-    detail=_detail,
-    empty="no data-quality scan",
-    overview=_overview,
-)
+PANE = view_pane("dashboard.sources.dataquality.view", title="Data quality", empty="no data-quality scan")
 
 SPEC = SourceSpec(
     name="dataquality",
@@ -120,7 +59,7 @@ SPEC = SourceSpec(
     requires=("jobs",),
     pane=PANE,
     rule_modules=("dashboard.sources.dataquality.rules",),
-    metrics=_metrics,
+    metrics=lazy("dashboard.sources.dataquality.rules:metrics"),
     order=40,
     short="Data quality",
     document="dashboard.sources.dataquality.document:document",

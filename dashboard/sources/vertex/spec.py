@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, cast, overload
-
 from dashboard.iam import Grant
-from dashboard.registry import PaneSpec, SourceSpec
+from dashboard.registry import SourceSpec
+from dashboard.sources.lazy import lazy, view_pane
 from dashboard.sources.vertex.model import VertexData
 from dashboard.sources.vertex.parse import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
 
@@ -24,64 +21,8 @@ GRANTS = (
 """The role the source needs (GCP_REFERENCE.md section 10.3)."""
 
 
-class _Columns(Sequence[Any]):
-    """The pane's columns, made on first use: the view imports rich."""
-
-    @staticmethod
-    def _all() -> tuple[Any, ...]:
-        from dashboard.sources.vertex.view import COLUMNS
-
-        return COLUMNS
-
-    @overload
-    def __getitem__(self, index: int) -> Any: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Any]: ...
-    def __getitem__(self, index: int | slice) -> Any:
-        return self._all()[index]
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-
-def _rows(data: VertexData, now: datetime) -> Any:
-    from dashboard.sources.vertex import view
-
-    return view.rows(data, now)
-
-
-def _item(data: VertexData, key: str) -> Any:
-    from dashboard.sources.vertex import view
-
-    return view.item(data, key)
-
-
-def _detail(item: Any, now: datetime) -> Any:
-    from dashboard.sources.vertex import view
-
-    return view.detail(item, now)
-
-
-def _overview(data: VertexData, now: datetime) -> tuple[int, str]:
-    from dashboard.sources.vertex import view
-
-    return view.overview(data, now)
-
-
-def _metrics(data: VertexData) -> dict[str, float]:
-    from dashboard.sources.vertex import rules
-
-    return rules.metrics(data)
-
-
-PANE = PaneSpec(
-    title="Vertex AI",
-    columns=cast(Any, _Columns()),
-    rows=_rows,
-    item=_item,
-    detail=_detail,
-    empty="no Vertex AI pipeline run in the window",
-    overview=_overview,
+PANE = view_pane(
+    "dashboard.sources.vertex.view", title="Vertex AI", empty="no Vertex AI pipeline run in the window"
 )
 
 SPEC = SourceSpec(
@@ -104,7 +45,7 @@ SPEC = SourceSpec(
     ),
     pane=PANE,
     rule_modules=("dashboard.sources.vertex.rules",),
-    metrics=_metrics,
+    metrics=lazy("dashboard.sources.vertex.rules:metrics"),
     order=30,
     short="Vertex",
     report="dashboard.sources.vertex.report:report",
