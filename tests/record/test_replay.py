@@ -45,7 +45,8 @@ async def test_the_app_plays_a_recording(recorded: Path) -> None:
     from app.helpers import screen_text, settle
 
     app = DashboardApp(lambda: open_recording(recorded, "replay", 10.0), subtitle="replay", poll_every=0.2)
-    async with app.run_test(size=(160, 45)) as pilot:
+    # tall enough for the Overview's Sources table below the Running lines of all ten sources
+    async with app.run_test(size=(160, 60)) as pilot:
         await settle(pilot, app)
         for _ in range(100):
             await pilot.pause(0.05)
