@@ -22,7 +22,8 @@ from typing import Any, Final, cast
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import UNREACHABLE, GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
-from dashboard.errors import SourceError, UsageError
+from dashboard.backends.gcp.grpc_source import source_clients, source_target
+from dashboard.errors import SourceError
 from dashboard.recording.format import Exchange
 from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS, environment_names
 
@@ -138,37 +139,13 @@ def make_clients(
     Raises:
         UsageError: The endpoint cannot be used.
     """
-    from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud.orchestration.airflow import service_v1
     from google.cloud.orchestration.airflow.service_v1.services.environments import transports
 
-    from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import grpc_target
-    from dashboard.backends.gcp.grpc_channels import make_client
-
-    try:
-        target = grpc_target("composer", endpoint)
-    except ValueError as exc:
-        raise UsageError(f"[sources.composer] endpoint: {exc}") from None
-    channels: dict[str, Any] = {}
-    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
-
-    def creds() -> Any:
-        if credentials is not None:
-            return credentials()
-        import google.auth
-
-        return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
-
-    client = make_client(
-        target,
-        service_v1.EnvironmentsClient,
-        transports.EnvironmentsGrpcTransport,
-        channels=channels,
-        credentials=creds,
-        client_info=info,
+    target = source_target("composer", endpoint, "composer")
+    (client,) = source_clients(
+        shared, target, ((service_v1.EnvironmentsClient, transports.EnvironmentsGrpcTransport),), credentials
     )
-    shared.channels.extend(channels.values())
     return ComposerClients(shared=shared, environments=client)
 
 

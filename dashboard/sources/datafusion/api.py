@@ -18,7 +18,8 @@ from typing import Any, cast
 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
-from dashboard.errors import SourceError, UsageError
+from dashboard.backends.gcp.grpc_source import source_clients, source_target
+from dashboard.errors import SourceError
 from dashboard.recording.format import Exchange
 from dashboard.sources.datafusion.parse import LIST_INSTANCES
 
@@ -67,37 +68,13 @@ def make_clients(
     Raises:
         UsageError: The endpoint cannot be used.
     """
-    from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud import data_fusion_v1
     from google.cloud.data_fusion_v1.services.data_fusion import transports
 
-    from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import grpc_target
-    from dashboard.backends.gcp.grpc_channels import make_client
-
-    try:
-        target = grpc_target("datafusion", endpoint)
-    except ValueError as exc:
-        raise UsageError(f"[sources.datafusion] endpoint: {exc}") from None
-    channels: dict[str, Any] = {}
-    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
-
-    def creds() -> Any:
-        if credentials is not None:
-            return credentials()
-        import google.auth
-
-        return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
-
-    client = make_client(
-        target,
-        data_fusion_v1.DataFusionClient,
-        transports.DataFusionGrpcTransport,
-        channels=channels,
-        credentials=creds,
-        client_info=info,
+    target = source_target("datafusion", endpoint, "datafusion")
+    (client,) = source_clients(
+        shared, target, ((data_fusion_v1.DataFusionClient, transports.DataFusionGrpcTransport),), credentials
     )
-    shared.channels.extend(channels.values())
     return DatafusionClients(shared=shared, client=client)
 
 

@@ -25,7 +25,8 @@ from typing import Any, Final, cast
 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, to_json
-from dashboard.errors import SourceError, UsageError
+from dashboard.backends.gcp.grpc_source import source_clients, source_target
+from dashboard.errors import SourceError
 from dashboard.parsers.common import TimeCache
 from dashboard.parsers.poll import MALFORMED
 from dashboard.recording.format import Exchange, ExchangeError
@@ -96,41 +97,21 @@ def make_clients(
     Raises:
         UsageError: The endpoint cannot be used.
     """
-    from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud import dataplex_v1
     from google.cloud.dataplex_v1.services.catalog_service import transports as catalog_t
     from google.cloud.dataplex_v1.services.data_scan_service import transports
 
-    from dashboard import __version__
-    from dashboard.backends.gcp.endpoints import grpc_target
-    from dashboard.backends.gcp.grpc_channels import make_client
-
-    try:
-        target = grpc_target("dataplex", endpoint)
-    except ValueError as exc:
-        raise UsageError(f"[sources.dataquality] endpoint: {exc}") from None
-    channels: dict[str, Any] = {}
-    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
-
-    def creds() -> Any:
-        if credentials is not None:
-            return credentials()
-        import google.auth
-
-        return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
-
-    def build(client_cls: Any, transport_cls: Any) -> Any:
-        return make_client(
-            target, client_cls, transport_cls, channels=channels, credentials=creds, client_info=info
-        )
-
-    made = DataplexClients(
-        shared=shared,
-        scans=build(dataplex_v1.DataScanServiceClient, transports.DataScanServiceGrpcTransport),
-        catalog=build(dataplex_v1.CatalogServiceClient, catalog_t.CatalogServiceGrpcTransport),
+    target = source_target("dataplex", endpoint, "dataquality")
+    scans, catalog = source_clients(
+        shared,
+        target,
+        (
+            (dataplex_v1.DataScanServiceClient, transports.DataScanServiceGrpcTransport),
+            (dataplex_v1.CatalogServiceClient, catalog_t.CatalogServiceGrpcTransport),
+        ),
+        credentials,
     )
-    shared.channels.extend(channels.values())
-    return made
+    return DataplexClients(shared=shared, scans=scans, catalog=catalog)
 
 
 def get(log: PollLog, method: str, invoke: Callable[..., Any], request: Any) -> ExchangeError | None:

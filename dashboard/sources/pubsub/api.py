@@ -25,6 +25,7 @@ from dashboard.backends.gcp.bq_tables import read_tables
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
+from dashboard.backends.gcp.grpc_source import source_clients
 from dashboard.errors import SourceError, UsageError
 from dashboard.parsers.bq_tables import table_id
 from dashboard.parsers.poll import MALFORMED
@@ -148,37 +149,20 @@ def make_clients(
     Raises:
         UsageError: The endpoint cannot be used.
     """
-    from google.api_core.gapic_v1.client_info import ClientInfo
     from google.cloud import pubsub_v1  # type: ignore[attr-defined]
     from google.pubsub_v1.services.publisher import transports as pub_t
     from google.pubsub_v1.services.subscriber import transports as sub_t
 
-    from dashboard import __version__
-    from dashboard.backends.gcp.grpc_channels import make_client
-
-    target = pubsub_target(endpoint, emulator)
-    channels: dict[str, Any] = {}
-    info = ClientInfo(user_agent=f"gcpdash/{__version__}")  # type: ignore[no-untyped-call]
-
-    def creds() -> Any:
-        if credentials is not None:
-            return credentials()
-        import google.auth
-
-        return google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])[0]
-
-    def build(client_cls: Any, transport_cls: Any) -> Any:
-        return make_client(
-            target, client_cls, transport_cls, channels=channels, credentials=creds, client_info=info
-        )
-
-    made = PubsubClients(
-        shared=shared,
-        publisher=build(pubsub_v1.PublisherClient, pub_t.PublisherGrpcTransport),
-        subscriber=build(pubsub_v1.SubscriberClient, sub_t.SubscriberGrpcTransport),
+    publisher, subscriber = source_clients(
+        shared,
+        pubsub_target(endpoint, emulator),
+        (
+            (pubsub_v1.PublisherClient, pub_t.PublisherGrpcTransport),
+            (pubsub_v1.SubscriberClient, sub_t.SubscriberGrpcTransport),
+        ),
+        credentials,
     )
-    shared.channels.extend(channels.values())
-    return made
+    return PubsubClients(shared=shared, publisher=publisher, subscriber=subscriber)
 
 
 def fetch_pubsub(clients: PubsubClients, t: datetime) -> list[Exchange]:
