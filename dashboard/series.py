@@ -7,8 +7,11 @@ by merging each poll's series into what it had.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from itertools import pairwise
+from operator import attrgetter
 
 import msgspec
 
@@ -61,10 +64,7 @@ def merge_series(
         if before is None or not before.points:
             merged[ident] = series
         elif series.points:
-            by_time: dict[datetime, Sample] = {p.t: p for p in before.points}
-            by_time.update((p.t, p) for p in series.points)
-            points = tuple(sorted(by_time.values(), key=lambda p: p.t))
-            merged[ident] = msgspec.structs.replace(series, points=points)
+            merged[ident] = msgspec.structs.replace(series, points=_joined(before.points, series.points))
         changed.add(ident)
     newest = now or max((s.points[-1].t for s in merged.values() if s.points), default=None)
     if newest is None:
@@ -81,3 +81,24 @@ def merge_series(
         if kept.points or ident in changed:
             result.append(kept)
     return tuple(result)
+
+
+_time = attrgetter("t")
+
+
+def _joined(old: tuple[Sample, ...], new: tuple[Sample, ...]) -> tuple[Sample, ...]:
+    """``old`` and ``new`` in time order, a point of ``new`` replacing one of ``old`` at the same time.
+
+    A poll's points usually follow the store's, or overlap only its last few: when ``old`` is in time
+    order and ``new`` strictly so, only the overlap is sorted (the points of ``old`` from ``new``'s first).
+    """
+    if all(a.t < b.t for a, b in pairwise(new)) and all(a.t <= b.t for a, b in pairwise(old)):
+        start = bisect_left(old, new[0].t, key=_time)
+        if start == len(old):
+            return old + new
+        head, tail = old[:start], old[start:]
+    else:
+        head, tail = (), old
+    by_time: dict[datetime, Sample] = {p.t: p for p in tail}
+    by_time.update((p.t, p) for p in new)
+    return head + tuple(sorted(by_time.values(), key=_time))

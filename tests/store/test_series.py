@@ -30,6 +30,25 @@ def test_new_points_extend_a_series_and_replace_the_same_minute() -> None:
     assert merged == (series("a", (0, 1.0), (1, 5.0), (2, 3.0)),)
 
 
+def test_a_poll_overlapping_the_last_points_keeps_the_old_ones_it_does_not_repeat() -> None:
+    # minute 3 is only in the store, 4 in both (the poll's wins), 6 only in the poll
+    old = [series("a", (0, 1.0), (3, 2.0), (4, 3.0), (5, 4.0))]
+    merged = merge_series(old, [series("a", (2, 9.0), (4, 8.0), (6, 7.0))], keep=timedelta(hours=1))
+    assert merged == (series("a", (0, 1.0), (2, 9.0), (3, 2.0), (4, 8.0), (5, 4.0), (6, 7.0)),)
+
+
+def test_points_in_any_order_are_merged_into_time_order() -> None:
+    # Monitoring lists points newest first; a store's series may hold them as they came
+    old = [series("a", (5, 1.0), (1, 2.0))]
+    merged = merge_series(old, [series("a", (3, 3.0), (0, 4.0), (5, 6.0))], keep=timedelta(hours=1))
+    assert merged == (series("a", (0, 4.0), (1, 2.0), (3, 3.0), (5, 6.0)),)
+
+
+def test_a_poll_after_every_stored_point_is_appended() -> None:
+    merged = merge_series([series("a", (0, 1.0), (1, 2.0))], [series("a", (2, 3.0))], keep=timedelta(hours=1))
+    assert merged == (series("a", (0, 1.0), (1, 2.0), (2, 3.0)),)
+
+
 def test_points_older_than_the_window_go_and_empty_series_with_them() -> None:
     old = [series("a", (0, 1.0), (10, 2.0)), series("gone", (0, 9.0))]
     merged = merge_series(old, [series("a", (70, 4.0))], keep=timedelta(hours=1))
