@@ -1,8 +1,9 @@
 """The gcpdash command line.
 
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
-[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
-[--location L]... [--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE]
+[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]...
+[--org ID | --folder ID] [--region R]... [--location L]... [--duration D] [--polls N]
+[--map-project REAL=DEMO]... [--query-text MODE]
 [--drop-labels] [--no-redact] [--backend NAME] [--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``), or the
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", type=Path, help="config file (default: the user config dir)"
     )
     live.add_argument("--project", metavar="P", action="append", help="project to watch (repeatable)")
+    scope = live.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--org", metavar="ID", help="organisation (numeric ID) whose projects discovery searches"
+    )
+    scope.add_argument("--folder", metavar="ID", help="folder (numeric ID) whose projects discovery searches")
     live.add_argument("--region", metavar="R", action="append", help="Dataproc/Dataflow region (repeatable)")
     live.add_argument(
         "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"
@@ -162,8 +168,10 @@ def _check(args: argparse.Namespace) -> None:
     if args.record is not None and (args.once or args.format is not None):
         raise UsageError("--record writes a recording, it shows nothing; drop --once and --format")
     recorded = args.demo or args.replay is not None or args.backend == "fixture"
-    if recorded and (args.project or args.region or args.location):
-        raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
+    if recorded and (args.project or args.region or args.location or args.org or args.folder):
+        raise UsageError(
+            "--project, --org, --folder, --region and --location are for live mode; drop --demo/--replay"
+        )
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -180,7 +188,14 @@ def live_config(args: argparse.Namespace) -> Config:
     from dashboard.config import load_config, with_flags
 
     config = load_config(args.config)
-    return with_flags(config, projects=args.project, regions=args.region, locations=args.location)
+    return with_flags(
+        config,
+        projects=args.project,
+        regions=args.region,
+        locations=args.location,
+        organization=args.org,
+        folder=args.folder,
+    )
 
 
 def _write(text: str | bytes) -> None:
