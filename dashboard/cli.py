@@ -243,7 +243,10 @@ def run_live_once(config: Config, *, fmt: str, width: int | None, fail_on: Seque
     from dashboard.backends.gcp.once import live_snapshot
 
     checks = conditions(fail_on, config)
-    snapshot, polls = live_snapshot(config)
+    notes: list[str] = []
+    snapshot, polls = live_snapshot(config, notes=notes)
+    for note in notes:  # what discovery found, beside the report (stdout may be JSON)
+        print(f"gcpdash: {_show(note)}", file=sys.stderr)
     code = print_snapshot(snapshot, fmt=fmt, width=width, config=config, checks=checks)
     if polls and all(poll.data is None for poll in polls):
         reason = next((poll.error for poll in polls if poll.error), "no source answered")

@@ -34,6 +34,7 @@ from dashboard.recording.format import Exchange
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.context import FetchContext
+    from dashboard.config import Config
     from dashboard.registry import SourceSpec
 
 HOST = "cloudasset.googleapis.com:443"
@@ -88,12 +89,36 @@ def narrowed(where: Where | None) -> Iterator[None]:
         _where.reset(token)
 
 
+PACKAGES = (
+    "google.cloud.asset_v1",
+    "google.cloud.asset_v1.services.asset_service.transports",
+    "google.protobuf.field_mask_pb2",
+    "dashboard.backends.gcp.grpc_source",
+    "dashboard.backends.gcp.grpc_errors",
+)
+"""What a search imports: imported before the worker threads start when there is a scope."""
+
+
 def asset_types() -> tuple[str, ...]:
     """Every asset type a registered source declares, once each, in registration order."""
     from dashboard import registry
 
     kinds = (kind for spec in registry.sources() for kind in spec.asset_types)
     return tuple(dict.fromkeys((*kinds, PROJECT)))
+
+
+def check_line(config: Config, summary: str) -> list[str]:
+    """``--check``'s lines of the discovery: the call, the role it needs on the scope, what it found."""
+    scope = (
+        f"organizations/{config.gcp.organization}"
+        if config.gcp.organization
+        else f"folders/{config.gcp.folder}"
+    )
+    return [
+        f"discovery: {SEARCH_ALL_RESOURCES} on {scope}",
+        f"  - needs {ROLE} on {scope}: which projects and regions hold something to read",
+        f"  - {summary}",
+    ]
 
 
 class Discoverer:

@@ -103,7 +103,14 @@ class LiveBackend:
             return
         import importlib
 
-        wanted = (*_AUTH_MODULES, *(name for source in self.sources() for name in self._preload(source)))
+        from dashboard.backends.gcp.discovery import PACKAGES
+
+        discovery = PACKAGES if self.discovery.scope is not None else ()
+        wanted = (
+            *_AUTH_MODULES,
+            *discovery,
+            *(name for source in self.sources() for name in self._preload(source)),
+        )
         for name in dict.fromkeys(wanted):
             try:
                 importlib.import_module(name)
