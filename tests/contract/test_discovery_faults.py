@@ -1,6 +1,6 @@
 """A failed discovery never loses a source's data: with the search denied (403, no
 roles/cloudasset.viewer), throttled (429), failing (5xx), hung, answered with garbage, or failing on its
-second page, Dataproc and Dataflow read every configured project × region, as without an organisation
+second page, Dataproc and Dataflow read every configured project in every region, as without an organisation
 scope, and their polls say why with the role to grant."""
 
 from __future__ import annotations
