@@ -18,6 +18,9 @@ import msgspec
 
 from dashboard.recording.format import Exchange
 
+DISCOVERY = "discovery"
+"""The discovery's exchanges' ``source`` and its log in a recording (``discovery.jsonl``)."""
+
 SEARCH_ALL_RESOURCES = "google.cloud.asset.v1.AssetService/SearchAllResources"
 """The RPC, as recordings name it."""
 

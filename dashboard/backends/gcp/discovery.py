@@ -135,6 +135,7 @@ class Discoverer:
         self.exchanges: list[Exchange] = []
         """The latest search's pages (what a recording keeps of it)."""
         self._at: datetime | None = None
+        self._untaken = False
         self._lock = threading.Lock()
         self._client: Any = None
 
@@ -152,7 +153,17 @@ class Discoverer:
                     self.exchanges = []
                     self.last = Discovery(scope=self.scope, error=f"{type(exc).__name__}: {exc}"[:300])
                 self._at = t
+                self._untaken = True
             return self.last
+
+    def take(self) -> list[Exchange]:
+        """The latest search's exchanges once (what ``--record`` writes to ``discovery.jsonl``), then
+        none until the next search."""
+        with self._lock:
+            if not self._untaken:
+                return []
+            self._untaken = False
+            return list(self.exchanges)
 
     def search(self, t: datetime) -> list[Exchange]:
         """One ``SearchAllResources`` of the scope, every page; a failure is its last exchange."""
