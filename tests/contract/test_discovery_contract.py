@@ -152,3 +152,23 @@ def test_without_a_scope_nothing_changes(fake: FakeAssetServer) -> None:
     assert fake.requests(SEARCH_ALL_RESOURCES) == []
     listed = {(r["projectId"], r["region"]) for r in fake.requests(fmt.DATAPROC_LIST_CLUSTERS)}
     assert listed == {(ANALYTICS, r) for r in ("us-central1", "europe-west1", "asia-northeast1")}
+
+
+def test_check_lists_the_search_with_its_role(fake: FakeAssetServer) -> None:
+    from dashboard.backends.gcp.check import report_lines
+
+    backend = _backend(fake.address)
+    try:
+        backend.poll("dataproc", force=True)
+        found = backend.discovery.summary()
+    finally:
+        backend.close()
+    lines = report_lines(org_config(fake.address), "anonymous", (ANALYTICS,), [], "test", discovery=found)
+    at = lines.index(
+        "discovery: google.cloud.asset.v1.AssetService/SearchAllResources on organizations/123456789012"
+    )
+    assert lines[at + 1] == (
+        "  - needs roles/cloudasset.viewer on organizations/123456789012: which projects and regions hold "
+        "something to read"
+    )
+    assert lines[at + 2] == "  - discovery: 2 projects × 3 regions hold something; 7 skipped"
