@@ -64,3 +64,21 @@ def test_the_search_is_recorded_once_and_replayed_as_found(tmp_path: Path) -> No
         (ETL, "us-west1"),
     ]
     assert found.found["pubsub.googleapis.com/Subscription"] == [(ANALYTICS, GLOBAL)]
+
+
+def test_once_on_the_recording_says_what_discovery_found(tmp_path: Path) -> None:
+    from dashboard.replay import load_snapshot
+
+    path = tmp_path / "rec"
+    with FakeAssetServer(world()) as fake:
+        backend = LiveBackend(org_config(fake.address), Clock(T0))
+        redactor = Redactor(emails=False)
+        recorder = Recorder(backend, RecordingWriter(path, make_manifest(backend, redactor, T0)), redactor)
+        try:
+            recorder.poll("dataproc")
+        finally:
+            recorder.close(T0 + timedelta(minutes=1))
+            backend.close()
+    _, notes = load_snapshot(path)
+    # 3 projects × the 3 recorded regions = 9 pairs, 2 of them holding something: 7 skipped
+    assert notes == ["discovery: 2 projects × 3 regions hold something; 7 skipped"]
