@@ -168,10 +168,10 @@ def _check(args: argparse.Namespace) -> None:
     if args.record is not None and (args.once or args.format is not None):
         raise UsageError("--record writes a recording, it shows nothing; drop --once and --format")
     recorded = args.demo or args.replay is not None or args.backend == "fixture"
-    if recorded and (args.project or args.region or args.location or args.org or args.folder):
-        raise UsageError(
-            "--project, --org, --folder, --region and --location are for live mode; drop --demo/--replay"
-        )
+    if recorded and (args.project or args.region or args.location):
+        raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
+    if recorded and (args.org or args.folder):
+        raise UsageError("--org and --folder are for live mode; drop --demo/--replay")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:

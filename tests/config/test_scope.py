@@ -68,3 +68,13 @@ def test_a_bad_flag_is_named() -> None:
 def test_org_and_folder_are_exclusive() -> None:
     with pytest.raises(UsageError, match="argument --folder: not allowed with argument --org"):
         build_parser().parse_args(["--org", "1", "--folder", "2"])
+
+
+def test_org_is_for_live_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.cli import main
+
+    assert main(["--demo", "--once", "--org", "123"]) != 0
+    assert (
+        capsys.readouterr().err
+        == "gcpdash: error: --org and --folder are for live mode; drop --demo/--replay\n"
+    )
