@@ -10,7 +10,8 @@ The organisation ``organizations/123456789012`` (``project`` is always ``project
   Pub/Sub subscription ``events-sub`` of ``acme-analytics`` (``location: global``);
 - page 2: Dataproc cluster ``spark-tokyo`` of ``acme-etl`` (2002) in asia-northeast1, and ``spark-west``
   of ``acme-etl`` in us-west1 (a region gcpdash is not told to watch); a Dataflow job of ``acme-etl``
-  named by the project's NUMBER (``//dataflow.googleapis.com/projects/2002/...``), in asia-northeast1.
+  named by the project's NUMBER (``//dataflow.googleapis.com/projects/2002/...``), in asia-northeast1; a
+  Dataplex data scan of ``acme-etl`` in ``us`` (its table's BigQuery location).
 
 Project 3003 holds nothing gcpdash reads, and no result names it by ID: it stays ``3003``.
 """
@@ -39,6 +40,7 @@ ASSET_TYPES = [
     "pubsub.googleapis.com/Subscription",
     "pubsub.googleapis.com/Topic",
     "composer.googleapis.com/Environment",
+    "dataplex.googleapis.com/DataScan",
     "datafusion.googleapis.com/Instance",
     "cloudresourcemanager.googleapis.com/Project",
 ]
@@ -57,8 +59,11 @@ def asset_classes() -> dict[str, tuple[Any, Any]]:
     """The fake_grpc RPCs plus the Asset API's search."""
     from google.cloud import asset_v1
 
+    from .fake_dataplex import dataplex_classes
+
     return {
         **rpc_classes(),
+        **dataplex_classes(),
         SEARCH_ALL_RESOURCES: (asset_v1.SearchAllResourcesRequest, asset_v1.SearchAllResourcesResponse),
     }
 
@@ -136,6 +141,13 @@ PAGE_2: dict[str, Any] = {
             "project": "projects/2002",
             "location": "asia-northeast1",
         },
+        _in(  # in its table's BigQuery location, the multi-region US, as Dataplex names it
+            ETL,
+            "2002",
+            f"//dataplex.googleapis.com/projects/{ETL}/locations/us/dataScans/orders-quality",
+            "dataplex.googleapis.com/DataScan",
+            "us",
+        ),
     ],
 }
 
@@ -163,7 +175,7 @@ def org_config(address: str, *, projects: tuple[str, ...] = (ANALYTICS,)) -> Any
     discovery at ``address``, :data:`REGIONS`, short timeouts; ``projects``: the fallback's."""
     import msgspec
 
-    from dashboard.config import DiscoveryConfig, TimeoutsConfig
+    from dashboard.config import DiscoveryConfig, SourceConfig, TimeoutsConfig
 
     from .fake_grpc import demo_config
 
@@ -173,5 +185,6 @@ def org_config(address: str, *, projects: tuple[str, ...] = (ANALYTICS,)) -> Any
         config,
         gcp=gcp,
         discovery=DiscoveryConfig(endpoint=address),
+        sources={"dataquality": SourceConfig(endpoint=address)},
         timeouts=TimeoutsConfig(call=1.0, retry_deadline=1.0),
     )

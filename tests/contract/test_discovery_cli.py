@@ -20,7 +20,7 @@ def test_once_says_what_discovery_found(tmp_path: Path) -> None:
         result = gcpdash("--once", "--config", str(path), "--org", ORG, "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["mode"] == "live"
-    # acme-analytics and acme-etl hold something, in europe-west1, asia-northeast1 and us-west1; the
+    # acme-analytics and acme-etl hold something, in europe-west1, asia-northeast1, us-west1 and us; the
     # organisation's 3 projects × the 2 watched regions (us-central1, europe-west1) = 6 pairs, of which
     # only acme-analytics/europe-west1 holds something: 5 skipped
-    assert "gcpdash: discovery: 2 projects × 3 regions hold something; 5 skipped\n" in result.stderr
+    assert "gcpdash: discovery: 2 projects × 4 regions hold something; 5 skipped\n" in result.stderr

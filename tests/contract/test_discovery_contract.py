@@ -54,7 +54,7 @@ def test_the_real_client_sends_the_documented_request_and_reads_both_pages(fake:
     assert fake.requests(SEARCH_ALL_RESOURCES) == [REQUEST, {**REQUEST, "pageToken": "page-2"}]
     assert found is not None
     assert found.error is None
-    assert found.results == 3 + 2 + 3  # page 1: three projects, a cluster, a subscription; page 2: three
+    assert found.results == 3 + 2 + 4  # page 1: three projects, a cluster, a subscription; page 2: four
     assert found.found == {
         "cloudresourcemanager.googleapis.com/Project": [
             ("3003", GLOBAL),  # named by number only, by every result: kept as the number
@@ -67,12 +67,13 @@ def test_the_real_client_sends_the_documented_request_and_reads_both_pages(fake:
             (ETL, "asia-northeast1"),
             (ETL, "us-west1"),
         ],
+        "dataplex.googleapis.com/DataScan": [(ETL, "us")],
         "pubsub.googleapis.com/Subscription": [(ANALYTICS, GLOBAL)],
     }
-    # acme-analytics, acme-etl hold something; europe-west1, asia-northeast1, us-west1;
+    # acme-analytics, acme-etl hold something; europe-west1, asia-northeast1, us-west1, us;
     # 3 projects × 3 watched regions = 9 pairs, less the 2 watched ones holding something = 7 skipped
     assert found.summary(("us-central1", "europe-west1", "asia-northeast1")) == (
-        "discovery: 2 projects × 3 regions hold something; 7 skipped"
+        "discovery: 2 projects × 4 regions hold something; 7 skipped"
     )
 
 
@@ -171,4 +172,18 @@ def test_check_lists_the_search_with_its_role(fake: FakeAssetServer) -> None:
         "  - needs roles/cloudasset.viewer on organizations/123456789012: which projects and regions hold "
         "something to read"
     )
-    assert lines[at + 2] == "  - discovery: 2 projects × 3 regions hold something; 7 skipped"
+    assert lines[at + 2] == "  - discovery: 2 projects × 4 regions hold something; 7 skipped"
+
+
+def test_dataplex_scans_are_listed_only_where_discovery_found_one(fake: FakeAssetServer) -> None:
+    from dashboard.sources.dataquality.parse import LIST_DATA_SCANS
+
+    backend = _backend(fake.address)
+    try:
+        [poll] = backend.poll("dataquality", force=True)
+    finally:
+        backend.close()
+    assert poll.error is None
+    # configured: acme-analytics × (us-central1, europe-west1, asia-northeast1, and US as ``us``);
+    # discovered: one scan, acme-etl's in us
+    assert [r["parent"] for r in fake.requests(LIST_DATA_SCANS)] == [f"projects/{ETL}/locations/us"]

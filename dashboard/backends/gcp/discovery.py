@@ -222,7 +222,7 @@ class Discoverer:
                 f"discovery failed ({found.error}): reading the configured projects × regions; grant "
                 f"{ROLE} on {self.scope} to read only where there is something"
             )
-        configured = set(self.ctx.regions)
+        configured = {*self.ctx.regions, *(loc.lower() for loc in self.ctx.locations)}  # Dataplex: ``us``
         where: dict[str, set[str]] = {}
         outside: set[str] = set()
         for project, region in sorted(found.pairs(spec.asset_types)):
