@@ -1,8 +1,9 @@
 """The gcpdash command line.
 
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
-[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
-[--location L]... [--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE]
+[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]...
+[--org ID | --folder ID] [--region R]... [--location L]... [--duration D] [--polls N]
+[--map-project REAL=DEMO]... [--query-text MODE]
 [--drop-labels] [--no-redact] [--backend NAME] [--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``), or the
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", type=Path, help="config file (default: the user config dir)"
     )
     live.add_argument("--project", metavar="P", action="append", help="project to watch (repeatable)")
+    scope = live.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--org", metavar="ID", help="organisation (numeric ID) whose projects discovery searches"
+    )
+    scope.add_argument("--folder", metavar="ID", help="folder (numeric ID) whose projects discovery searches")
     live.add_argument("--region", metavar="R", action="append", help="Dataproc/Dataflow region (repeatable)")
     live.add_argument(
         "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"
@@ -164,6 +170,8 @@ def _check(args: argparse.Namespace) -> None:
     recorded = args.demo or args.replay is not None or args.backend == "fixture"
     if recorded and (args.project or args.region or args.location):
         raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
+    if recorded and (args.org or args.folder):
+        raise UsageError("--org and --folder are for live mode; drop --demo/--replay")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -180,7 +188,14 @@ def live_config(args: argparse.Namespace) -> Config:
     from dashboard.config import load_config, with_flags
 
     config = load_config(args.config)
-    return with_flags(config, projects=args.project, regions=args.region, locations=args.location)
+    return with_flags(
+        config,
+        projects=args.project,
+        regions=args.region,
+        locations=args.location,
+        organization=args.org,
+        folder=args.folder,
+    )
 
 
 def _write(text: str | bytes) -> None:
@@ -228,7 +243,10 @@ def run_live_once(config: Config, *, fmt: str, width: int | None, fail_on: Seque
     from dashboard.backends.gcp.once import live_snapshot
 
     checks = conditions(fail_on, config)
-    snapshot, polls = live_snapshot(config)
+    notes: list[str] = []
+    snapshot, polls = live_snapshot(config, notes=notes)
+    for note in notes:  # what discovery found, beside the report (stdout may be JSON)
+        print(f"gcpdash: {_show(note)}", file=sys.stderr)
     code = print_snapshot(snapshot, fmt=fmt, width=width, config=config, checks=checks)
     if polls and all(poll.data is None for poll in polls):
         reason = next((poll.error for poll in polls if poll.error), "no source answered")

@@ -13,6 +13,7 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -28,6 +29,11 @@ class GcpConfig(Section, frozen=True):
 
     projects: list[str] = []
     """Monitored projects. Default: the project of the Application Default Credentials."""
+    organization: str | None = None
+    """The organisation's numeric ID (``123456789012``): the scope Cloud Asset Inventory's discovery
+    searches (docs/organisation.md); not with ``folder``."""
+    folder: str | None = None
+    """A folder's numeric ID: the scope discovery searches instead of an organisation."""
     bigquery_locations: list[str] = msgspec.field(default_factory=lambda: ["US"])
     """BigQuery locations (``US``, ``EU``, ``europe-west4``): one INFORMATION_SCHEMA query each."""
     regions: list[str] = msgspec.field(default_factory=lambda: ["us-central1"])
@@ -154,6 +160,16 @@ class SourceConfig(Section, frozen=True):
     """Anything else the source reads (its documentation says what)."""
 
 
+class DiscoveryConfig(Section, frozen=True):
+    """``[discovery]``: Cloud Asset Inventory's search of the organisation or folder (``[gcp] organization``
+    / ``folder``) for where there is something to read."""
+
+    interval: float = 15 * 60.0
+    """Seconds a discovery's result is kept before the next search."""
+    endpoint: str | None = None
+    """The Cloud Asset API's endpoint, for tests and private endpoints (gRPC: plaintext only on loopback)."""
+
+
 class BackendConfig(Section, frozen=True):
     """``[backend]``: where the data comes from (``--backend`` overrides ``name``)."""
 
@@ -182,6 +198,7 @@ class Config(Section, frozen=True):
     sources: dict[str, SourceConfig] = {}
     """Per registered source that is not built in, its settings (``[sources.<name>]``)."""
     backend: BackendConfig = BackendConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
     source: str | None = None
     """Where the file came from (None: no file)."""
 
@@ -261,6 +278,12 @@ def checked(config: Config, *, origin: str) -> Config:
     gcp = config.gcp
     for key in ("projects", "reservation_admin_projects", "regions", "bigquery_locations"):
         _check_list(key, getattr(gcp, key), where=f"{origin}: [gcp] {key}")
+    for key in ("organization", "folder"):
+        if getattr(gcp, key) is not None:
+            _numeric_id(getattr(gcp, key), where=f"{origin}: [gcp] {key}")
+    if gcp.organization is not None and gcp.folder is not None:
+        raise UsageError(f"{origin}: [gcp] organization and folder: give one scope, not both")
+    validate.seconds(config.discovery.interval, where=f"{origin}: [discovery] interval")
     validate.location(config.billing.location, where=f"{origin}: [billing] location")
     if config.endpoints.bigquery is not None:
         validate.rest_endpoint(
@@ -301,12 +324,26 @@ def _check_sources(config: Config, origin: str) -> None:
             validate.seconds(settings.interval, where=f"{origin}: [sources.{name}] interval")
 
 
+def _numeric_id(value: str, *, where: str) -> str:
+    """``value`` if it is an organisation's or folder's numeric ID (digits only, as Google gives them).
+
+    Raises:
+        UsageError: It is not (``organizations/12``, ``acme``, ``''``).
+    """
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 20):
+        raise UsageError(f"{where}: {text[:40]!r} is not a numeric ID (digits only, e.g. 123456789012)")
+    return text
+
+
 def with_flags(
     config: Config,
     *,
     projects: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     locations: Sequence[str] | None = None,
+    organization: str | None = None,
+    folder: str | None = None,
 ) -> Config:
     """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable) over a
     loaded config: the highest precedence. A flag given replaces the list; one not given leaves it.
@@ -318,7 +355,11 @@ def with_flags(
     from dashboard import validate
 
     gcp = config.gcp
-    changes: dict[str, list[str]] = {}
+    changes: dict[str, Any] = {}
+    for key, flag, value in (("organization", "--org", organization), ("folder", "--folder", folder)):
+        if value is not None:  # one replaces the other: the flag is the highest precedence
+            changes[key] = _numeric_id(value, where=flag)
+            changes["folder" if key == "organization" else "organization"] = None
     for key, flag, values, check in (
         ("projects", "--project", projects, validate.project_id),
         ("regions", "--region", regions, validate.region),

@@ -184,6 +184,9 @@ class SourceSpec(msgspec.Struct, frozen=True, kw_only=True):
     hosts: dict[str, str] = {}
     """Google's endpoint (``host:port``) of each gRPC service its live fetch reaches, by the service's
     ``[endpoints]`` key; ``{region}`` is filled in for a regional service."""
+    asset_types: tuple[str, ...] = ()
+    """Cloud Asset Inventory's types of its things: with an organisation scope it reads only where discovery
+    finds them (docs/organisation.md); empty: every configured project and region."""
     check_lines: str = ""
     """``module:function`` of its lines in ``gcpdash --check``'s polling cost a month,
     ``check_lines(config, projects) -> list[str]``; empty: it bills nothing worth a line."""

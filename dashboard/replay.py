@@ -37,7 +37,8 @@ def load_snapshot(
             then (nothing before the first poll, the last polls aged after the end).
 
     Returns:
-        The snapshot at ``at``, and the reader's warnings (e.g. a torn last line that was skipped).
+        The snapshot at ``at``, and the reader's warnings (e.g. a torn last line that was skipped), then
+        what the recorded discovery found (an organisation-scoped recording's).
 
     Raises:
         RecordingError: The recording cannot be read.
@@ -65,4 +66,6 @@ def load_snapshot(
         for source in backend.sources():
             for poll in backend.catch_up(source):  # parses only what the moment needs
                 store.apply(poll)
-    return store.snapshot(moment), list(recording.warnings)
+    found = backend.discovery()  # an organisation-scoped recording's: what its latest search found
+    notes = [] if found is None else [found.summary(manifest.regions)]
+    return store.snapshot(moment), [*recording.warnings, *notes]

@@ -34,6 +34,7 @@ from dashboard.backends.raw import find_item, is_thing, named_row, raw_target
 from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
 from dashboard.models import Job, JobsData, SourceData, SourceName
+from dashboard.parsers.discovery import Discovery
 from dashboard.recording.format import Exchange
 from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
 from dashboard.series import SERIES_WINDOW
@@ -94,6 +95,8 @@ class FixtureBackend:
             for source, polls in recording.polls.items()
         }
         self._next: dict[SourceName, int] = dict.fromkeys(self._polls, 0)
+        self._discovery = list(recording.discovery)
+        """The recorded discovery searches (an organisation-scoped recording's), in time order."""
         self._versions: dict[str, Job] = {}
         """The last parsed version of each job, by job id (see :func:`_share_versions`)."""
         self._running: frozenset[str] = frozenset()
@@ -160,6 +163,18 @@ class FixtureBackend:
             if gaps:
                 result[source] = statistics.median(gaps)
         return result
+
+    def discovery(self) -> Discovery | None:
+        """The latest recorded discovery the clock has reached, parsed as live; None when there is none."""
+        from dashboard.parsers.discovery import parse_discovery
+
+        now = self.clock.now()
+        reached = [poll for poll in self._discovery if poll.t <= now]
+        if not reached:
+            return None
+        exchanges = reached[-1].exchanges
+        scope = exchanges[0].request.get("scope") if exchanges else None
+        return parse_discovery(str(scope or ""), exchanges)
 
     def raw(self, kind: str, key: str) -> dict[str, Any] | None:
         """The newest recorded API item (up to the clock's moment) for one thing: a ``jobs.list`` job, a

@@ -29,6 +29,7 @@ import msgspec
 from dashboard import registry
 from dashboard.errors import RecordingError
 from dashboard.models import SourceName
+from dashboard.parsers.discovery import DISCOVERY
 from dashboard.recording.format import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -80,6 +81,8 @@ class Recording:
     """Per recorded source (its file exists), the polls in file order."""
     warnings: list[str] = field(default_factory=list)
     """What was skipped, e.g. a torn last line, as ``file:line: what``."""
+    discovery: list[RecordedPoll] = field(default_factory=list)
+    """The organisation's discovery searches (``discovery.jsonl``), in file order: none without a scope."""
 
     @property
     def sources(self) -> tuple[SourceName, ...]:
@@ -131,12 +134,14 @@ def read_recording(path: Path) -> Recording:
         log = path / f"{source}.jsonl"
         if log.is_file():
             polls[source] = _read_log(log, source, warnings)
+    found = path / f"{DISCOVERY}.jsonl"
+    discovery = _read_log(found, DISCOVERY, warnings) if found.is_file() else []
     for log in sorted(path.glob("*.jsonl")):
-        if log.stem not in known:
+        if log.stem not in known and log.stem != DISCOVERY:
             warnings.append(
                 f"{log.name}: not replayed: no source {log.stem!r} is registered (is its plugin installed?)"
             )
-    return Recording(manifest=manifest, path=path, polls=polls, warnings=warnings)
+    return Recording(manifest=manifest, path=path, polls=polls, warnings=warnings, discovery=discovery)
 
 
 @contextmanager

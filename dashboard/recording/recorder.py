@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from dashboard import __version__
 from dashboard.errors import GcpdashError, UsageError
+from dashboard.parsers.discovery import DISCOVERY
 from dashboard.recording.format import FORMAT_NAME, FORMAT_VERSION, Exchange, Manifest
 from dashboard.recording.redact import Redactor, SchemaMemo, schema_memo
 from dashboard.recording.writer import RecordingWriter
@@ -124,6 +125,9 @@ class Recorder:
         polls = self.backend.poll(source, force=True)
         after = self.backend.last_exchanges.get(source)
         exchanges = after if after is not None and after is not before else []
+        searched = self.backend.discovery.take()  # the organisation's discovery, when this poll searched
+        if searched:
+            self.write(DISCOVERY, searched)
         self.write(source, exchanges, failed=any(p.error is not None for p in polls))
         return polls
 

@@ -18,6 +18,7 @@ import msgspec
 from dashboard import registry
 from dashboard.errors import RecordingError
 from dashboard.models import SOURCES
+from dashboard.parsers.discovery import DISCOVERY
 from dashboard.recording.format import MANIFEST, Exchange, Manifest, encode_exchange
 
 
@@ -72,7 +73,8 @@ class RecordingWriter:
         Raises:
             ValueError: The source is not one gcpdash knows, or the writer is closed.
         """
-        if exchange.source not in SOURCES and registry.spec(exchange.source) is None:
+        known = exchange.source in SOURCES or exchange.source == DISCOVERY
+        if not known and registry.spec(exchange.source) is None:
             names = ", ".join(registry.names())
             raise ValueError(f"unknown source {exchange.source!r}; expected one of {names}")
         line = encode_exchange(exchange)

@@ -103,9 +103,15 @@ def verdict(polls: list[Poll]) -> int:
 
 
 def report_lines(
-    config: Config, who: str, projects: tuple[str, ...], polls: list[Poll], origin: str
+    config: Config,
+    who: str,
+    projects: tuple[str, ...],
+    polls: list[Poll],
+    origin: str,
+    *,
+    discovery: str | None = None,
 ) -> list[str]:
-    """The check's report, a line each."""
+    """The check's report, a line each; ``discovery``: what the organisation's discovery found."""
     from dashboard.views.fmt import safe_line
 
     lines = [
@@ -115,6 +121,10 @@ def report_lines(
         f"BigQuery locations: {', '.join(config.gcp.bigquery_locations)}",
         "",
     ]
+    if discovery is not None:
+        from dashboard.backends.gcp.discovery import check_line
+
+        lines += [*check_line(config, safe_line(discovery, 300)), ""]
     for poll in polls:
         if poll.data is not None:
             warnings = getattr(poll.data, "warnings", ())
@@ -157,8 +167,9 @@ def run_check(config: Config, *, config_path: Path | None = None, out: IO[str] |
             return EXIT_FAILURE
         who = identity(credentials, backend.ctx.anonymous)
         polls = poll_all(backend)
+        found = backend.discovery.summary()
     finally:
         backend.close()
-    for line in report_lines(config, who, projects, polls, origin):
+    for line in report_lines(config, who, projects, polls, origin, discovery=found):
         print(line, file=out)
     return verdict(polls)

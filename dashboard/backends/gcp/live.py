@@ -91,6 +91,10 @@ class LiveBackend:
         self._ready_lock = threading.Lock()
         self._closed = False
         self._preloaded = False
+        from dashboard.backends.gcp.discovery import Discoverer
+
+        self.discovery = Discoverer(self.ctx)
+        """With an organisation or folder scope, where each source's things are (docs/organisation.md)."""
 
     def preload(self) -> None:
         """Import, in this thread, every client module the sources' worker threads use (:meth:`_preload`),
@@ -99,7 +103,14 @@ class LiveBackend:
             return
         import importlib
 
-        wanted = (*_AUTH_MODULES, *(name for source in self.sources() for name in self._preload(source)))
+        from dashboard.backends.gcp.discovery import PACKAGES
+
+        discovery = PACKAGES if self.discovery.scope is not None else ()
+        wanted = (
+            *_AUTH_MODULES,
+            *discovery,
+            *(name for source in self.sources() for name in self._preload(source)),
+        )
         for name in dict.fromkeys(wanted):
             try:
                 importlib.import_module(name)
@@ -133,9 +144,12 @@ class LiveBackend:
         """
         if source not in self._locks:
             raise ValueError(f"unknown source {source!r}")
+        from dashboard.backends.gcp.discovery import narrowed
         from dashboard.backends.gcp.sources import fetcher
 
-        return fetcher(source)(self.ctx, t)
+        where, _ = self.discovery.where(self._specs[source], t)
+        with narrowed(where):
+            return fetcher(source)(self.ctx, t)
 
     def interval(self, source: SourceName) -> float:
         """Seconds between two polls of ``source`` (``[intervals]``)."""
@@ -202,6 +216,9 @@ class LiveBackend:
             self._last[source] = t
             exchanges: list[Exchange] = []
             try:
+                where, note = self.discovery.where(self._specs[source], t)
+                if where == {}:  # discovery found none of its things: nothing to read
+                    return [self._back_off(self._nothing_found(source, t, note), [])]
                 if early:
                     from dashboard.backends.gcp.listing import on_listing
 
@@ -212,7 +229,7 @@ class LiveBackend:
                 self.last_exchanges[source] = exchanges
                 from dashboard.parsers import parse_poll
 
-                poll = Poll(source=source, t=t, data=parse_poll(source, exchanges))
+                poll = Poll(source=source, t=t, data=_with_note(parse_poll(source, exchanges), note))
             except SourceError as exc:
                 poll = Poll(source=source, t=t, error=exc.reason, error_code=exc.code)
             except GcpdashError as exc:
@@ -221,6 +238,12 @@ class LiveBackend:
                 reason = f"unexpected {type(exc).__name__}: {exc}"[:300]
                 poll = Poll(source=source, t=t, error=reason, error_code="INTERNAL")
             return [self._back_off(poll, exchanges)]
+
+    def _nothing_found(self, source: SourceName, t: datetime, note: str | None) -> Poll:
+        """The poll of a source discovery found none of the things of: its empty data, saying so."""
+        spec = self._specs[source]
+        found = f"discovery found no {spec.title} in {self.discovery.scope}"
+        return Poll(source=source, t=t, data=_with_note(spec.data(), f"{found}; {note}" if note else found))
 
     def _back_off(self, poll: Poll, exchanges: list[Exchange]) -> Poll:
         """Schedule ``poll``'s source: after a throttled poll (a quota error; or a failed poll with 503 /
@@ -288,6 +311,14 @@ class LiveBackend:
             from dashboard.sources.billing.api import close
 
             close(self.ctx)
+
+
+def _with_note(data: Any, note: str | None) -> Any:
+    """``data`` with ``note`` after its warnings (none: as it is)."""
+    if note is None:
+        return data
+    warnings = data.warnings
+    return msgspec.structs.replace(data, warnings=type(warnings)((*warnings, note)))
 
 
 def _noted(text: str, note: str, *, append: bool = True) -> str:

@@ -71,8 +71,11 @@ def preflight(backend: LiveBackend) -> tuple[str, ...]:
         raise GcpdashError(exc.reason) from None
 
 
-def live_snapshot(config: Config, clock: Clock | None = None) -> tuple[Snapshot, list[Poll]]:
-    """Read every source once and return what gcpdash shows, with the polls it came from.
+def live_snapshot(
+    config: Config, clock: Clock | None = None, notes: list[str] | None = None
+) -> tuple[Snapshot, list[Poll]]:
+    """Read every source once and return what gcpdash shows, with the polls it came from; ``notes`` gets
+    what discovery found (with an organisation or folder scope).
 
     Never raises for a source that cannot be read: its status says why.
 
@@ -85,6 +88,9 @@ def live_snapshot(config: Config, clock: Clock | None = None) -> tuple[Snapshot,
         preflight(backend)
         started = clock.now()
         polls = poll_all(backend)
+        summary = backend.discovery.summary()
+        if notes is not None and summary is not None:
+            notes.append(summary)
         store = live_store(backend)
         for poll in polls:
             store.apply(poll)

@@ -7,6 +7,7 @@ exits, so the live backend runs its reads in daemon threads instead, which an ex
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -16,7 +17,8 @@ R = TypeVar("R")
 
 
 def daemon_map(task: Callable[[T], R], items: Sequence[T], *, workers: int, name: str) -> list[R]:
-    """``[task(item) for item in items]``, up to ``workers`` at once, in daemon threads.
+    """``[task(item) for item in items]``, up to ``workers`` at once, in daemon threads, each in a copy of
+    the caller's context variables.
 
     Returns:
         What each task returned, in the order of ``items``.
@@ -28,6 +30,7 @@ def daemon_map(task: Callable[[T], R], items: Sequence[T], *, workers: int, name
     errors: list[BaseException | None] = [None] * len(items)
     indexes = iter(range(len(items)))
     lock = threading.Lock()
+    context = contextvars.copy_context()  # each thread runs in a copy of it: what the caller set is set
 
     def work() -> None:
         while True:
@@ -36,7 +39,7 @@ def daemon_map(task: Callable[[T], R], items: Sequence[T], *, workers: int, name
             if index is None:
                 return
             try:
-                results[index] = task(items[index])
+                results[index] = context.copy().run(task, items[index])
             except BaseException as exc:  # re-raised in the caller's thread, like Executor.map
                 errors[index] = exc
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import UNREACHABLE, GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
@@ -163,7 +164,7 @@ def fetch_composer(clients: ComposerClients, t: datetime) -> list[Exchange]:
 
     def project_listing(fork: PollLog, project: str) -> bool:
         answered = False
-        for region in regions:
+        for region in discovery.regions(project, regions):  # with an organisation scope: where found
             request = service_v1.ListEnvironmentsRequest(parent=f"projects/{project}/locations/{region}")
             start = len(fork.exchanges)
             if fork.call(LIST_ENVIRONMENTS, clients.environments.list_environments, request) is None:
@@ -173,7 +174,7 @@ def fetch_composer(clients: ComposerClients, t: datetime) -> list[Exchange]:
                 fork.call(LIST_WORKLOADS, clients.environments.list_workloads, workloads)
         return answered
 
-    projects = clients.shared.projects
+    projects = discovery.projects(clients.shared.projects)
     if not any(log.side_by_side(projects, project_listing)):
         return log.exchanges
     read_metrics(log, projects, METRICS)

@@ -57,6 +57,7 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.composer.report:markdown",
     document="dashboard.sources.composer.document:document",
     app_pane="dashboard.sources.composer.pane:APP_PANE",
+    asset_types=("composer.googleapis.com/Environment",),
     hosts={"composer": "composer.googleapis.com:443"},
     raw_kinds=("composer_environment",),
 )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.bq_tables import read_tables
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_monitoring import DATAFLOW_METRICS, read_metrics
@@ -32,9 +33,10 @@ def fetch_dataflow(clients: GrpcClients, t: datetime) -> list[Exchange]:
     every listing failed, one ``ListTimeSeries`` per Dataflow metric.
     """
     log = PollLog(clients, "dataflow", t)
-    if not any(log.side_by_side(clients.projects, _list_project_jobs)):
+    projects = discovery.projects(clients.projects)  # with an organisation scope: where discovery found some
+    if not any(log.side_by_side(projects, _list_project_jobs)):
         return log.exchanges
-    read_metrics(log, clients.projects, DATAFLOW_METRICS)
+    read_metrics(log, projects, DATAFLOW_METRICS)
     return log.exchanges
 
 

@@ -62,5 +62,6 @@ SPEC = SourceSpec(
     app_pane="dashboard.sources.dataflow.pane:APP_PANE",
     store_merge=merge_dataflow,
     raw_kinds=("dataflow",),
+    asset_types=("dataflow.googleapis.com/Job",),
     hosts={"dataflow": "dataflow.googleapis.com:443"},
 )

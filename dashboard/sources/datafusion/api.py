@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_source import source_clients, source_target
@@ -88,7 +89,7 @@ def fetch_datafusion(clients: DatafusionClients, t: datetime) -> list[Exchange]:
         request = data_fusion_v1.ListInstancesRequest(parent=f"projects/{project}/locations/{ALL_LOCATIONS}")
         return fork.call(LIST_INSTANCES, clients.client.list_instances, request) is None
 
-    log.side_by_side(clients.shared.projects, project_listing)
+    log.side_by_side(discovery.projects(clients.shared.projects), project_listing)  # organisation: found
     return log.exchanges
 
 

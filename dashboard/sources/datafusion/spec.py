@@ -55,5 +55,6 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.datafusion.report:markdown",
     document="dashboard.sources.datafusion.report:document",
     app_pane="dashboard.sources.datafusion.pane:APP_PANE",
+    asset_types=("datafusion.googleapis.com/Instance",),
     hosts={"datafusion": "datafusion.googleapis.com:443"},
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, with_clients
 from dashboard.backends.gcp.grpc_monitoring import DATAPROC_METRICS, read_metrics
 from dashboard.recording import format as fmt
@@ -25,9 +26,10 @@ def fetch_dataproc(clients: GrpcClients, t: datetime) -> list[Exchange]:
     project one ``ListTimeSeries`` per YARN metric.
     """
     log = PollLog(clients, "dataproc", t)
-    if not any(log.side_by_side(clients.projects, _list_project_clusters)):
+    projects = discovery.projects(clients.projects)  # with an organisation scope: where discovery found some
+    if not any(log.side_by_side(projects, _list_project_clusters)):
         return log.exchanges
-    read_metrics(log, clients.projects, DATAPROC_METRICS)
+    read_metrics(log, projects, DATAPROC_METRICS)
     return log.exchanges
 
 
@@ -38,11 +40,12 @@ def _list_project_clusters(log: PollLog, project: str) -> bool:
 
     clients = log.clients
     failed = 0
-    for region in clients.regions:
+    regions = discovery.regions(project, clients.regions)
+    for region in regions:
         request = dataproc_v1.ListClustersRequest(project_id=project, region=region)
         if log.call(fmt.DATAPROC_LIST_CLUSTERS, clients.dataproc[region].list_clusters, request) is not None:
             failed += 1
-    if failed == len(clients.regions):
+    if failed == len(regions):
         return False
     if clients.batches is not None:
         _list_batches(log, project, clients.batches)
@@ -56,7 +59,7 @@ def _list_batches(log: PollLog, project: str, batch_clients: dict[str, Any]) -> 
     unimplemented, unreachable) the project's other regions are not asked: the first failure says why."""
     from google.cloud import dataproc_v1
 
-    for region in log.clients.regions:
+    for region in discovery.regions(project, log.clients.regions):
         request = dataproc_v1.ListBatchesRequest(parent=f"projects/{project}/locations/{region}")
         error = log.call(fmt.DATAPROC_LIST_BATCHES, batch_clients[region].list_batches, request)
         if error is not None and error.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
@@ -79,7 +82,7 @@ def _list_jobs(log: PollLog, project: str, job_clients: dict[str, Any]) -> None:
     from google.cloud import dataproc_v1
 
     matcher = dataproc_v1.ListJobsRequest.JobStateMatcher
-    for region in log.clients.regions:
+    for region in discovery.regions(project, log.clients.regions):
         for state, pages in ((matcher.ACTIVE, ACTIVE_JOB_PAGES), (matcher.NON_ACTIVE, ENDED_JOB_PAGES)):
             request = dataproc_v1.ListJobsRequest(
                 project_id=project, region=region, job_state_matcher=state, page_size=JOB_PAGE_SIZE

@@ -63,5 +63,6 @@ SPEC = SourceSpec(
     app_pane="dashboard.sources.dataproc.pane:APP_PANE",
     store_merge=merge_dataproc,
     raw_kinds=("cluster", "dataproc_job", "batch"),
+    asset_types=("dataproc.googleapis.com/Cluster", "dataproc.googleapis.com/Batch"),
     hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},
 )

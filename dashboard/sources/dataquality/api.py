@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, to_json
 from dashboard.backends.gcp.grpc_source import source_clients, source_target
@@ -173,7 +174,10 @@ def fetch_dataquality(clients: DataplexClients, t: datetime) -> list[Exchange]:
 
     log = PollLog(clients.shared, "dataquality", t)
     since = _stamp(t - LOOKBACK)
-    parts = [(p, r) for p in clients.shared.projects for r in locations(clients.shared)]
+    places = locations(clients.shared)  # with an organisation scope, only where discovery found scans:
+    parts = [
+        (p, r) for p in discovery.projects(clients.shared.projects) for r in discovery.regions(p, places)
+    ]
 
     def part(fork: PollLog, where: tuple[str, str]) -> None:
         project, region = where

@@ -63,5 +63,6 @@ SPEC = SourceSpec(
     order=40,
     short="Data quality",
     document="dashboard.sources.dataquality.document:document",
+    asset_types=("dataplex.googleapis.com/DataScan",),
     hosts={"dataplex": "dataplex.googleapis.com:443"},
 )

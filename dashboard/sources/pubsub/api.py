@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
+from dashboard.backends.gcp import discovery
 from dashboard.backends.gcp.bq_tables import read_tables
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
@@ -181,7 +182,7 @@ def fetch_pubsub(clients: PubsubClients, t: datetime) -> list[Exchange]:
         subs = pubsub_v1.types.ListSubscriptionsRequest(project=f"projects/{project}")
         return fork.call(LIST_SUBSCRIPTIONS, clients.subscriber.list_subscriptions, subs) is None
 
-    projects = clients.shared.projects
+    projects = discovery.projects(clients.shared.projects)  # with an organisation scope: where found
     if not any(log.side_by_side(projects, project_listing)):
         return log.exchanges
     read_metrics(log, projects, METRICS)

@@ -57,6 +57,7 @@ SPEC = SourceSpec(
     markdown="dashboard.sources.pubsub.report:markdown",
     document="dashboard.sources.pubsub.pipeline:document",
     app_pane="dashboard.sources.pubsub.pane:APP_PANE",
+    asset_types=("pubsub.googleapis.com/Subscription", "pubsub.googleapis.com/Topic"),
     hosts={"pubsub": "pubsub.googleapis.com:443"},
     raw_kinds=("pipeline",),
 )
