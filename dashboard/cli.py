@@ -2,8 +2,8 @@
 
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
 [--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
-[--location L]... [--duration D] [--polls N] [--map-project REAL=DEMO]... [--query-text MODE]
-[--drop-labels] [--no-redact] [--backend NAME] [--version]``
+[--location L]... [--org ID | --folder ID] [--duration D] [--polls N] [--map-project REAL=DEMO]...
+[--query-text MODE] [--drop-labels] [--no-redact] [--backend NAME] [--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``), or the
 backend ``--backend`` (``[backend] name``) names (:mod:`dashboard.cli_backends`); the configuration is
@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", type=Path, help="config file (default: the user config dir)"
     )
     live.add_argument("--project", metavar="P", action="append", help="project to watch (repeatable)")
+    scope = live.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--org", metavar="ID", help="watch an organisation's BigQuery jobs (numeric ID; docs/organisation.md)"
+    )
+    scope.add_argument("--folder", metavar="ID", help="watch a folder's BigQuery jobs (numeric ID)")
     live.add_argument("--region", metavar="R", action="append", help="Dataproc/Dataflow region (repeatable)")
     live.add_argument(
         "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"
@@ -164,6 +169,8 @@ def _check(args: argparse.Namespace) -> None:
     recorded = args.demo or args.replay is not None or args.backend == "fixture"
     if recorded and (args.project or args.region or args.location):
         raise UsageError("--project, --region and --location are for live mode; drop --demo/--replay")
+    if recorded and (args.org or args.folder):
+        raise UsageError("--org and --folder are for live mode; drop --demo/--replay")
 
 
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
@@ -180,7 +187,14 @@ def live_config(args: argparse.Namespace) -> Config:
     from dashboard.config import load_config, with_flags
 
     config = load_config(args.config)
-    return with_flags(config, projects=args.project, regions=args.region, locations=args.location)
+    return with_flags(
+        config,
+        projects=args.project,
+        regions=args.region,
+        locations=args.location,
+        organization=args.org,
+        folder=args.folder,
+    )
 
 
 def _write(text: str | bytes) -> None:

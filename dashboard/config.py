@@ -28,6 +28,13 @@ class GcpConfig(Section, frozen=True):
 
     projects: list[str] = []
     """Monitored projects. Default: the project of the Application Default Credentials."""
+    organization: str | None = None
+    """The numeric ID of an organisation (``123456789012``, not ``organizations/…``) to watch as a whole:
+    the jobs source reads ``INFORMATION_SCHEMA.JOBS_BY_ORGANIZATION`` of the first project's organisation,
+    one query per location (docs/organisation.md). Excludes ``folder``."""
+    folder: str | None = None
+    """The numeric ID of a folder: as ``organization``, with ``JOBS_BY_FOLDER`` (the first project's parent
+    folder and its subfolders). Excludes ``organization``."""
     bigquery_locations: list[str] = msgspec.field(default_factory=lambda: ["US"])
     """BigQuery locations (``US``, ``EU``, ``europe-west4``): one INFORMATION_SCHEMA query each."""
     regions: list[str] = msgspec.field(default_factory=lambda: ["us-central1"])
@@ -248,6 +255,19 @@ def _check_list(key: str, values: Sequence[str], *, where: str) -> None:
         check(value, where=where)
 
 
+def _check_scope(organization: str | None, folder: str | None, *, where: str, flags: bool = False) -> None:
+    """An organisation or a folder ID, not both, each the digits of a numeric ID."""
+    org_name, folder_name = ("--org", "--folder") if flags else ("organization", "folder")
+    if organization is not None and folder is not None:
+        raise UsageError(f"{where} {org_name} and {folder_name}: give one of them, not both")
+    for name, value in ((org_name, organization), (folder_name, folder)):
+        if value is not None and not (value.isascii() and value.isdigit() and 0 < len(value) <= 32):
+            raise UsageError(
+                f"{where} {name} = {value!r}: give the numeric ID (e.g. 123456789012, "
+                "not organizations/123456789012)"
+            )
+
+
 def checked(config: Config, *, origin: str) -> Config:
     """``config`` with its projects, regions and locations in Google's documented formats and its
     intervals and timeouts finite and positive (:mod:`dashboard.validate`).
@@ -261,6 +281,7 @@ def checked(config: Config, *, origin: str) -> Config:
     gcp = config.gcp
     for key in ("projects", "reservation_admin_projects", "regions", "bigquery_locations"):
         _check_list(key, getattr(gcp, key), where=f"{origin}: [gcp] {key}")
+    _check_scope(gcp.organization, gcp.folder, where=f"{origin}: [gcp]")
     validate.location(config.billing.location, where=f"{origin}: [billing] location")
     if config.endpoints.bigquery is not None:
         validate.rest_endpoint(
@@ -307,9 +328,12 @@ def with_flags(
     projects: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     locations: Sequence[str] | None = None,
+    organization: str | None = None,
+    folder: str | None = None,
 ) -> Config:
-    """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable) over a
-    loaded config: the highest precedence. A flag given replaces the list; one not given leaves it.
+    """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable; ``--org`` and
+    ``--folder``, one of them) over a loaded config: the highest precedence. A flag given replaces the list
+    (``--org``/``--folder`` replace both scope keys); one not given leaves it.
 
     Raises:
         UsageError: A project, region or location not in Google's format (``--project ../../etc``,
@@ -318,7 +342,10 @@ def with_flags(
     from dashboard import validate
 
     gcp = config.gcp
-    changes: dict[str, list[str]] = {}
+    changes: dict[str, object] = {}
+    if organization is not None or folder is not None:
+        _check_scope(organization, folder, where="", flags=True)
+        changes.update(organization=organization, folder=folder)
     for key, flag, values, check in (
         ("projects", "--project", projects, validate.project_id),
         ("regions", "--region", regions, validate.region),
