@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 import msgspec
 
 from dashboard.backends.base import Poll
-from dashboard.models import Job, JobsData, Snapshot, SourceData, SourceName, SourceStatus
+from dashboard.models import Job, JobAggregates, JobsData, Snapshot, SourceData, SourceName, SourceStatus
 from dashboard.series import SERIES_WINDOW
 from dashboard.sources import STALE_AFTER_INTERVALS, default_intervals, span
 
@@ -111,6 +111,7 @@ class Store:
         self._oldest: datetime | None = None
         """No job was created before this (a lower bound): until the window passes it, nothing leaves."""
         self._running: frozenset[str] = frozenset()
+        self._aggregates: JobAggregates | None = None
         """The keys jobs.list last said were running: never trimmed."""
         self._jobs_view: tuple[Job, ...] | None = ()
         """The jobs as a tuple, rebuilt only after a change (None)."""
@@ -174,6 +175,7 @@ class Store:
             projects=self._projects,
             regions=self._regions,
             jobs=self._jobs_view,
+            job_aggregates=self._aggregates,
             **self._data,
             statuses={source: self._status(source, now, fresh_since) for source in self._health},
             extra=dict(self._extra),
@@ -208,6 +210,10 @@ class Store:
         it has ended, but only history can say when and how, and it will. A BigQuery ML job keeps the ML
         statistics jobs.list last showed (history rows have no ML column).
         """
+        if data.aggregates is not None:
+            from dashboard.sources.jobs.aggregates import merge_aggregates
+
+            self._aggregates = merge_aggregates(self._aggregates, data.aggregates)
         jobs = self._jobs
         heap = self._by_created
         changed = False

@@ -1,0 +1,273 @@
+"""Organisation mode against a fake BigQuery that evaluates the SQL (:mod:`.fake_bq_sql`: sqlglot to
+DuckDB on rows of the documented JOBS columns): one query per location in the first project, the totals
+grouped in BigQuery by hour and dimension, the script parent left out, a folder's scope, incremental hours,
+and a denied organisation view falling back to the projects' own views with a warning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from dashboard.backends.base import Poll
+from dashboard.backends.gcp.live import LiveBackend
+from dashboard.backends.gcp.once import live_store
+from dashboard.models import JobsData
+from dashboard.models_aggregates import Bucket
+from dashboard.sources.jobs import org_sql
+from dashboard.sources.jobs.aggregates import estimated_usd, totals
+
+from .fake_bq_sql import JobsSql, SqlFakeRest
+from .fake_rest import bq_config
+
+pytestmark = pytest.mark.timeout(60)
+
+T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+TIB = 2**40
+ORG = "123456789012"
+ANA = "ana@acme.example"
+WORKFORCE = "principal://iam.googleapis.com/locations/global/workforcePools/acme-pool/subject/raj"
+RESERVATION = "acme-admin:EU.bi-reservation"
+
+
+def row(project: str, job_id: str, created: datetime, **columns: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "location": "EU",
+        "project_id": project,
+        "project_number": 400000000001 if project == "acme-etl" else 400000000002,
+        "job_id": job_id,
+        "creation_time": created,
+        "start_time": created + timedelta(seconds=2),
+        "end_time": created + timedelta(seconds=62),
+        "user_email": ANA,
+        "job_type": "QUERY",
+        "statement_type": "SELECT",
+        "priority": "INTERACTIVE",
+        "state": "DONE",
+        "total_bytes_processed": 0,
+        "total_bytes_billed": 0,
+        "total_slot_ms": 0,
+        "cache_hit": False,
+        "labels": [],
+        "folder_numbers": ["4455"] if project == "acme-etl" else ["7788", "4455"],
+    }
+    return base | columns
+
+
+def at(hour: int, minute: int) -> datetime:
+    return datetime(2026, 11, 26, hour, minute, tzinfo=UTC)
+
+
+ROWS = [
+    row(
+        "acme-etl",
+        "etl_1",
+        at(8, 10),
+        total_bytes_billed=2 * TIB,
+        total_slot_ms=3_600_000,
+        labels=[{"key": "team", "value": "etl"}],
+    ),
+    row(
+        "acme-etl",
+        "etl_2",
+        at(8, 40),
+        total_slot_ms=1_000,
+        labels=[{"key": "team", "value": "etl"}],
+        error_result={"reason": "invalidQuery", "location": "q", "debug_info": "", "message": "Syntax error"},
+    ),
+    row(
+        "acme-bi",
+        "bi_1",
+        at(8, 20),
+        user_email=None,
+        principal_subject=WORKFORCE,
+        reservation_id=RESERVATION,
+        total_bytes_billed=1 * TIB,
+        total_slot_ms=7_200_000,
+        labels=[{"key": "team", "value": "bi"}],
+    ),
+    row(
+        "acme-bi",
+        "bi_queued",
+        at(9, 25),
+        user_email="bob@acme.example",
+        state="PENDING",
+        start_time=None,
+        end_time=None,
+    ),
+    row(
+        "acme-etl",
+        "script_1",
+        at(9, 5),
+        statement_type="SCRIPT",
+        job_type="QUERY",
+        total_bytes_billed=3 * TIB,
+        total_slot_ms=9_000,
+    ),
+    row(
+        "acme-etl",
+        "script_1_a",
+        at(9, 5),
+        parent_job_id="script_1",
+        total_bytes_billed=1 * TIB,
+        total_slot_ms=4_000,
+    ),
+    row(
+        "acme-etl",
+        "script_1_b",
+        at(9, 6),
+        parent_job_id="script_1",
+        statement_type="INSERT",
+        total_bytes_billed=2 * TIB,
+        total_slot_ms=5_000,
+    ),
+    row("acme-etl", "too_old", at(2, 0), total_bytes_billed=50 * TIB),  # before 03:00, the window's start
+    row("acme-etl", "us_1", at(8, 0), location="US", total_bytes_billed=4 * TIB),
+]
+
+
+class StepClock:
+    def __init__(self) -> None:
+        self.at = T0
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def jobs() -> JobsSql:
+    return JobsSql(rows=list(ROWS), parents={"acme-etl": "4455", "acme-bi": "7788"})
+
+
+@pytest.fixture
+def fake(jobs: JobsSql) -> Iterator[SqlFakeRest]:
+    server = SqlFakeRest(jobs)
+    with server:
+        yield server
+
+
+def backend(fake: SqlFakeRest, clock: StepClock, **scope: str) -> LiveBackend:
+    config = bq_config(fake.url, projects=("acme-etl", "acme-bi"), bigquery_locations=["EU", "US"], **scope)
+    return LiveBackend(config, clock)
+
+
+def poll(live: LiveBackend) -> JobsData:
+    [result] = live.poll("jobs", force=True)
+    assert result.error is None, result.error
+    assert isinstance(result.data, JobsData)
+    return result.data
+
+
+def bucket(data: JobsData, dim: str, key: str | None, hour: int = 8) -> Bucket:
+    assert data.aggregates is not None
+    [found] = [
+        b
+        for b in data.aggregates.buckets
+        if b.location == "EU" and b.dim == dim and b.key == key and b.hour == at(hour, 0)
+    ]
+    return found
+
+
+def test_one_query_per_location_in_the_first_project_with_the_totals_grouped_by_bigquery(
+    fake: SqlFakeRest, jobs: JobsSql
+) -> None:
+    data = poll(backend(fake, StepClock(), organization=ORG))
+    assert [r.method for r in fake.log] == ["POST", "POST"]  # no jobs.list: the query lists the active jobs
+    assert [(r.project, r.location, r.view) for r in jobs.ran] == [
+        ("acme-etl", "EU", "JOBS_BY_ORGANIZATION"),
+        ("acme-etl", "US", "JOBS_BY_ORGANIZATION"),
+    ]
+    request = fake.log[0].body
+    assert "`acme-etl`.`region-eu`.INFORMATION_SCHEMA.JOBS_BY_ORGANIZATION" in request["query"]
+    assert request["labels"] == {"gcpdash-query": "jobs-org", "gcpdash-scope": f"organization-{ORG}"}
+    assert jobs.ran[0].params == {"since": at(3, 0), "top_k": 25, "top_jobs": 100, "max_active": 500}
+    # 08:00 in EU: etl_1 (2 TiB on demand, 1 h of slots), etl_2 (failed), bi_1 (1 TiB, on a reservation)
+    total = bucket(data, "total", "")
+    assert (total.jobs, total.failures) == (3, 1)
+    assert total.bytes_billed == 2 * TIB + 0 + 1 * TIB
+    assert total.ondemand_bytes == 2 * TIB  # bi_1 ran on a reservation: no on-demand bytes
+    assert total.slot_ms == 3_600_000 + 1_000 + 7_200_000
+    ana = bucket(data, "principal", ANA)
+    assert (ana.jobs, ana.failures, ana.ondemand_bytes) == (2, 1, 2 * TIB)
+    assert bucket(data, "principal", WORKFORCE).slot_ms == 7_200_000  # no user_email: its principal_subject
+    assert bucket(data, "project", "acme-bi").jobs == 1
+    assert bucket(data, "reservation", RESERVATION).bytes_billed == 1 * TIB
+    assert bucket(data, "reservation", "").jobs == 2  # on demand
+    assert bucket(data, "label", "team=etl").jobs == 2
+    # 09:00: the script's two children (1 + 2 TiB) and the queued job; not the parent (3 TiB again)
+    nine = bucket(data, "total", "", hour=9)
+    assert (nine.jobs, nine.ondemand_bytes) == (3, 1 * TIB + 2 * TIB)
+    assert estimated_usd(nine.ondemand_bytes, 6.25) == pytest.approx(3 * 6.25)  # 3 TiB × $6.25/TiB
+    # the US query saw only us_1; too_old is before the window's 03:00
+    assert data.aggregates is not None
+    us = [b for b in data.aggregates.buckets if b.location == "US" and b.dim == "total"]
+    assert [(b.hour, b.jobs, b.bytes_billed) for b in us] == [(at(8, 0), 1, 4 * TIB)]
+    listed = sorted(j.job_id for j in data.jobs)
+    assert listed == ["bi_1", "bi_queued", "etl_1", "etl_2", "script_1_a", "script_1_b", "us_1"]
+    [queued] = [j for j in data.jobs if j.job_id == "bi_queued"]
+    assert (queued.state, queued.location, queued.principal) == ("PENDING", "EU", "bob@acme.example")
+
+
+def test_keys_past_the_top_k_are_one_remainder_row(
+    fake: SqlFakeRest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(org_sql, "TOP_K", 1)
+    data = poll(backend(fake, StepClock(), organization=ORG))
+    assert bucket(data, "principal", ANA).jobs == 2  # the costliest principal (2 TiB on demand)
+    rest = bucket(data, "principal", None)
+    assert (rest.jobs, rest.slot_ms) == (1, 7_200_000)  # the workforce principal, in the remainder
+    assert data.aggregates is not None
+    rows = totals(data.aggregates, "principal")
+    assert [t.key for t in rows] == [ANA, None]
+
+
+def test_a_folder_reads_the_first_projects_parent_folder(fake: SqlFakeRest, jobs: JobsSql) -> None:
+    jobs.parents["acme-etl"] = "7788"  # acme-bi's folder; acme-etl's rows are in 4455 only
+    data = poll(backend(fake, StepClock(), folder="7788"))
+    assert {r.view for r in jobs.ran} == {"JOBS_BY_FOLDER"}
+    assert fake.log[0].body["labels"]["gcpdash-scope"] == "folder-7788"
+    assert bucket(data, "total", "").jobs == 1  # bi_1 only
+    assert data.aggregates is not None
+    assert {b.key for b in data.aggregates.buckets if b.dim == "project"} == {"acme-bi"}
+
+
+def test_later_polls_read_from_the_previous_hour_and_keep_the_older_hours(
+    fake: SqlFakeRest, jobs: JobsSql
+) -> None:
+    clock = StepClock()
+    live = backend(fake, clock, organization=ORG)
+    store = live_store(live)
+    store.apply(Poll(source="jobs", t=clock.at, data=poll(live)))
+    jobs.rows.append(row("acme-etl", "etl_late", at(10, 1), total_bytes_billed=5 * TIB))
+    clock.at = at(10, 5)
+    second = poll(live)
+    assert [r.params["since"] for r in jobs.ran[2:]] == [at(9, 0), at(9, 0)]  # queued bi_queued is at 09:25
+    assert second.aggregates is not None
+    assert {b.hour for b in second.aggregates.buckets} == {at(9, 0), at(10, 0)}
+    store.apply(Poll(source="jobs", t=clock.at, data=second))
+    kept = store.snapshot(clock.at).job_aggregates
+    assert kept is not None
+    hours = sorted({b.hour for b in kept.buckets if b.location == "EU" and b.dim == "total"})
+    assert hours == [at(8, 0), at(9, 0), at(10, 0)]  # 08:00 from the first poll, kept
+    eu = [t for t in totals(kept, "total") if t.key == ""]
+    assert sum(t.ondemand_bytes for t in eu) == (2 + 3 + 5 + 4) * TIB  # EU 2 + 3 + 5, US 4
+
+
+def test_a_denied_organisation_view_falls_back_to_each_projects_jobs(
+    fake: SqlFakeRest, jobs: JobsSql
+) -> None:
+    jobs.denied.add("JOBS_BY_ORGANIZATION")
+    data = poll(backend(fake, StepClock(), organization=ORG))
+    assert sorted((r.project, r.location, r.view) for r in jobs.ran) == [  # the projects side by side
+        ("acme-bi", "EU", "JOBS"),
+        ("acme-bi", "US", "JOBS"),
+        ("acme-etl", "EU", "JOBS"),
+        ("acme-etl", "US", "JOBS"),
+    ]
+    denied = [r for r in fake.log if "JOBS_BY_ORGANIZATION" in str(r.body.get("query"))]
+    assert len(denied) == 2  # tried in each location, answered 403 (not billed), then the projects' views
+    assert data.aggregates is None
+    assert any("JOBS_BY_ORGANIZATION not read: 403" in w for w in data.warnings), data.warnings
+    assert "script_1" in {j.job_id for j in data.jobs}  # project mode: the history rows as they are
