@@ -255,8 +255,8 @@ def schema_memo() -> SchemaMemo:
 
 
 def _own_labels(labels: dict[str, Any]) -> dict[str, Any]:
-    """Only gcpdash's own label."""
-    return {k: v for k, v in labels.items() if k == QUERY_LABEL}
+    """Only gcpdash's own labels (``gcpdash-query``, ``gcpdash-scope``)."""
+    return {k: v for k, v in labels.items() if k == QUERY_LABEL or k.startswith("gcpdash-")}
 
 
 def _drop_labels(value: Any) -> Any:

@@ -5,8 +5,11 @@ and a denied organisation view falling back to the projects' own views with a wa
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +19,7 @@ from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
 from dashboard.models import JobsData
 from dashboard.models_aggregates import Bucket
+from dashboard.parsers import parse_poll
 from dashboard.sources.jobs import org_sql
 from dashboard.sources.jobs.aggregates import estimated_usd, totals
 
@@ -271,3 +275,41 @@ def test_a_denied_organisation_view_falls_back_to_each_projects_jobs(
     assert data.aggregates is None
     assert any("JOBS_BY_ORGANIZATION not read: 403" in w for w in data.warnings), data.warnings
     assert "script_1" in {j.job_id for j in data.jobs}  # project mode: the history rows as they are
+
+
+def test_a_recording_of_an_organisation_replays_with_its_totals(fake: SqlFakeRest, tmp_path: Path) -> None:
+    from dashboard.recording.format import FORMAT_NAME, FORMAT_VERSION, Manifest
+    from dashboard.recording.reader import read_recording
+    from dashboard.recording.writer import RecordingWriter
+
+    live = backend(fake, StepClock(), organization=ORG)
+    poll(live)
+    path = tmp_path / "rec"
+    manifest = Manifest(
+        format=FORMAT_NAME,
+        version=FORMAT_VERSION,
+        recorded_at=T0,
+        projects=["acme-etl", "acme-bi"],
+        regions=["europe-west4"],
+        sources=["jobs"],
+    )
+    with RecordingWriter(path, manifest) as writer:
+        for exchange in live.last_exchanges["jobs"]:
+            writer.write(exchange)
+    [recorded] = read_recording(path).polls["jobs"]
+    [first, _] = recorded.exchanges  # EU, then US: each one page, the REST response as BigQuery sent it
+    assert first.response is not None
+    assert [f["name"] for f in first.response["schema"]["fields"]][:4] == ["kind", "hour", "dim", "key"]
+    assert all(isinstance(c["v"], str | None | dict | list) for r in first.response["rows"] for c in r["f"])
+    replayed = parse_poll("jobs", recorded.exchanges)
+    assert isinstance(replayed, JobsData)
+    assert bucket(replayed, "principal", ANA).ondemand_bytes == 2 * TIB
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--replay", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode in (0, 2), result.stderr
+    assert "bi_queued" in result.stdout
