@@ -313,3 +313,29 @@ def test_a_recording_of_an_organisation_replays_with_its_totals(fake: SqlFakeRes
     )
     assert result.returncode in (0, 2), result.stderr
     assert "bi_queued" in result.stdout
+
+
+def test_the_panes_tables_and_totals_come_from_the_aggregates(fake: SqlFakeRest) -> None:
+    from dashboard.cost import estimate
+    from dashboard.views.collect import jobs_section
+
+    clock = StepClock()
+    live = backend(fake, clock, organization=ORG)
+    store = live_store(live)
+    store.apply(Poll(source="jobs", t=clock.at, data=poll(live)))
+    snapshot = store.snapshot(clock.at)
+    section = jobs_section(snapshot, clock.at)
+    assert section.total == 3 + 3 + 1  # EU 08:00 and 09:00, US 08:00: BigQuery's counts, not the jobs listed
+    ana = next(g for g in section.by_principal if g.principal == ANA)
+    # etl_1 2 TiB + script_1_a 1 TiB + script_1_b 2 TiB + us_1 4 TiB = 9 TiB on demand, × $6.25/TiB
+    assert (ana.jobs, ana.failed) == (2 + 2 + 1, 1)
+    assert ana.cost_usd == pytest.approx(9 * 6.25)
+    raj = next(g for g in section.by_principal if g.principal == WORKFORCE)
+    assert raj.cost_usd == 0.0  # on a reservation
+    assert raj.slot_hours == pytest.approx(2.0)  # 7,200,000 slot-ms
+    cost = estimate(snapshot)
+    line = cost.service("bigquery_on_demand")
+    assert line.window_spend_usd == pytest.approx((2 + 3 + 4) * 6.25)  # EU 2 + 3 TiB, US 4 TiB
+    assert line.items == 7
+    by_project = {a.key: a.usd for a in cost.on_demand_by if a.dimension == "project"}
+    assert by_project == {"acme-etl": pytest.approx(9 * 6.25)}  # acme-bi's one job was on a reservation

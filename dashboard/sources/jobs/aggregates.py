@@ -60,3 +60,23 @@ TIB = 1024**4
 def estimated_usd(ondemand_bytes: int, per_tib: float) -> float:
     """On-demand bytes billed times $/TiB (the price table's ``bigquery.on_demand.per_tib``)."""
     return ondemand_bytes / TIB * per_tib
+
+
+def hour_start(moment: datetime) -> datetime:
+    """The start of ``moment``'s hour (a bucket's ``hour``)."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def spend_between(aggregates: JobAggregates, per_tib: float, start: datetime, end: datetime) -> float:
+    """Estimated on-demand spend of the hour buckets that begin in ``[hour of start, end]``: the ``total``
+    rows' on-demand bytes times ``per_tib``."""
+    first = hour_start(start)
+    ondemand = sum(
+        b.ondemand_bytes for b in aggregates.buckets if b.dim == "total" and first <= b.hour <= end
+    )
+    return estimated_usd(ondemand, per_tib)
+
+
+def job_count(aggregates: JobAggregates) -> int:
+    """Jobs the buckets count (every location, every hour)."""
+    return sum(b.jobs for b in aggregates.buckets if b.dim == "total")
