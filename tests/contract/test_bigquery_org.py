@@ -339,3 +339,30 @@ def test_the_panes_tables_and_totals_come_from_the_aggregates(fake: SqlFakeRest)
     assert line.items == 7
     by_project = {a.key: a.usd for a in cost.on_demand_by if a.dimension == "project"}
     assert by_project == {"acme-etl": pytest.approx(9 * 6.25)}  # acme-bi's one job was on a reservation
+
+
+def test_check_names_the_view_and_the_role_and_shows_the_denial(fake: SqlFakeRest, jobs: JobsSql) -> None:
+    from dashboard.backends.gcp.check import report_lines
+
+    jobs.denied.add("JOBS_BY_ORGANIZATION")
+    live = backend(fake, StepClock(), organization=ORG)
+    [result] = live.poll("jobs", force=True)
+    text = "\n".join(report_lines(live.config, "anonymous", ("acme-etl", "acme-bi"), [result], "test"))
+    assert "jobs: readable (with gaps)" in text
+    assert "JOBS_BY_ORGANIZATION not read: 403" in text
+    assert (
+        "`acme-etl`.`region-LOCATION`.INFORMATION_SCHEMA.JOBS_BY_ORGANIZATION, one query per location" in text
+    )
+    assert f"roles/bigquery.resourceViewer (bigquery.jobs.listAll) on organizations/{ORG}" in text
+    assert "first poll (and each gcpdash --once): 2 organisation queries, one per location" in text
+
+
+def test_check_of_a_folder_says_it_is_the_first_projects_parent_folder() -> None:
+    from dashboard.config import Config, GcpConfig
+    from dashboard.sources.jobs.check import check_lines
+
+    config = Config(gcp=GcpConfig(projects=["acme-etl"], folder="7788", bigquery_locations=["EU"]))
+    text = "\n".join(check_lines(config, ("acme-etl",)))
+    assert "INFORMATION_SCHEMA.JOBS_BY_FOLDER" in text
+    assert "the parent folder of project acme-etl and its subfolders (configured: folder 7788)" in text
+    assert "on folders/7788" in text
