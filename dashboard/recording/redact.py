@@ -239,6 +239,16 @@ class Redactor:
             entries = cells[at].get("v")
             if isinstance(entries, list):
                 cells[at] = {**cells[at], "v": [e for e in entries if _row_label_key(e) == QUERY_LABEL]}
+        dim, key = columns.get("dim"), columns.get("key")
+        if (
+            self.drop_labels
+            and dim is not None
+            and key is not None
+            and max(dim, key) < len(cells)
+            and isinstance(cells[dim], dict)
+            and cells[dim].get("v") == "label"  # an organisation total of one label
+        ):
+            cells[key] = {"v": None}  # counted with the remainder of the labels
         return {**row, "f": cells}
 
 

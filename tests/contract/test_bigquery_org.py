@@ -366,3 +366,19 @@ def test_check_of_a_folder_says_it_is_the_first_projects_parent_folder() -> None
     assert "INFORMATION_SCHEMA.JOBS_BY_FOLDER" in text
     assert "the parent folder of project acme-etl and its subfolders (configured: folder 7788)" in text
     assert "on folders/7788" in text
+
+
+def test_drop_labels_drops_the_label_totals_keys(fake: SqlFakeRest) -> None:
+    from dashboard.recording.redact import Redactor
+
+    live = backend(fake, StepClock(), organization=ORG)
+    poll(live)
+    redactor = Redactor(drop_labels=True, emails=False)
+    redacted = [redactor.exchange(ex) for ex in live.last_exchanges["jobs"]]
+    data = parse_poll("jobs", redacted)
+    assert isinstance(data, JobsData)
+    assert data.aggregates is not None
+    labels = [b for b in data.aggregates.buckets if b.dim == "label"]
+    assert {b.key for b in labels} == {None}
+    assert sum(b.jobs for b in labels if b.location == "EU" and b.hour == at(8, 0)) == 3  # etl, etl, bi
+    assert redacted[0].request["labels"]["gcpdash-scope"] == f"organization-{ORG}"
