@@ -15,7 +15,8 @@ One result, rows told apart by ``kind``:
   window, with the history query's columns (:data:`dashboard.queries.JOBS_HISTORY_COLUMNS`, except
   ``query``, ``labels`` and ``destination_table``, which the organisation views may lack or which cost bytes).
 
-The window is ``creation_time >= @since`` (the partition column; whole hours, see
+Only the columns used are named (the view is columnar: ``query`` text is never scanned). The window is
+``creation_time >= @since`` (the partition column; whole hours, see
 :mod:`dashboard.sources.jobs.org_window`); the parent of a multi-statement script is left out (its children
 are counted). A page of further jobs is the same statement's ``job`` branch with ``AND (cost, job_id) <
 (@after_cost, @after_job)`` (keyset): not wired yet.
@@ -66,7 +67,9 @@ AGG_COLUMNS = ("kind", "hour", "dim", "key", "jobs", "failures", "bytes_billed",
 ORG_JOBS_SQL = """\
 SELECT * FROM (
 WITH windowed AS (
-  SELECT *,
+  SELECT creation_time, start_time, end_time, project_id, user_email, principal_subject, job_id, job_type,
+         statement_type, priority, state, total_bytes_processed, total_bytes_billed, total_slot_ms, cache_hit,
+         reservation_id, edition, error_result, parent_job_id, labels,
          TIMESTAMP_TRUNC(creation_time, HOUR) AS hour_start,
          IF(reservation_id IS NULL, IFNULL(total_bytes_billed, 0), 0) AS job_ondemand_bytes
   FROM `{project}`.`region-{region}`.INFORMATION_SCHEMA.{view}
