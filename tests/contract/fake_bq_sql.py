@@ -125,11 +125,11 @@ class JobsSql:
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute("CREATE TABLE jobs (" + ", ".join(f"{c} {t}" for c, t in COLUMNS.items()) + ")")
-            if rows:
-                marks = ", ".join("?" for _ in COLUMNS)
-                con.executemany(
-                    f"INSERT INTO jobs VALUES ({marks})", [[_value(r.get(c)) for c in COLUMNS] for r in rows]
-                )
+            marks = "(" + ", ".join("?" for _ in COLUMNS) + ")"
+            for start in range(0, len(rows), 100):  # one INSERT of many rows: executemany is slow in DuckDB
+                chunk = rows[start : start + 100]
+                values = [_value(r.get(c)) for r in chunk for c in COLUMNS]
+                con.execute(f"INSERT INTO jobs VALUES {', '.join(marks for _ in chunk)}", values)
             used = {k: _value(v) for k, v in params.items() if f"${k}" in sql}
             cursor = con.execute(sql, used)
             names = [d[0] for d in cursor.description]

@@ -12,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from dashboard.backends.base import Poll
 from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
+from dashboard.config import TimeoutsConfig
 from dashboard.models import JobsData
 from dashboard.models_aggregates import Bucket
 from dashboard.parsers import parse_poll
@@ -154,6 +156,8 @@ def fake(jobs: JobsSql) -> Iterator[SqlFakeRest]:
 
 def backend(fake: SqlFakeRest, clock: StepClock, **scope: str) -> LiveBackend:
     config = bq_config(fake.url, projects=("acme-etl", "acme-bi"), bigquery_locations=["EU", "US"], **scope)
+    # DuckDB evaluates each query: more time than a canned answer takes, on a busy machine too
+    config = msgspec.structs.replace(config, timeouts=TimeoutsConfig(call=10.0, retry_deadline=10.0))
     return LiveBackend(config, clock)
 
 
@@ -382,3 +386,23 @@ def test_drop_labels_drops_the_label_totals_keys(fake: SqlFakeRest) -> None:
     assert {b.key for b in labels} == {None}
     assert sum(b.jobs for b in labels if b.location == "EU" and b.hour == at(8, 0)) == 3  # etl, etl, bi
     assert redacted[0].request["labels"]["gcpdash-scope"] == f"organization-{ORG}"
+
+
+def test_the_rows_a_poll_returns_are_bounded_whatever_the_job_count(fake: SqlFakeRest, jobs: JobsSql) -> None:
+    many = [
+        row("acme-etl", f"crowd_{n}", at(7, n % 60), user_email=f"user{n}@acme.example", total_bytes_billed=n)
+        for n in range(1, 301)
+    ]
+    jobs.rows.extend(many)
+    data = poll(backend(fake, StepClock(), organization=ORG))
+    [eu] = [r for r in jobs.ran if r.location == "EU"]
+    # 07:00 (300 principals), 08:00, 09:00: at most 5 dimensions x (25 + the remainder) an hour; the top 100
+    # finished jobs and the queued one
+    assert eu.rows <= 3 * 5 * (25 + 1) + 100 + 1
+    assert data.aggregates is not None
+    seven = [b for b in data.aggregates.buckets if b.hour == at(7, 0) and b.dim == "principal"]
+    assert len(seven) == 25 + 1
+    rest = next(b for b in seven if b.key is None)
+    assert rest.jobs == 300 - 25
+    assert rest.ondemand_bytes == sum(range(1, 276))  # the 275 cheapest: 1 … 275 bytes
+    assert next(b for b in seven if b.key == "user300@acme.example").ondemand_bytes == 300
