@@ -406,3 +406,22 @@ def test_the_rows_a_poll_returns_are_bounded_whatever_the_job_count(fake: SqlFak
     assert rest.jobs == 300 - 25
     assert rest.ondemand_bytes == sum(range(1, 276))  # the 275 cheapest: 1 … 275 bytes
     assert next(b for b in seven if b.key == "user300@acme.example").ondemand_bytes == 300
+
+
+def test_the_cost_window_starts_at_the_oldest_hour_bucket() -> None:
+    from dashboard.cost import estimate
+    from dashboard.models import Snapshot
+    from dashboard.models_aggregates import AggWindow, JobAggregates
+
+    # 1 TiB on demand at 03:00, no job listed (none active, none among the costliest any more)
+    old = Bucket(location="EU", hour=at(3, 0), dim="total", key="", jobs=4, ondemand_bytes=TIB)
+    aggregates = JobAggregates(
+        scope="organization",
+        scope_id=ORG,
+        view="JOBS_BY_ORGANIZATION",
+        windows=(AggWindow(location="EU", since=at(3, 0)),),
+        buckets=(old,),
+    )
+    cost = estimate(Snapshot(at=T0, job_aggregates=aggregates))
+    assert cost.window_start == at(3, 0)
+    assert cost.service("bigquery_on_demand").window_spend_usd == pytest.approx(6.25)  # 1 TiB × $6.25
