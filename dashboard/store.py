@@ -213,7 +213,9 @@ class Store:
         if data.aggregates is not None:
             from dashboard.sources.jobs.aggregates import merge_aggregates
 
-            self._aggregates = merge_aggregates(self._aggregates, data.aggregates)
+            starts = [w.since for w in data.aggregates.windows]
+            keep_from = min(starts) - self._window if starts else None  # older hours leave, as old jobs do
+            self._aggregates = merge_aggregates(self._aggregates, data.aggregates, keep_from=keep_from)
         jobs = self._jobs
         heap = self._by_created
         changed = False

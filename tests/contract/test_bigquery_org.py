@@ -343,6 +343,10 @@ def test_the_panes_tables_and_totals_come_from_the_aggregates(fake: SqlFakeRest)
     assert line.items == 7
     by_project = {a.key: a.usd for a in cost.on_demand_by if a.dimension == "project"}
     assert by_project == {"acme-etl": pytest.approx(9 * 6.25)}  # acme-bi's one job was on a reservation
+    from dashboard.sources.jobs.overview import overview_fields
+
+    counts = overview_fields(snapshot)
+    assert (counts["bigquery_jobs_total"], counts["bigquery_jobs_failed"]) == (7, 1)  # etl_2 failed
 
 
 def test_check_names_the_view_and_the_role_and_shows_the_denial(fake: SqlFakeRest, jobs: JobsSql) -> None:
@@ -425,3 +429,27 @@ def test_the_cost_window_starts_at_the_oldest_hour_bucket() -> None:
     cost = estimate(Snapshot(at=T0, job_aggregates=aggregates))
     assert cost.window_start == at(3, 0)
     assert cost.service("bigquery_on_demand").window_spend_usd == pytest.approx(6.25)  # 1 TiB × $6.25
+
+
+def test_merging_replaces_the_hours_read_again_and_drops_those_past_the_window() -> None:
+    from dashboard.models_aggregates import AggWindow, JobAggregates
+    from dashboard.sources.jobs.aggregates import merge_aggregates
+
+    def agg(since: datetime, *buckets: Bucket) -> JobAggregates:
+        windows = (AggWindow(location="EU", since=since),)
+        return JobAggregates(
+            scope="organization", scope_id=ORG, view="JOBS_BY_ORGANIZATION", windows=windows, buckets=buckets
+        )
+
+    def total(hour: int, jobs: int, location: str = "EU") -> Bucket:
+        return Bucket(location=location, hour=at(hour, 0), dim="total", key="", jobs=jobs)
+
+    old = agg(at(5, 0), total(5, 1), total(6, 2), total(7, 3), total(7, 9, "US"))
+    merged = merge_aggregates(old, agg(at(7, 0), total(7, 4), total(8, 5)), keep_from=at(6, 30))
+    # 05:00 is before the window (kept from 06:00); 06:00 kept; EU 07:00 replaced; US untouched
+    assert sorted((b.location, b.hour.hour, b.jobs) for b in merged.buckets) == [
+        ("EU", 6, 2),
+        ("EU", 7, 4),
+        ("EU", 8, 5),
+        ("US", 7, 9),
+    ]

@@ -14,13 +14,21 @@ from datetime import datetime
 from dashboard.models_aggregates import Bucket, Dimension, JobAggregates, Totals
 
 
-def merge_aggregates(old: JobAggregates | None, new: JobAggregates) -> JobAggregates:
+def merge_aggregates(
+    old: JobAggregates | None, new: JobAggregates, *, keep_from: datetime | None = None
+) -> JobAggregates:
     """``new``'s buckets over ``old``'s: in each location ``new`` read, the hours from its ``since`` on are
-    replaced, the older ones kept; the other locations' buckets stay as they were. Cost: O(buckets)."""
+    replaced, the older ones kept (from the hour of ``keep_from`` on, when given: the store's window); the
+    other locations' buckets stay as they were. Cost: O(buckets)."""
     if old is None or (old.scope, old.scope_id) != (new.scope, new.scope_id):
         return new
     since = {w.location: w.since for w in new.windows}
-    kept = [b for b in old.buckets if b.location not in since or b.hour < since[b.location]]
+    first = hour_start(keep_from) if keep_from is not None else None
+    kept = [
+        b
+        for b in old.buckets
+        if (b.location not in since or b.hour < since[b.location]) and (first is None or b.hour >= first)
+    ]
     windows = {w.location: w for w in old.windows} | {w.location: w for w in new.windows}
     return JobAggregates(
         scope=new.scope,
