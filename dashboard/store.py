@@ -216,6 +216,7 @@ class Store:
             starts = [w.since for w in data.aggregates.windows]
             keep_from = min(starts) - self._window if starts else None  # older hours leave, as old jobs do
             self._aggregates = merge_aggregates(self._aggregates, data.aggregates, keep_from=keep_from)
+            self._drop_ended(data)
         jobs = self._jobs
         heap = self._by_created
         changed = False
@@ -246,6 +247,28 @@ class Store:
             kept = {key for key in self._running if key.startswith(tuple(failed))} if failed else set()
             self._running = data.running_keys | kept
         if changed:
+            self._jobs_view = None
+
+    def _drop_ended(self, data: JobsData) -> None:
+        """Organisation mode: a job the store has as not done, in a location the poll read, that the poll
+        no longer lists as active has ended; unless it is among the costliest (listed again, done) its
+        figures are in the hour buckets only, so it leaves the list instead of staying "running"."""
+        if data.aggregates is None or data.running_keys is None:
+            return
+        read = {w.location for w in data.aggregates.windows}
+        active = data.running_keys
+        listed = {job.key for job in data.jobs}
+        ended = [
+            slot
+            for slot, job in self._jobs.items()
+            if job.state != "DONE"
+            and job.location in read
+            and job.key not in active
+            and job.key not in listed
+        ]
+        for slot in ended:
+            del self._jobs[slot]
+        if ended:
             self._jobs_view = None
 
     def _slot(self, job: Job) -> str:

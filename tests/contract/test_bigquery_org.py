@@ -453,3 +453,23 @@ def test_merging_replaces_the_hours_read_again_and_drops_those_past_the_window()
         ("EU", 8, 5),
         ("US", 7, 9),
     ]
+
+
+def test_an_active_job_that_ended_cheaply_leaves_the_list(
+    fake: SqlFakeRest, jobs: JobsSql, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = StepClock()
+    live = backend(fake, clock, organization=ORG)
+    store = live_store(live)
+    first = poll(live)
+    assert first.running_keys is not None
+    assert {k.split(".")[-1] for k in first.running_keys} == {"bi_queued"}
+    store.apply(Poll(source="jobs", t=clock.at, data=first))
+    queued = next(r for r in jobs.rows if r["job_id"] == "bi_queued")
+    queued.update(state="DONE", start_time=at(9, 40), end_time=at(9, 41))  # done, 0 bytes: not among the top
+    monkeypatch.setattr(org_sql, "TOP_JOBS", 1)
+    clock.at = at(10, 5)
+    store.apply(Poll(source="jobs", t=clock.at, data=poll(live)))
+    listed = {j.job_id: j.state for j in store.snapshot(clock.at).jobs}
+    assert "bi_queued" not in listed  # not left as PENDING: its figures are in the 09:00 buckets
+    assert listed["etl_1"] == "DONE"  # the first poll's costliest stay

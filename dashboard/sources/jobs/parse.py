@@ -103,6 +103,8 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
                 history.extend(rows)
                 history_read = history_read or _complete(ex.response)
     ctx.check()
+    if aggregates is not None and running is None:  # organisation mode: the query listed the active jobs
+        running = {job.key for job in org_jobs if job.state != "DONE"}
     return JobsData(
         jobs=(*history, *listed),
         running_keys=None if running is None else frozenset(running),
