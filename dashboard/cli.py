@@ -1,10 +1,9 @@
 """The gcpdash command line.
 
 ``gcpdash [--demo | --replay PATH | --check | --record PATH] [--once] [--format text|json|markdown]
-[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]...
-[--org ID | --folder ID] [--region R]... [--location L]... [--duration D] [--polls N]
-[--map-project REAL=DEMO]... [--query-text MODE]
-[--drop-labels] [--no-redact] [--backend NAME] [--version]``
+[--at TIME] [--fail-on EXPR]... [--speed N] [--width N] [--config FILE] [--project P]... [--region R]...
+[--location L]... [--org ID | --folder ID] [--duration D] [--polls N] [--map-project REAL=DEMO]...
+[--query-text MODE] [--drop-labels] [--no-redact] [--backend NAME] [--version]``
 
 Without ``--demo`` or ``--replay`` gcpdash reads Google Cloud live (``dashboard.backends.gcp``), or the
 backend ``--backend`` (``[backend] name``) names (:mod:`dashboard.cli_backends`); the configuration is
@@ -81,9 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--project", metavar="P", action="append", help="project to watch (repeatable)")
     scope = live.add_mutually_exclusive_group()
     scope.add_argument(
-        "--org", metavar="ID", help="organisation (numeric ID) whose projects discovery searches"
+        "--org", metavar="ID", help="watch an organisation (numeric ID): its jobs views and discovery"
     )
-    scope.add_argument("--folder", metavar="ID", help="folder (numeric ID) whose projects discovery searches")
+    scope.add_argument(
+        "--folder", metavar="ID", help="watch a folder (numeric ID): its jobs views and discovery"
+    )
     live.add_argument("--region", metavar="R", action="append", help="Dataproc/Dataflow region (repeatable)")
     live.add_argument(
         "--location", metavar="L", action="append", help="BigQuery location, e.g. US (repeatable)"

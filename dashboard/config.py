@@ -30,10 +30,13 @@ class GcpConfig(Section, frozen=True):
     projects: list[str] = []
     """Monitored projects. Default: the project of the Application Default Credentials."""
     organization: str | None = None
-    """The organisation's numeric ID (``123456789012``): the scope Cloud Asset Inventory's discovery
-    searches (docs/organisation.md); not with ``folder``."""
+    """The numeric ID of an organisation (``123456789012``, not ``organizations/…``) to watch as a whole:
+    the jobs source reads ``INFORMATION_SCHEMA.JOBS_BY_ORGANIZATION`` of the first project's organisation,
+    one query per location, and Cloud Asset Inventory's discovery searches it for what the other sources
+    read (docs/organisation.md). Excludes ``folder``."""
     folder: str | None = None
-    """A folder's numeric ID: the scope discovery searches instead of an organisation."""
+    """The numeric ID of a folder: as ``organization``, with ``JOBS_BY_FOLDER`` (the first project's parent
+    folder and its subfolders) and discovery over the folder. Excludes ``organization``."""
     bigquery_locations: list[str] = msgspec.field(default_factory=lambda: ["US"])
     """BigQuery locations (``US``, ``EU``, ``europe-west4``): one INFORMATION_SCHEMA query each."""
     regions: list[str] = msgspec.field(default_factory=lambda: ["us-central1"])
@@ -345,8 +348,9 @@ def with_flags(
     organization: str | None = None,
     folder: str | None = None,
 ) -> Config:
-    """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable) over a
-    loaded config: the highest precedence. A flag given replaces the list; one not given leaves it.
+    """Apply command-line flags (``--project``, ``--region``, ``--location``, each repeatable; ``--org`` and
+    ``--folder``, one of them) over a loaded config: the highest precedence. A flag given replaces the list
+    (``--org``/``--folder`` replace both scope keys); one not given leaves it.
 
     Raises:
         UsageError: A project, region or location not in Google's format (``--project ../../etc``,

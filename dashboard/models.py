@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from dashboard.models_aggregates import JobAggregates as JobAggregates
 from dashboard.models_base import Model as Model
 from dashboard.models_tables import BigQueryTable as BigQueryTable
 from dashboard.sources.billing.model import ApiBudget as ApiBudget
@@ -267,6 +268,9 @@ class JobsData(Model, frozen=True):
     """Projects whose ``jobs.list`` failed in this poll (``acme-bi``): their jobs here are what was read
     before the failure, and the store keeps what it last knew of them (a warning says why)."""
     warnings: tuple[str, ...] = ()
+    aggregates: JobAggregates | None = None
+    """Organisation mode: the totals BigQuery grouped by hour (``[gcp] organization`` / ``folder``); None in
+    project mode. The jobs then are only the active and the costliest ones."""
 
 
 class ReservationsData(Model, frozen=True):
@@ -359,6 +363,8 @@ class Snapshot(Model, frozen=True):
     dataflow: DataflowData = DataflowData()
     billing: BillingData | None = None
     """The latest billing export result; None when no export is configured or none was read yet."""
+    job_aggregates: JobAggregates | None = None
+    """Organisation mode: the jobs source's hour buckets, merged poll after poll; None in project mode."""
     statuses: dict[str, SourceStatus] = {}
     extra: dict[str, Any] = {}
     """The data of every registered source that is not built in (a plugin's), by source name: its spec's

@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 import msgspec
 
 from dashboard.backends.base import Poll
-from dashboard.models import Job, JobsData, Snapshot, SourceData, SourceName, SourceStatus
+from dashboard.models import Job, JobAggregates, JobsData, Snapshot, SourceData, SourceName, SourceStatus
 from dashboard.series import SERIES_WINDOW
 from dashboard.sources import STALE_AFTER_INTERVALS, default_intervals, span
 
@@ -111,6 +111,7 @@ class Store:
         self._oldest: datetime | None = None
         """No job was created before this (a lower bound): until the window passes it, nothing leaves."""
         self._running: frozenset[str] = frozenset()
+        self._aggregates: JobAggregates | None = None
         """The keys jobs.list last said were running: never trimmed."""
         self._jobs_view: tuple[Job, ...] | None = ()
         """The jobs as a tuple, rebuilt only after a change (None)."""
@@ -174,6 +175,7 @@ class Store:
             projects=self._projects,
             regions=self._regions,
             jobs=self._jobs_view,
+            job_aggregates=self._aggregates,
             **self._data,
             statuses={source: self._status(source, now, fresh_since) for source in self._health},
             extra=dict(self._extra),
@@ -208,6 +210,13 @@ class Store:
         it has ended, but only history can say when and how, and it will. A BigQuery ML job keeps the ML
         statistics jobs.list last showed (history rows have no ML column).
         """
+        if data.aggregates is not None:
+            from dashboard.sources.jobs.aggregates import merge_aggregates
+
+            starts = [w.since for w in data.aggregates.windows]
+            keep_from = min(starts) - self._window if starts else None  # older hours leave, as old jobs do
+            self._aggregates = merge_aggregates(self._aggregates, data.aggregates, keep_from=keep_from)
+            self._drop_ended(data)
         jobs = self._jobs
         heap = self._by_created
         changed = False
@@ -238,6 +247,28 @@ class Store:
             kept = {key for key in self._running if key.startswith(tuple(failed))} if failed else set()
             self._running = data.running_keys | kept
         if changed:
+            self._jobs_view = None
+
+    def _drop_ended(self, data: JobsData) -> None:
+        """Organisation mode: a job the store has as not done, in a location the poll read, that the poll
+        no longer lists as active has ended; unless it is among the costliest (listed again, done) its
+        figures are in the hour buckets only, so it leaves the list instead of staying "running"."""
+        if data.aggregates is None or data.running_keys is None:
+            return
+        read = {w.location for w in data.aggregates.windows}
+        active = data.running_keys
+        listed = {job.key for job in data.jobs}
+        ended = [
+            slot
+            for slot, job in self._jobs.items()
+            if job.state != "DONE"
+            and job.location in read
+            and job.key not in active
+            and job.key not in listed
+        ]
+        for slot in ended:
+            del self._jobs[slot]
+        if ended:
             self._jobs_view = None
 
     def _slot(self, job: Job) -> str:

@@ -87,9 +87,9 @@ class Attribution(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def window(snapshot: Snapshot) -> tuple[datetime, datetime]:
-    """The span a snapshot's data covers: from its oldest job (or metric point) to ``snapshot.at``: the
-    earliest moment of the sources whose moments decide first (their specs' ``window_first``), else of
-    every other source's ``window_from``."""
+    """The span a snapshot's data covers: from its oldest job, hour bucket (organisation mode) or metric
+    point to ``snapshot.at``: the earliest moment of the sources whose moments decide first (their specs'
+    ``window_first``), else of every other source's ``window_from``."""
     specs = [s for s in registry.sources() if s.window_from is not None]
     starts: list[datetime] = []
     for first in (True, False):
@@ -97,6 +97,8 @@ def window(snapshot: Snapshot) -> tuple[datetime, datetime]:
             if spec.window_first is first and spec.window_from is not None:
                 data = getattr(snapshot, spec.name) if spec.builtin else spec.data_in(snapshot)
                 starts += spec.window_from(data)
+        if first and snapshot.job_aggregates is not None:  # organisation mode: BigQuery's hour buckets
+            starts += [b.hour for b in snapshot.job_aggregates.buckets]
         if starts:
             break
     start = min(starts, default=snapshot.at)

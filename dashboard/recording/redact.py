@@ -239,6 +239,16 @@ class Redactor:
             entries = cells[at].get("v")
             if isinstance(entries, list):
                 cells[at] = {**cells[at], "v": [e for e in entries if _row_label_key(e) == QUERY_LABEL]}
+        dim, key = columns.get("dim"), columns.get("key")
+        if (
+            self.drop_labels
+            and dim is not None
+            and key is not None
+            and max(dim, key) < len(cells)
+            and isinstance(cells[dim], dict)
+            and cells[dim].get("v") == "label"  # an organisation total of one label
+        ):
+            cells[key] = {"v": None}  # counted with the remainder of the labels
         return {**row, "f": cells}
 
 
@@ -255,8 +265,8 @@ def schema_memo() -> SchemaMemo:
 
 
 def _own_labels(labels: dict[str, Any]) -> dict[str, Any]:
-    """Only gcpdash's own label."""
-    return {k: v for k, v in labels.items() if k == QUERY_LABEL}
+    """Only gcpdash's own labels (``gcpdash-query``, ``gcpdash-scope``)."""
+    return {k: v for k, v in labels.items() if k == QUERY_LABEL or k.startswith("gcpdash-")}
 
 
 def _drop_labels(value: Any) -> Any:

@@ -5,13 +5,13 @@ the reservations'). Pure, no Rich: the JSON and Markdown reports call it without
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from dashboard import cost as costs
 from dashboard import registry
-from dashboard.models import Job, Snapshot, SourceStatus
+from dashboard.models import Job, JobAggregates, Snapshot, SourceStatus
 from dashboard.pricing import PriceTable, default_prices
 from dashboard.sources.dataflow import metrics as dataflow_metrics
 from dashboard.sources.dataflow.collect import dataflow_item as dataflow_item
@@ -142,6 +142,17 @@ def jobs_section(
     active = [j for j in snapshot.jobs if j.status in ("running", "pending")]
     active.sort(key=lambda j: (state_look(j).rank, -(j.duration_s(now) or 0.0), j.key))
     done = sorted((j for j in snapshot.jobs if j.state == "DONE"), key=_ended_key, reverse=True)
+    aggregates = snapshot.job_aggregates
+    if aggregates is not None:  # organisation mode: the jobs are the active and costliest; BigQuery counted
+        from dashboard.sources.jobs.aggregates import job_count
+
+        return JobsSection(
+            total=job_count(aggregates),
+            running=tuple(job_item(j, now, prices, editions) for j in active),
+            recent=tuple(job_item(j, now, prices, editions) for j in done[: max(0, recent_limit)]),
+            recent_limit=recent_limit,
+            by_principal=aggregated_principals(aggregates, active, prices),
+        )
     return JobsSection(
         total=len(snapshot.jobs),
         running=tuple(job_item(j, now, prices, editions) for j in active),
@@ -180,6 +191,33 @@ def by_principal(
         for name, r in acc.items()
     ]
     groups.sort(key=lambda g: (-g.cost_usd, -g.jobs, g.principal))
+    return tuple(groups)
+
+
+def aggregated_principals(
+    aggregates: JobAggregates, active: Sequence[Job], prices: PriceTable
+) -> tuple[PrincipalGroup, ...]:
+    """Organisation mode's per-principal table, from the hour buckets (the remainder past the top K as
+    ``(others)``); running counts from the active jobs listed; $ is on-demand bytes times $/TiB."""
+    from dashboard.sources.jobs.aggregates import estimated_usd, totals
+
+    per_tib = prices.value(jobs_cost.ON_DEMAND)
+    running: dict[str, int] = defaultdict(int)
+    for job in active:
+        running[job.principal or "(unknown)"] += job.status == "running"
+    groups = [
+        PrincipalGroup(
+            principal="(others)" if t.key is None else t.key or "(unknown)",
+            jobs=t.jobs,
+            running=running.get(t.key or "(unknown)", 0) if t.key is not None else 0,
+            failed=t.failures,
+            bytes_billed=t.bytes_billed,
+            tib_billed=t.bytes_billed / costs.TIB,
+            slot_hours=t.slot_ms / 3.6e6,
+            cost_usd=estimated_usd(t.ondemand_bytes, per_tib),
+        )
+        for t in totals(aggregates, "principal")
+    ]
     return tuple(groups)
 
 

@@ -81,11 +81,26 @@ def fetch_jobs(ctx: FetchContext, t: datetime) -> list[Exchange]:
     answered with a quota error, 503 or not in time, the poll's other calls of that method are not made
     (:class:`~dashboard.backends.gcp.budget.PollBudget`).
 
+    With ``[gcp] organization`` or ``folder``: one organisation query per due location instead
+    (:mod:`.api_org`); when BigQuery denies the organisation view, this per-project poll follows it.
+
     Raises:
         SourceError: No credentials or no project to watch.
     """
     poll = ctx.next_poll(SOURCE)
     client = ctx.bigquery()
+    scoped: list[Exchange] = []
+    if ctx.config.gcp.organization is not None or ctx.config.gcp.folder is not None:
+        from dashboard.sources.jobs.api_org import fetch_org
+
+        scoped, denied = fetch_org(ctx, client, poll, t)
+        if not denied:
+            return scoped
+    return scoped + _per_project(ctx, client, poll, t)
+
+
+def _per_project(ctx: FetchContext, client: bigquery.Client, poll: int, t: datetime) -> list[Exchange]:
+    """Project mode's poll (:func:`fetch_jobs`), also organisation mode's when the view is denied."""
     plan = schedule(ctx)
     projects = ctx.projects
     due = plan.due(projects, ctx.locations, t)
@@ -227,6 +242,28 @@ def history_request(ctx: FetchContext, since: datetime, until: datetime) -> Any:
             bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
             bigquery.ScalarQueryParameter("until", "TIMESTAMP", until),
             bigquery.ScalarQueryParameter("max_rows", "INT64", ctx.config.gcp.history_max_rows),
+        ],
+    )
+
+
+def org_request(ctx: FetchContext, scope: str, scope_id: str, since: datetime, t: datetime) -> Any:
+    """The organisation query's job config (:mod:`.api_org`): labels (query and scope), byte cap and the
+    parameters."""
+    from google.cloud import bigquery
+
+    from dashboard.sources.jobs.org_sql import MAX_ACTIVE, ORG_QUERY_LABEL, TOP_JOBS, top_k
+    from dashboard.sources.jobs.parse_org import SCOPE_LABEL
+
+    hours = int((t - since).total_seconds() // 3600) + 1
+    return bigquery.QueryJobConfig(
+        labels={fmt.QUERY_LABEL: ORG_QUERY_LABEL, SCOPE_LABEL: f"{scope}-{scope_id}"},
+        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
+        use_legacy_sql=False,
+        query_parameters=[
+            bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
+            bigquery.ScalarQueryParameter("top_k", "INT64", top_k(hours)),
+            bigquery.ScalarQueryParameter("top_jobs", "INT64", TOP_JOBS),
+            bigquery.ScalarQueryParameter("max_active", "INT64", MAX_ACTIVE),
         ],
     )
 

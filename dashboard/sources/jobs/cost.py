@@ -150,13 +150,22 @@ def ml_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
 
 
 def bigquery_billed_spend(inputs: Inputs, start: datetime, end: datetime) -> float:
-    """What the bill's ``BigQuery`` service covers: on-demand queries and model creation."""
+    """What the bill's ``BigQuery`` service covers: on-demand queries and model creation (organisation
+    mode: the hour buckets' on-demand bytes, model creation included at the query rate)."""
+    aggregates = inputs.snapshot.job_aggregates
+    if aggregates is not None:
+        from dashboard.sources.jobs.aggregates import spend_between
+
+        return spend_between(aggregates, inputs.prices.value(ON_DEMAND), start, end)
     return on_demand_spend(inputs, start, end) + ml_spend(inputs, start, end)
 
 
 def on_demand_by(inputs: Inputs, start: datetime, end: datetime, *, top: int = 10) -> tuple[Attribution, ...]:
     """On-demand spend within ``[start, end]`` per project, per principal and per label (``key=value``),
-    the ``top`` largest of each, largest first."""
+    the ``top`` largest of each, largest first. Organisation mode: from the hour buckets BigQuery grouped
+    (:func:`_aggregated_by`), not from the jobs listed (only the active and costliest ones)."""
+    if inputs.snapshot.job_aggregates is not None:
+        return _aggregated_by(inputs, start, end, top=top)
     groups: dict[tuple[str, str], list[float]] = {}
     for job, usd in on_demand_jobs(inputs):
         at = _billed_at(job)
@@ -177,8 +186,63 @@ def on_demand_by(inputs: Inputs, start: datetime, end: datetime, *, top: int = 1
     return tuple(out)
 
 
+def _aggregated_by(inputs: Inputs, start: datetime, end: datetime, *, top: int) -> tuple[Attribution, ...]:
+    from dashboard.sources.jobs.aggregates import estimated_usd, hour_start, totals
+
+    aggregates = inputs.snapshot.job_aggregates
+    assert aggregates is not None
+    per_tib = inputs.prices.value(ON_DEMAND)
+    out: list[Attribution] = []
+    for dimension in ("project", "principal", "label"):
+        rows = [
+            t
+            for t in totals(aggregates, dimension, since=hour_start(start))
+            if t.ondemand_bytes and t.key is not None
+        ]
+        out += [
+            Attribution(
+                dimension=dimension,
+                key=t.key or "(unknown)",
+                usd=estimated_usd(t.ondemand_bytes, per_tib),
+                jobs=t.jobs,
+            )
+            for t in rows[:top]
+        ]
+    return tuple(out)
+
+
+def _aggregated_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCost:
+    """Organisation mode's on-demand line: the ``total`` hour buckets' on-demand bytes; $/h from the
+    current and the previous hour's buckets over the time they cover."""
+    from dashboard.sources.jobs.aggregates import hour_start, job_count, spend_between
+
+    aggregates = inputs.snapshot.job_aggregates
+    assert aggregates is not None
+    at = inputs.snapshot.at
+    per_tib = inputs.prices.value(ON_DEMAND)
+    recent_from = max(hour_start(at - BURN_WINDOW), hour_start(start))
+    covered = hours(recent_from, at)
+    return ServiceCost(
+        service="bigquery_on_demand",
+        title=service_title("bigquery_on_demand"),
+        burn_rate_usd_per_hour=spend_between(aggregates, per_tib, recent_from, at) / covered
+        if covered >= 1 / 60
+        else 0.0,
+        window_spend_usd=spend_between(aggregates, per_tib, start, at),
+        today_usd=spend_between(aggregates, per_tib, max(start, today), at),
+        items=job_count(aggregates),
+        basis=f"bytes billed x $/TiB of jobs without a reservation, grouped by hour in BigQuery "
+        f"({aggregates.view}); rate from the current and the previous hour",
+        price_keys=(ON_DEMAND,),
+        confidence=inputs.prices.prices[ON_DEMAND].confidence,
+    )
+
+
 def on_demand_cost(inputs: Inputs, start: datetime, today: datetime) -> ServiceCost:
-    """On-demand: spend in the window and today; $/h from the jobs that ended in the trailing hour."""
+    """On-demand: spend in the window and today; $/h from the jobs that ended in the trailing hour
+    (organisation mode: from the hour buckets, :func:`_aggregated_cost`)."""
+    if inputs.snapshot.job_aggregates is not None:
+        return _aggregated_cost(inputs, start, today)
     at = inputs.snapshot.at
     recent = on_demand_spend(inputs, max(at - BURN_WINDOW, start), at)
     covered = min(BURN_WINDOW.total_seconds() / 3600, hours(start, at))

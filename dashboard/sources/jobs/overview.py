@@ -8,11 +8,18 @@ from dashboard.models import Snapshot
 
 
 def overview_fields(snapshot: Snapshot) -> dict[str, Any]:
-    """Jobs running, pending, failed and in all (:class:`~dashboard.views.items.Overview`'s fields)."""
+    """Jobs running, pending, failed and in all (:class:`~dashboard.views.items.Overview`'s fields); in
+    organisation mode failed and all as BigQuery counted them (the hour buckets' ``total`` rows)."""
     jobs = snapshot.jobs
-    return {
+    fields = {
         "bigquery_jobs_running": sum(j.status == "running" for j in jobs),
         "bigquery_jobs_pending": sum(j.status == "pending" for j in jobs),
         "bigquery_jobs_failed": sum(j.status == "failed" for j in jobs),
         "bigquery_jobs_total": len(jobs),
     }
+    aggregates = snapshot.job_aggregates
+    if aggregates is not None:
+        rows = [b for b in aggregates.buckets if b.dim == "total"]
+        fields["bigquery_jobs_failed"] = sum(b.failures for b in rows)
+        fields["bigquery_jobs_total"] = sum(b.jobs for b in rows)
+    return fields

@@ -22,6 +22,7 @@ from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.jobs.parse_history import HistoryReader
 from dashboard.sources.jobs.parse_list import jobs_from_list
+from dashboard.sources.jobs.parse_org import parse_org
 
 ACTIVE_FILTERS = ("pending", "running")
 """The ``stateFilter`` values of the listings whose jobs are still active (:attr:`JobsData.running_keys`)."""
@@ -62,7 +63,11 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     history_read = False
     queries: dict[str, _HistoryQuery] = {}
     last: _HistoryQuery | None = None
+    org_jobs, aggregates, org_exchanges = parse_org(exchanges, ctx)
+    history.extend(org_jobs)
     for ex in exchanges:
+        if org_exchanges and id(ex) in org_exchanges:
+            continue
         method = ex.method
         if method == fmt.BQ_JOBS_LIST:
             page = ctx.listing(ex, _project(ex), jobs_from_list)
@@ -98,12 +103,15 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
                 history.extend(rows)
                 history_read = history_read or _complete(ex.response)
     ctx.check()
+    if aggregates is not None and running is None:  # organisation mode: the query listed the active jobs
+        running = {job.key for job in org_jobs if job.state != "DONE"}
     return JobsData(
         jobs=(*history, *listed),
         running_keys=None if running is None else frozenset(running),
         history=history_read,
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
+        aggregates=aggregates,
     )
 
 
