@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from dashboard.models_base import Model as Model
+from dashboard.models_catalog import CatalogEntry as CatalogEntry
 from dashboard.models_tables import BigQueryTable as BigQueryTable
 from dashboard.sources.billing.model import ApiBudget as ApiBudget
 from dashboard.sources.billing.model import BillingData as BillingData
@@ -267,6 +268,9 @@ class JobsData(Model, frozen=True):
     """Projects whose ``jobs.list`` failed in this poll (``acme-bi``): their jobs here are what was read
     before the failure, and the store keeps what it last knew of them (a warning says why)."""
     warnings: tuple[str, ...] = ()
+    tables: tuple[CatalogEntry, ...] = ()
+    """The Dataplex catalog entries of the jobs' destination tables read in this poll (a few a poll, each
+    again after 30 minutes): the store keeps the latest of each table."""
 
 
 class ReservationsData(Model, frozen=True):
@@ -354,6 +358,8 @@ class Snapshot(Model, frozen=True):
     projects: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     jobs: tuple[Job, ...] = ()
+    job_tables: dict[str, CatalogEntry] = {}
+    """The catalog entries of the jobs' destination tables, by table (``P.D.T``), the latest read of each."""
     reservations: ReservationsData = ReservationsData()
     dataproc: DataprocData = DataprocData()
     dataflow: DataflowData = DataflowData()

@@ -6,7 +6,8 @@ PollLog`: its budget, its retry policy), its answer or its error; a failure neve
 for at most once per :data:`CATALOG_EVERY` (answered or not), at most ``limit`` tables a poll, those never
 asked for first: which tables were asked for when is the caller's ``asked`` map, kept across polls.
 
-Imported only by the live fetches; the client library is imported inside :func:`read_entries`.
+Imported only by the live fetches; the client library is imported inside :func:`read_entries` and
+:func:`catalog_client`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from dashboard.backends.gcp.grpc_clients import PollLog, to_json
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, to_json
 from dashboard.parsers.catalog_entries import GET_ENTRY, entry_name
 from dashboard.recording.format import ExchangeError
 
@@ -74,3 +75,22 @@ def read_entries(
             name=entry_name(table, location), view=dataplex_v1.EntryView.BASIC
         )
         get(log, GET_ENTRY, catalog.get_entry, request)
+
+
+def catalog_client(
+    shared: GrpcClients, endpoint: str | None, credentials: Callable[[], Any] | None = None
+) -> Any:
+    """A ``dataplex_v1.CatalogServiceClient`` on ``endpoint`` (None: Google's; named as ``[sources.
+    dataquality] endpoint``, the Dataplex one) over a read-only channel.
+
+    Raises:
+        UsageError: The endpoint cannot be used.
+    """
+    from google.cloud import dataplex_v1
+    from google.cloud.dataplex_v1.services.catalog_service import transports
+
+    from dashboard.backends.gcp.grpc_source import source_clients, source_target
+
+    target = source_target("dataplex", endpoint, "dataquality")
+    kinds = ((dataplex_v1.CatalogServiceClient, transports.CatalogServiceGrpcTransport),)
+    return source_clients(shared, target, kinds, credentials)[0]
