@@ -33,4 +33,18 @@ def markdown(
         "",
         *md_table(view.PRINCIPAL_COLUMNS, [view.principal_row(g) for g in jobs.by_principal]),
         "",
+        *_tables(snapshot, now),
+    ]
+
+
+def _tables(snapshot: Snapshot, now: datetime) -> list[str]:
+    if not snapshot.job_tables:
+        return []
+    from dashboard.sources.jobs.tables_view import TABLE_COLUMNS, table_rows
+
+    return [
+        "### Destination tables (Dataplex catalog; ! = not refreshed by its last job)",
+        "",
+        *md_table(TABLE_COLUMNS, table_rows(snapshot, now)),
+        "",
     ]

@@ -227,7 +227,18 @@ def render_section(
             [principal_row(g) for g in section.by_principal],
             title=f"By principal, since {fmt.when(start, dated=True)} UTC",
         ),
+        *_tables(snapshot, now, wide),
     )
+
+
+def _tables(snapshot: Snapshot, now: datetime, wide: bool | None) -> list[RenderableType]:
+    """The destination tables read from the catalog (nothing when none was)."""
+    if not snapshot.job_tables:
+        return []
+    from dashboard.sources.jobs.tables_view import TABLE_COLUMNS, table_rows
+
+    title = "Destination tables (Dataplex catalog; ! = not refreshed by its last job)"
+    return [Text(""), table(TABLE_COLUMNS, table_rows(snapshot, now), title=title, wide=wide)]
 
 
 def render(
