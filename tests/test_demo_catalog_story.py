@@ -5,6 +5,7 @@ read from the recording's own exchanges (the GetEntry answers and the history ro
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import datetime
@@ -60,3 +61,18 @@ def test_the_stale_table_is_shown_next_to_the_failed_job_in_once() -> None:
     assert "FAILED" in first
     # the other tables were refreshed by their last job: no mark
     assert all("!" not in line for line in section[3:])
+
+
+def test_the_stale_table_insight_in_once_json() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    ).stdout
+    doc = json.loads(out)
+    [found] = [i for i in doc["insights"] if i["rule"] == "bigquery.stale_table"]
+    assert (found["severity"], found["resource"]) == ("warning", TABLE)
+    stale = [j for j in doc["jobs"]["recent"] if j.get("table_stale")]
+    assert all(j["destination_table"] for j in stale)

@@ -51,7 +51,11 @@ SPEC = SourceSpec(
     requires=("reservations",),
     pane_id="jobs",
     short="BigQuery",
-    rule_modules=("dashboard.sources.jobs.rules", "dashboard.sources.jobs.rules_ml"),
+    rule_modules=(
+        "dashboard.sources.jobs.rules",
+        "dashboard.sources.jobs.rules_ml",
+        "dashboard.sources.jobs.rules_tables",
+    ),
     metrics=metrics,
     builtin=True,
     services=(
