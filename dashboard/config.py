@@ -309,14 +309,17 @@ def checked(config: Config, *, origin: str) -> Config:
 
 
 def _check_sources(config: Config, origin: str) -> None:
-    """Every ``[sources.<name>]`` names a registered source that is not built in; its interval is finite
-    and positive."""
+    """Every ``[sources.<name>]`` names a registered source that is not built in (a built-in one takes only
+    ``settings``); its interval is finite and positive."""
     if not config.sources:
         return
     from dashboard import registry, validate
 
     plugins = {spec.name for spec in registry.plugins()}
+    builtins = {spec.name for spec in registry.sources() if spec.builtin}
     for name, settings in config.sources.items():
+        if name in builtins and settings == SourceConfig(settings=settings.settings):
+            continue  # a built-in source's own settings (e.g. [sources.jobs] settings = { catalog = false })
         if name not in plugins:
             known = ", ".join(sorted(plugins)) or "none is installed"
             raise UsageError(

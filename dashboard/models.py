@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from dashboard.models_aggregates import JobAggregates as JobAggregates
 from dashboard.models_base import Model as Model
+from dashboard.models_catalog import CatalogEntry as CatalogEntry
 from dashboard.models_tables import BigQueryTable as BigQueryTable
 from dashboard.sources.billing.model import ApiBudget as ApiBudget
 from dashboard.sources.billing.model import BillingData as BillingData
@@ -271,6 +272,9 @@ class JobsData(Model, frozen=True):
     aggregates: JobAggregates | None = None
     """Organisation mode: the totals BigQuery grouped by hour (``[gcp] organization`` / ``folder``); None in
     project mode. The jobs then are only the active and the costliest ones."""
+    tables: tuple[CatalogEntry, ...] = ()
+    """The Dataplex catalog entries of the jobs' destination tables read in this poll (a few a poll, each
+    again after 30 minutes): the store keeps the latest of each table."""
 
 
 class ReservationsData(Model, frozen=True):
@@ -358,6 +362,8 @@ class Snapshot(Model, frozen=True):
     projects: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     jobs: tuple[Job, ...] = ()
+    job_tables: dict[str, CatalogEntry] = {}
+    """The catalog entries of the jobs' destination tables, by table (``P.D.T``), the latest read of each."""
     reservations: ReservationsData = ReservationsData()
     dataproc: DataprocData = DataprocData()
     dataflow: DataflowData = DataflowData()

@@ -20,7 +20,16 @@ from typing import Any, Final, Literal
 import msgspec
 
 from dashboard.backends.base import Poll
-from dashboard.models import Job, JobAggregates, JobsData, Snapshot, SourceData, SourceName, SourceStatus
+from dashboard.models import (
+    CatalogEntry,
+    Job,
+    JobAggregates,
+    JobsData,
+    Snapshot,
+    SourceData,
+    SourceName,
+    SourceStatus,
+)
 from dashboard.series import SERIES_WINDOW
 from dashboard.sources import STALE_AFTER_INTERVALS, default_intervals, span
 
@@ -113,6 +122,8 @@ class Store:
         self._running: frozenset[str] = frozenset()
         self._aggregates: JobAggregates | None = None
         """The keys jobs.list last said were running: never trimmed."""
+        self._job_tables: dict[str, CatalogEntry] = {}
+        """The latest catalog entry of each job destination table read (a few a poll)."""
         self._jobs_view: tuple[Job, ...] | None = ()
         """The jobs as a tuple, rebuilt only after a change (None)."""
         self._data: dict[SourceName, Any] = {
@@ -176,6 +187,7 @@ class Store:
             regions=self._regions,
             jobs=self._jobs_view,
             job_aggregates=self._aggregates,
+            job_tables=dict(self._job_tables),
             **self._data,
             statuses={source: self._status(source, now, fresh_since) for source in self._health},
             extra=dict(self._extra),
@@ -210,6 +222,7 @@ class Store:
         it has ended, but only history can say when and how, and it will. A BigQuery ML job keeps the ML
         statistics jobs.list last showed (history rows have no ML column).
         """
+        self._job_tables.update((entry.table, entry) for entry in data.tables)
         if data.aggregates is not None:
             from dashboard.sources.jobs.aggregates import merge_aggregates
 

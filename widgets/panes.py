@@ -309,7 +309,9 @@ class JobsTablePane(TablePane):
         job = next((j for j in snapshot.jobs if j.key == key), None)
         if job is None:
             return None
-        return "job", job_item(job, self.frame.now, default_prices(), reservation_editions(snapshot))
+        return "job", job_item(
+            job, self.frame.now, default_prices(), reservation_editions(snapshot), snapshot.job_tables
+        )
 
 
 class StaticPane(VerticalScroll):

@@ -11,7 +11,7 @@ from typing import Any
 
 from dashboard import cost as costs
 from dashboard import registry
-from dashboard.models import Job, JobAggregates, Snapshot, SourceStatus
+from dashboard.models import CatalogEntry, Job, JobAggregates, Snapshot, SourceStatus
 from dashboard.pricing import PriceTable, default_prices
 from dashboard.sources.dataflow import metrics as dataflow_metrics
 from dashboard.sources.dataflow.collect import dataflow_item as dataflow_item
@@ -86,9 +86,28 @@ def reservation_editions(snapshot: Snapshot) -> dict[str, str]:
     return {r.reservation_key: r.edition for r in snapshot.reservations.reservations}
 
 
-def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str, str]) -> JobItem:
-    """One job, with its duration and estimated cost."""
+def table_stale(job: Job, entry: CatalogEntry | None) -> bool:
+    """True when ``job`` ended, its destination table's catalog entry was read after that, and it says the
+    table last changed before the job started (or was created): the job did not refresh it."""
+    if entry is None or entry.updated is None or entry.read_at is None or job.state != "DONE":
+        return False
+    begin = job.started or job.created
+    if begin is None or job.ended is None:
+        return False
+    return entry.read_at >= job.ended and entry.updated < begin
+
+
+def job_item(
+    job: Job,
+    now: datetime,
+    prices: PriceTable,
+    editions: Mapping[str, str],
+    catalog: Mapping[str, CatalogEntry] | None = None,
+) -> JobItem:
+    """One job, with its duration and estimated cost, and when its destination table last changed (from
+    ``catalog``, the catalog entries by table)."""
     cost = jobs_cost.job_cost(job, prices, editions)
+    entry = catalog.get(job.destination_table) if catalog and job.destination_table else None
     return JobItem(
         key=job.key,
         project=job.project,
@@ -125,6 +144,9 @@ def job_item(job: Job, now: datetime, prices: PriceTable, editions: Mapping[str,
         ml_iterations=job.ml_iterations,
         ml_max_iterations=job.ml_max_iterations,
         ml_losses=job.ml_losses,
+        destination_table=job.destination_table,
+        table_updated=None if entry is None else entry.updated,
+        table_stale=table_stale(job, entry),
     )
 
 
@@ -139,6 +161,7 @@ def jobs_section(
     """Running jobs (longest first), the latest finished ones, and the jobs grouped by principal."""
     prices = prices or default_prices()
     editions = reservation_editions(snapshot)
+    catalog = snapshot.job_tables
     active = [j for j in snapshot.jobs if j.status in ("running", "pending")]
     active.sort(key=lambda j: (state_look(j).rank, -(j.duration_s(now) or 0.0), j.key))
     done = sorted((j for j in snapshot.jobs if j.state == "DONE"), key=_ended_key, reverse=True)
@@ -148,15 +171,15 @@ def jobs_section(
 
         return JobsSection(
             total=job_count(aggregates),
-            running=tuple(job_item(j, now, prices, editions) for j in active),
-            recent=tuple(job_item(j, now, prices, editions) for j in done[: max(0, recent_limit)]),
+            running=tuple(job_item(j, now, prices, editions, catalog) for j in active),
+            recent=tuple(job_item(j, now, prices, editions, catalog) for j in done[: max(0, recent_limit)]),
             recent_limit=recent_limit,
             by_principal=aggregated_principals(aggregates, active, prices),
         )
     return JobsSection(
         total=len(snapshot.jobs),
-        running=tuple(job_item(j, now, prices, editions) for j in active),
-        recent=tuple(job_item(j, now, prices, editions) for j in done[: max(0, recent_limit)]),
+        running=tuple(job_item(j, now, prices, editions, catalog) for j in active),
+        recent=tuple(job_item(j, now, prices, editions, catalog) for j in done[: max(0, recent_limit)]),
         recent_limit=recent_limit,
         by_principal=by_principal(snapshot.jobs, prices, editions),
     )

@@ -89,6 +89,13 @@ class JobItem(Item, frozen=True, kw_only=True):
     ml_max_iterations: int | None = None
     ml_losses: tuple[float, ...] = ()
     """Training loss per iteration, as ``mlStatistics.iterationResults`` reports it."""
+    destination_table: str | None = None
+    """The table the job writes (``P.D.T``), as BigQuery names it."""
+    table_updated: UtcTime | None = None
+    """When the destination table last changed, from its Dataplex catalog entry; None when not read."""
+    table_stale: bool = False
+    """The catalog, read after the job ended, says the table last changed before the job started: the job
+    did not refresh it."""
 
 
 class PrincipalGroup(Item, frozen=True, kw_only=True):

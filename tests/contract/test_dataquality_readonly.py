@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.backends.gcp import catalog_entries
 from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
 from dashboard.sources.dataquality import api
 from dashboard.sources.dataquality.parse import (
@@ -45,9 +46,10 @@ def test_the_client_offers_writes_and_the_fetch_names_only_the_reads() -> None:
     rpcs = _rpcs()
     assert {"create_data_scan", "delete_data_scan", "run_data_scan", "cancel_data_scan_job"} <= rpcs
     assert {"create_entry", "update_entry", "delete_entry", "lookup_entry"} <= rpcs
-    tree = ast.parse(Path(api.__file__).read_text(encoding="utf-8"))
-    named = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    trees = [ast.parse(Path(m.__file__).read_text(encoding="utf-8")) for m in (api, catalog_entries)]
+    nodes = [n for tree in trees for n in ast.walk(tree)]
+    named = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
+    strings = {n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     assert named & rpcs == {"list_data_scans", "list_data_scan_jobs", "get_data_scan_job", "get_entry"}
     assert not strings & rpcs
 

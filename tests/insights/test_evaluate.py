@@ -46,8 +46,8 @@ def demo_open() -> Snapshot:
 def test_every_rule_is_registered_with_its_thresholds() -> None:
     settings_from()  # loads the rule modules
     # bigquery.model_retrained; Pub/Sub's 5, Data Fusion's 1, data quality's 3, BI Engine's 2, Vertex AI's 3,
-    # Composer's 4
-    assert len(RULES) == 14 + 5 + 1 + 3 + 2 + 3 + 4
+    # Composer's 4; bigquery.stale_table
+    assert len(RULES) == 14 + 5 + 1 + 3 + 2 + 3 + 4 + 1
     assert {rule.split(".")[0] for rule in RULES} == {
         "bigquery",
         "reservations",

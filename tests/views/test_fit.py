@@ -93,6 +93,7 @@ def _jobs_rows() -> list[Row]:
         "acme-admin:US.prod",
         "accessDenied: Access Denied: Table acme-etl:sales.orders",
         "MERGE `acme-etl.sales.orders` T USING (SELECT order_id FROM staging) S ON T.id = S.id",
+        "12m ago",
     ]
     return [Row.of("k", cells)]
 
@@ -101,7 +102,7 @@ def test_the_jobs_table_at_120_cells_keeps_ids_and_principals_readable() -> None
     out = render(table(jobs_view.COLUMNS, _jobs_rows()), width=120)
     header, row = out.splitlines()[:2]
     assert header.split()[:3] == ["STATE", "JOB", "PRINCIPAL"]
-    for gone in ("CACHE", "ERROR", "RESERVATION", "PROJECT"):
+    for gone in ("CACHE", "ERROR", "RESERVATION", "PROJECT", "TABLE UPDATED"):
         assert gone not in header
     # the id cut in its middle keeps its kind and its child number; the principal its account name
     job = row.split()[1]

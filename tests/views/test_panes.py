@@ -195,7 +195,8 @@ def test_hostile_text_prints_exactly_as_written() -> None:
         query="r'[/a-z]+' [link=https://example.com]x[/link]",
     )
     snap = msgspec.structs.replace(snapshot(), jobs=(*snapshot().jobs, literal))
-    out = render(jobs.render(snap, AT), width=250)
+    # 270 cells: every column at its widest (the TABLE UPDATED column included), the query uncut
+    out = render(jobs.render(snap, AT), width=270)
     assert MARKUP in out
     assert "[link=https://example.com]x[/link]" in out
     assert "arr[OFFSET(0)]" in out

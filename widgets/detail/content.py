@@ -139,6 +139,7 @@ def job_detail(
                 ("Edition", item.edition),
                 ("Labels", _labels(item.labels)),
                 ("Parent", item.parent_job_id),
+                *jobs_view.table_fields(item, now),
                 *jobs_view.ml_fields(item),
                 ("Error", error),
             ]

@@ -7,7 +7,7 @@ in full before (at most :data:`MAX_FULL` a poll, the newest first; the rest in l
 were read is kept in ``ctx.state``; a read that failed is made again the next poll. Last, the catalog
 entry of each scanned table (``CatalogService.GetEntry``, BASIC view: the entry without its aspects, the
 cheapest read that gives ``entry_source.update_time``), at most :data:`MAX_CATALOG` a poll, each table
-again after :data:`CATALOG_EVERY`.
+again after :data:`CATALOG_EVERY` (:mod:`~dashboard.backends.gcp.catalog_entries`).
 
 The endpoint is ``[sources.dataquality] endpoint`` (a fake on loopback gets a plaintext channel), else
 Google's (``dataplex.googleapis.com``). Calls go through the shared
@@ -24,20 +24,19 @@ from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from dashboard.backends.gcp import discovery
+from dashboard.backends.gcp.catalog_entries import CATALOG_EVERY, entries_due, get, read_entries
 from dashboard.backends.gcp.context import FetchContext
-from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, to_json
+from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_source import source_clients, source_target
 from dashboard.errors import SourceError
 from dashboard.parsers.common import TimeCache
 from dashboard.parsers.poll import MALFORMED
-from dashboard.recording.format import Exchange, ExchangeError
+from dashboard.recording.format import Exchange
 from dashboard.sources.dataquality.model import FINISHED, Scan, ScanJob
 from dashboard.sources.dataquality.parse import (
     GET_DATA_SCAN_JOB,
-    GET_ENTRY,
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
-    entry_name,
     jobs_page,
     scans_page,
 )
@@ -48,8 +47,8 @@ MAX_FULL: Final = 20
 """FULL reads (``GetDataScanJob``) one poll makes at most."""
 MAX_CATALOG: Final = 10
 """Catalog entries (``GetEntry``) one poll reads at most."""
-CATALOG_EVERY: Final = timedelta(minutes=30)
-"""A table's catalog entry is read again after this long."""
+
+__all__ = ["CATALOG_EVERY", "MAX_CATALOG", "MAX_FULL", "entries_due", "fetch", "get", "scanned_tables"]
 PAGE_SIZE: Final = 100
 
 
@@ -115,28 +114,6 @@ def make_clients(
     return DataplexClients(shared=shared, scans=scans, catalog=catalog)
 
 
-def get(log: PollLog, method: str, invoke: Callable[..., Any], request: Any) -> ExchangeError | None:
-    """One Get RPC, kept as one exchange (its response, or its error), within the poll's budget."""
-    from dashboard.backends.gcp.grpc_errors import error_of
-
-    body = to_json(request)
-    service, name = method.rsplit("/", 1)[0].rsplit(".", 1)[0], method.rsplit("/", 1)[-1]
-    skipped = log.budget.skip(service, name)
-    if skipped is not None:
-        log.add(method, body, error=skipped)
-        return skipped
-    policy = log.clients.policy
-    try:
-        response = invoke(request=request, retry=policy.retry(), timeout=policy.timeout)
-    except Exception as exc:  # every failure, garbage included, becomes the exchange's error
-        error = error_of(exc)
-        log.add(method, body, error=error)
-        log.budget.spend(service, name, error)
-        return error
-    log.add(method, body, response=to_json(response))
-    return None
-
-
 def _listed(exchanges: Sequence[Exchange], method: str, read: Callable[..., list[Any]]) -> list[Any]:
     """What the answered pages of ``method`` hold (a page that cannot be read holds nothing)."""
     times = TimeCache()
@@ -200,31 +177,14 @@ def fetch_dataquality(clients: DataplexClients, t: datetime) -> list[Exchange]:
         if get(log, GET_DATA_SCAN_JOB, clients.scans.get_data_scan_job, request) is None:
             clients.read.add(name)
     scans = _listed(log.exchanges, LIST_DATA_SCANS, scans_page)
-    for table, location in entries_due(scans, clients.entries_read, t):
-        clients.entries_read[table] = t  # asked for, answered or not: again after CATALOG_EVERY
-        entry = dataplex_v1.GetEntryRequest(
-            name=entry_name(table, location), view=dataplex_v1.EntryView.BASIC
-        )
-        get(log, GET_ENTRY, clients.catalog.get_entry, entry)
+    due = entries_due(scanned_tables(scans), clients.entries_read, t, MAX_CATALOG)
+    read_entries(log, clients.catalog, due, clients.entries_read, t)
     return log.exchanges
 
 
-def entries_due(
-    scans: Sequence[Scan], asked: dict[str, datetime], t: datetime, limit: int = MAX_CATALOG
-) -> list[tuple[str, str]]:
-    """The scanned tables (and their locations) whose catalog entry was not asked for within
-    :data:`CATALOG_EVERY`, those never asked for first, then the longest ago; at most ``limit``."""
-    found: dict[str, str] = {}
-    for scan in scans:
-        if scan.table and scan.table not in found:
-            found[scan.table] = scan.location
-    due = [
-        (table, location)
-        for table, location in found.items()
-        if table not in asked or t - asked[table] >= CATALOG_EVERY
-    ]
-    due.sort(key=lambda p: (p[0] in asked, asked.get(p[0], t), p[0]))
-    return due[:limit]
+def scanned_tables(scans: Sequence[Scan]) -> list[tuple[str, str]]:
+    """Each scanned table and its location (the scan's), in the scans' order."""
+    return [(scan.table, scan.location) for scan in scans if scan.table]
 
 
 def fetch(ctx: FetchContext, t: datetime) -> list[Exchange]:

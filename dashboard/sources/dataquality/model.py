@@ -6,6 +6,10 @@ from datetime import datetime
 
 import msgspec
 
+from dashboard.models_catalog import CatalogEntry
+
+__all__ = ["FINISHED", "CatalogEntry", "DataQualityData", "Item", "RuleResult", "Scan", "ScanJob"]
+
 FINISHED = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
 """``DataScanJob.State`` values of a job that runs no more (this client's enum has no
 SUCCEEDED_WITH_ERRORS: a partial success is ``SUCCEEDED`` with a ``partial_failure_message``)."""
@@ -98,25 +102,6 @@ class Scan(msgspec.Struct, frozen=True, kw_only=True):
     def key(self) -> str:
         """``project/location/scan_id``: two projects or regions may hold scans of the same id."""
         return f"{self.project}/{self.location}/{self.scan_id}"
-
-
-class CatalogEntry(msgspec.Struct, frozen=True, kw_only=True, tag="catalog"):
-    """A BigQuery table's Dataplex catalog entry (``GetEntry``, BASIC view): when the table last changed."""
-
-    table: str
-    """``P.D.T``."""
-    entry: str = ""
-    """``projects/P/locations/L/entryGroups/@bigquery/entries/bigquery.googleapis.com/projects/P/...``."""
-    updated: datetime | None = None
-    """``entry_source.update_time`` (the table's own change, as BigQuery reports it), else ``update_time``
-    (the entry's)."""
-    read_at: datetime | None = None
-    """When it was read (the poll's time)."""
-
-    @property
-    def key(self) -> str:
-        """The store's key: ``catalog:P.D.T``."""
-        return "catalog:" + self.table
 
 
 Item = ScanJob | CatalogEntry

@@ -12,21 +12,31 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from dashboard.parsers.catalog_entries import GET_ENTRY, entry_from_json, entry_name, table_of
 from dashboard.parsers.common import Garbage, TimeCache, items, opt_int64, str_map
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.model import CatalogEntry, DataQualityData, Item, RuleResult, Scan, ScanJob
+from dashboard.sources.dataquality.model import DataQualityData, Item, RuleResult, Scan, ScanJob
+
+__all__ = [
+    "GET_DATA_SCAN_JOB",
+    "GET_ENTRY",
+    "LIST_DATA_SCANS",
+    "LIST_DATA_SCAN_JOBS",
+    "entry_from_json",
+    "entry_name",
+    "parse_dataquality",
+    "table_of",
+]
 
 _SERVICE = "google.cloud.dataplex.v1.DataScanService/"
 LIST_DATA_SCANS = _SERVICE + "ListDataScans"
 LIST_DATA_SCAN_JOBS = _SERVICE + "ListDataScanJobs"
 GET_DATA_SCAN_JOB = _SERVICE + "GetDataScanJob"
-GET_ENTRY = "google.cloud.dataplex.v1.CatalogService/GetEntry"
 
 _EMPTY: dict[str, Any] = {}
 _SCAN = re.compile(r"^projects/([^/]+)/locations/([^/]+)/dataScans/([^/]+)$")
 _JOB = re.compile(r"^projects/([^/]+)/locations/([^/]+)/dataScans/([^/]+)/jobs/([^/]+)$")
-_TABLE = re.compile(r"^//bigquery\.googleapis\.com/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$")
 RULE_TYPES = (
     "nonNullExpectation",
     "uniquenessExpectation",
@@ -52,12 +62,6 @@ def _time(times: TimeCache, value: Any) -> Any:
 
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def table_of(resource: str) -> str | None:
-    """``P.D.T`` of a BigQuery table's resource name, else None."""
-    found = _TABLE.match(resource)
-    return ".".join(found.groups()) if found else None
 
 
 def scan_from_json(body: Any, times: TimeCache) -> Scan:
@@ -163,31 +167,6 @@ def jobs_page(response: dict[str, Any], times: TimeCache) -> list[ScanJob]:
 
 def _full(response: dict[str, Any], times: TimeCache) -> ScanJob:
     return job_from_json(response, times, full=True)
-
-
-def entry_name(table: str, location: str) -> str:
-    """The Dataplex catalog entry of BigQuery table ``P.D.T`` in ``location`` (its dataset's, as Dataplex
-    names it: ``us``, ``europe-west1``)."""
-    project, dataset, name = table.split(".", 2)
-    return (
-        f"projects/{project}/locations/{location}/entryGroups/@bigquery/entries/"
-        f"bigquery.googleapis.com/projects/{project}/datasets/{dataset}/tables/{name}"
-    )
-
-
-def entry_from_json(response: dict[str, Any], times: TimeCache, read_at: Any) -> CatalogEntry:
-    """An ``Entry`` (``GetEntry``) of a BigQuery table."""
-    name = str(response.get("name") or "")
-    table = table_of("//" + name.partition("/entries/")[2])
-    if table is None:
-        raise Garbage(f"{name!r} is not a BigQuery table's entry")
-    source = _dict(response.get("entrySource"))
-    return CatalogEntry(
-        table=table,
-        entry=name,
-        updated=_time(times, source.get("updateTime")) or _time(times, response.get("updateTime")),
-        read_at=read_at,
-    )
 
 
 def _part(request: dict[str, Any]) -> str:

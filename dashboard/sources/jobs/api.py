@@ -5,7 +5,8 @@ The exchanges are the exact wire JSON, kept by :mod:`~dashboard.backends.gcp.bq_
 the client's HTTP session so that only reads go out.
 
 The only methods called: ``jobs.list``, ``jobs.query`` (a SELECT), ``jobs.getQueryResults`` and
-``jobs.get`` (which ``query_and_wait`` may use to wait): gcpdash reads, never changes anything.
+``jobs.get`` (which ``query_and_wait`` may use to wait), and the Dataplex catalog's ``GetEntry`` of the jobs'
+destination tables (:mod:`~dashboard.sources.jobs.api_catalog`): gcpdash reads, never changes anything.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dashboard.backends.gcp.threads import daemon_map
 from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
+from dashboard.sources.jobs.api_catalog import read_catalog
 from dashboard.sources.jobs.api_window import HistorySchedule
 
 if TYPE_CHECKING:
@@ -128,7 +130,8 @@ def _per_project(ctx: FetchContext, client: bigquery.Client, poll: int, t: datet
         for project, location in due:
             if (project, location) not in ran:  # not run: due again at the next poll
                 plan.release(project, location)
-    return [ex for exchanges in results for ex in exchanges]
+    listed = [ex for exchanges in results for ex in exchanges]
+    return listed + read_catalog(ctx, listed, poll, t)
 
 
 def list_active(

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dashboard.models import Job, JobsData
+from dashboard.models import CatalogEntry, Job, JobsData
+from dashboard.parsers.catalog_entries import GET_ENTRY, entry_from_json, table_of
 from dashboard.parsers.common import Garbage, items
-from dashboard.parsers.faults import target
-from dashboard.parsers.poll import PollContext, params_of, request_of
+from dashboard.parsers.faults import error_reason, garbage_reason, target
+from dashboard.parsers.poll import MALFORMED, PollContext, params_of, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.jobs.parse_history import HistoryReader
@@ -65,11 +66,15 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     last: _HistoryQuery | None = None
     org_jobs, aggregates, org_exchanges = parse_org(exchanges, ctx)
     history.extend(org_jobs)
+    tables: list[CatalogEntry] = []
+    unread: dict[str, list[str]] = {}
     for ex in exchanges:
         if org_exchanges and id(ex) in org_exchanges:
             continue
         method = ex.method
-        if method == fmt.BQ_JOBS_LIST:
+        if method == GET_ENTRY:
+            _catalog(ex, ctx, tables, unread)
+        elif method == fmt.BQ_JOBS_LIST:
             page = ctx.listing(ex, _project(ex), jobs_from_list)
             if page is None:
                 continue
@@ -102,6 +107,9 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
             if rows is not None:
                 history.extend(rows)
                 history_read = history_read or _complete(ex.response)
+    for reason, names in unread.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        ctx.warn(f"catalog: when {shown} last changed is not shown: {reason}")
     ctx.check()
     if aggregates is not None and running is None:  # organisation mode: the query listed the active jobs
         running = {job.key for job in org_jobs if job.state != "DONE"}
@@ -112,7 +120,29 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
         incomplete=ctx.incomplete,
         warnings=ctx.warnings,
         aggregates=aggregates,
+        tables=tuple(tables),
     )
+
+
+def _catalog(
+    ex: Exchange, ctx: PollContext, tables: list[CatalogEntry], unread: dict[str, list[str]]
+) -> None:
+    """A destination table's catalog entry (``GetEntry``): secondary, a failure is one warning per reason
+    (a denied read names the role that allows it), never a failure of the poll."""
+    name = str(request_of(ex).get("name") or "")
+    table = table_of("//" + name.partition("/entries/")[2]) or name or "?"
+    response = ex.response
+    if ex.error is not None:
+        reason = error_reason(ctx.source, ex)
+    elif type(response) is not dict:
+        reason = garbage_reason(ex, f"the response is {type(response).__name__}, expected an object")
+    else:
+        try:
+            tables.append(entry_from_json(response, ctx.times, ex.t))
+            return
+        except MALFORMED as exc:
+            reason = garbage_reason(ex, str(exc))
+    unread.setdefault(reason, []).append(table)
 
 
 def _project(ex: Exchange) -> str:

@@ -23,14 +23,28 @@ def markdown(
         *md_section("BigQuery jobs", md_badge(snapshot, "jobs", now)),
         f"### Running ({len(jobs.running)})",
         "",
-        *md_table(view.COLUMNS, view.rows(jobs.running, dated=dated), empty="no job running"),
+        *md_table(view.COLUMNS, view.rows(jobs.running, dated=dated, now=now), empty="no job running"),
         "",
         f"### Recent (latest {len(jobs.recent)} of {jobs.total:,} in the window)",
         "",
-        *md_table(view.COLUMNS, view.rows(jobs.recent, dated=dated)),
+        *md_table(view.COLUMNS, view.rows(jobs.recent, dated=dated, now=now)),
         "",
         "### By principal",
         "",
         *md_table(view.PRINCIPAL_COLUMNS, [view.principal_row(g) for g in jobs.by_principal]),
+        "",
+        *_tables(snapshot, now),
+    ]
+
+
+def _tables(snapshot: Snapshot, now: datetime) -> list[str]:
+    if not snapshot.job_tables:
+        return []
+    from dashboard.sources.jobs.tables_view import TABLE_COLUMNS, table_rows
+
+    return [
+        "### Destination tables (Dataplex catalog; ! = not refreshed by its last job)",
+        "",
+        *md_table(TABLE_COLUMNS, table_rows(snapshot, now)),
         "",
     ]

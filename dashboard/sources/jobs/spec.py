@@ -5,6 +5,7 @@ from __future__ import annotations
 from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import JobsData
+from dashboard.parsers.catalog_entries import CATALOG_VIEWER, GET_ENTRY
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources.jobs.metrics import metrics
@@ -25,6 +26,14 @@ GRANTS = (
         iam.HISTORY,
         required=False,
     ),
+    Grant(
+        CATALOG_VIEWER,
+        "each project holding a table the jobs write",
+        "read the jobs' destination tables' Dataplex catalog entries (when each table last changed); "
+        "without it the TABLE UPDATED column stays empty",
+        (GET_ENTRY,),
+        required=False,
+    ),
 )
 """The roles the source needs, required ones first (GCP_REFERENCE.md section 8.3)."""
 
@@ -35,14 +44,23 @@ SPEC = SourceSpec(
     data=JobsData,
     parse="dashboard.sources.jobs.parse:parse_jobs",
     fetch="dashboard.sources.jobs.api:fetch_jobs",
-    methods=(fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET),
+    methods=(fmt.BQ_JOBS_LIST, fmt.BQ_JOBS_QUERY, fmt.BQ_GET_QUERY_RESULTS, fmt.BQ_JOBS_GET, GET_ENTRY),
     grants=GRANTS,
-    packages=("google.cloud.bigquery", "dashboard.sources.jobs.api", "dashboard.sources.jobs.api_org"),
+    packages=(
+        "google.cloud.bigquery",
+        "google.cloud.dataplex_v1",
+        "dashboard.sources.jobs.api",
+        "dashboard.sources.jobs.api_org",
+    ),
     merge="incremental",
     requires=("reservations",),
     pane_id="jobs",
     short="BigQuery",
-    rule_modules=("dashboard.sources.jobs.rules", "dashboard.sources.jobs.rules_ml"),
+    rule_modules=(
+        "dashboard.sources.jobs.rules",
+        "dashboard.sources.jobs.rules_ml",
+        "dashboard.sources.jobs.rules_tables",
+    ),
     metrics=metrics,
     builtin=True,
     services=(

@@ -37,9 +37,11 @@ COLUMNS = (
     Column("RESERVATION", "reservation", max_width=24, shrink=True, wide=True),
     Column("ERROR", "error", min_width=12, max_width=60, shrink=True, drop=4),
     Column("QUERY", "query_summary", min_width=12, max_width=100, shrink=True, drop=1),
+    Column("TABLE UPDATED", "table_updated", drop=6),
 )
 """The job table's columns. Narrow (120 cells) it keeps the state, id, principal, duration, bytes, slot time,
-cost and the start of the query; the cache, error, type and time columns give way in that order."""
+cost and the start of the query; the table updated, cache, error, type and time columns give way in that
+order."""
 
 PRINCIPAL_COLUMNS = (
     Column("PRINCIPAL", "principal", max_width=50, shrink=True, cut="middle"),
@@ -88,6 +90,27 @@ def ml_fields(item: JobItem) -> list[tuple[str, str | None]]:
     ]
 
 
+def table_cell(item: JobItem, now: datetime | None) -> Text | None:
+    """How long ago (before ``now``, else the job's end) the job's destination table last changed
+    (Dataplex catalog): dim when the job refreshed it, red and marked ``!`` when it did not; None (a
+    dash) when unknown."""
+    if item.table_updated is None:
+        return None
+    ago = fmt.age(item.table_updated, now or item.ended or item.table_updated)
+    return Text("! " + ago, style="bold red") if item.table_stale else Text(ago, style="dim")
+
+
+def table_fields(item: JobItem, now: datetime) -> list[tuple[str, str | Text | None]]:
+    """The job detail's lines on its destination table: which, and when it last changed (the catalog's)."""
+    if not item.destination_table:
+        return []
+    updated: Text | None = None
+    if item.table_updated is not None:
+        said = f"{item.table_updated:%Y-%m-%d %H:%M:%S} UTC ({fmt.age(item.table_updated, now)})"
+        updated = Text(said + " · not refreshed by this job", style="red") if item.table_stale else Text(said)
+    return [("Destination", item.destination_table), ("Table updated", updated)]
+
+
 def cache_label(hit: bool | None) -> str | None:
     """``hit``, ``-`` or None (unknown)."""
     return None if hit is None else "hit" if hit else "-"
@@ -118,8 +141,8 @@ def principal_label(principal: str | None) -> str | None:
     return f"{found.group(2)} ({found.group(1)})" if found else principal
 
 
-def job_row(item: JobItem, *, dated: bool = False) -> Row:
-    """One job as a table row."""
+def job_row(item: JobItem, *, dated: bool = False, now: datetime | None = None) -> Row:
+    """One job as a table row (``now``: what the table's age is counted from, else the job's end)."""
     moment = item.ended if item.status in ("DONE", "FAILED") else item.started or item.created
     error = None
     if item.error_reason or item.error_message:
@@ -141,6 +164,7 @@ def job_row(item: JobItem, *, dated: bool = False) -> Row:
             item.reservation,
             error,
             line(item.query_summary, 200) if item.query_summary else None,
+            table_cell(item, now),
         ],
     )
 
@@ -169,9 +193,9 @@ def running_title(items: Sequence[JobItem]) -> str:
     return f"{title} · queued ({queued})" if queued else title
 
 
-def rows(items: Iterable[JobItem], *, dated: bool = False) -> list[Row]:
+def rows(items: Iterable[JobItem], *, dated: bool = False, now: datetime | None = None) -> list[Row]:
     """Job rows."""
-    return [job_row(i, dated=dated) for i in items]
+    return [job_row(i, dated=dated, now=now) for i in items]
 
 
 def render_section(
@@ -184,7 +208,7 @@ def render_section(
         pane_heading("BigQuery jobs", snapshot, "jobs", now),
         table(
             COLUMNS,
-            rows(section.running, dated=dated),
+            rows(section.running, dated=dated, now=now),
             title=running_title(section.running),
             wide=wide,
             empty="no job running",
@@ -192,7 +216,7 @@ def render_section(
         Text(""),
         table(
             COLUMNS,
-            rows(section.recent, dated=dated),
+            rows(section.recent, dated=dated, now=now),
             title=f"Recent (latest {len(section.recent)} of {fmt.count(section.total)} in the window)",
             caption="$ EST: bytes billed x on-demand $/TiB; ~$: slot-hours x edition $/slot-h (reservation)",
             wide=wide,
@@ -203,7 +227,18 @@ def render_section(
             [principal_row(g) for g in section.by_principal],
             title=f"By principal, since {fmt.when(start, dated=True)} UTC",
         ),
+        *_tables(snapshot, now, wide),
     )
+
+
+def _tables(snapshot: Snapshot, now: datetime, wide: bool | None) -> list[RenderableType]:
+    """The destination tables read from the catalog (nothing when none was)."""
+    if not snapshot.job_tables:
+        return []
+    from dashboard.sources.jobs.tables_view import TABLE_COLUMNS, table_rows
+
+    title = "Destination tables (Dataplex catalog; ! = not refreshed by its last job)"
+    return [Text(""), table(TABLE_COLUMNS, table_rows(snapshot, now), title=title, wide=wide)]
 
 
 def render(
@@ -258,13 +293,14 @@ def row_builder(
     when the snapshot spans more than a day, which looks at every job; pass it when known)."""
     prices = prices or default_prices()
     editions = reservation_editions(snapshot)
+    catalog = snapshot.job_tables
     if dated is None:
         start, end = window(snapshot)
         dated = fmt.needs_dates(start, end)
     with_date = dated
 
     def build(job: Job) -> Row:
-        return job_row(job_item(job, now, prices, editions), dated=with_date)
+        return job_row(job_item(job, now, prices, editions, catalog), dated=with_date, now=now)
 
     return build
 
