@@ -18,6 +18,7 @@ from pathlib import Path
 
 from benchmarks.report import Table
 from benchmarks.scale import bench_scale
+from benchmarks.scale_org import bench_org
 from benchmarks.tty import PYCACHE, bench_first_frame
 
 
@@ -126,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="runs per subprocess measurement")
     parser.add_argument(
-        "--skip-scale", action="store_true", help="skip the 100,000-job benchmarks (about a minute)"
+        "--skip-scale",
+        action="store_true",
+        help="skip the 100,000-job and the organisation benchmarks (about two minutes)",
     )
     args = parser.parse_args(argv)
     table = Table()
@@ -137,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_first_frame(table)
     if not args.skip_scale:
         bench_scale(table)
+        bench_org(table)
     table.print()
     return 0
 
