@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+import msgspec
 import pytest
 
 from dashboard import cost
 from dashboard.insights import Context, InsightSettings
-from dashboard.models import Job, Snapshot
+from dashboard.models import Job, JobAggregates, Snapshot
 from dashboard.recording.reader import demo_path
 from dashboard.replay import load_snapshot
 from dashboard.sources.jobs import cost as jobs_cost
@@ -222,6 +223,15 @@ def test_a_large_share_of_on_demand_spend_without_labels() -> None:
     )
     assert [i.resource for i in run(snap(*jobs), UNLABELLED, share_pct=20, min_usd=5)] == ["p", "q"]
     assert run(snap(*jobs), UNLABELLED, min_usd=20) == []
+
+
+def test_organisation_mode_judges_no_label_from_jobs_read_without_labels() -> None:
+    # the organisation query's job rows carry no labels column: a job there is not known to be unlabelled
+    jobs = (job(tib=2), job(who="bob@x", tib=1))
+    aggregates = JobAggregates(scope="organization", scope_id="123456789012", view="JOBS_BY_ORGANIZATION")
+    organisation = msgspec.structs.replace(snap(*jobs), job_aggregates=aggregates)
+    assert [i.resource for i in run(snap(*jobs), UNLABELLED)] == ["p"]
+    assert run(organisation, UNLABELLED) == []
 
 
 # ---------------------------------------------------------------- the shared costs

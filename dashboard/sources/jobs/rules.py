@@ -245,6 +245,8 @@ def repeated_query(ctx: Context) -> Iterator[Insight]:
 def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
     """Per project: at least ``share_pct`` % of its on-demand spend in the window, and at least
     ``min_usd``, came from jobs without any label. At stake: that spend at the window's average rate."""
+    if ctx.snapshot.job_aggregates is not None:
+        return  # organisation mode: the listed jobs are the costliest, read without their labels
     share_pct = ctx.threshold(UNLABELLED, "share_pct")
     floor = ctx.threshold(UNLABELLED, "min_usd")
     total: dict[str, float] = {}
