@@ -271,3 +271,22 @@ def test_unreachable_locations_are_a_warning() -> None:
     assert data.warnings == (
         "jobs.list could not reach asia-south2 (project acme-analytics); jobs there are missing",
     )
+
+
+class _ReadOnce(list[Any]):
+    """A poll's exchanges that count how often they are iterated: a recorded poll decodes its log lines
+    again on every iteration."""
+
+    iterations = 0
+
+    def __iter__(self) -> Any:
+        self.iterations += 1
+        return super().__iter__()
+
+
+def test_a_poll_s_exchanges_are_read_once() -> None:
+    exchanges = _ReadOnce([jobs_list("acme-etl", page_jobs()), jobs_list("acme-eu", [], running=False)])
+    data = parse_poll("jobs", exchanges)
+    assert isinstance(data, JobsData)
+    assert data.jobs
+    assert exchanges.iterations == 1

@@ -23,7 +23,7 @@ from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.jobs.parse_history import HistoryReader
 from dashboard.sources.jobs.parse_list import jobs_from_list
-from dashboard.sources.jobs.parse_org import parse_org
+from dashboard.sources.jobs.parse_org import is_org_query, parse_org
 
 ACTIVE_FILTERS = ("pending", "running")
 """The ``stateFilter`` values of the listings whose jobs are still active (:attr:`JobsData.running_keys`)."""
@@ -64,14 +64,21 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     history_read = False
     queries: dict[str, _HistoryQuery] = {}
     last: _HistoryQuery | None = None
-    org_jobs, aggregates, org_exchanges = parse_org(exchanges, ctx)
-    history.extend(org_jobs)
     tables: list[CatalogEntry] = []
     unread: dict[str, list[str]] = {}
+    org: list[Exchange] = []  # read after the loop: a recorded poll's exchanges are decoded once
+    org_ids: set[str] = set()
     for ex in exchanges:
-        if org_exchanges and id(ex) in org_exchanges:
-            continue
         method = ex.method
+        if method == fmt.BQ_JOBS_QUERY and is_org_query(ex):
+            org.append(ex)
+            org_id = _job_id(ex)
+            if org_id:
+                org_ids.add(org_id)
+            continue
+        if method == fmt.BQ_GET_QUERY_RESULTS and org_ids and _job_id(ex) in org_ids:
+            org.append(ex)
+            continue
         if method == GET_ENTRY:
             _catalog(ex, ctx, tables, unread)
         elif method == fmt.BQ_JOBS_LIST:
@@ -110,6 +117,8 @@ def parse_jobs(exchanges: Sequence[Exchange], ctx: PollContext) -> JobsData:
     for reason, names in unread.items():
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         ctx.warn(f"catalog: when {shown} last changed is not shown: {reason}")
+    org_jobs, aggregates, _ = parse_org(org, ctx) if org else ([], None, set())
+    history[:0] = org_jobs
     ctx.check()
     if aggregates is not None and running is None:  # organisation mode: the query listed the active jobs
         running = {job.key for job in org_jobs if job.state != "DONE"}
