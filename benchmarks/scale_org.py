@@ -11,7 +11,6 @@ job count: the query returns buckets and the top jobs, never every job (docs/org
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -93,14 +92,34 @@ def _dump_jobs(jobs_dir: Path, jobs: tuple[object, ...]) -> None:
     (jobs_dir / "0000000.msgpack").write_bytes(msgspec.msgpack.encode(jobs))
 
 
+_ONCE_PEAK = """
+import sys
+from pathlib import Path
+
+from dashboard.cli import main
+
+code = main(["--once", "--replay", sys.argv[1]])
+status = Path("/proc/self/status").read_text()
+peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+Path(sys.argv[2]).write_text(peak)
+sys.exit(code)
+"""
+"""``gcpdash --once --replay`` run in a child that writes its own peak RSS (``VmHWM``, in KiB) on the way out:
+the rusage of a child also counts the memory of the process it was forked from (this one, which holds a
+large recording by then)."""
+
+
 def once_peak(path: Path) -> tuple[int, int]:
     """Peak RSS (MiB) and exit status of ``gcpdash --once --replay`` on the recording."""
-    exe = str(Path(sys.executable).with_name("gcpdash"))
-    proc = subprocess.Popen(
-        [exe, "--once", "--replay", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+    out = path.with_suffix(".peak")
+    proc = subprocess.run(
+        [sys.executable, "-c", _ONCE_PEAK, str(path), str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        check=False,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    return int(out.read_text()) // 1024, proc.returncode
 
 
 def key_press(jobs_dir: Path) -> list[float]:
