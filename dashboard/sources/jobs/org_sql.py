@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from dashboard.queries import region_qualifier
+from dashboard.queries import JOBS_HISTORY_COLUMNS, region_qualifier
 
 Scope = Literal["organization", "folder"]
 
@@ -38,28 +38,9 @@ ORG_QUERY_LABEL = "jobs-org"
 VIEWS: dict[str, str] = {"organization": "JOBS_BY_ORGANIZATION", "folder": "JOBS_BY_FOLDER"}
 """The INFORMATION_SCHEMA view of each scope."""
 
-ORG_JOB_COLUMNS = (
-    "creation_time",
-    "start_time",
-    "end_time",
-    "project_id",
-    "user_email",
-    "principal_subject",
-    "job_id",
-    "job_type",
-    "statement_type",
-    "priority",
-    "state",
-    "total_bytes_processed",
-    "total_bytes_billed",
-    "total_slot_ms",
-    "cache_hit",
-    "reservation_id",
-    "edition",
-    "error_result",
-    "parent_job_id",
-)
-"""The job columns of a ``job`` row (NULL in an ``agg`` row)."""
+ORG_JOB_COLUMNS = tuple(c for c in JOBS_HISTORY_COLUMNS if c not in ("query", "labels", "destination_table"))
+"""The job columns of a ``job`` row (NULL in an ``agg`` row): the history query's, without the query text,
+the labels and the destination (the organisation views may lack ``query``; GCP_REFERENCE.md §1.2)."""
 
 AGG_COLUMNS = ("kind", "hour", "dim", "key", "jobs", "failures", "bytes_billed", "ondemand_bytes", "slot_ms")
 """The leading columns of every row (NULL but ``kind`` and ``hour`` in a ``job`` row)."""
