@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
 from dashboard.app import DashboardApp
@@ -28,13 +29,23 @@ def gated_app() -> tuple[DashboardApp, threading.Event]:
     return DashboardApp(open_session, subtitle="demo", poll_every=None), gate
 
 
+async def painted(pilot: Pilot[int], app: DashboardApp, last: str) -> str:
+    """The screen once ``last`` (the footer, painted after the header and the tab bar) is on it: the
+    session is held back, so whatever is painted by then is the app's first frame."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        text = screen_text(app)
+        if last in text:
+            return text
+    return screen_text(app)
+
+
 @pytest.mark.timeout(60)
 async def test_first_frame_is_painted_before_the_session_opens() -> None:
     app, gate = gated_app()
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.pause(0.3)
-            text = screen_text(app)
+            text = await painted(pilot, app, "q Quit")
             assert text.splitlines()[0].strip() == "gcpdash  loading…"
             assert "1 Overview" in text
             assert "7 Insights" in text
