@@ -150,7 +150,7 @@ class DashboardApp(App[int]):
     def compose(self) -> ComposeResult:
         """Header line, one tab per pane (``Loading…`` until the panes are mounted), footer."""
         yield Static("gcpdash  loading…", id="header", markup=False)
-        with TabbedContent(initial="overview"):
+        with panenav.PaneTabs(initial="overview"):
             for entry in self.pane_entries:
                 with TabPane(Content(panenav.tab_label(entry)), id=entry[0]):
                     yield Static("Loading…", classes="pane-loading", markup=False)
@@ -284,14 +284,14 @@ class DashboardApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
-        from widgets.paneset import focus_target
+        from widgets.paneset import focus_pane
 
         pane_id = event.pane.id or ""
         if pane_id not in self._mounted:  # chosen while loading (or the first tab): focused once mounted
             self._focus_pending = pane_id
             return
         self.update_pane(pane_id)
-        focus_target(self._panes[pane_id]).focus()
+        focus_pane(self, pane_id)
 
     def on_virtual_table_sort_changed(self, event: VirtualTable.SortChanged) -> None:
         """Remember a table's sort across restarts."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
-from textual.widgets import TabbedContent
+from textual.widgets import TabbedContent, TabPane
 
 from widgets.frame import PANES
 
@@ -104,6 +104,18 @@ BINDINGS = [
 list, ``>``/``<`` the next and previous pane. Left out of the footer (``?`` lists them)."""
 
 
+class PaneTabs(TabbedContent):
+    """The app's tabs: a pane whose widget took the focus is shown, as in :class:`TabbedContent`, unless
+    the focus has left it since (a pane key pressed at start-up, while the first pane's table was being
+    focused, is not undone by that focus arriving after the key)."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()  # TabbedContent's own handler would show the pane
+
+
 def active(app: DashboardApp) -> str:
     """The id of the pane shown."""
     return app.query_one(TabbedContent).active
@@ -111,8 +123,10 @@ def active(app: DashboardApp) -> str:
 
 def go(app: DashboardApp, pane_id: str) -> None:
     """Show pane ``pane_id`` (unknown ids are ignored)."""
-    if any(pane_id == entry[0] for entry in app.pane_entries):
-        app.query_one(TabbedContent).active = pane_id
+    tabs = app.query_one(TabbedContent)
+    if pane_id != tabs.active and any(pane_id == entry[0] for entry in app.pane_entries):
+        app.screen.set_focus(None)  # the chosen pane's table gets it (once mounted), not the old one's
+        tabs.active = pane_id
 
 
 def show(app: DashboardApp, number: int) -> None:

@@ -59,11 +59,17 @@ def make_panes(entries: Sequence[PaneEntry] = PANES) -> dict[str, Widget]:
     return {pane_id: make_pane(pane_id) for pane_id, _, _ in entries}
 
 
-def focus_target(pane: Widget) -> Widget:
-    """What gets the focus when ``pane`` is shown: its table, or the pane itself."""
+def focus_pane(app: DashboardApp, pane_id: str) -> None:
+    """Give the focus to pane ``pane_id``'s table (or the pane itself) once the app is idle, if that pane is
+    still the one shown then (a pane key pressed in between wins)."""
     from widgets.panes import TablePane
 
-    return pane.table if isinstance(pane, TablePane) else pane
+    def focus() -> None:
+        if app.query_one(TabbedContent).active == pane_id:
+            pane = app._panes[pane_id]
+            app.screen.set_focus(pane.table if isinstance(pane, TablePane) else pane)
+
+    app.call_later(focus)
 
 
 async def mount_panes(app: DashboardApp, pane_ids: Iterable[str]) -> None:
@@ -81,7 +87,7 @@ async def mount_panes(app: DashboardApp, pane_ids: Iterable[str]) -> None:
         app._focus_pending = None
         if pending == app.query_one(TabbedContent).active:
             app.update_pane(pending)
-            focus_target(app._panes[pending]).focus()
+            focus_pane(app, pending)
 
 
 async def painted(app: DashboardApp) -> None:

@@ -8,10 +8,12 @@ import threading
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TabbedContent
+from textual.widgets import TabbedContent, TabPane
 
 from dashboard.app import DashboardApp
 from dashboard.session import Session
+from widgets import panenav
+from widgets.paneset import focus_pane
 from widgets.table import VirtualTable
 
 from .conftest import demo_session
@@ -80,5 +82,42 @@ async def test_pane_chosen_while_loading_is_shown_and_focused() -> None:
             assert app.focused is table
             assert any(row.cells[0].plain == "reporting-tmp" for row in table.view)
             assert "Dataproc  OK" in screen_text(app)
+    finally:
+        gate.set()
+
+
+async def overview_mounted(pilot: Pilot[int], app: DashboardApp) -> None:
+    """Wait until the first pane (Overview) is in its tab; the session is still held back."""
+    for _ in range(100):
+        if "overview" in app._mounted:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the Overview pane was never mounted")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("at_once", [True, False], ids=["focused-before-the-key", "focus-due-after-the-key"])
+async def test_a_pane_key_at_start_up_is_not_undone_by_the_first_pane_s_focus(at_once: bool) -> None:
+    """The first pane's table takes the focus as it is mounted; a key pressed meanwhile (before that focus
+    lands, or before its message reaches the tabs) shows the pane chosen and keeps it shown."""
+    app, gate = gated_app()
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await overview_mounted(pilot, app)
+            if at_once:
+                # the focus has landed; the message that tells the tabs so is still on its way
+                app.screen.set_focus(app.query_one("#pane-overview"))
+                tab = app.query_one("#overview", TabPane)
+                app.query_one(TabbedContent).post_message(TabPane.Focused(tab))
+            else:
+                focus_pane(app, "overview")  # as the app does on mounting the pane: it lands later
+            panenav.go(app, "dataflow")  # what the key does, before either reaches the tabs
+            for _ in range(5):
+                await pilot.pause(0.05)
+            assert app.query_one(TabbedContent).active == "dataflow"
+            gate.set()
+            await settle(pilot, app)
+            assert app.query_one(TabbedContent).active == "dataflow"
+            assert app.focused is app.query_one("#table-dataflow", VirtualTable)
     finally:
         gate.set()
