@@ -8,7 +8,7 @@ and the remembered state live in their own modules (``widgets/``, ``dashboard/se
 line in ``dashboard/launch.py``.
 
 The first frame comes first: this module imports only what it draws (the header, the tab bar, a
-``Loading…`` line per pane, the footer). Once it is on the screen, a thread opens the session while
+``Loading…`` line in the first tab, the footer). Once it is on the screen, a thread opens the session while
 another imports the panes (``widgets/paneset.py``) and the pane shown is mounted; the first poll's data
 is drawn in it at once, then the other panes are mounted, and only then is the frame the app's
 (``_frame``): from there on every pane is in place.
@@ -30,6 +30,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from dashboard import ui_state
 from dashboard.launch import run_app
 from widgets import palette, panenav, replay
+from widgets.panenav import LOADING
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -140,7 +141,7 @@ class DashboardApp(App[int]):
         self._panes: dict[str, Widget] = {}
         """Each pane's widget by pane id, made after the first frame."""
         self._mounted: set[str] = set()
-        """The panes in their tabs (the others show ``Loading…``)."""
+        """The panes in their tabs (the others are empty, or show ``Loading…`` once chosen)."""
         self._focus_pending: str | None = None
         """A pane chosen before it was mounted: it gets the focus once it is."""
         self.state = ui_state.load(state_path)
@@ -148,12 +149,13 @@ class DashboardApp(App[int]):
             self.theme = self.state.theme
 
     def compose(self) -> ComposeResult:
-        """Header line, one tab per pane (``Loading…`` until the panes are mounted), footer."""
+        """Header line, one tab per pane (the first says ``Loading…`` until its pane is mounted), footer."""
         yield Static("gcpdash  loading…", id="header", markup=False)
         with panenav.PaneTabs(initial="overview"):
             for entry in self.pane_entries:
                 with TabPane(Content(panenav.tab_label(entry)), id=entry[0]):
-                    yield Static("Loading…", classes="pane-loading", markup=False)
+                    if entry[0] == "overview":  # the others are hidden: theirs is added if chosen
+                        yield Static(LOADING, classes="pane-loading", markup=False)
         yield Footer()
 
     def on_ready(self) -> None:
@@ -284,11 +286,12 @@ class DashboardApp(App[int]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Draw a pane as soon as its tab is chosen, from the latest frame, and focus its table."""
-        from widgets.paneset import focus_pane
+        from widgets.paneset import focus_pane, loading
 
         pane_id = event.pane.id or ""
         if pane_id not in self._mounted:  # chosen while loading (or the first tab): focused once mounted
             self._focus_pending = pane_id
+            loading(event.pane)
             return
         self.update_pane(pane_id)
         focus_pane(self, pane_id)

@@ -21,6 +21,8 @@ from widgets.frame import PANES
 if TYPE_CHECKING:
     from dashboard.app import DashboardApp
 
+LOADING = "Loading…"
+"""What a pane's tab shows until its pane is mounted."""
 PaneEntry = tuple[str, str, str]
 """A pane's id, title and key (``""`` beyond the ninth pane)."""
 KEYED = 9

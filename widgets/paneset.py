@@ -1,6 +1,7 @@
-"""The app's panes, made after its first frame: the first frame shows a ``Loading…`` line in each tab, and
-the pane widgets (with the views, tables and cost model behind them) are imported off the UI thread, then
-mounted into their tabs: the pane on screen first, the others once data shows.
+"""The app's panes, made after its first frame: the first frame shows a ``Loading…`` line in the tab shown
+(and in any chosen before its pane is in), and the pane widgets (with the views, tables and cost model
+behind them) are imported off the UI thread, then mounted into their tabs: the pane on screen first, the
+others once data shows.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 from widgets.frame import PANES
-from widgets.panenav import PaneEntry
+from widgets.panenav import LOADING, PaneEntry
 
 if TYPE_CHECKING:
     from dashboard.app import DashboardApp
@@ -70,6 +71,15 @@ def focus_pane(app: DashboardApp, pane_id: str) -> None:
             app.screen.set_focus(pane.table if isinstance(pane, TablePane) else pane)
 
     app.call_later(focus)
+
+
+def loading(tab: TabPane) -> None:
+    """Show ``Loading…`` in ``tab`` (chosen before its pane is mounted; only the first tab has it from the
+    start, the hidden ones are left empty, which keeps the first frame short)."""
+    from textual.widgets import Static
+
+    if not tab.children:
+        tab.mount(Static(LOADING, classes="pane-loading", markup=False))
 
 
 async def mount_panes(app: DashboardApp, pane_ids: Iterable[str]) -> None:

@@ -76,6 +76,7 @@ async def test_pane_chosen_while_loading_is_shown_and_focused() -> None:
             await pilot.press("4")
             await pilot.pause()
             assert app.query_one(TabbedContent).active == "dataproc"
+            assert "Loading…" in await painted(pilot, app, "Loading…")  # its tab was empty until chosen
             gate.set()
             await settle(pilot, app)
             table = app.query_one("#table-dataproc", VirtualTable)
