@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.clients import bench_clients
 from benchmarks.report import Table
 from benchmarks.scale import bench_scale
 from benchmarks.scale_org import bench_org
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     table = Table()
     bench_once(table, args.runs)
     bench_imports(table)
+    bench_clients(table)
     bench_ingest(table, args.runs)
     bench_live(table)
     bench_first_frame(table)
