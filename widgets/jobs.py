@@ -54,6 +54,17 @@ class PreparedJobs:
     """Of the jobs not done, those BigQuery has not started (PENDING): not counted as running."""
     fresh: bool = True
     """Jobs the pane has not seen (or a new $ estimate): the warm-up runs again after showing them."""
+    counted: int | None = None
+    """Organisation mode: the jobs BigQuery counted in the window (the pane lists the active, costliest)."""
+
+
+def counted(snapshot: Snapshot) -> int | None:
+    """The jobs in the window as BigQuery counted them (organisation mode), or None (every job is listed)."""
+    if snapshot.job_aggregates is None:
+        return None
+    from dashboard.sources.jobs.aggregates import job_count
+
+    return job_count(snapshot.job_aggregates)
 
 
 class JobsTable(VirtualTable[Job]):
@@ -122,6 +133,7 @@ class JobsPane(Vertical):
         self._dated = False
         self._shown_running = 0
         self._shown_queued = 0
+        self._shown_counted: int | None = None
         self._active_count = 0
         self._queued_count = 0
         self._heading = Text()
@@ -146,7 +158,8 @@ class JobsPane(Vertical):
         if self._prices is None:
             self._prices = default_prices()
         editions = reservation_editions(snapshot)
-        basis = (snapshot.jobs, now, snapshot.statuses.get(self._source), editions)
+        total = counted(snapshot)
+        basis = (snapshot.jobs, now, snapshot.statuses.get(self._source), editions, total)
         last = self._prepared
         if last is not None and _same(basis, last[0]):
             return last[1]  # nothing changed (a paused replay, a poll of another source)
@@ -161,6 +174,7 @@ class JobsPane(Vertical):
             running=self._active_count - self._queued_count,
             queued=self._queued_count,
             fresh=fresh,
+            counted=total,
         )
         self._prepared = (basis, prepared)
         return prepared
@@ -175,6 +189,7 @@ class JobsPane(Vertical):
         self._heading = prepared.heading
         self._shown_running = prepared.running
         self._shown_queued = prepared.queued
+        self._shown_counted = prepared.counted
         self.show_status()
         if prepared.fresh and self.is_mounted:
             self.run_worker(self._warm, thread=True, exclusive=True, group="jobs-warm")
@@ -231,7 +246,10 @@ class JobsPane(Vertical):
         text = self._heading.copy()
         total = len(self.table.rows)
         queued = f"{fmt.count(self._shown_queued)} queued · " if self._shown_queued else ""
-        counts = f"  {fmt.count(self._shown_running)} running · {queued}{fmt.count(total)} jobs"
+        listed = f"{fmt.count(total)} jobs"
+        if self._shown_counted is not None:  # organisation mode: BigQuery counted them, these are listed
+            listed = f"{fmt.count(total)} listed of {fmt.count(self._shown_counted)} jobs in the window"
+        counts = f"  {fmt.count(self._shown_running)} running · {queued}{listed}"
         text.append(counts, style="dim")
         if self.table.filter_text:
             shown = len(self.table.view)

@@ -180,3 +180,42 @@ def test_a_queued_jobs_timeline_says_queued_not_ran() -> None:
     text = job_timeline(job_item(ran, now, default_prices(), {})).plain
     assert "(queued 1m00s)" in text
     assert text.endswith("(ran 3m00s)")
+
+
+async def test_in_organisation_mode_the_status_line_says_how_many_of_the_window_s_jobs_are_listed() -> None:
+    from dashboard.models_aggregates import AggWindow, Bucket, JobAggregates
+
+    snapshot = _snapshot(LATER)
+    hour = LATER.replace(minute=0)
+    buckets = (
+        # BigQuery's counts: EU 150,000 + 28,000 over two hours, US 182 (the per-principal rows are
+        # the same jobs again, not more of them)
+        Bucket(location="EU", hour=hour - timedelta(hours=1), dim="total", key="", jobs=150_000),
+        Bucket(location="EU", hour=hour, dim="total", key="", jobs=28_000),
+        Bucket(location="US", hour=hour, dim="total", key="", jobs=182),
+        Bucket(
+            location="EU", hour=hour, dim="principal", key="etl@acme-etl.iam.gserviceaccount.com", jobs=9_000
+        ),
+    )
+    aggregates = JobAggregates(
+        scope="organization",
+        scope_id="123456789012",
+        view="JOBS_BY_ORGANIZATION",
+        windows=(
+            AggWindow(location="EU", since=hour - timedelta(hours=1)),
+            AggWindow(location="US", since=hour),
+        ),
+        buckets=buckets,
+    )
+    app = PaneApp()
+    async with app.run_test(size=(200, 40)) as pilot:
+        pane = app.query_one(JobsPane)
+        pane.update(msgspec.structs.replace(snapshot, job_aggregates=aggregates), LATER)
+        await pilot.pause()
+        status = str(pane.query_one(".jobs-status", Static).render())
+        assert f"{len(snapshot.jobs):,} listed of 178,182 jobs in the window" in status
+        pane.update(snapshot, LATER)  # a project's jobs: every one is listed
+        await pilot.pause()
+        status = str(pane.query_one(".jobs-status", Static).render())
+        assert f"{len(snapshot.jobs):,} jobs" in status
+        assert "listed of" not in status
