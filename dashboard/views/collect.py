@@ -20,6 +20,7 @@ from dashboard.sources.dataproc.collect import YARN_APPS as YARN_APPS
 from dashboard.sources.dataproc.collect import YARN_MEMORY as YARN_MEMORY
 from dashboard.sources.dataproc.collect import dataproc_section as dataproc_section
 from dashboard.sources.jobs import cost as jobs_cost
+from dashboard.sources.jobs.writers import table_stale
 from dashboard.sources.reservations.collect import SLOTS_ALLOCATED as SLOTS_ALLOCATED
 from dashboard.sources.reservations.collect import reservation_series as reservation_series
 from dashboard.sources.reservations.collect import reservations_section as reservations_section
@@ -84,17 +85,6 @@ def source_status(snapshot: Snapshot, name: str) -> SourceStatus:
 def reservation_editions(snapshot: Snapshot) -> dict[str, str]:
     """Reservation key (``admin:US.name``) → edition, to attribute reservation jobs."""
     return {r.reservation_key: r.edition for r in snapshot.reservations.reservations}
-
-
-def table_stale(job: Job, entry: CatalogEntry | None) -> bool:
-    """True when ``job`` ended, its destination table's catalog entry was read after that, and it says the
-    table last changed before the job started (or was created): the job did not refresh it."""
-    if entry is None or entry.updated is None or entry.read_at is None or job.state != "DONE":
-        return False
-    begin = job.started or job.created
-    if begin is None or job.ended is None:
-        return False
-    return entry.read_at >= job.ended and entry.updated < begin
 
 
 def job_item(

@@ -11,7 +11,8 @@ from dashboard.parsers.catalog_entries import GET_ENTRY
 from dashboard.pricing import default_prices
 from dashboard.recording.format import Exchange, ExchangeError
 from dashboard.sources.jobs.view import table_cell, table_fields
-from dashboard.views.collect import job_item, table_stale
+from dashboard.sources.jobs.writers import table_stale
+from dashboard.views.collect import job_item
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TABLE = "acme-etl.sales.orders"

@@ -2,7 +2,7 @@
 catalog (:attr:`~dashboard.models.Snapshot.job_tables`).
 
 A job is judged only once the catalog was read after it ended: the entry then says the table last changed
-before the job started (:func:`~dashboard.views.collect.table_stale`). A failed job is a warning (the
+before the job started (:func:`~dashboard.sources.jobs.writers.table_stale`). A failed job is a warning (the
 refresh did not happen), a job that succeeded without changing the table is info.
 """
 
@@ -12,8 +12,7 @@ from collections.abc import Iterator
 
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock
-from dashboard.sources.jobs.tables_view import last_writers
-from dashboard.views.collect import table_stale
+from dashboard.sources.jobs.writers import last_writers, table_stale
 
 STALE_TABLE = "bigquery.stale_table"
 

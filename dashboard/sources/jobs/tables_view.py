@@ -4,17 +4,15 @@ job did not refresh is red and marked ``!``."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.text import Text
 
-from dashboard.models import Job, Snapshot
+from dashboard.models import Snapshot
+from dashboard.sources.jobs.writers import last_writers, table_stale
 from dashboard.views import fmt
-from dashboard.views.collect import table_stale
 from dashboard.views.columns import Column, Row
 from dashboard.views.states import look_of, state_look
-
-_MIN = datetime.min.replace(tzinfo=UTC)
 
 TABLE_COLUMNS = (
     Column("TABLE", "table", max_width=60, shrink=True, cut="middle"),
@@ -23,35 +21,6 @@ TABLE_COLUMNS = (
     Column("STATE", "status"),
     Column("JOB ENDED", "ended"),
 )
-
-
-def last_writers(snapshot: Snapshot) -> dict[str, Job]:
-    """Per table with a catalog entry, the job in the window that writes it which the entry can judge: the
-    newest that ended before the entry was read, else the newest (by creation)."""
-    wanted = snapshot.job_tables
-    judged: dict[str, Job] = {}
-    newest: dict[str, Job] = {}
-    for job in snapshot.jobs:
-        table = job.destination_table
-        if table is None or table not in wanted:
-            continue
-        if _later(job, newest.get(table)):
-            newest[table] = job
-        read_at = wanted[table].read_at
-        if (
-            job.ended is not None
-            and read_at is not None
-            and job.ended <= read_at
-            and _later(job, judged.get(table))
-        ):
-            judged[table] = job
-    return {**newest, **judged}
-
-
-def _later(job: Job, than: Job | None) -> bool:
-    if than is None:
-        return True
-    return (job.created or _MIN) > (than.created or _MIN)
 
 
 def table_rows(snapshot: Snapshot, now: datetime) -> list[Row]:
