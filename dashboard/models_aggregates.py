@@ -8,8 +8,8 @@ from typing import Literal
 
 from dashboard.models_base import Model
 
-Dimension = Literal["total", "principal", "project", "reservation", "label"]
-DIMENSIONS: tuple[Dimension, ...] = ("total", "principal", "project", "reservation", "label")
+Dimension = Literal["total", "principal", "project", "reservation", "label", "unlabelled"]
+DIMENSIONS: tuple[Dimension, ...] = ("total", "principal", "project", "reservation", "label", "unlabelled")
 
 
 class Bucket(Model, frozen=True):
@@ -19,8 +19,8 @@ class Bucket(Model, frozen=True):
     hour: datetime
     dim: str
     key: str | None
-    """The principal, project, reservation (``''``: on demand) or ``key=value`` label; ``''`` for the
-    ``total`` row; None for the remainder of the keys past the top K."""
+    """The principal, project (also in ``unlabelled``), reservation (``''``: on demand) or ``key=value``
+    label; ``''`` for the ``total`` row; None for the remainder of the keys past the top K."""
     jobs: int = 0
     failures: int = 0
     bytes_billed: int = 0

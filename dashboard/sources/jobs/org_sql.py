@@ -5,12 +5,12 @@ jobs and the top jobs, never every job (docs/organisation.md).
 One result, rows told apart by ``kind``:
 
 - ``agg``: per hour (``hour``) and dimension (``dim``: ``total``, ``principal``, ``project``,
-  ``reservation``, ``label``) one row per key (``key``; ``''`` for on-demand in ``reservation``, for the
-  hour's total in ``total``, ``key=value`` in ``label``) with ``jobs``, ``failures``, ``bytes_billed``,
-  ``ondemand_bytes`` (bytes billed of jobs without a reservation: what on-demand pricing charges) and
-  ``slot_ms``. Per hour and dimension the ``@top_k`` costliest keys (on-demand bytes, then slot time) come
-  with their own row, the rest as one row whose ``key`` is NULL (the remainder). Pricing stays in Python, so
-  the price table and its overrides apply.
+  ``reservation``, ``label``, ``unlabelled``: a project's jobs without any label) one row per key
+  (``key``; ``''`` for on-demand in ``reservation``, for the hour's total in ``total``, ``key=value`` in
+  ``label``) with ``jobs``, ``failures``, ``bytes_billed``, ``ondemand_bytes`` (bytes billed of jobs
+  without a reservation: what on-demand pricing charges) and ``slot_ms``. Per hour and dimension the
+  ``@top_k`` costliest keys (on-demand bytes, then slot time) come with their own row, the rest as one row
+  whose ``key`` is NULL (the remainder). Pricing stays in Python, so the price table and its overrides apply.
 - ``job``: the jobs not yet DONE (at most ``@max_active``) and the ``@top_jobs`` costliest DONE jobs of the
   window, with the history query's columns (:data:`dashboard.queries.JOBS_HISTORY_COLUMNS`, except
   ``query``, ``labels`` and ``destination_table``, which the organisation views may lack or which cost bytes).
@@ -86,6 +86,13 @@ grouped AS (
          SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms
   FROM facts CROSS JOIN UNNEST(labels) AS label
   GROUP BY hour_start, key
+  UNION ALL
+  SELECT hour_start, 'unlabelled' AS dim, project_id AS key,
+         COUNT(*) AS jobs, SUM(failed) AS failures, SUM(billed) AS bytes_billed,
+         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms
+  FROM facts
+  WHERE IFNULL(ARRAY_LENGTH(labels), 0) = 0
+  GROUP BY hour_start, project_id
 ),
 ranked AS (
   SELECT *, ROW_NUMBER() OVER (PARTITION BY hour_start, dim
@@ -147,8 +154,8 @@ TOP_JOBS = 100
 """The costliest finished jobs of the window the query brings back."""
 MAX_ACTIVE = 500
 """The most pending and running jobs the query brings back."""
-DIMENSIONS = 5
-"""``total``, ``principal``, ``project``, ``reservation``, ``label``."""
+DIMENSIONS = 6
+"""``total``, ``principal``, ``project``, ``reservation``, ``label``, ``unlabelled``."""
 
 
 def top_k(hours: int) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, per_month
@@ -241,14 +241,21 @@ def repeated_query(ctx: Context) -> Iterator[Insight]:
         )
 
 
+UNLABELLED_FIX = (
+    "Label jobs so spend can be attributed: job labels in the client (job_config.labels, "
+    "bq query --label team:NAME), dbt's query-comment job labels, a label per scheduled query"
+)
+
+
 @rule(UNLABELLED, share_pct=50.0, min_usd=10.0)
 def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
     """Per project: at least ``share_pct`` % of its on-demand spend in the window, and at least
     ``min_usd``, came from jobs without any label. At stake: that spend at the window's average rate."""
-    if ctx.snapshot.job_aggregates is not None:
-        return  # organisation mode: the listed jobs are the costliest, read without their labels
     share_pct = ctx.threshold(UNLABELLED, "share_pct")
     floor = ctx.threshold(UNLABELLED, "min_usd")
+    if ctx.snapshot.job_aggregates is not None:  # organisation mode: BigQuery's counts, not the jobs listed
+        yield from _unlabelled_in_aggregates(ctx, share_pct, floor)
+        return
     total: dict[str, float] = {}
     bare: dict[str, list[Costed]] = {}
     costs = job_costs(ctx)
@@ -284,8 +291,58 @@ def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
             ),
             usd_per_hour=rate,
             usd_per_month=per_month(rate),
-            fix=(
-                "Label jobs so spend can be attributed: job labels in the client (job_config.labels, "
-                "bq query --label team:NAME), dbt's query-comment job labels, a label per scheduled query"
+            fix=UNLABELLED_FIX,
+        )
+
+
+def _unlabelled_in_aggregates(ctx: Context, share_pct: float, floor: float) -> Iterator[Insight]:
+    """:func:`unlabelled_spend` from the organisation's hour buckets: per project, its unlabelled on-demand
+    bytes against all its on-demand bytes, over the hours (and locations) where BigQuery named the project
+    (an hour where it is past the top K, of its projects or of their unlabelled jobs, is left out of both
+    sums: its share there cannot be told)."""
+    from dashboard.sources.jobs.aggregates import estimated_usd
+    from dashboard.sources.jobs.cost import ON_DEMAND
+
+    aggregates = ctx.snapshot.job_aggregates
+    assert aggregates is not None
+    per_tib = ctx.prices.value(ON_DEMAND)
+    project: dict[tuple[str, datetime, str], int] = {}
+    bare: dict[tuple[str, datetime, str], tuple[int, int]] = {}
+    capped: set[tuple[str, datetime]] = set()  # hours whose unlabelled projects past the top K were lumped
+    for b in aggregates.buckets:
+        if b.dim == "unlabelled" and b.key is None:
+            capped.add((b.location, b.hour))
+        elif b.key is not None and b.dim == "project":
+            project[(b.location, b.hour, b.key)] = b.ondemand_bytes
+        elif b.key is not None and b.dim == "unlabelled":
+            bare[(b.location, b.hour, b.key)] = (b.ondemand_bytes, b.jobs)
+    sums: dict[str, list[int]] = {}
+    for place, bytes_all in project.items():
+        if place not in bare and place[:2] in capped:
+            continue  # its unlabelled bytes, if any, are in the remainder: unknown
+        bytes_bare, jobs = bare.get(place, (0, 0))
+        acc = sums.setdefault(place[2], [0, 0, 0])
+        acc[0] += bytes_bare
+        acc[1] += bytes_all
+        acc[2] += jobs
+    hours = window_hours(ctx)
+    for name, (bytes_bare, bytes_all, jobs) in sorted(sums.items()):
+        usd, total = estimated_usd(bytes_bare, per_tib), estimated_usd(bytes_all, per_tib)
+        if not total or usd < floor or usd / total * 100 < share_pct:
+            continue
+        rate = usd / hours
+        yield Insight(
+            rule=UNLABELLED,
+            severity="warning",
+            title=f"{name}: {usd / total * 100:.0f}% of on-demand spend carries no label",
+            source="jobs",
+            resource=name,
+            evidence=(
+                f"{money(usd)} of {money(total)} on demand since {clock(ctx.cost.window_start)} "
+                f"({jobs:,} jobs) had no label, by {aggregates.view}'s counts "
+                f"({tib(bytes_bare)} of {tib(bytes_all)} billed)"
             ),
+            usd_per_hour=rate,
+            usd_per_month=per_month(rate),
+            fix=UNLABELLED_FIX,
         )
