@@ -40,9 +40,9 @@ def test_a_small_generated_organisation_replays_with_its_totals(tmp_path: Path) 
             cells = [c["v"] for c in row["f"]]
             if cells[0] == "agg" and cells[2] == "total":
                 latest_total[e["request"]["location"], cells[1]] = int(cells[4])
-    # first poll: 03:00 to 09:00 (7 hours) × 5 dimensions, each at most top_k 25 keys + 1 remainder row,
+    # first poll: 03:00 to 09:00 (7 hours) × 6 dimensions, each at most top_k 25 keys + 1 remainder row,
     # plus at most 100 top jobs and 500 active ones, per location
-    assert all(n <= 2 * (7 * 5 * 26 + 100 + 500) for n in rows_per_poll.values())
+    assert all(n <= 2 * (7 * 6 * 26 + 100 + 500) for n in rows_per_poll.values())
     assert all(n <= 5_000 for n in rows_per_poll.values())
     assert len(latest_total) == 2 * 7  # US and EU, 03:00 … 09:00
     result = subprocess.run(

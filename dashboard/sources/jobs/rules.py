@@ -340,7 +340,7 @@ def _unlabelled_in_aggregates(ctx: Context, share_pct: float, floor: float) -> I
             evidence=(
                 f"{money(usd)} of {money(total)} on demand since {clock(ctx.cost.window_start)} "
                 f"({jobs:,} jobs) had no label, by {aggregates.view}'s counts "
-                f"({tib(bytes_bare)} of {tib(bytes_all)} billed)"
+                f"({tib(bytes_bare)} of {tib(bytes_all)} TiB billed)"
             ),
             usd_per_hour=rate,
             usd_per_month=per_month(rate),
