@@ -42,9 +42,9 @@ def bench_clients(table: Table, runs: int = 3) -> None:
     from dashboard.registry import sources
 
     for spec in sources():
-        google = [p for p in spec.packages if not p.startswith(("dashboard.", "grpc._"))]
         if not spec.packages:
             continue
+        google = [p for p in spec.packages if not p.startswith(("dashboard.", "grpc._"))]
         _measure(spec.packages)  # compiles the bytecode into PYCACHE
         results = [_measure(spec.packages) for _ in range(runs)]
         seconds = statistics.median(r[0] for r in results)

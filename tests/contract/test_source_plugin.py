@@ -231,7 +231,10 @@ async def test_the_app_shows_the_plugins_pane_its_detail_screen_and_its_insight(
             from widgets import panenav
 
             panenav.go(app, "queues")  # past key 9: by its id, as the palette and the pane list do
-            await pilot.pause(0.2)
+            for _ in range(50):  # drawn at once; a loaded machine may take a moment to paint it
+                await pilot.pause(0.1)
+                if "Queues  OK" in screen_text(app):
+                    break
             assert app.query_one(TabbedContent).active == "queues"
             text = screen_text(app)
             assert "Queues  OK" in text

@@ -241,10 +241,27 @@ def repeated_query(ctx: Context) -> Iterator[Insight]:
         )
 
 
-UNLABELLED_FIX = (
-    "Label jobs so spend can be attributed: job labels in the client (job_config.labels, "
-    "bq query --label team:NAME), dbt's query-comment job labels, a label per scheduled query"
-)
+def _unlabelled_insight(
+    ctx: Context, project: str, usd: float, total: float, evidence: str, *, resource_key: str = ""
+) -> Insight:
+    """The unlabelled-spend insight of ``project``: ``usd`` of its ``total`` on-demand $ had no label
+    (``evidence`` says which jobs); at stake, that spend at the window's average rate."""
+    rate = usd / window_hours(ctx)
+    return Insight(
+        rule=UNLABELLED,
+        severity="warning",
+        title=f"{project}: {usd / total * 100:.0f}% of on-demand spend carries no label",
+        source="jobs",
+        resource=project,
+        resource_key=resource_key,
+        evidence=f"{money(usd)} of {money(total)} on demand since {clock(ctx.cost.window_start)} {evidence}",
+        usd_per_hour=rate,
+        usd_per_month=per_month(rate),
+        fix=(
+            "Label jobs so spend can be attributed: job labels in the client (job_config.labels, "
+            "bq query --label team:NAME), dbt's query-comment job labels, a label per scheduled query"
+        ),
+    )
 
 
 @rule(UNLABELLED, share_pct=50.0, min_usd=10.0)
@@ -266,7 +283,6 @@ def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
         total[project] = total.get(project, 0.0) + usd
         if not job.labels:
             bare.setdefault(project, []).append(Costed(job, usd, on_demand))
-    hours = window_hours(ctx)
     for project, jobs in sorted(bare.items()):
         usd = sum(c.usd or 0.0 for c in jobs)
         share = usd / total[project] * 100
@@ -276,22 +292,15 @@ def unlabelled_spend(ctx: Context) -> Iterator[Insight]:
         for c in jobs:
             by_who[who(c.job.principal)] = by_who.get(who(c.job.principal), 0.0) + (c.usd or 0.0)
         top = sorted(by_who.items(), key=lambda pu: (-pu[1], pu[0]))[:2]
-        rate = usd / hours
-        yield Insight(
-            rule=UNLABELLED,
-            severity="warning",
-            title=f"{project}: {share:.0f}% of on-demand spend carries no label",
-            source="jobs",
-            resource=project,
-            resource_key=max(jobs, key=lambda c: c.usd or 0.0).job.key,  # the costliest of them
-            evidence=(
-                f"{money(usd)} of {money(total[project])} on demand since {clock(ctx.cost.window_start)} "
-                f"({len(jobs)} jobs) had no label; most from "
-                + ", ".join(f"{p} ({money(u)})" for p, u in top)
-            ),
-            usd_per_hour=rate,
-            usd_per_month=per_month(rate),
-            fix=UNLABELLED_FIX,
+        most = ", ".join(f"{p} ({money(u)})" for p, u in top)
+        costliest = max(jobs, key=lambda c: c.usd or 0.0).job.key
+        yield _unlabelled_insight(
+            ctx,
+            project,
+            usd,
+            total[project],
+            f"({len(jobs)} jobs) had no label; most from {most}",
+            resource_key=costliest,
         )
 
 
@@ -325,24 +334,9 @@ def _unlabelled_in_aggregates(ctx: Context, share_pct: float, floor: float) -> I
         acc[0] += bytes_bare
         acc[1] += bytes_all
         acc[2] += jobs
-    hours = window_hours(ctx)
     for name, (bytes_bare, bytes_all, jobs) in sorted(sums.items()):
         usd, total = estimated_usd(bytes_bare, per_tib), estimated_usd(bytes_all, per_tib)
         if not total or usd < floor or usd / total * 100 < share_pct:
             continue
-        rate = usd / hours
-        yield Insight(
-            rule=UNLABELLED,
-            severity="warning",
-            title=f"{name}: {usd / total * 100:.0f}% of on-demand spend carries no label",
-            source="jobs",
-            resource=name,
-            evidence=(
-                f"{money(usd)} of {money(total)} on demand since {clock(ctx.cost.window_start)} "
-                f"({jobs:,} jobs) had no label, by {aggregates.view}'s counts "
-                f"({tib(bytes_bare)} of {tib(bytes_all)} TiB billed)"
-            ),
-            usd_per_hour=rate,
-            usd_per_month=per_month(rate),
-            fix=UNLABELLED_FIX,
-        )
+        counts = f"by {aggregates.view}'s counts ({tib(bytes_bare)} of {tib(bytes_all)} TiB billed)"
+        yield _unlabelled_insight(ctx, name, usd, total, f"({jobs:,} jobs) had no label, {counts}")
