@@ -77,7 +77,8 @@ def bench_ingest(table: Table, repeat: int) -> None:
     """Decoding the demo recording into models, against a plain json.loads of the same bytes."""
     from dashboard.errors import SourceError
     from dashboard.parsers import parse_poll
-    from dashboard.recording.reader import demo_path, read_recording
+    from dashboard.recording.demo import demo_path
+    from dashboard.recording.reader import read_recording
 
     path = demo_path()
     files = sorted(path.glob("*.jsonl"))

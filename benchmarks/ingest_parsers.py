@@ -18,8 +18,9 @@ from pathlib import Path
 from dashboard.errors import SourceError
 from dashboard.models import SOURCES, SourceName
 from dashboard.parsers import parse_poll
+from dashboard.recording.demo import demo_path
 from dashboard.recording.format import EXCHANGE_DECODER, Exchange
-from dashboard.recording.reader import Recording, demo_path, gc_paused, read_recording
+from dashboard.recording.reader import Recording, gc_paused, read_recording
 
 
 def _best(fn: Callable[[], object], repeat: int) -> float:

@@ -178,7 +178,7 @@ def _check(args: argparse.Namespace) -> None:
 def _recording(args: argparse.Namespace) -> tuple[Path, str]:
     """The recording to use and the mode it runs in."""
     if args.demo:
-        from dashboard.recording.reader import demo_path
+        from dashboard.recording.demo import demo_path
 
         return demo_path(), "demo"
     return args.replay, "replay"

@@ -8,8 +8,13 @@ write), through :mod:`dashboard.backends.gcp.catalog_entries`; parsed by
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 import msgspec
+
+GET_ENTRY: Final = "google.cloud.dataplex.v1.CatalogService/GetEntry"
+CATALOG_VIEWER: Final = "roles/dataplex.catalogViewer"
+"""The role that allows ``GetEntry`` (``dataplex.entries.get``) on BigQuery tables' entries."""
 
 
 class CatalogEntry(msgspec.Struct, frozen=True, kw_only=True, tag="catalog"):

@@ -23,16 +23,12 @@ from google.cloud.bigquery.schema import SchemaField
 from google.cloud.billing import budgets_v1
 from google.cloud.orchestration.airflow import service_v1 as airflow
 
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.recording import format as fmt
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
-from dashboard.sources.dataquality.parse import (
-    GET_DATA_SCAN_JOB,
-    GET_ENTRY,
-    LIST_DATA_SCAN_JOBS,
-    LIST_DATA_SCANS,
-)
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.datafusion.model import LIST_INSTANCES
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "demo"

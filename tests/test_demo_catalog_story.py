@@ -12,7 +12,7 @@ from datetime import datetime
 
 from demo_helpers import ROOT, by_method, latest_rows
 
-from dashboard.parsers.catalog_entries import GET_ENTRY
+from dashboard.models_catalog import GET_ENTRY
 
 TABLE = "acme-etl.stg.stg_payments"
 

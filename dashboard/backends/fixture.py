@@ -35,8 +35,9 @@ from dashboard.clock import Clock, ReplayClock
 from dashboard.errors import SourceError, UsageError
 from dashboard.models import Job, JobsData, SourceData, SourceName
 from dashboard.parsers.discovery import Discovery
+from dashboard.recording.demo import demo_path
 from dashboard.recording.format import Exchange
-from dashboard.recording.reader import RecordedPoll, Recording, demo_path, gc_paused, read_recording
+from dashboard.recording.reader import RecordedPoll, Recording, gc_paused, read_recording
 from dashboard.series import SERIES_WINDOW
 from dashboard.sources import incremental
 

@@ -9,14 +9,10 @@ projects/P/datasets/D/tables/T``, ``L`` being the dataset's location as Dataplex
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Any
 
 from dashboard.models_catalog import CatalogEntry
 from dashboard.parsers.common import Garbage, TimeCache
-
-GET_ENTRY: Final = "google.cloud.dataplex.v1.CatalogService/GetEntry"
-CATALOG_VIEWER: Final = "roles/dataplex.catalogViewer"
-"""The role that allows ``GetEntry`` (``dataplex.entries.get``) on BigQuery tables' entries."""
 
 _TABLE = re.compile(r"^//bigquery\.googleapis\.com/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$")
 

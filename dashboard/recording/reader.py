@@ -16,7 +16,6 @@ in between; read this way, one page is in memory at a time. Errors in the payloa
 from __future__ import annotations
 
 import gc
-import importlib.resources
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,7 +44,6 @@ __all__ = [
     "PollExchanges",
     "RecordedPoll",
     "Recording",
-    "demo_path",
     "gc_paused",
     "read_manifest",
     "read_recording",
@@ -285,32 +283,3 @@ def _version_message(v: int) -> str:
             f"exchange version v={v} is newer than this gcpdash reads ({EXCHANGE_VERSION}); upgrade gcpdash"
         )
     return f"unknown exchange version v={v} (this gcpdash reads {EXCHANGE_VERSION})"
-
-
-def demo_path() -> Path:
-    """The bundled demo recording's directory.
-
-    An installed gcpdash ships it as the package ``dashboard.demo``; a checkout (editable install) has it in
-    ``fixtures/demo`` next to the ``dashboard`` package.
-
-    Raises:
-        RecordingError: Neither place holds a recording.
-    """
-    looked: list[str] = []
-    try:
-        manifest = importlib.resources.files("dashboard.demo").joinpath(MANIFEST)
-    except (ModuleNotFoundError, TypeError, ValueError):
-        pass
-    else:
-        if isinstance(manifest, Path):
-            if manifest.is_file():
-                return manifest.parent
-            looked.append(str(manifest.parent))
-    checkout = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
-    if (checkout / MANIFEST).is_file():
-        return checkout
-    looked.append(str(checkout))
-    raise RecordingError(
-        f"the demo recording is missing (looked in {', '.join(looked)}); "
-        "reinstall gcpdash, or in a checkout run python fixtures/generate_demo.py"
-    )

@@ -15,7 +15,7 @@ from dashboard.cost.budget import BudgetStatus
 from dashboard.cost.forecast import MonthOutlook
 from dashboard.insights import Insight
 from dashboard.models import SourceStatus
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 from dashboard.report.assess import assess
 

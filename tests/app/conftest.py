@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import DashboardApp, open_recording
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.session import Session
 
 AT = datetime(2026, 11, 26, 7, 25, tzinfo=UTC)

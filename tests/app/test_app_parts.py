@@ -16,7 +16,7 @@ from dashboard import ui_state
 from dashboard.app import open_recording
 from dashboard.backends.base import SupportsRaw
 from dashboard.pricing import default_prices
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.session import collect, poll_stop, rebuild
 from dashboard.views.collect import job_item, reservation_editions
 from dashboard.views.columns import Column, Row

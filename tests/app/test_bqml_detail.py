@@ -11,7 +11,7 @@ from rich.console import Console
 from dashboard.app import open_recording
 from dashboard.models import Job, Snapshot
 from dashboard.pricing import default_prices
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.session import collect
 from dashboard.sources.jobs import view as jobs_view
 from dashboard.views.collect import job_item, reservation_editions

@@ -17,7 +17,7 @@ from dashboard.cost import estimate
 from dashboard.insights import settings_from
 from dashboard.models import SourceStatus
 from dashboard.pricing import default_prices
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 from widgets.insights import InsightsPane
 from widgets.panedata import Rules

@@ -13,7 +13,7 @@ import pytest
 from dashboard.backends.options import BackendOption, checked_options
 from dashboard.cli import main
 from dashboard.errors import UsageError
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 
 
 def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, config: str, *args: str) -> tuple[int, str, str]:

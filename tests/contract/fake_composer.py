@@ -25,7 +25,7 @@ from dashboard.backends.gcp.grpc_monitoring import MetricSpec
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.composer.api import DAY_METRICS, METRICS
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
 
 from .fake_grpc import DEMO_PROJECTS, FakeGrpcServer, rpc_classes
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dashboard.recording.format import Exchange
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES
 
 from .fake_grpc import DEMO_PROJECTS, FakeGrpcServer, rpc_classes
 

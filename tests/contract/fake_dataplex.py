@@ -24,13 +24,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.parse import (
-    GET_DATA_SCAN_JOB,
-    GET_ENTRY,
-    LIST_DATA_SCAN_JOBS,
-    LIST_DATA_SCANS,
-)
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
 
 from .fake_grpc import DEMO_PROJECTS, DEMO_REGIONS, FakeGrpcServer, rpc_classes
 

@@ -331,7 +331,8 @@ _DEMO: dict[str, Any] = {}
 def demo_polls(source: str) -> Iterator[RecordedPoll]:
     """Every recorded poll of ``source`` in the demo (read once per process)."""
     if "recording" not in _DEMO:
-        from dashboard.recording.reader import demo_path, read_recording
+        from dashboard.recording.demo import demo_path
+        from dashboard.recording.reader import read_recording
 
         _DEMO["recording"] = read_recording(demo_path())
     recording: Recording = _DEMO["recording"]

@@ -22,7 +22,7 @@ from typing import Any
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.api import METRICS
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
 
 from .fake_grpc import DEMO_PROJECTS, FakeGrpcServer, rpc_classes
 

@@ -25,7 +25,8 @@ from dashboard.recording.format import Exchange
 from dashboard.sources.dataflow import api as dataflow_api
 from dashboard.sources.dataflow.parse import parse_dataflow
 from dashboard.sources.pubsub import api as pubsub_api
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, parse_pubsub
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS
+from dashboard.sources.pubsub.parse import parse_pubsub
 
 from .fake_grpc import FakeGrpcServer, demo_config
 from .fake_pubsub import FakePubsubServer, world

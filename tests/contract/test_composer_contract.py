@@ -13,7 +13,8 @@ import pytest
 from dashboard.parsers.poll import PollContext
 from dashboard.recording import format as fmt
 from dashboard.sources.composer.api import METRICS, ComposerClients, fetch_composer, make_clients
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS, parse_composer
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.parse import parse_composer
 from dashboard.sources.composer.rules import dags
 
 from .fake_composer import ANALYTICS, DEV, ETL, PROD, STAGING, T0, FakeComposerServer, world

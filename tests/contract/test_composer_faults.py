@@ -18,7 +18,7 @@ import pytest
 
 from dashboard.models import Snapshot
 from dashboard.recording import format as fmt
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
 
 from .fake_composer import FakeComposerServer, world
 from .fake_grpc import Fault

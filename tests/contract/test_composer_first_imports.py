@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS
 
 from .fake_composer import FakeComposerServer, world
 from .test_first_imports import _cold

@@ -14,7 +14,7 @@ import pytest
 from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
 from dashboard.recording import format as fmt
 from dashboard.sources.composer import api
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
 from dashboard.sources.composer.spec import SPEC
 
 from .fake_composer import PROD, T0, FakeComposerServer, world

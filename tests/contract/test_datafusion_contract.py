@@ -11,8 +11,8 @@ import pytest
 
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.datafusion.api import DatafusionClients, fetch_datafusion, make_clients
-from dashboard.sources.datafusion.model import RUNNING
-from dashboard.sources.datafusion.parse import LIST_INSTANCES, parse_datafusion
+from dashboard.sources.datafusion.model import LIST_INSTANCES, RUNNING
+from dashboard.sources.datafusion.parse import parse_datafusion
 
 from .fake_datafusion import ANALYTICS, ETL, T0, FakeDatafusionServer, world
 from .fake_grpc import demo_clients

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.models import Snapshot
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES
 
 from .fake_datafusion import FakeDatafusionServer, world
 from .fake_grpc import Fault

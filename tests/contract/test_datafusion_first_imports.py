@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES
 
 from .fake_datafusion import FakeDatafusionServer, world
 from .test_first_imports import _cold

@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
 from dashboard.sources.datafusion import api
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES
 from dashboard.sources.datafusion.spec import SPEC
 
 from .fake_datafusion import T0, FakeDatafusionServer, world

@@ -10,15 +10,11 @@ from datetime import timedelta
 
 import pytest
 
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.dataquality.api import DataplexClients, fetch_dataquality, make_clients
-from dashboard.sources.dataquality.parse import (
-    GET_DATA_SCAN_JOB,
-    GET_ENTRY,
-    LIST_DATA_SCAN_JOBS,
-    LIST_DATA_SCANS,
-    parse_dataquality,
-)
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.dataquality.parse import parse_dataquality
 from dashboard.sources.dataquality.summary import states
 
 from .fake_dataplex import (

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.models import Snapshot
-from dashboard.sources.dataquality.parse import GET_DATA_SCAN_JOB, LIST_DATA_SCANS
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCANS
 
 from .fake_dataplex import FakeDataplexServer, world
 from .fake_grpc import Fault

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sources.dataquality.parse import LIST_DATA_SCANS
+from dashboard.sources.dataquality.model import LIST_DATA_SCANS
 
 from .fake_dataplex import FakeDataplexServer, world
 from .test_first_imports import _cold

@@ -13,13 +13,9 @@ import pytest
 
 from dashboard.backends.gcp import catalog_entries
 from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.sources.dataquality import api
-from dashboard.sources.dataquality.parse import (
-    GET_DATA_SCAN_JOB,
-    GET_ENTRY,
-    LIST_DATA_SCAN_JOBS,
-    LIST_DATA_SCANS,
-)
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
 from dashboard.sources.dataquality.spec import SPEC
 
 from .fake_dataplex import NOW, ORDERS_ENTRY, FakeDataplexServer, world

@@ -176,7 +176,7 @@ def test_check_lists_the_search_with_its_role(fake: FakeAssetServer) -> None:
 
 
 def test_dataplex_scans_are_listed_only_where_discovery_found_one(fake: FakeAssetServer) -> None:
-    from dashboard.sources.dataquality.parse import LIST_DATA_SCANS
+    from dashboard.sources.dataquality.model import LIST_DATA_SCANS
 
     backend = _backend(fake.address)
     try:

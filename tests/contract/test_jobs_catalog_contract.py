@@ -29,7 +29,7 @@ from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
 from dashboard.config import Config, SourceConfig
 from dashboard.models import JobsData
-from dashboard.parsers.catalog_entries import GET_ENTRY
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.recording.format import Exchange
 from dashboard.views.collect import jobs_section
 

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from dashboard.backends.gcp import catalog_entries
-from dashboard.parsers.catalog_entries import GET_ENTRY
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.sources.jobs import api_catalog
 from dashboard.sources.jobs.spec import SPEC
 

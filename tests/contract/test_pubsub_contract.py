@@ -12,7 +12,8 @@ import pytest
 from dashboard.parsers.poll import PollContext
 from dashboard.recording import format as fmt
 from dashboard.sources.pubsub.api import METRICS, PubsubClients, fetch_pubsub, make_clients
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS, parse_pubsub
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.parse import parse_pubsub
 
 from .fake_grpc import demo_clients
 from .fake_pubsub import ANALYTICS, ETL, T0, FakePubsubServer, world

@@ -16,7 +16,8 @@ from dashboard.config import load_config
 from dashboard.errors import SourceError, UsageError
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.pubsub import api
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS, parse_pubsub
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.parse import parse_pubsub
 
 from .fake_pubsub import ANALYTICS, ETL, T0, FakePubsubServer, world
 

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.models import Snapshot
 from dashboard.recording import format as fmt
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS
 
 from .fake_grpc import Fault
 from .fake_pubsub import FakePubsubServer, world

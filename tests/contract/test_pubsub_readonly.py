@@ -14,7 +14,7 @@ import pytest
 from dashboard.backends.gcp.grpc_channels import ReadOnlyViolation
 from dashboard.recording import format as fmt
 from dashboard.sources.pubsub import api
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
 from dashboard.sources.pubsub.spec import SPEC
 
 from .fake_grpc import demo_clients

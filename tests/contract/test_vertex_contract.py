@@ -15,12 +15,8 @@ from dashboard.config import AuthConfig, Config, GcpConfig, SourceConfig, Timeou
 from dashboard.errors import SourceError
 from dashboard.parsers.poll import PollContext
 from dashboard.sources.vertex import api
-from dashboard.sources.vertex.parse import (
-    LIST_MONITORING_JOBS,
-    LIST_PIPELINE_JOBS,
-    SEARCH_ANOMALIES,
-    parse_vertex,
-)
+from dashboard.sources.vertex.model import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
+from dashboard.sources.vertex.parse import parse_vertex
 
 from .fake_vertex import ANALYTICS, ETL, EU, MONITOR, OOM, SEARCH, US, FakeVertex
 

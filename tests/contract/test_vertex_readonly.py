@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dashboard.sources.vertex import api
-from dashboard.sources.vertex.parse import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
+from dashboard.sources.vertex.model import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
 from dashboard.sources.vertex.spec import SPEC
 
 from .fake_vertex import FakeVertex

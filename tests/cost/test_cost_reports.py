@@ -12,7 +12,7 @@ import pytest
 
 from dashboard.config import Budget, Config
 from dashboard.models import Snapshot
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 from dashboard.report.json_report import json_schema, render_json
 from dashboard.report.markdown import render_markdown

@@ -15,7 +15,7 @@ import pytest
 from dashboard import cost
 from dashboard.insights import Context, InsightSettings
 from dashboard.models import Job, JobAggregates, Snapshot
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 from dashboard.sources.jobs import cost as jobs_cost
 from dashboard.sources.jobs.rules_costs import job_costs

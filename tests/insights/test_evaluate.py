@@ -21,7 +21,7 @@ from dashboard.insights import (
     settings_from,
 )
 from dashboard.models import Snapshot
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 
 OPENS_AT = datetime(2026, 11, 26, 7, 25, tzinfo=UTC)

@@ -12,12 +12,8 @@ from dashboard.errors import SourceError
 from dashboard.parsers.poll import PollContext
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
-from dashboard.sources.composer.parse import (
-    LIST_ENVIRONMENTS,
-    LIST_WORKLOADS,
-    environment_from_json,
-    parse_composer,
-)
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.parse import environment_from_json, parse_composer
 
 T = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 ENV = "projects/acme-etl/locations/europe-west1/environments/etl-prod"

@@ -18,7 +18,8 @@ from dashboard.pricing import default_prices
 from dashboard.recording.format import Exchange, ExchangeError
 from dashboard.sources.datafusion import view
 from dashboard.sources.datafusion.cost import datafusion_cost
-from dashboard.sources.datafusion.parse import LIST_INSTANCES, parse_datafusion
+from dashboard.sources.datafusion.model import LIST_INSTANCES
+from dashboard.sources.datafusion.parse import parse_datafusion
 
 T = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 

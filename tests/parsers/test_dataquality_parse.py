@@ -13,13 +13,8 @@ from dashboard.errors import SourceError
 from dashboard.merge import merge
 from dashboard.parsers.poll import PollContext
 from dashboard.recording.format import Exchange, ExchangeError
-from dashboard.sources.dataquality.parse import (
-    GET_DATA_SCAN_JOB,
-    LIST_DATA_SCAN_JOBS,
-    LIST_DATA_SCANS,
-    parse_dataquality,
-    table_of,
-)
+from dashboard.sources.dataquality.model import GET_DATA_SCAN_JOB, LIST_DATA_SCAN_JOBS, LIST_DATA_SCANS
+from dashboard.sources.dataquality.parse import parse_dataquality, table_of
 from dashboard.sources.dataquality.spec import SPEC
 from dashboard.sources.dataquality.summary import states
 

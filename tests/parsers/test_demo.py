@@ -10,7 +10,8 @@ import pytest
 from dashboard.errors import SourceError
 from dashboard.models import DataflowData, DataprocData, JobsData, ReservationsData, SourceData, SourceName
 from dashboard.parsers import parse_poll
-from dashboard.recording.reader import Recording, demo_path, read_recording
+from dashboard.recording.demo import demo_path
+from dashboard.recording.reader import Recording, read_recording
 
 
 @cache

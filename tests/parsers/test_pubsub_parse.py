@@ -12,12 +12,8 @@ from dashboard.errors import SourceError
 from dashboard.parsers.poll import PollContext
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
-from dashboard.sources.pubsub.parse import (
-    LIST_SUBSCRIPTIONS,
-    LIST_TOPICS,
-    parse_pubsub,
-    subscription_from_json,
-)
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.parse import parse_pubsub, subscription_from_json
 
 T = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ import pytest
 
 import dashboard
 from dashboard.errors import RecordingError
+from dashboard.recording.demo import demo_path
 from dashboard.recording.format import MANIFEST
-from dashboard.recording.reader import demo_path
 from dashboard.recording.writer import RecordingWriter
 
 from .recbuild import manifest
@@ -23,7 +23,7 @@ CHECKOUT = PACKAGE.parent
 
 _PRINT_DEMO_PATH = """
 import dashboard
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.errors import RecordingError
 assert dashboard.__file__.startswith({root!r}), dashboard.__file__
 try:

@@ -19,8 +19,9 @@ from dashboard.clock import ReplayClock
 from dashboard.errors import RecordingError, UsageError
 from dashboard.models import DataprocData, JobsData, SourceData, SourceName
 from dashboard.parsers import parse_poll
+from dashboard.recording.demo import demo_path
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, Exchange
-from dashboard.recording.reader import demo_path, read_recording
+from dashboard.recording.reader import read_recording
 
 from .recbuild import at, failed, jobs_list, list_clusters
 

@@ -15,8 +15,9 @@ from dashboard.backends.fixture import FixtureBackend
 from dashboard.clock import ReplayClock
 from dashboard.errors import RecordingError
 from dashboard.models import Snapshot
+from dashboard.recording.demo import demo_path
 from dashboard.recording.format import DATAPROC_LIST_CLUSTERS, encode_exchange
-from dashboard.recording.reader import demo_path, read_recording
+from dashboard.recording.reader import read_recording
 from dashboard.replay import load_snapshot
 from dashboard.sources import replay_off
 from dashboard.store import Store

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dashboard.models import CatalogEntry, Job, JobsData
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.parsers import parse_poll
-from dashboard.parsers.catalog_entries import GET_ENTRY
 from dashboard.pricing import default_prices
 from dashboard.recording.format import Exchange, ExchangeError
 from dashboard.sources.jobs.view import table_cell, table_fields

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from dashboard.models import Job, Snapshot
-from dashboard.recording.reader import demo_path
+from dashboard.recording.demo import demo_path
 from dashboard.replay import load_snapshot
 from widgets.jobs import JobsPane
 from widgets.table import VirtualTable

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog, to_json
-from dashboard.parsers.catalog_entries import GET_ENTRY, entry_name
+from dashboard.models_catalog import GET_ENTRY
+from dashboard.parsers.catalog_entries import entry_name
 from dashboard.recording.format import ExchangeError
 
 CATALOG_EVERY: Final = timedelta(minutes=30)

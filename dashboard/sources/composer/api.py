@@ -26,7 +26,8 @@ from dashboard.backends.gcp.grpc_monitoring import MetricSpec, read_metrics
 from dashboard.backends.gcp.grpc_source import source_clients, source_target
 from dashboard.errors import SourceError
 from dashboard.recording.format import Exchange
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS, environment_names
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.parse import environment_names
 
 _C = "composer.googleapis.com/"
 _ENV = "resource.label.environment_name"

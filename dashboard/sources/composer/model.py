@@ -97,3 +97,10 @@ class ComposerData(msgspec.Struct, frozen=True, kw_only=True):
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
+
+
+# The API methods it reads, as recordings name them (here, not in the parser, so that the spec names them
+# without importing the parser).
+_SERVICE = "google.cloud.orchestration.airflow.service.v1.Environments/"
+LIST_ENVIRONMENTS = _SERVICE + "ListEnvironments"
+LIST_WORKLOADS = _SERVICE + "ListWorkloads"

@@ -25,11 +25,15 @@ from dashboard.parsers.monitoring import metrics_unavailable, warning_subject
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
-from dashboard.sources.composer.model import DAY, RUN_COUNT, ComposerData, Environment, Workload
-
-_SERVICE = "google.cloud.orchestration.airflow.service.v1.Environments/"
-LIST_ENVIRONMENTS = _SERVICE + "ListEnvironments"
-LIST_WORKLOADS = _SERVICE + "ListWorkloads"
+from dashboard.sources.composer.model import (
+    DAY,
+    LIST_ENVIRONMENTS,
+    LIST_WORKLOADS,
+    RUN_COUNT,
+    ComposerData,
+    Environment,
+    Workload,
+)
 
 _EMPTY: dict[str, Any] = {}
 _NAME = re.compile(r"^projects/([^/]+)/locations/([^/]+)/environments/([^/]+)$")

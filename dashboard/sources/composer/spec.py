@@ -6,8 +6,7 @@ from dashboard.iam import MONITORING_VIEWER, Grant
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.composer.model import ComposerData
-from dashboard.sources.composer.parse import LIST_ENVIRONMENTS, LIST_WORKLOADS
+from dashboard.sources.composer.model import LIST_ENVIRONMENTS, LIST_WORKLOADS, ComposerData
 from dashboard.sources.lazy import lazy, view_pane
 
 COMPOSER_VIEWER = "roles/composer.environmentAndStorageObjectViewer"

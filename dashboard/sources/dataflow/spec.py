@@ -8,8 +8,7 @@ from dashboard.models import DataflowData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.dataflow.metrics import metrics
-from dashboard.sources.dataflow.store import merge_dataflow
+from dashboard.sources.lazy import lazy
 
 GRANTS = (
     Grant(
@@ -48,7 +47,7 @@ SPEC = SourceSpec(
     pane_id="dataflow",
     short="Dataflow",
     rule_modules=("dashboard.sources.dataflow.rules",),
-    metrics=metrics,
+    metrics=lazy("dashboard.sources.dataflow.metrics:metrics"),
     builtin=True,
     services=(CostService(name="dataflow", title="Dataflow", billed_as=("Cloud Dataflow",)),),
     estimator="dashboard.sources.dataflow.cost:ESTIMATOR",
@@ -60,7 +59,7 @@ SPEC = SourceSpec(
     state_tables="dashboard.sources.dataflow.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     app_pane="dashboard.sources.dataflow.pane:APP_PANE",
-    store_merge=merge_dataflow,
+    store_merge=lazy("dashboard.sources.dataflow.store:merge_dataflow"),
     raw_kinds=("dataflow",),
     asset_types=("dataflow.googleapis.com/Job",),
     hosts={"dataflow": "dataflow.googleapis.com:443"},

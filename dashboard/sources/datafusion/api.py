@@ -22,7 +22,7 @@ from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.backends.gcp.grpc_source import source_clients, source_target
 from dashboard.errors import SourceError
 from dashboard.recording.format import Exchange
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES
 
 ALL_LOCATIONS = "-"
 """The location wildcard ``ListInstances`` takes: every location of the project in one listing."""

@@ -65,3 +65,8 @@ class DatafusionData(msgspec.Struct, frozen=True, kw_only=True):
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
+
+
+# The API methods it reads, as recordings name them (here, not in the parser, so that the spec names them
+# without importing the parser).
+LIST_INSTANCES = "google.cloud.datafusion.v1.DataFusion/ListInstances"

@@ -18,9 +18,7 @@ from dashboard.models import MetricSeries, Sample
 from dashboard.parsers.common import Garbage, items, opt_rfc3339, str_map
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
-from dashboard.sources.datafusion.model import RUNNING, DatafusionData, Instance
-
-LIST_INSTANCES = "google.cloud.datafusion.v1.DataFusion/ListInstances"
+from dashboard.sources.datafusion.model import LIST_INSTANCES, RUNNING, DatafusionData, Instance
 
 _NAME = re.compile(r"^projects/([^/]+)/locations/([^/]+)/instances/([^/]+)$")
 

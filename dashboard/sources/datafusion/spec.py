@@ -7,8 +7,7 @@ from datetime import datetime
 from dashboard.iam import Grant
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.datafusion.model import RUNNING, DatafusionData
-from dashboard.sources.datafusion.parse import LIST_INSTANCES
+from dashboard.sources.datafusion.model import LIST_INSTANCES, RUNNING, DatafusionData
 from dashboard.sources.lazy import lazy, view_pane
 
 DATAFUSION_VIEWER = "roles/datafusion.viewer"

@@ -8,8 +8,7 @@ from dashboard.models import DataprocData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.dataproc.metrics import metrics
-from dashboard.sources.dataproc.store import merge_dataproc
+from dashboard.sources.lazy import lazy
 
 GRANTS = (
     Grant(
@@ -47,7 +46,7 @@ SPEC = SourceSpec(
     pane_id="dataproc",
     short="Dataproc",
     rule_modules=("dashboard.sources.dataproc.rules",),
-    metrics=metrics,
+    metrics=lazy("dashboard.sources.dataproc.metrics:metrics"),
     builtin=True,
     services=(
         CostService(name="dataproc", title="Dataproc", billed_as=("Cloud Dataproc", "Compute Engine")),
@@ -61,7 +60,7 @@ SPEC = SourceSpec(
     state_tables="dashboard.sources.dataproc.states:TABLES",
     window_from=lambda data: [s.points[0].t for s in data.series if s.points],
     app_pane="dashboard.sources.dataproc.pane:APP_PANE",
-    store_merge=merge_dataproc,
+    store_merge=lazy("dashboard.sources.dataproc.store:merge_dataproc"),
     raw_kinds=("cluster", "dataproc_job", "batch"),
     asset_types=("dataproc.googleapis.com/Cluster", "dataproc.googleapis.com/Batch"),
     hosts={"dataproc": "{region}-dataproc.googleapis.com:443"},

@@ -32,14 +32,15 @@ from dashboard.errors import SourceError
 from dashboard.parsers.common import TimeCache
 from dashboard.parsers.poll import MALFORMED
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.model import FINISHED, Scan, ScanJob
-from dashboard.sources.dataquality.parse import (
+from dashboard.sources.dataquality.model import (
+    FINISHED,
     GET_DATA_SCAN_JOB,
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
-    jobs_page,
-    scans_page,
+    Scan,
+    ScanJob,
 )
+from dashboard.sources.dataquality.parse import jobs_page, scans_page
 
 LOOKBACK: Final = timedelta(days=2)
 """How far back a poll lists each scan's jobs (``start_time > now - LOOKBACK``)."""

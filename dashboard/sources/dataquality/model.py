@@ -132,3 +132,11 @@ class DataQualityData(msgspec.Struct, frozen=True, kw_only=True):
 def job_key(item: Item) -> str:
     """The spec's ``key`` of an item."""
     return item.key
+
+
+# The API methods it reads, as recordings name them (here, not in the parser, so that the spec names them
+# without importing the parser).
+_SERVICE = "google.cloud.dataplex.v1.DataScanService/"
+LIST_DATA_SCANS = _SERVICE + "ListDataScans"
+LIST_DATA_SCAN_JOBS = _SERVICE + "ListDataScanJobs"
+GET_DATA_SCAN_JOB = _SERVICE + "GetDataScanJob"

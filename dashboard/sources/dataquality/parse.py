@@ -12,11 +12,21 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from dashboard.parsers.catalog_entries import GET_ENTRY, entry_from_json, entry_name, table_of
+from dashboard.models_catalog import GET_ENTRY
+from dashboard.parsers.catalog_entries import entry_from_json, entry_name, table_of
 from dashboard.parsers.common import Garbage, TimeCache, items, opt_int64, str_map
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
-from dashboard.sources.dataquality.model import DataQualityData, Item, RuleResult, Scan, ScanJob
+from dashboard.sources.dataquality.model import (
+    GET_DATA_SCAN_JOB,
+    LIST_DATA_SCAN_JOBS,
+    LIST_DATA_SCANS,
+    DataQualityData,
+    Item,
+    RuleResult,
+    Scan,
+    ScanJob,
+)
 
 __all__ = [
     "GET_DATA_SCAN_JOB",
@@ -29,10 +39,6 @@ __all__ = [
     "table_of",
 ]
 
-_SERVICE = "google.cloud.dataplex.v1.DataScanService/"
-LIST_DATA_SCANS = _SERVICE + "ListDataScans"
-LIST_DATA_SCAN_JOBS = _SERVICE + "ListDataScanJobs"
-GET_DATA_SCAN_JOB = _SERVICE + "GetDataScanJob"
 
 _EMPTY: dict[str, Any] = {}
 _SCAN = re.compile(r"^projects/([^/]+)/locations/([^/]+)/dataScans/([^/]+)$")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dashboard.iam import Grant
+from dashboard.models_catalog import GET_ENTRY
 from dashboard.registry import SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.dataquality.model import DataQualityData, job_key
-from dashboard.sources.dataquality.parse import (
+from dashboard.sources.dataquality.model import (
     GET_DATA_SCAN_JOB,
-    GET_ENTRY,
     LIST_DATA_SCAN_JOBS,
     LIST_DATA_SCANS,
+    DataQualityData,
+    job_key,
 )
 from dashboard.sources.lazy import lazy, view_pane
 

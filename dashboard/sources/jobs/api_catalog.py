@@ -25,7 +25,8 @@ from dashboard.backends.gcp.catalog_entries import catalog_client, entries_due, 
 from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.grpc_clients import GrpcClients, PollLog
 from dashboard.models import Job, JobsData
-from dashboard.parsers.catalog_entries import GET_ENTRY, entry_location, entry_name
+from dashboard.models_catalog import GET_ENTRY
+from dashboard.parsers.catalog_entries import entry_location, entry_name
 from dashboard.recording.format import Exchange, ExchangeError
 
 MAX_TABLES: Final = 20

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dashboard.models import CatalogEntry, Job, JobsData
-from dashboard.parsers.catalog_entries import GET_ENTRY, entry_from_json, table_of
+from dashboard.models_catalog import GET_ENTRY
+from dashboard.parsers.catalog_entries import entry_from_json, table_of
 from dashboard.parsers.common import Garbage, items
 from dashboard.parsers.faults import error_reason, garbage_reason, target
 from dashboard.parsers.poll import MALFORMED, PollContext, params_of, request_of

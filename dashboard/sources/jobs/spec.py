@@ -5,10 +5,10 @@ from __future__ import annotations
 from dashboard import iam
 from dashboard.iam import Grant
 from dashboard.models import JobsData
-from dashboard.parsers.catalog_entries import CATALOG_VIEWER, GET_ENTRY
+from dashboard.models_catalog import CATALOG_VIEWER, GET_ENTRY
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
-from dashboard.sources.jobs.metrics import metrics
+from dashboard.sources.lazy import lazy
 
 GRANTS = (
     Grant(
@@ -61,7 +61,7 @@ SPEC = SourceSpec(
         "dashboard.sources.jobs.rules_ml",
         "dashboard.sources.jobs.rules_tables",
     ),
-    metrics=metrics,
+    metrics=lazy("dashboard.sources.jobs.metrics:metrics"),
     builtin=True,
     services=(
         CostService(name="bigquery_on_demand", title="BigQuery on-demand", billed_as=("BigQuery",)),

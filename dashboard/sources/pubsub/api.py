@@ -31,7 +31,8 @@ from dashboard.errors import SourceError, UsageError
 from dashboard.parsers.bq_tables import table_id
 from dashboard.parsers.poll import MALFORMED
 from dashboard.recording.format import Exchange
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS, subscriptions_page
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.parse import subscriptions_page
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.endpoints import GrpcTarget

@@ -97,3 +97,9 @@ class PubsubData(msgspec.Struct, frozen=True, kw_only=True):
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
     metrics_unavailable: str | None = None
+
+
+# The API methods it reads, as recordings name them (here, not in the parser, so that the spec names them
+# without importing the parser).
+LIST_TOPICS = "google.pubsub.v1.Publisher/ListTopics"
+LIST_SUBSCRIPTIONS = "google.pubsub.v1.Subscriber/ListSubscriptions"

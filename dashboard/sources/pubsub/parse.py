@@ -24,15 +24,14 @@ from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 from dashboard.sources.pubsub.model import (
+    LIST_SUBSCRIPTIONS,
+    LIST_TOPICS,
     PUSH_REQUESTS,
     PubsubData,
     Subscription,
     SubscriptionType,
     Topic,
 )
-
-LIST_TOPICS = "google.pubsub.v1.Publisher/ListTopics"
-LIST_SUBSCRIPTIONS = "google.pubsub.v1.Subscriber/ListSubscriptions"
 
 DEFAULT_RETENTION_S = 7 * 24 * 3600.0
 """A subscription's ``message_retention_duration`` when it sends none: 7 days."""

@@ -7,8 +7,7 @@ from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
 from dashboard.sources.lazy import lazy, view_pane
-from dashboard.sources.pubsub.model import PubsubData
-from dashboard.sources.pubsub.parse import LIST_SUBSCRIPTIONS, LIST_TOPICS
+from dashboard.sources.pubsub.model import LIST_SUBSCRIPTIONS, LIST_TOPICS, PubsubData
 
 PUBSUB_VIEWER = "roles/pubsub.viewer"
 

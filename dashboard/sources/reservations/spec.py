@@ -8,7 +8,7 @@ from dashboard.models import ReservationsData
 from dashboard.recording import format as fmt
 from dashboard.registry import CostService, SourceSpec
 from dashboard.sources import modules
-from dashboard.sources.reservations.store import merge_reservations
+from dashboard.sources.lazy import lazy
 
 GRANTS = (
     Grant(
@@ -71,7 +71,7 @@ SPEC = SourceSpec(
     overview_fields="dashboard.sources.reservations.overview:overview_fields",
     window_from=lambda data: [s.points[0].t for s in data.slot_usage if s.points],
     app_pane="dashboard.sources.reservations.pane:APP_PANE",
-    store_merge=merge_reservations,
+    store_merge=lazy("dashboard.sources.reservations.store:merge_reservations"),
     raw_kinds=("reservation",),
     hosts={"reservation": "bigqueryreservation.googleapis.com:443"},
 )

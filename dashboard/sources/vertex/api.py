@@ -27,7 +27,7 @@ from dashboard.backends.gcp.context import FetchContext
 from dashboard.backends.gcp.threads import daemon_map
 from dashboard.errors import SourceError, UsageError
 from dashboard.recording.format import Exchange, ExchangeError
-from dashboard.sources.vertex.parse import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
+from dashboard.sources.vertex.model import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
 
 SOURCE = "vertex"
 WINDOW: Final = timedelta(hours=24)

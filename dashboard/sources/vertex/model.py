@@ -122,3 +122,11 @@ class VertexData(msgspec.Struct, frozen=True, kw_only=True):
     monitoring: tuple[MonitoringJob, ...] = ()
     warnings: tuple[str, ...] = ()
     incomplete: tuple[str, ...] = ()
+
+
+# The API methods it reads, as recordings name them (here, not in the parser, so that the spec names them
+# without importing the parser).
+_PREFIX = "aiplatform."
+LIST_PIPELINE_JOBS = _PREFIX + "pipelineJobs.list"
+LIST_MONITORING_JOBS = _PREFIX + "modelDeploymentMonitoringJobs.list"
+SEARCH_ANOMALIES = _PREFIX + "modelDeploymentMonitoringJobs.searchModelDeploymentMonitoringStatsAnomalies"

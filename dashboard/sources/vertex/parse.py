@@ -19,6 +19,9 @@ from dashboard.parsers.common import Garbage, TimeCache, items, opt_duration, st
 from dashboard.parsers.poll import PollContext, request_of
 from dashboard.recording.format import Exchange
 from dashboard.sources.vertex.model import (
+    LIST_MONITORING_JOBS,
+    LIST_PIPELINE_JOBS,
+    SEARCH_ANOMALIES,
     FeatureAlert,
     MonitoringJob,
     PipelineRun,
@@ -26,10 +29,6 @@ from dashboard.sources.vertex.model import (
     VertexData,
 )
 
-_PREFIX = "aiplatform."
-LIST_PIPELINE_JOBS = _PREFIX + "pipelineJobs.list"
-LIST_MONITORING_JOBS = _PREFIX + "modelDeploymentMonitoringJobs.list"
-SEARCH_ANOMALIES = _PREFIX + "modelDeploymentMonitoringJobs.searchModelDeploymentMonitoringStatsAnomalies"
 """Vertex AI's REST methods as the recordings name them (the discovery ids without ``projects.locations``).
 The search is a POST that reads (Google's reference: "Searches Model Monitoring Statistics generated within
 a given time window")."""

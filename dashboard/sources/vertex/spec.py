@@ -5,8 +5,12 @@ from __future__ import annotations
 from dashboard.iam import Grant
 from dashboard.registry import SourceSpec
 from dashboard.sources.lazy import lazy, view_pane
-from dashboard.sources.vertex.model import VertexData
-from dashboard.sources.vertex.parse import LIST_MONITORING_JOBS, LIST_PIPELINE_JOBS, SEARCH_ANOMALIES
+from dashboard.sources.vertex.model import (
+    LIST_MONITORING_JOBS,
+    LIST_PIPELINE_JOBS,
+    SEARCH_ANOMALIES,
+    VertexData,
+)
 
 AIPLATFORM_VIEWER = "roles/aiplatform.viewer"
 
