@@ -43,6 +43,9 @@ class Session:
     make_store: Callable[[timedelta], Store] | None = None
     """A fresh empty store for a window (stepping back and changing the window start over with one)."""
     window: timedelta = field(default=WINDOWS["24h"])
+    pager: object = None
+    """Organisation mode: where the jobs pane's further pages are
+    (:class:`~dashboard.sources.jobs.paging.Pager`)."""
 
     @property
     def replay(self) -> ReplayClock | None:

@@ -262,6 +262,13 @@ class Store:
         if changed:
             self._jobs_view = None
 
+    def add_jobs(self, jobs: tuple[Job, ...]) -> int:
+        """Merge further jobs read on demand (organisation mode's pages) as a poll's are; how many the
+        store did not hold."""
+        before = len(self._jobs)
+        self._merge_jobs(JobsData(jobs=jobs))
+        return len(self._jobs) - before
+
     def _drop_ended(self, data: JobsData) -> None:
         """Organisation mode: a job the store has as not done, in a location the poll read, that the poll
         no longer lists as active has ended; unless it is among the costliest (listed again, done) its

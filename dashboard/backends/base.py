@@ -13,11 +13,16 @@ documents the whole contract with an example.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import msgspec
 
 from dashboard.models import SourceData, SourceName
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from dashboard.sources.jobs.paging import Cursor, JobPage
 
 
 class Poll(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,4 +76,17 @@ class SupportsRaw(Protocol):
                 ``admin-project:LOCATION.reservation``, ``project/region/cluster``,
                 ``project/location/job_id``.
         """
+        ...
+
+
+@runtime_checkable
+class SupportsJobPages(Protocol):
+    """Optional: a backend that can read further jobs on demand (organisation mode's jobs pane, ``m``)."""
+
+    def job_page(
+        self, since: datetime, after: Mapping[str, Cursor | None], size: int = 500
+    ) -> JobPage | None:
+        """The next ``size`` finished jobs of each location in ``after`` (its cursor; None: the first
+        page), created since ``since``; None when this backend cannot read pages
+        (:mod:`dashboard.sources.jobs.paging`)."""
         ...

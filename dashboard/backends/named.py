@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from dashboard.backends.base import Backend, Poll, SupportsRaw
+from dashboard.backends.base import Backend, Poll, SupportsJobPages, SupportsRaw
 from dashboard.errors import GcpdashError, UsageError
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dashboard.models import Snapshot, SourceName
     from dashboard.registry import EntryPoint
     from dashboard.session import Session
+    from dashboard.sources.jobs.paging import Cursor, JobPage
     from dashboard.store import Store
 
 __all__ = [
@@ -203,6 +204,14 @@ class Served:
         if not isinstance(self.backend, SupportsRaw):
             return None
         return self.backend.raw(kind, key)
+
+    def job_page(
+        self, since: datetime, after: Mapping[str, Cursor | None], size: int = 500
+    ) -> JobPage | None:
+        """The backend's next page of further jobs, when it reads them (:class:`SupportsJobPages`)."""
+        if not isinstance(self.backend, SupportsJobPages):
+            return None
+        return self.backend.job_page(since, after, size)
 
     def close(self) -> None:
         """Close the backend."""

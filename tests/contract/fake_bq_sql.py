@@ -79,6 +79,8 @@ class JobsSql:
     parents: dict[str, str] = field(default_factory=dict)
     """The parent folder of each project (JOBS_BY_FOLDER reads the query project's)."""
     denied: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
+    """Locations whose every query answers 403 ``accessDenied`` (set after a poll: a later page fails)."""
     ran: list[Ran] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,6 +97,8 @@ class JobsSql:
         location = str(body.get("location") or "US")
         if region != {f"region-{location.lower()}"}:
             return 400, {"error": {"code": 400, "message": f"{region} is not the request's {location}"}}
+        if location in self.refused:
+            return 403, _error(403, "accessDenied", f"Access Denied: {view} in {location} for {project}")
         if view in self.denied:
             message = (
                 f"Access Denied: Table {project}:{view}: User does not have permission bigquery.jobs.listAll"

@@ -16,7 +16,7 @@ import random
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -29,6 +29,10 @@ from dashboard.errors import GcpdashError, SourceError, UsageError
 from dashboard.models import SourceName
 from dashboard.recording.format import Exchange
 from dashboard.sources import live_off, span
+from dashboard.sources.jobs.org_sql import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from dashboard.sources.jobs.paging import Cursor, JobPage
 
 _AUTH_MODULES = (
     "dashboard.backends.gcp.budget",
@@ -301,6 +305,19 @@ class LiveBackend:
             if found is not None:
                 return named_row(exchange.response, found)
         return None
+
+    def job_page(
+        self, since: datetime, after: Mapping[str, Cursor | None], size: int = PAGE_SIZE
+    ) -> JobPage | None:
+        """Organisation mode's next page of further jobs in each location of ``after``
+        (:class:`~dashboard.backends.base.SupportsJobPages`); None outside organisation mode."""
+        if self.config.gcp.organization is None and self.config.gcp.folder is None:
+            return None
+        self.preload()  # the BigQuery client, imported in one thread before any other imports it
+        from dashboard.sources.jobs.api_org import fetch_page
+        from dashboard.sources.jobs.paging import parse_page
+
+        return parse_page(fetch_page(self.ctx, since, after, self.clock.now(), size), size)
 
     def close(self) -> None:
         """Stop background reads and close every client made so far: calls in flight on gRPC are cancelled;

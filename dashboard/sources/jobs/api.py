@@ -271,6 +271,32 @@ def org_request(ctx: FetchContext, scope: str, scope_id: str, since: datetime, t
     )
 
 
+def page_request(
+    ctx: FetchContext, scope: str, scope_id: str, since: datetime, cursor: tuple[int, int, str, str] | None
+) -> Any:
+    """A page of further jobs' job config (:func:`.api_org.fetch_page`): labels, byte cap, the window's
+    start and the keyset cursor (``@first`` without one)."""
+    from google.cloud import bigquery
+
+    from dashboard.sources.jobs.org_sql import ORG_PAGE_LABEL
+    from dashboard.sources.jobs.parse_org import SCOPE_LABEL
+
+    mark = cursor or (0, 0, "", "")
+    return bigquery.QueryJobConfig(
+        labels={fmt.QUERY_LABEL: ORG_PAGE_LABEL, SCOPE_LABEL: f"{scope}-{scope_id}"},
+        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
+        use_legacy_sql=False,
+        query_parameters=[
+            bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
+            bigquery.ScalarQueryParameter("first", "BOOL", cursor is None),
+            bigquery.ScalarQueryParameter("after_bytes", "INT64", mark[0]),
+            bigquery.ScalarQueryParameter("after_slot_ms", "INT64", mark[1]),
+            bigquery.ScalarQueryParameter("after_job", "STRING", mark[2]),
+            bigquery.ScalarQueryParameter("after_project", "STRING", mark[3]),
+        ],
+    )
+
+
 def query_history(
     ctx: FetchContext,
     client: bigquery.Client,

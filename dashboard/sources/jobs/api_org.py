@@ -14,6 +14,7 @@ query: the caller reads the per-project JOBS views instead in the same poll, and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from dashboard.sources.jobs.org_sql import Scope, org_jobs_sql
 
 if TYPE_CHECKING:
     from dashboard.backends.gcp.context import FetchContext
+    from dashboard.sources.jobs.paging import Cursor
 
 HOUR = timedelta(hours=1)
 
@@ -108,3 +110,25 @@ def fetch_org(ctx: FetchContext, client: Any, poll: int, t: datetime) -> tuple[l
             denied = True
             plan.release(key, location)  # not billed: the per-project queries may run
     return exchanges, denied
+
+
+def fetch_page(
+    ctx: FetchContext, since: datetime, after: Mapping[str, Cursor | None], t: datetime, size: int
+) -> list[Exchange]:
+    """A page of ``size`` further jobs of each location in ``after`` (:mod:`dashboard.sources.jobs.paging`):
+    one billed query per location, run in the first configured project, capped by
+    ``gcp.maximum_bytes_billed``; a failure is that location's error exchange."""
+    from dashboard.sources.jobs.api import page_request
+    from dashboard.sources.jobs.org_sql import org_page_sql
+
+    scope, scope_id = scope_of(ctx)
+    project = ctx.projects[0]
+    client = ctx.bigquery()
+    exchanges: list[Exchange] = []
+    for location, cursor in after.items():
+        job_config = page_request(ctx, scope, scope_id, since, cursor)
+        sql = org_page_sql(scope, project, location, size)
+        with Capture(0, t) as capture:
+            read_query(ctx, client, capture, sql, job_config, location=location, project=project)
+        exchanges.extend(capture.exchanges)
+    return exchanges

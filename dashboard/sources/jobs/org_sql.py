@@ -18,8 +18,8 @@ One result, rows told apart by ``kind``:
 Only the columns used are named (the view is columnar: ``query`` text is never scanned). The window is
 ``creation_time >= @since`` (the partition column; whole hours, see
 :mod:`dashboard.sources.jobs.org_window`); the parent of a multi-statement script is left out (its children
-are counted). A page of further jobs is the same statement's ``job`` branch with ``AND (cost, job_id) <
-(@after_cost, @after_job)`` (keyset): not wired yet.
+are counted). Further finished jobs come a page at a time, on demand (:data:`ORG_PAGE_SQL`): the window's
+DONE jobs in the same order, after the last one of the previous page (keyset), :data:`PAGE_SIZE` a page.
 
 Only the region and the project the query runs in are spliced in, validated; values are parameters.
 """
@@ -143,6 +143,54 @@ def org_jobs_sql(scope: Scope, project: str, location: str) -> str:
         project=validate.project_id(project, where="the query project"),
         region=region_qualifier(location),
         view=VIEWS[scope],
+    )
+
+
+ORG_PAGE_LABEL = "jobs-org-page"
+"""The ``gcpdash-query`` label of a page of further jobs."""
+
+PAGE_SIZE = 500
+"""Finished jobs a page (about 200 KB of REST JSON)."""
+
+ORG_PAGE_SQL = """\
+SELECT * FROM (
+  SELECT {columns},
+         IF(reservation_id IS NULL, IFNULL(total_bytes_billed, 0), 0) AS job_ondemand_bytes,
+         IFNULL(total_slot_ms, 0) AS job_slot_ms
+  FROM `{project}`.`region-{region}`.INFORMATION_SCHEMA.{view}
+  WHERE creation_time >= @since
+    AND state = 'DONE'
+    AND IFNULL(statement_type, '') != 'SCRIPT'
+)
+WHERE @first
+   OR job_ondemand_bytes < @after_bytes
+   OR (job_ondemand_bytes = @after_bytes
+       AND (job_slot_ms < @after_slot_ms
+            OR (job_slot_ms = @after_slot_ms
+                AND (job_id > @after_job OR (job_id = @after_job AND project_id > @after_project)))))
+ORDER BY job_ondemand_bytes DESC, job_slot_ms DESC, job_id, project_id
+LIMIT {page_size}"""
+"""A page of the window's finished jobs, costliest first (the order of the main query's ``job`` rows, then
+the project: job ids are unique per project only), after the previous page's last job: ``@first`` BOOL
+(the first page: no cursor), ``@after_bytes``, ``@after_slot_ms`` INT64, ``@after_job``,
+``@after_project`` STRING; ``@since`` TIMESTAMP, the window's start. The page size is spliced in: a
+constant of gcpdash's, not a value from outside."""
+
+
+def org_page_sql(scope: Scope, project: str, location: str, size: int = PAGE_SIZE) -> str:
+    """A page of ``size`` further jobs of ``location`` (:data:`ORG_PAGE_SQL`), run in ``project``.
+
+    Raises:
+        UsageError: A project or location not in Google's format.
+    """
+    from dashboard import validate
+
+    return ORG_PAGE_SQL.format(
+        columns=", ".join(ORG_JOB_COLUMNS),
+        project=validate.project_id(project, where="the query project"),
+        region=region_qualifier(location),
+        view=VIEWS[scope],
+        page_size=int(size),
     )
 
 
