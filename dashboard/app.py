@@ -3,9 +3,8 @@
 Polling, parsing, merging, snapshotting and building every pane's rows run in a worker thread
 (``asyncio.to_thread``); the UI thread only hands prepared rows to the widgets. Panes, screens, commands
 and the remembered state live in their own modules (``widgets/``, ``dashboard/session.py``,
-``dashboard/ui_state.py``); the replay keys in ``widgets/replay.py``, the drill-downs in
-``widgets/navigate.py``, the palette's commands in ``widgets/palette.py``, the start from the command
-line in ``dashboard/launch.py``.
+``dashboard/ui_state.py``): the replay keys in ``widgets/replay.py``, the drill-downs and further jobs in
+``widgets/navigate.py``, the palette's commands in ``widgets/palette.py``, the start in ``launch.py``.
 
 The first frame comes first: this module imports only what it draws (the header, the tab bar, a
 ``Loading…`` line in the first tab, the footer). Once it is on the screen, a thread opens the session while
@@ -17,7 +16,7 @@ is drawn in it at once, then the other panes are mounted, and only then is the f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from widgets.frame import Frame
     from widgets.insights import InsightsPane
     from widgets.panedata import Rules
-    from widgets.panes import TablePane
+    from widgets.panes import JobsTablePane, TablePane
     from widgets.table import VirtualTable
 
 __all__ = ["DashboardApp", "Session", "open_recording", "run_app"]
@@ -166,12 +165,12 @@ class DashboardApp(App[int]):
         """Open the session off the UI thread while the panes are imported and the one shown is mounted,
         restore the window, then poll (the first poll mounts the other panes)."""
         from dashboard.session import WINDOWS, rebuild
-        from widgets.paneset import import_panes, make_panes
+        from widgets.paneset import import_panes, make_panes, mount_panes
 
         opening = asyncio.ensure_future(asyncio.to_thread(self._open_session))
         await asyncio.to_thread(import_panes)
         self._panes = make_panes(self.pane_entries)
-        await self._mount_panes([self.query_one(TabbedContent).active])
+        await mount_panes(self, [self.query_one(TabbedContent).active])
         self._session = session = await opening
         self.refresh_bindings()  # the replay keys show only now that it is known whether it replays
         window = WINDOWS.get(self.state.window or "")
@@ -180,12 +179,6 @@ class DashboardApp(App[int]):
         await self.poll_now()
         if self._poll_every is not None:
             self.set_interval(self._poll_every, self._tick)
-
-    async def _mount_panes(self, pane_ids: Iterable[str]) -> None:
-        """Put these panes in their tabs (see :func:`widgets.paneset.mount_panes`)."""
-        from widgets.paneset import mount_panes
-
-        await mount_panes(self, pane_ids)
 
     # ---------------------------------------------------------------- polling
 
@@ -199,7 +192,7 @@ class DashboardApp(App[int]):
         Without ``before`` or ``force``, a new frame is built only when :func:`~dashboard.session.needs_frame`
         says so; otherwise only the header's clock moves."""
         from widgets.panes import JobsTablePane
-        from widgets.paneset import painted
+        from widgets.paneset import mount_panes, painted
 
         session = self._session
         jobs_pane = self._panes.get("jobs")
@@ -239,11 +232,11 @@ class DashboardApp(App[int]):
             drawn = ""
             if len(self._mounted) < len(self._panes):  # the first poll: its data on screen at once
                 drawn = self.query_one(TabbedContent).active
-                await self._mount_panes([drawn])
+                await mount_panes(self, [drawn])
                 self.update_header(frame)
                 self.update_pane(drawn, frame)
                 await painted(self)
-                await self._mount_panes(self._panes)
+                await mount_panes(self, self._panes)
             self._show(frame, drawn=drawn)
 
     def _show(self, frame: Frame, *, drawn: str = "") -> None:
@@ -316,6 +309,12 @@ class DashboardApp(App[int]):
         from widgets.navigate import open_row
 
         open_row(self, event)
+
+    def on_jobs_table_pane_more_wanted(self, event: JobsTablePane.MoreWanted) -> None:
+        """Read further jobs (organisation mode's ``m``), off the UI thread."""
+        from widgets.navigate import more_jobs
+
+        more_jobs(self)
 
     def on_insights_pane_jump(self, event: InsightsPane.Jump) -> None:
         """Go to an insight's resource: its pane, the cursor on its row found by its exact key."""

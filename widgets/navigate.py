@@ -89,3 +89,22 @@ def open_raw(app: DashboardApp, kind: str, key: str, trail: tuple[str, ...]) -> 
         await app.push_screen(RawScreen(trail, payload))
 
     app.run_worker(fetch(), exclusive=True, group="raw")
+
+
+def more_jobs(app: DashboardApp) -> None:
+    """Read the next page of further jobs (organisation mode) off the UI thread, say what it brought, and
+    show them (:func:`dashboard.sources.jobs.paging.more_jobs`)."""
+    from dashboard.sources.jobs.paging import more_jobs as read_more
+
+    session = app._session
+    if session is None:
+        return
+
+    async def fetch() -> None:
+        app.notify("reading further jobs…", timeout=3, markup=False)
+        async with app._busy:  # not while a poll merges into the same store
+            said = await asyncio.to_thread(read_more, session)
+        app.notify(said, title="Further jobs", timeout=8, markup=False)
+        await app.poll_now(force=True)
+
+    app.run_worker(fetch(), exclusive=True, group="pages")

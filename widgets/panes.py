@@ -262,7 +262,13 @@ class TablePane(Vertical):
 
 
 class JobsTablePane(TablePane):
-    """The BigQuery jobs pane: every job in the window, in :class:`~widgets.jobs.JobsPane`."""
+    """The BigQuery jobs pane: every job in the window, in :class:`~widgets.jobs.JobsPane`; in
+    organisation mode (the active and costliest jobs listed) ``m`` reads further ones, a page a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("m", "more_jobs", "More jobs", id="jobs.more")]
+
+    class MoreWanted(Message):
+        """``m``: further jobs wanted (organisation mode); handled by ``on_jobs_table_pane_more_wanted``."""
 
     DEFAULT_CSS = """
     JobsTablePane > .pane-heading { display: none; }
@@ -271,6 +277,7 @@ class JobsTablePane(TablePane):
 
     def __init__(self, pane_id: str, *, id: str | None = None) -> None:
         self.jobs = JobsPane(id="jobs-pane")
+        self._paged = False
         super().__init__(pane_id, id=id)
 
     def _make_table(self) -> VirtualTable[Any]:
@@ -284,7 +291,21 @@ class JobsTablePane(TablePane):
         with VerticalScroll(classes="pane-notes", can_focus=False):
             yield Static("", markup=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``m`` only in organisation mode (BigQuery's totals in the frame), when the footer shows it."""
+        if action == "more_jobs":
+            return self._paged
+        return super().check_action(action, parameters)
+
+    def action_more_jobs(self) -> None:
+        """Ask for the next page of further jobs."""
+        self.post_message(self.MoreWanted())
+
     def _fill(self, frame: Frame) -> None:
+        paged = frame.snapshot.job_aggregates is not None
+        if paged != self._paged:
+            self._paged = paged
+            self.refresh_bindings()
         if isinstance(frame.jobs, PreparedJobs):
             self.jobs.show(frame.jobs)  # ordered and keyed off the UI thread
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from dashboard.backends.gcp.bq_wire import is_select
@@ -65,7 +66,8 @@ def test_pages_walk_the_window_s_finished_jobs_costliest_first_without_repeating
     pager = Pager(store=None)
 
     first = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert first is not None and first.failed == {}
+    assert first is not None
+    assert first.failed == {}
     assert _ids(first, "EU") == EU_ORDER[:3]
     assert _ids(first, "US") == [("acme-etl", "us_1")]
     assert first.after == {"EU": Cursor(1 * TIB, 4_000, "dup", "acme-bi"), "US": None}  # US: a short page
@@ -117,9 +119,11 @@ def test_a_later_page_that_fails_says_why_and_the_next_one_goes_on_where_it_stop
 
     jobs.refused.add("EU")
     failed = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert failed is not None and failed.jobs == ()
+    assert failed is not None
+    assert failed.jobs == ()
     assert failed.after == {}
-    assert "403" in failed.failed["EU"] and "accessDenied" in failed.failed["EU"]
+    assert "403" in failed.failed["EU"]
+    assert "accessDenied" in failed.failed["EU"]
     pager.took(failed)
     assert pager.wanted(["EU", "US"]) == {"EU": Cursor(1 * TIB, 4_000, "dup", "acme-bi")}  # kept
 
@@ -141,8 +145,9 @@ def test_more_jobs_merges_the_pages_into_the_store_and_says_when_every_page_is_r
 
     said = more_jobs(session)
     shown = {(j.project, j.job_id) for j in session.store.snapshot(clock.now()).jobs}
-    # the 24 h window reaches back to 09:00 the day before: the job at 02:00 is in it
-    assert shown == listed | set(EU_ORDER) | {("acme-etl", "too_old"), ("acme-etl", "us_1")}
+    # the pages begin where BigQuery's totals do (03:00, 6 h back), not at the 24 h window's start: the job
+    # at 02:00, which the totals do not count, is not listed either
+    assert shown == listed | set(EU_ORDER) | {("acme-etl", "us_1")}
     assert said.startswith(f"{len(shown - listed)} more jobs listed (")
     assert "EU, US: no further job" in said
     assert more_jobs(session) == "no further job in the window: every page is read"
@@ -160,3 +165,16 @@ def test_outside_organisation_mode_there_is_nothing_to_page(fake: SqlFakeRest) -
 
 def test_the_page_query_is_a_select() -> None:
     assert is_select(org_page_sql("folder", "acme-etl", "europe-west4"))
+
+
+def test_a_recording_cannot_page_and_says_pages_are_read_live(fake: SqlFakeRest) -> None:
+    from dashboard.backends.base import Poll
+    from dashboard.recording.demo import demo_path
+    from dashboard.session import open_recording
+
+    clock = StepClock()
+    [polled] = backend(fake, clock, organization=ORG).poll("jobs", force=True)  # BigQuery's totals
+    session = open_recording(demo_path(), "demo", paused=True)
+    session.store.apply(msgspec.structs.replace(polled, t=session.clock.now()))
+    assert isinstance(polled, Poll)
+    assert more_jobs(session) == "further jobs are read live; a recording holds only what was polled"

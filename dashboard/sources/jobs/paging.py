@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dashboard.models import Job
+from dashboard.models_aggregates import JobAggregates
 from dashboard.sources.jobs.org_sql import ORG_PAGE_LABEL, PAGE_SIZE
 
 if TYPE_CHECKING:
@@ -140,10 +141,13 @@ class Pager:
         self.after.update(page.after)
 
 
-def window_start(now: datetime, window: timedelta) -> datetime:
-    """The pages' ``@since``: the start of the hour the window begins in (the totals' buckets are hours)."""
-    start = now - window
-    return start.replace(minute=0, second=0, microsecond=0)
+def pages_since(now: datetime, window: timedelta, aggregates: JobAggregates) -> datetime:
+    """The pages' ``@since``: where BigQuery's totals begin (their oldest hour: the first query read
+    ``gcp.history_window`` back), or the start of the window's first hour if that is later, so the jobs
+    the pages list are among those the totals count."""
+    start = (now - window).replace(minute=0, second=0, microsecond=0)
+    hours = [b.hour for b in aggregates.buckets]
+    return max(start, min(hours)) if hours else start
 
 
 def more_jobs(session: Session) -> str:
@@ -157,7 +161,7 @@ def more_jobs(session: Session) -> str:
     aggregates = snapshot.job_aggregates
     if aggregates is None:
         return "every job of the window is listed already (project mode)"
-    since = window_start(now, session.window)
+    since = pages_since(now, session.window, aggregates)
     pager = session.pager
     if not isinstance(pager, Pager) or pager.store is not session.store:
         pager = session.pager = Pager(session.store)
