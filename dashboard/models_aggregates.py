@@ -27,6 +27,12 @@ class Bucket(Model, frozen=True):
     ondemand_bytes: int = 0
     """Bytes billed of the jobs without a reservation: what on-demand pricing charges."""
     slot_ms: int = 0
+    standard_slot_ms: int = 0
+    """Slot time of the jobs on a reservation of the Standard edition (by the job's ``edition``)."""
+    enterprise_slot_ms: int = 0
+    """... of Enterprise, or of an edition the job does not say (priced as Enterprise)."""
+    enterprise_plus_slot_ms: int = 0
+    """... of Enterprise Plus."""
 
 
 class AggWindow(Model, frozen=True):
@@ -58,3 +64,6 @@ class Totals(Model, frozen=True):
     bytes_billed: int = 0
     ondemand_bytes: int = 0
     slot_ms: int = 0
+    standard_slot_ms: int = 0
+    enterprise_slot_ms: int = 0
+    enterprise_plus_slot_ms: int = 0

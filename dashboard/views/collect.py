@@ -211,8 +211,9 @@ def aggregated_principals(
     aggregates: JobAggregates, active: Sequence[Job], prices: PriceTable
 ) -> tuple[PrincipalGroup, ...]:
     """Organisation mode's per-principal table, from the hour buckets (the remainder past the top K as
-    ``(others)``); running counts from the active jobs listed; $ is on-demand bytes times $/TiB."""
-    from dashboard.sources.jobs.aggregates import estimated_usd, totals
+    ``(others)``); running counts from the active jobs listed; $ is on-demand bytes times $/TiB plus the
+    slot time on reservations times its edition's $/slot-hour, as a job's own cost is."""
+    from dashboard.sources.jobs.aggregates import estimated_usd, reserved_usd, totals
 
     per_tib = prices.value(jobs_cost.ON_DEMAND)
     running: dict[str, int] = defaultdict(int)
@@ -227,7 +228,7 @@ def aggregated_principals(
             bytes_billed=t.bytes_billed,
             tib_billed=t.bytes_billed / costs.TIB,
             slot_hours=t.slot_ms / 3.6e6,
-            cost_usd=estimated_usd(t.ondemand_bytes, per_tib),
+            cost_usd=estimated_usd(t.ondemand_bytes, per_tib) + reserved_usd(t, prices),
         )
         for t in totals(aggregates, "principal")
     ]

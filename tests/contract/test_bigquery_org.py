@@ -35,7 +35,8 @@ pytestmark = pytest.mark.timeout(60)
 
 @pytest.fixture
 def jobs() -> JobsSql:
-    return JobsSql(rows=list(ROWS), parents={"acme-etl": "4455", "acme-bi": "7788"})
+    # copies of the rows: a test may change one
+    return JobsSql(rows=[dict(r) for r in ROWS], parents={"acme-etl": "4455", "acme-bi": "7788"})
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ EU_ORDER = [
 
 @pytest.fixture
 def jobs() -> JobsSql:
-    return JobsSql(rows=[*ROWS, *TWINS], parents={"acme-etl": "4455", "acme-bi": "7788"})
+    return JobsSql(rows=[dict(r) for r in (*ROWS, *TWINS)], parents={"acme-etl": "4455", "acme-bi": "7788"})
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from .org_world import (
     backend,
     bucket,
     poll,
+    row,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -37,7 +38,8 @@ pytestmark = pytest.mark.timeout(60)
 
 @pytest.fixture
 def jobs() -> JobsSql:
-    return JobsSql(rows=list(ROWS), parents={"acme-etl": "4455", "acme-bi": "7788"})
+    # copies of the rows: a test may change one
+    return JobsSql(rows=[dict(r) for r in ROWS], parents={"acme-etl": "4455", "acme-bi": "7788"})
 
 
 @pytest.fixture
@@ -101,7 +103,8 @@ def test_the_panes_tables_and_totals_come_from_the_aggregates(fake: SqlFakeRest)
     assert (ana.jobs, ana.failed) == (2 + 2 + 1, 1)
     assert ana.cost_usd == pytest.approx(9 * 6.25)
     raj = next(g for g in section.by_principal if g.principal == WORKFORCE)
-    assert raj.cost_usd == 0.0  # on a reservation
+    # on a reservation, its edition not said: 2 slot-hours priced as Enterprise, $0.06 each
+    assert raj.cost_usd == pytest.approx(2 * 0.06)
     assert raj.slot_hours == pytest.approx(2.0)  # 7,200,000 slot-ms
     cost = estimate(snapshot)
     line = cost.service("bigquery_on_demand")
@@ -199,3 +202,44 @@ def test_merging_replaces_the_hours_read_again_and_drops_those_past_the_window()
         ("EU", 8, 5),
         ("US", 7, 9),
     ]
+
+
+def test_a_principal_s_reservation_slot_time_is_priced_by_each_job_s_edition() -> None:
+    from dashboard.views.collect import jobs_section
+
+    cara = "cara@acme.example"
+    rows = [
+        row(
+            "acme-bi",
+            "std_1",
+            at(8, 5),
+            user_email=cara,
+            reservation_id="acme-admin:EU.std",
+            edition="STANDARD",
+            total_bytes_billed=5 * TIB,
+            total_slot_ms=3_600_000,
+        ),
+        row(
+            "acme-bi",
+            "plus_1",
+            at(8, 15),
+            user_email=cara,
+            reservation_id="acme-admin:EU.plus",
+            edition="ENTERPRISE_PLUS",
+            total_slot_ms=7_200_000,
+        ),
+        row(
+            "acme-etl", "od_1", at(8, 25), user_email=cara, total_bytes_billed=1 * TIB, total_slot_ms=900_000
+        ),
+    ]
+    with SqlFakeRest(JobsSql(rows=rows, parents={"acme-etl": "4455", "acme-bi": "7788"})) as fake:
+        clock = StepClock()
+        live = backend(fake, clock, organization=ORG)
+        store = live_store(live)
+        store.apply(Poll(source="jobs", t=clock.at, data=poll(live)))
+    [group] = jobs_section(store.snapshot(clock.at), clock.at).by_principal
+    # 1 slot-hour of Standard at $0.04 + 2 of Enterprise Plus at $0.10 + 1 TiB on demand at $6.25 (the
+    # reserved job's 5 TiB bill no bytes, the on-demand job's slot time no slots)
+    assert group.principal == cara
+    assert group.cost_usd == pytest.approx(0.04 + 2 * 0.10 + 6.25)
+    assert group.slot_hours == pytest.approx(3.25)

@@ -37,7 +37,9 @@ BULK = [
 
 @pytest.fixture
 def fake() -> Iterator[SqlFakeRest]:
-    server = SqlFakeRest(JobsSql(rows=[*ROWS, *BULK], parents={"acme-etl": "4455", "acme-bi": "7788"}))
+    server = SqlFakeRest(
+        JobsSql(rows=[dict(r) for r in (*ROWS, *BULK)], parents={"acme-etl": "4455", "acme-bi": "7788"})
+    )
     with server:
         yield server
 

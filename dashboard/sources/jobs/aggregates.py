@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dashboard.models_aggregates import Bucket, Dimension, JobAggregates, Totals
+
+if TYPE_CHECKING:
+    from dashboard.pricing import PriceTable
 
 
 def merge_aggregates(
@@ -39,21 +43,28 @@ def merge_aggregates(
     )
 
 
+_SUMMED = (
+    "jobs",
+    "failures",
+    "bytes_billed",
+    "ondemand_bytes",
+    "slot_ms",
+    "standard_slot_ms",
+    "enterprise_slot_ms",
+    "enterprise_plus_slot_ms",
+)
+"""The fields of a :class:`Bucket` that add up into :class:`Totals`."""
+
+
 def totals(aggregates: JobAggregates, dim: Dimension, *, since: datetime | None = None) -> list[Totals]:
     """Per key of ``dim``, the sums of its hour buckets (from ``since`` on), costliest first (on-demand
     bytes, then slot time); the remainder (key None) last."""
     sums: dict[str | None, list[int]] = {}
     for b in _in(aggregates.buckets, dim, since):
-        acc = sums.setdefault(b.key, [0, 0, 0, 0, 0])
-        acc[0] += b.jobs
-        acc[1] += b.failures
-        acc[2] += b.bytes_billed
-        acc[3] += b.ondemand_bytes
-        acc[4] += b.slot_ms
-    rows = [
-        Totals(key=k, jobs=a[0], failures=a[1], bytes_billed=a[2], ondemand_bytes=a[3], slot_ms=a[4])
-        for k, a in sums.items()
-    ]
+        acc = sums.setdefault(b.key, [0] * len(_SUMMED))
+        for n, name in enumerate(_SUMMED):
+            acc[n] += getattr(b, name)
+    rows = [Totals(key=k, **dict(zip(_SUMMED, a, strict=True))) for k, a in sums.items()]
     rows.sort(key=lambda t: (t.key is None, -t.ondemand_bytes, -t.slot_ms, t.key or ""))
     return rows
 
@@ -63,6 +74,19 @@ def _in(buckets: Iterable[Bucket], dim: str, since: datetime | None) -> Iterable
 
 
 TIB = 1024**4
+
+
+def reserved_usd(t: Totals | Bucket, prices: PriceTable) -> float:
+    """The slot time of the jobs on a reservation times its edition's pay-as-you-go $/slot-hour: what a
+    job's own cost attributes to it (``slot_attribution``), summed."""
+    from dashboard.cost.common import edition_key
+
+    slot_hours = (
+        (t.standard_slot_ms, "STANDARD"),
+        (t.enterprise_slot_ms, "ENTERPRISE"),
+        (t.enterprise_plus_slot_ms, "ENTERPRISE_PLUS"),
+    )
+    return sum(ms / 3.6e6 * prices.value(edition_key(edition)) for ms, edition in slot_hours if ms)
 
 
 def estimated_usd(ondemand_bytes: int, per_tib: float) -> float:

@@ -8,7 +8,9 @@ One result, rows told apart by ``kind``:
   ``reservation``, ``label``, ``unlabelled``: a project's jobs without any label) one row per key
   (``key``; ``''`` for on-demand in ``reservation``, for the hour's total in ``total``, ``key=value`` in
   ``label``) with ``jobs``, ``failures``, ``bytes_billed``, ``ondemand_bytes`` (bytes billed of jobs
-  without a reservation: what on-demand pricing charges) and ``slot_ms``. Per hour and dimension the
+  without a reservation: what on-demand pricing charges), ``slot_ms`` and the slot time of the jobs on a
+  reservation by the job's edition (``standard_slot_ms``, ``enterprise_slot_ms``: Enterprise or none said,
+  priced as Enterprise as a job's own cost is; ``enterprise_plus_slot_ms``). Per hour and dimension the
   ``@top_k`` costliest keys (on-demand bytes, then slot time) come with their own row, the rest as one row
   whose ``key`` is NULL (the remainder). Pricing stays in Python, so the price table and its overrides apply.
 - ``job``: the jobs not yet DONE (at most ``@max_active``) and the ``@top_jobs`` costliest DONE jobs of the
@@ -42,7 +44,20 @@ ORG_JOB_COLUMNS = tuple(c for c in JOBS_HISTORY_COLUMNS if c not in ("query", "l
 """The job columns of a ``job`` row (NULL in an ``agg`` row): the history query's, without the query text,
 the labels and the destination (the organisation views may lack ``query``; GCP_REFERENCE.md §1.2)."""
 
-AGG_COLUMNS = ("kind", "hour", "dim", "key", "jobs", "failures", "bytes_billed", "ondemand_bytes", "slot_ms")
+AGG_COLUMNS = (
+    "kind",
+    "hour",
+    "dim",
+    "key",
+    "jobs",
+    "failures",
+    "bytes_billed",
+    "ondemand_bytes",
+    "slot_ms",
+    "standard_slot_ms",
+    "enterprise_slot_ms",
+    "enterprise_plus_slot_ms",
+)
 """The leading columns of every row (NULL but ``kind`` and ``hour`` in a ``job`` row)."""
 
 ORG_JOBS_SQL = """\
@@ -52,7 +67,8 @@ WITH windowed AS (
          statement_type, priority, state, total_bytes_processed, total_bytes_billed, total_slot_ms, cache_hit,
          reservation_id, edition, error_result, parent_job_id, labels,
          TIMESTAMP_TRUNC(creation_time, HOUR) AS hour_start,
-         IF(reservation_id IS NULL, IFNULL(total_bytes_billed, 0), 0) AS job_ondemand_bytes
+         IF(reservation_id IS NULL, IFNULL(total_bytes_billed, 0), 0) AS job_ondemand_bytes,
+         IF(reservation_id IS NULL, 0, IFNULL(total_slot_ms, 0)) AS reserved_slots
   FROM `{project}`.`region-{region}`.INFORMATION_SCHEMA.{view}
   WHERE creation_time >= @since
     AND IFNULL(statement_type, '') != 'SCRIPT'
@@ -65,6 +81,9 @@ facts AS (
          IFNULL(total_bytes_billed, 0) AS billed,
          job_ondemand_bytes AS ondemand,
          IFNULL(total_slot_ms, 0) AS slots,
+         IF(edition = 'STANDARD', reserved_slots, 0) AS standard_slots,
+         IF(IFNULL(edition, '') IN ('STANDARD', 'ENTERPRISE_PLUS'), 0, reserved_slots) AS enterprise_slots,
+         IF(edition = 'ENTERPRISE_PLUS', reserved_slots, 0) AS plus_slots,
          labels
   FROM windowed
 ),
@@ -76,20 +95,26 @@ grouped AS (
               ELSE 'total' END AS dim,
          IFNULL(principal, IFNULL(project_id, IFNULL(reservation, ''))) AS key,
          COUNT(*) AS jobs, SUM(failed) AS failures, SUM(billed) AS bytes_billed,
-         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms
+         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms,
+         SUM(standard_slots) AS standard_slot_ms, SUM(enterprise_slots) AS enterprise_slot_ms,
+         SUM(plus_slots) AS enterprise_plus_slot_ms
   FROM facts
   GROUP BY GROUPING SETS ((hour_start, principal), (hour_start, project_id), (hour_start, reservation),
                           (hour_start))
   UNION ALL
   SELECT hour_start, 'label' AS dim, CONCAT(label.key, '=', IFNULL(label.value, '')) AS key,
          COUNT(*) AS jobs, SUM(failed) AS failures, SUM(billed) AS bytes_billed,
-         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms
+         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms,
+         SUM(standard_slots) AS standard_slot_ms, SUM(enterprise_slots) AS enterprise_slot_ms,
+         SUM(plus_slots) AS enterprise_plus_slot_ms
   FROM facts CROSS JOIN UNNEST(labels) AS label
   GROUP BY hour_start, key
   UNION ALL
   SELECT hour_start, 'unlabelled' AS dim, project_id AS key,
          COUNT(*) AS jobs, SUM(failed) AS failures, SUM(billed) AS bytes_billed,
-         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms
+         SUM(ondemand) AS ondemand_bytes, SUM(slots) AS slot_ms,
+         SUM(standard_slots) AS standard_slot_ms, SUM(enterprise_slots) AS enterprise_slot_ms,
+         SUM(plus_slots) AS enterprise_plus_slot_ms
   FROM facts
   WHERE IFNULL(ARRAY_LENGTH(labels), 0) = 0
   GROUP BY hour_start, project_id
@@ -101,12 +126,15 @@ ranked AS (
 ),
 capped AS (
   SELECT hour_start, dim, IF(place <= @top_k, key, NULL) AS capped_key,
-         jobs, failures, bytes_billed, ondemand_bytes, slot_ms
+         jobs, failures, bytes_billed, ondemand_bytes, slot_ms,
+         standard_slot_ms, enterprise_slot_ms, enterprise_plus_slot_ms
   FROM ranked
 )
 SELECT 'agg' AS kind, hour_start AS hour, dim, capped_key AS key,
        SUM(jobs) AS jobs, SUM(failures) AS failures, SUM(bytes_billed) AS bytes_billed,
        SUM(ondemand_bytes) AS ondemand_bytes, SUM(slot_ms) AS slot_ms,
+       SUM(standard_slot_ms) AS standard_slot_ms, SUM(enterprise_slot_ms) AS enterprise_slot_ms,
+       SUM(enterprise_plus_slot_ms) AS enterprise_plus_slot_ms,
        NULL AS creation_time, NULL AS start_time, NULL AS end_time, NULL AS project_id, NULL AS user_email,
        NULL AS principal_subject, NULL AS job_id, NULL AS job_type, NULL AS statement_type, NULL AS priority,
        NULL AS state, NULL AS total_bytes_processed, NULL AS total_bytes_billed, NULL AS total_slot_ms,
@@ -116,6 +144,7 @@ GROUP BY hour_start, dim, capped_key
 UNION ALL
 SELECT 'job' AS kind, hour_start AS hour, NULL AS dim, NULL AS key, NULL AS jobs, NULL AS failures,
        NULL AS bytes_billed, NULL AS ondemand_bytes, NULL AS slot_ms,
+       NULL AS standard_slot_ms, NULL AS enterprise_slot_ms, NULL AS enterprise_plus_slot_ms,
        creation_time, start_time, end_time, project_id, user_email, principal_subject, job_id, job_type,
        statement_type, priority, state, total_bytes_processed, total_bytes_billed, total_slot_ms, cache_hit,
        reservation_id, edition, error_result, parent_job_id

@@ -135,6 +135,9 @@ def _rows(response: dict[str, Any], query: _OrgQuery) -> tuple[list[Job], list[B
                     bytes_billed=row.get("bytes_billed") or 0,
                     ondemand_bytes=row.get("ondemand_bytes") or 0,
                     slot_ms=row.get("slot_ms") or 0,
+                    standard_slot_ms=row.get("standard_slot_ms") or 0,
+                    enterprise_slot_ms=row.get("enterprise_slot_ms") or 0,
+                    enterprise_plus_slot_ms=row.get("enterprise_plus_slot_ms") or 0,
                 )
             )
         else:
