@@ -132,6 +132,7 @@ def test_check_names_the_view_and_the_role_and_shows_the_denial(fake: SqlFakeRes
     )
     assert f"roles/bigquery.resourceViewer (bigquery.jobs.listAll) on organizations/{ORG}" in text
     assert "first poll (and each gcpdash --once): 2 organisation queries, one per location" in text
+    assert "each m in the jobs pane (the next page of further jobs) is one more query per location" in text
 
 
 def test_check_of_a_folder_says_it_is_the_first_projects_parent_folder() -> None:

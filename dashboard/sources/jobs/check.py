@@ -11,12 +11,17 @@ def check_lines(config: Config, projects: tuple[str, ...]) -> list[str]:
     from dashboard.backends.gcp.check import polling_cost
 
     if config.gcp.organization is not None or config.gcp.folder is not None:
-        return scope_lines(config, projects) + [
+        queries = [
             line.replace("history queries", "organisation queries")
             .replace(" per project", "")
             .replace("every project in every location", "one per location")
             for line in check_lines(_project_mode(config), projects[:1])
         ]
+        pages = (
+            "  and on demand only: each m in the jobs pane (the next page of further jobs) is one more query "
+            f"per location, at least 10 MiB and at most {config.gcp.maximum_bytes_billed:,} bytes billed"
+        )
+        return [*scope_lines(config, projects), *queries, pages]
 
     cost = polling_cost(config, len(projects))
     intervals = config.intervals
