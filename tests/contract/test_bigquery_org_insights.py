@@ -100,3 +100,33 @@ def test_an_hour_whose_unlabelled_projects_were_lumped_is_left_out_of_both_sums(
     # what is left: EU 08:00 (2 TiB, all labelled) and US 08:00 (us_1, 4 TiB, unlabelled): 4 of 6 TiB
     assert insight.title == "acme-etl: 67% of on-demand spend carries no label"
     assert insight.evidence.startswith("$25.00 of $37.50 on demand")
+
+
+def test_a_costly_principal_is_judged_by_bigquery_s_totals_not_the_jobs_listed(world: Snapshot) -> None:
+    from dashboard.sources.jobs.rules import COSTLY_PRINCIPAL
+
+    found = {i.resource: i for i in evaluate(world, estimate(world)) if i.rule == COSTLY_PRINCIPAL}
+    # ana: etl_1 2 TiB + script_1_a 1 TiB + script_1_b 2 TiB + us_1 4 TiB on demand = $56.25 (at least the
+    # rule's $50), over her 5 jobs (etl_2, which failed, billed nothing); the workforce principal's 2
+    # slot-hours on the reservation, $0.12, are below it
+    assert set(found) == {"ana@acme.example"}
+    insight = found["ana@acme.example"]
+    assert insight.severity == "info"
+    assert insight.evidence.startswith("5 jobs since ")
+    assert "9.000 TiB billed" in insight.evidence
+    assert "$56.25 on BigQuery" in insight.title
+
+
+def test_with_only_a_few_jobs_listed_the_totals_still_count_every_job() -> None:
+    from dashboard.sources.jobs import org_sql
+    from dashboard.sources.jobs.rules import COSTLY_PRINCIPAL
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(org_sql, "TOP_JOBS", 1)  # the poll lists one finished job per location
+    try:
+        snapshot, _ = snapshot_of([dict(r) for r in ROWS])
+    finally:
+        patch.undo()
+    assert len([j for j in snapshot.jobs if j.state == "DONE"]) == 2
+    [insight] = [i for i in evaluate(snapshot, estimate(snapshot)) if i.rule == COSTLY_PRINCIPAL]
+    assert insight.evidence.startswith("5 jobs since ")

@@ -19,7 +19,7 @@ from dashboard.cost import TIB, edition_key
 from dashboard.insights import Context
 from dashboard.models import Job
 from dashboard.sources.jobs.cost import ON_DEMAND, countable_jobs, per_tib
-from dashboard.views.collect import reservation_editions
+from dashboard.views.collect import aggregated_principals, reservation_editions
 
 
 class Costed(NamedTuple):
@@ -89,6 +89,15 @@ def job_costs(ctx: Context) -> JobCosts:
 
 
 def _spenders(ctx: Context) -> list[Spender]:
+    aggregates = ctx.snapshot.job_aggregates
+    if aggregates is not None:  # organisation mode: BigQuery's totals, not the few jobs listed
+        groups = aggregated_principals(aggregates, (), ctx.prices)
+        found = [
+            Spender(g.principal, g.jobs, g.cost_usd, g.bytes_billed, round(g.slot_hours * 3.6e6))
+            for g in groups
+            if g.principal != "(others)"  # the principals past the top K: not one principal
+        ]
+        return sorted(found, key=lambda s: (-s.usd, -s.jobs, s.principal))
     acc: dict[str, list[float]] = {}
     costs = job_costs(ctx)
     for job, usd in zip(costs.jobs, costs.usd, strict=True):
@@ -106,5 +115,6 @@ def _spenders(ctx: Context) -> list[Spender]:
 
 def spenders(ctx: Context) -> list[Spender]:
     """Jobs, $, bytes billed and slot-ms per principal, most expensive first: the figures of the Jobs
-    pane's by-principal view (:func:`dashboard.views.collect.by_principal`), from the shared costs."""
+    pane's by-principal view (:func:`dashboard.views.collect.by_principal`), from the shared costs; in
+    organisation mode from BigQuery's totals (:func:`~dashboard.views.collect.aggregated_principals`)."""
     return ctx.shared("bigquery.spenders", _spenders)
