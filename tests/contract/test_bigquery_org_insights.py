@@ -15,7 +15,7 @@ from dashboard.models import Snapshot
 from dashboard.sources.jobs.rules import UNLABELLED
 
 from .fake_bq_sql import JobsSql, SqlFakeRest
-from .org_world import ORG, ROWS, TIB, StepClock, backend, bucket, poll
+from .org_world import ORG, ROWS, TIB, StepClock, at, backend, bucket, poll, row
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -130,3 +130,38 @@ def test_with_only_a_few_jobs_listed_the_totals_still_count_every_job() -> None:
     assert len([j for j in snapshot.jobs if j.state == "DONE"]) == 2
     [insight] = [i for i in evaluate(snapshot, estimate(snapshot)) if i.rule == COSTLY_PRINCIPAL]
     assert insight.evidence.startswith("5 jobs since ")
+
+
+def _spike_rows(failing_now: int) -> list[dict[str, object]]:
+    """acme-bi: 30 jobs between 08:00 and 08:59 (one failed), 25 since 09:00 of which ``failing_now``
+    failed; and the world's rows."""
+    failed = {"reason": "invalidQuery", "location": "q", "debug_info": "", "message": "Syntax error"}
+    rows = [dict(r) for r in ROWS]
+    for i in range(30):
+        rows.append(row("acme-bi", f"before_{i}", at(8, i), error_result=failed if i == 0 else None))
+    for i in range(25):
+        rows.append(row("acme-bi", f"now_{i}", at(9, i), error_result=failed if i < failing_now else None))
+    return rows
+
+
+def test_a_failure_spike_is_judged_by_bigquery_s_hourly_counts() -> None:
+    from dashboard.sources.jobs.rules import FAILURES
+
+    snapshot, _ = snapshot_of(_spike_rows(failing_now=10))
+    [insight] = [i for i in evaluate(snapshot, estimate(snapshot)) if i.rule == FAILURES]
+    # since 09:00: the 25 and bi_queued (pending, counted) = 26 jobs, 10 failed (38.5 %, critical from
+    # 25 %); before: the 30 and bi_1 = 31, 1 failed (3.2 %); acme-etl ran too few jobs to judge
+    assert insight.resource == "acme-bi"
+    assert insight.severity == "critical"
+    assert insight.title == "acme-bi: 38% of BigQuery jobs failed since 09:00 (usually 3.2%)"
+    assert insight.evidence == (
+        "10 of 26 jobs since 09:00 failed (38.5%) vs 1 of 31 before (3.2%), by JOBS_BY_ORGANIZATION's "
+        "hourly counts"
+    )
+
+
+def test_failures_at_the_usual_rate_raise_nothing() -> None:
+    from dashboard.sources.jobs.rules import FAILURES
+
+    snapshot, _ = snapshot_of(_spike_rows(failing_now=1))
+    assert [i for i in evaluate(snapshot, estimate(snapshot)) if i.rule == FAILURES] == []

@@ -112,3 +112,19 @@ def spend_between(aggregates: JobAggregates, per_tib: float, start: datetime, en
 def job_count(aggregates: JobAggregates) -> int:
     """Jobs the buckets count (every location, every hour)."""
     return sum(b.jobs for b in aggregates.buckets if b.dim == "total")
+
+
+def failures_by_project(aggregates: JobAggregates, since: datetime) -> dict[str, tuple[int, int, int, int]]:
+    """Per project BigQuery named (its own ``project`` row, not the remainder past the top K): jobs and
+    failures in the hours from ``since``'s on, then in the hours before: ``(jobs, failed, jobs_before,
+    failed_before)``, every location summed."""
+    cut = hour_start(since)
+    found: dict[str, list[int]] = {}
+    for b in aggregates.buckets:
+        if b.dim != "project" or b.key is None:
+            continue
+        acc = found.setdefault(b.key, [0, 0, 0, 0])
+        at = 0 if b.hour >= cut else 2
+        acc[at] += b.jobs
+        acc[at + 1] += b.failures
+    return {k: (a[0], a[1], a[2], a[3]) for k, a in found.items()}

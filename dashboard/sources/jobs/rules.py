@@ -72,6 +72,9 @@ def failure_spike(ctx: Context) -> Iterator[Insight]:
     min_rate = ctx.threshold(FAILURES, "min_rate_pct")
     critical = ctx.threshold(FAILURES, "critical_pct")
     cut = ctx.snapshot.at - timedelta(minutes=minutes)
+    if ctx.snapshot.job_aggregates is not None:  # organisation mode: BigQuery's hourly counts
+        yield from _failures_in_totals(ctx, cut)
+        return
     # per project: jobs ended recently, before, and failed before; the recent failures themselves
     recent: Counter[str] = Counter()
     before: Counter[str] = Counter()
@@ -118,6 +121,40 @@ def failure_spike(ctx: Context) -> Iterator[Insight]:
             ),
             fix="Open the failed jobs (newest first) and their errors; "
             + ("; ".join(hints) or "see the errors"),
+        )
+
+
+def _failures_in_totals(ctx: Context, cut: datetime) -> Iterator[Insight]:
+    """:func:`failure_spike` from the organisation's hour buckets: per project BigQuery named, its jobs and
+    failures in the hours from ``cut``'s on against the hours before (a project past the top K in an hour
+    is left out of that hour: its counts are in the remainder)."""
+    from dashboard.sources.jobs.aggregates import failures_by_project, hour_start
+
+    aggregates = ctx.snapshot.job_aggregates
+    assert aggregates is not None
+    min_jobs, ratio = ctx.threshold(FAILURES, "min_jobs"), ctx.threshold(FAILURES, "ratio")
+    min_rate, critical = ctx.threshold(FAILURES, "min_rate_pct"), ctx.threshold(FAILURES, "critical_pct")
+    since = clock(hour_start(cut))
+    for project, (jobs, failed, before, failed_before) in sorted(
+        failures_by_project(aggregates, cut).items()
+    ):
+        if jobs < min_jobs or before < min_jobs or not failed:
+            continue
+        rate, usual = failed / jobs * 100, failed_before / before * 100
+        if rate < min_rate or rate < ratio * usual:
+            continue
+        yield Insight(
+            rule=FAILURES,
+            severity="critical" if rate >= critical else "warning",
+            title=f"{project}: {rate:.0f}% of BigQuery jobs failed since {since} (usually {usual:.1f}%)",
+            source="jobs",
+            resource=project,
+            evidence=(
+                f"{failed:,} of {jobs:,} jobs since {since} failed ({rate:.1f}%) vs {failed_before:,} of "
+                f"{before:,} before ({usual:.1f}%), by {aggregates.view}'s hourly counts"
+            ),
+            fix="Open the project's failed jobs in the Jobs pane (filter on the project and failed) and "
+            "their errors",
         )
 
 
