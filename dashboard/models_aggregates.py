@@ -35,6 +35,19 @@ class Bucket(Model, frozen=True):
     """... of Enterprise Plus."""
 
 
+SUMS = (
+    "jobs",
+    "failures",
+    "bytes_billed",
+    "ondemand_bytes",
+    "slot_ms",
+    "standard_slot_ms",
+    "enterprise_slot_ms",
+    "enterprise_plus_slot_ms",
+)
+"""The figures of a :class:`Bucket` that add up (into :class:`Totals`), in the query's column order."""
+
+
 class AggWindow(Model, frozen=True):
     """The hours a poll read in one location: from ``since`` on, its buckets are the truth."""
 

@@ -84,9 +84,9 @@ class SupportsJobPages(Protocol):
     """Optional: a backend that can read further jobs on demand (organisation mode's jobs pane, ``m``)."""
 
     def job_page(
-        self, since: datetime, after: Mapping[str, Cursor | None], size: int = 500
+        self, since: datetime, after: Mapping[str, Cursor | None], size: int = ...
     ) -> JobPage | None:
-        """The next ``size`` finished jobs of each location in ``after`` (its cursor; None: the first
-        page), created since ``since``; None when this backend cannot read pages
-        (:mod:`dashboard.sources.jobs.paging`)."""
+        """The next ``size`` finished jobs (by default a page, 500) of each location in ``after`` (its
+        cursor; None: the first page), created since ``since``; None when this backend cannot read
+        pages (:mod:`dashboard.sources.jobs.paging`)."""
         ...

@@ -206,12 +206,14 @@ class Served:
         return self.backend.raw(kind, key)
 
     def job_page(
-        self, since: datetime, after: Mapping[str, Cursor | None], size: int = 500
+        self, since: datetime, after: Mapping[str, Cursor | None], size: int | None = None
     ) -> JobPage | None:
         """The backend's next page of further jobs, when it reads them (:class:`SupportsJobPages`)."""
         if not isinstance(self.backend, SupportsJobPages):
             return None
-        return self.backend.job_page(since, after, size)
+        return (
+            self.backend.job_page(since, after) if size is None else self.backend.job_page(since, after, size)
+        )
 
     def close(self) -> None:
         """Close the backend."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dashboard.models_aggregates import Bucket, Dimension, JobAggregates, Totals
+from dashboard.models_aggregates import SUMS, Bucket, Dimension, JobAggregates, Totals
 
 if TYPE_CHECKING:
     from dashboard.pricing import PriceTable
@@ -43,28 +43,15 @@ def merge_aggregates(
     )
 
 
-_SUMMED = (
-    "jobs",
-    "failures",
-    "bytes_billed",
-    "ondemand_bytes",
-    "slot_ms",
-    "standard_slot_ms",
-    "enterprise_slot_ms",
-    "enterprise_plus_slot_ms",
-)
-"""The fields of a :class:`Bucket` that add up into :class:`Totals`."""
-
-
 def totals(aggregates: JobAggregates, dim: Dimension, *, since: datetime | None = None) -> list[Totals]:
     """Per key of ``dim``, the sums of its hour buckets (from ``since`` on), costliest first (on-demand
     bytes, then slot time); the remainder (key None) last."""
     sums: dict[str | None, list[int]] = {}
     for b in _in(aggregates.buckets, dim, since):
-        acc = sums.setdefault(b.key, [0] * len(_SUMMED))
-        for n, name in enumerate(_SUMMED):
+        acc = sums.setdefault(b.key, [0] * len(SUMS))
+        for n, name in enumerate(SUMS):
             acc[n] += getattr(b, name)
-    rows = [Totals(key=k, **dict(zip(_SUMMED, a, strict=True))) for k, a in sums.items()]
+    rows = [Totals(key=k, **dict(zip(SUMS, a, strict=True))) for k, a in sums.items()]
     rows.sort(key=lambda t: (t.key is None, -t.ondemand_bytes, -t.slot_ms, t.key or ""))
     return rows
 

@@ -255,14 +255,13 @@ def org_request(ctx: FetchContext, scope: str, scope_id: str, since: datetime, t
     from google.cloud import bigquery
 
     from dashboard.sources.jobs.org_sql import MAX_ACTIVE, ORG_QUERY_LABEL, TOP_JOBS, top_k
-    from dashboard.sources.jobs.parse_org import SCOPE_LABEL
 
     hours = int((t - since).total_seconds() // 3600) + 1
-    return bigquery.QueryJobConfig(
-        labels={fmt.QUERY_LABEL: ORG_QUERY_LABEL, SCOPE_LABEL: f"{scope}-{scope_id}"},
-        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
-        use_legacy_sql=False,
-        query_parameters=[
+    return _scoped(
+        ctx,
+        ORG_QUERY_LABEL,
+        f"{scope}-{scope_id}",
+        [
             bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
             bigquery.ScalarQueryParameter("top_k", "INT64", top_k(hours)),
             bigquery.ScalarQueryParameter("top_jobs", "INT64", TOP_JOBS),
@@ -279,14 +278,13 @@ def page_request(
     from google.cloud import bigquery
 
     from dashboard.sources.jobs.org_sql import ORG_PAGE_LABEL
-    from dashboard.sources.jobs.parse_org import SCOPE_LABEL
 
     mark = cursor or (0, 0, "", "")
-    return bigquery.QueryJobConfig(
-        labels={fmt.QUERY_LABEL: ORG_PAGE_LABEL, SCOPE_LABEL: f"{scope}-{scope_id}"},
-        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
-        use_legacy_sql=False,
-        query_parameters=[
+    return _scoped(
+        ctx,
+        ORG_PAGE_LABEL,
+        f"{scope}-{scope_id}",
+        [
             bigquery.ScalarQueryParameter("since", "TIMESTAMP", since),
             bigquery.ScalarQueryParameter("first", "BOOL", cursor is None),
             bigquery.ScalarQueryParameter("after_bytes", "INT64", mark[0]),
@@ -294,6 +292,20 @@ def page_request(
             bigquery.ScalarQueryParameter("after_job", "STRING", mark[2]),
             bigquery.ScalarQueryParameter("after_project", "STRING", mark[3]),
         ],
+    )
+
+
+def _scoped(ctx: FetchContext, query: str, scope: str, parameters: list[Any]) -> Any:
+    """An organisation-mode job config: its ``gcpdash-query`` and ``gcpdash-scope`` labels, the byte cap."""
+    from google.cloud import bigquery
+
+    from dashboard.sources.jobs.parse_org import SCOPE_LABEL
+
+    return bigquery.QueryJobConfig(
+        labels={fmt.QUERY_LABEL: query, SCOPE_LABEL: scope},
+        maximum_bytes_billed=ctx.config.gcp.maximum_bytes_billed,
+        use_legacy_sql=False,
+        query_parameters=parameters,
     )
 
 

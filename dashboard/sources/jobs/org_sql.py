@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from dashboard.models_aggregates import SUMS
 from dashboard.queries import JOBS_HISTORY_COLUMNS, region_qualifier
 
 Scope = Literal["organization", "folder"]
@@ -44,20 +45,7 @@ ORG_JOB_COLUMNS = tuple(c for c in JOBS_HISTORY_COLUMNS if c not in ("query", "l
 """The job columns of a ``job`` row (NULL in an ``agg`` row): the history query's, without the query text,
 the labels and the destination (the organisation views may lack ``query``; GCP_REFERENCE.md §1.2)."""
 
-AGG_COLUMNS = (
-    "kind",
-    "hour",
-    "dim",
-    "key",
-    "jobs",
-    "failures",
-    "bytes_billed",
-    "ondemand_bytes",
-    "slot_ms",
-    "standard_slot_ms",
-    "enterprise_slot_ms",
-    "enterprise_plus_slot_ms",
-)
+AGG_COLUMNS = ("kind", "hour", "dim", "key", *SUMS)
 """The leading columns of every row (NULL but ``kind`` and ``hour`` in a ``job`` row)."""
 
 ORG_JOBS_SQL = """\
