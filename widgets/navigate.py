@@ -92,18 +92,24 @@ def open_raw(app: DashboardApp, kind: str, key: str, trail: tuple[str, ...]) -> 
 
 
 def more_jobs(app: DashboardApp) -> None:
-    """Read the next page of further jobs (organisation mode) off the UI thread, say what it brought, and
-    show them (:func:`dashboard.sources.jobs.paging.more_jobs`)."""
-    from dashboard.sources.jobs.paging import more_jobs as read_more
+    """Read the next page of further jobs (organisation mode) off the UI thread, merge it while no poll
+    does, say what it brought, and show it (:mod:`dashboard.sources.jobs.paging`). The polls go on while
+    the page is read: a slow BigQuery delays only the page."""
+    from dashboard.sources.jobs.paging import plan_page, read_page, take_page
 
-    session = app._session
-    if session is None:
+    session, frame = app._session, app._frame
+    if session is None or frame is None:
         return
 
     async def fetch() -> None:
-        app.notify("reading further jobs…", timeout=3, markup=False)
-        async with app._busy:  # not while a poll merges into the same store
-            said = await asyncio.to_thread(read_more, session)
+        plan = plan_page(session, frame.snapshot, frame.now)
+        if isinstance(plan, str):
+            said = plan
+        else:
+            app.notify("reading further jobs…", timeout=3, markup=False)
+            page = await asyncio.to_thread(read_page, session, plan)
+            async with app._busy:  # the polls merge into the same store
+                said = take_page(session, plan, page)
         app.notify(said, title="Further jobs", timeout=8, markup=False)
         await app.poll_now(force=True)
 

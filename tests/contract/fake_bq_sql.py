@@ -15,6 +15,7 @@ list of ``{"key", "value"}``) plus ``location`` and ``folder_numbers``.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -81,6 +82,8 @@ class JobsSql:
     denied: set[str] = field(default_factory=set)
     refused: set[str] = field(default_factory=set)
     """Locations whose every query answers 403 ``accessDenied`` (set after a poll: a later page fails)."""
+    page_delay: float = 0.0
+    """Seconds a page of further jobs (``gcpdash-query: jobs-org-page``) waits before it is answered."""
     ran: list[Ran] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,6 +100,8 @@ class JobsSql:
         location = str(body.get("location") or "US")
         if region != {f"region-{location.lower()}"}:
             return 400, {"error": {"code": 400, "message": f"{region} is not the request's {location}"}}
+        if self.page_delay and (body.get("labels") or {}).get("gcpdash-query") == "jobs-org-page":
+            time.sleep(self.page_delay)
         if location in self.refused:
             return 403, _error(403, "accessDenied", f"Access Denied: {view} in {location} for {project}")
         if view in self.denied:

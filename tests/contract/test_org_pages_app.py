@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -18,7 +19,6 @@ from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
 from dashboard.config import EndpointsConfig, SourceConfig
 from dashboard.session import Session
-from tests.app.helpers import screen_text, settle
 
 from .fake_bq_sql import JobsSql, SqlFakeRest
 from .org_world import ORG, ROWS, StepClock, at, backend, row
@@ -36,16 +36,18 @@ BULK = [
 
 
 @pytest.fixture
-def fake() -> Iterator[SqlFakeRest]:
-    server = SqlFakeRest(
-        JobsSql(rows=[dict(r) for r in (*ROWS, *BULK)], parents={"acme-etl": "4455", "acme-bi": "7788"})
-    )
-    with server:
+def jobs() -> JobsSql:
+    return JobsSql(rows=[dict(r) for r in (*ROWS, *BULK)], parents={"acme-etl": "4455", "acme-bi": "7788"})
+
+
+@pytest.fixture
+def fake(jobs: JobsSql) -> Iterator[SqlFakeRest]:
+    with SqlFakeRest(jobs) as server:
         yield server
 
 
-def _app(fake: SqlFakeRest, tmp_path: Path, **scope: str) -> DashboardApp:
-    clock = StepClock()
+def _app(fake: SqlFakeRest, tmp_path: Path, clock: StepClock | None = None, **scope: str) -> DashboardApp:
+    clock = clock or StepClock()
     config = backend(fake, clock, **scope).config
     config = msgspec.structs.replace(
         config,
@@ -60,6 +62,22 @@ def _app(fake: SqlFakeRest, tmp_path: Path, **scope: str) -> DashboardApp:
     live = LiveBackend(config, clock)
     session = Session(live, clock, live_store(live, timedelta(hours=24)))
     return DashboardApp(lambda: session, poll_every=None, state_path=tmp_path / "state.json")
+
+
+def screen_text(app: DashboardApp) -> str:
+    """What the terminal shows now, as plain lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def settle(pilot: Any, app: DashboardApp) -> None:
+    """Wait until the first frame is shown."""
+    for _ in range(500):
+        await pilot.pause(0.02)
+        if app._frame is not None:
+            break
+    await pilot.pause()
+    assert app._frame is not None, "no frame after 10 s"
 
 
 def _status(app: DashboardApp) -> str:
@@ -109,3 +127,33 @@ async def test_project_mode_offers_no_m(fake: SqlFakeRest, tmp_path: Path) -> No
         await pilot.press("2")
         await pilot.pause()
         assert "More jobs" not in screen_text(app)
+
+
+async def test_the_polls_go_on_while_a_slow_page_is_read(
+    fake: SqlFakeRest, jobs: JobsSql, tmp_path: Path
+) -> None:
+    clock = StepClock()
+    app = _app(fake, tmp_path, clock, organization=ORG)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        jobs.page_delay = 5.0
+        await pilot.press("m")
+        await pilot.pause(0.3)
+        clock.at += timedelta(minutes=2)  # the jobs source is due again
+        await pilot.press("r")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if app._frame is not None and app._frame.now == clock.at:
+                break
+        assert app._frame is not None
+        assert app._frame.now == clock.at  # a new frame while the page waits
+        assert not [n for n in app._notifications if n.title == "Further jobs"]
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if any(n.title == "Further jobs" for n in app._notifications):
+                break
+        [said] = [n.message for n in app._notifications if n.title == "Further jobs"]
+        # the poll at 09:32 read from 08:00 on and listed etl_2 and bi_1 (cheap: past the first poll's
+        # 100 costliest), so the page brought 2 fewer new ones
+        assert said.startswith("53 more jobs listed (156 read")

@@ -26,6 +26,7 @@ from dashboard.models_aggregates import JobAggregates
 from dashboard.sources.jobs.org_sql import ORG_PAGE_LABEL, PAGE_SIZE
 
 if TYPE_CHECKING:
+    from dashboard.models import Snapshot
     from dashboard.recording.format import Exchange
     from dashboard.session import Session
 
@@ -150,30 +151,57 @@ def pages_since(now: datetime, window: timedelta, aggregates: JobAggregates) -> 
     return max(start, min(hours)) if hours else start
 
 
-def more_jobs(session: Session) -> str:
-    """Read the next page of every location with further jobs into the session's store; what happened, in
-    one line (for a notification)."""
-    from dashboard.backends.base import SupportsJobPages
+@dataclass(frozen=True)
+class PagePlan:
+    """What the next page reads: from where, each location's cursor, and the pages' place."""
 
-    backend = session.backend
-    now = session.clock.now()
-    snapshot = session.store.snapshot(now)
+    since: datetime
+    wanted: dict[str, Cursor | None]
+    pager: Pager
+
+
+def plan_page(session: Session, snapshot: Snapshot, now: datetime) -> PagePlan | str:
+    """What the next page reads, from ``snapshot`` (the one shown: BigQuery's totals say which locations
+    and from when); or why there is none, in one line."""
     aggregates = snapshot.job_aggregates
     if aggregates is None:
         return "every job of the window is listed already (project mode)"
-    since = pages_since(now, session.window, aggregates)
     pager = session.pager
     if not isinstance(pager, Pager) or pager.store is not session.store:
         pager = session.pager = Pager(session.store)
     wanted = pager.wanted(sorted({w.location for w in aggregates.windows}))
     if not wanted:
         return "no further job in the window: every page is read"
-    page = backend.job_page(since, wanted) if isinstance(backend, SupportsJobPages) else None
+    return PagePlan(pages_since(now, session.window, aggregates), wanted, pager)
+
+
+def read_page(session: Session, plan: PagePlan) -> JobPage | None:
+    """The page ``plan`` asks for, read by the session's backend (the network: no lock held); None when
+    the backend cannot read pages."""
+    from dashboard.backends.base import SupportsJobPages
+
+    backend = session.backend
+    return backend.job_page(plan.since, plan.wanted) if isinstance(backend, SupportsJobPages) else None
+
+
+def take_page(session: Session, plan: PagePlan, page: JobPage | None) -> str:
+    """Merge ``page`` into the session's store (with the polls held off: they merge into it too) and move
+    the pages on; what happened, in one line."""
     if page is None:
         return "further jobs are read live; a recording holds only what was polled"
-    pager.took(page)
-    added = session.store.add_jobs(page.jobs)
-    return _said(page, added, wanted)
+    if plan.pager.store is not session.store:
+        return "the window changed while the page was read: press m again"
+    plan.pager.took(page)
+    return _said(page, session.store.add_jobs(page.jobs), plan.wanted)
+
+
+def more_jobs(session: Session) -> str:
+    """:func:`plan_page`, :func:`read_page` and :func:`take_page` in one go, in this thread."""
+    now = session.clock.now()
+    plan = plan_page(session, session.store.snapshot(now), now)
+    if isinstance(plan, str):
+        return plan
+    return take_page(session, plan, read_page(session, plan))
 
 
 def _said(page: JobPage, added: int, wanted: Mapping[str, Any]) -> str:
