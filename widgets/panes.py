@@ -292,7 +292,8 @@ class JobsTablePane(TablePane):
             yield Static("", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``m`` only in organisation mode (BigQuery's totals in the frame), when the footer shows it."""
+        """``m`` only in organisation mode, live (BigQuery's totals in a live frame): the footer shows it
+        then."""
         if action == "more_jobs":
             return self._paged
         return super().check_action(action, parameters)
@@ -302,7 +303,8 @@ class JobsTablePane(TablePane):
         self.post_message(self.MoreWanted())
 
     def _fill(self, frame: Frame) -> None:
-        paged = frame.snapshot.job_aggregates is not None
+        # BigQuery's totals read live: pages are read live too (a recording holds only what was polled)
+        paged = frame.snapshot.job_aggregates is not None and frame.snapshot.mode == "live"
         if paged != self._paged:
             self._paged = paged
             self.refresh_bindings()

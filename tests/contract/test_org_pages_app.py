@@ -157,3 +157,19 @@ async def test_the_polls_go_on_while_a_slow_page_is_read(
         # the poll at 09:32 read from 08:00 on and listed etl_2 and bi_1 (cheap: past the first poll's
         # 100 costliest), so the page brought 2 fewer new ones
         assert said.startswith("53 more jobs listed (156 read")
+
+
+async def test_a_recording_with_bigquery_s_totals_offers_no_m(fake: SqlFakeRest, tmp_path: Path) -> None:
+    from dashboard.recording.demo import demo_path
+    from dashboard.session import open_recording
+
+    [polled] = backend(fake, StepClock(), organization=ORG).poll("jobs", force=True)  # BigQuery's totals
+    session = open_recording(demo_path(), "demo", paused=True)
+    session.store.apply(msgspec.structs.replace(polled, t=session.clock.now()))
+    app = DashboardApp(lambda: session, poll_every=None, state_path=tmp_path / "state.json")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "listed of" in _status(app)  # organisation mode's count
+        assert "More jobs" not in screen_text(app)  # but a recording cannot page
