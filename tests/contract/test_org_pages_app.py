@@ -173,3 +173,15 @@ async def test_a_recording_with_bigquery_s_totals_offers_no_m(fake: SqlFakeRest,
         await pilot.pause()
         assert "listed of" in _status(app)  # organisation mode's count
         assert "More jobs" not in screen_text(app)  # but a recording cannot page
+        header = screen_text(app).splitlines()[0]
+        assert f"gcpdash  organization {ORG} · acme-analytics, acme-etl  " in header  # the scope first
+
+
+def test_the_header_counts_the_projects_past_the_first_three() -> None:
+    from widgets.header import _few
+
+    projects = [f"acme-{n:04d}" for n in range(2_000)]
+    assert _few(projects, "project") == "acme-0000, acme-0001, acme-0002 +1,997 projects"
+    assert _few(projects[:4], "project") == "acme-0000, acme-0001, acme-0002 +1 project"
+    assert _few(projects[:3], "project") == "acme-0000, acme-0001, acme-0002"
+    assert _few([], "region") == "no region"
