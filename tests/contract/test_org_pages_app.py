@@ -80,6 +80,17 @@ async def settle(pilot: Any, app: DashboardApp) -> None:
     assert app._frame is not None, "no frame after 10 s"
 
 
+async def _further(pilot: Any, app: DashboardApp) -> str:
+    """The "Further jobs" notification, once it shows (up to 20 s)."""
+    for _ in range(400):
+        await pilot.pause(0.05)
+        said = [n.message for n in app._notifications if n.title == "Further jobs"]
+        if said:
+            [message] = said
+            return message
+    raise AssertionError("no notification of further jobs")
+
+
 def _status(app: DashboardApp) -> str:
     return next(line for line in screen_text(app).splitlines() if line.startswith("BigQuery jobs"))
 
@@ -97,11 +108,7 @@ async def test_m_reads_further_jobs_until_every_page_is_read(fake: SqlFakeRest, 
         before = len(app._frame.snapshot.jobs) if app._frame else 0
 
         await pilot.press("m")
-        for _ in range(300):
-            await pilot.pause(0.05)
-            if any(n.title == "Further jobs" for n in app._notifications):
-                break
-        [said] = [n.message for n in app._notifications if n.title == "Further jobs"]
+        said = await _further(pilot, app)
         # one page a location: EU's 155 finished (100 of them listed already) and US's one
         assert said.startswith("55 more jobs listed (156 read")
         assert "EU, US: no further job" in said
@@ -111,13 +118,7 @@ async def test_m_reads_further_jobs_until_every_page_is_read(fake: SqlFakeRest, 
 
         app.clear_notifications()
         await pilot.press("m")
-        for _ in range(300):
-            await pilot.pause(0.05)
-            if app._notifications:
-                break
-        assert [n.message for n in app._notifications if n.title == "Further jobs"] == [
-            "no further job in the window: every page is read"
-        ]
+        assert await _further(pilot, app) == "no further job in the window: every page is read"
 
 
 async def test_project_mode_offers_no_m(fake: SqlFakeRest, tmp_path: Path) -> None:
@@ -149,11 +150,7 @@ async def test_the_polls_go_on_while_a_slow_page_is_read(
         assert app._frame is not None
         assert app._frame.now == clock.at  # a new frame while the page waits
         assert not [n for n in app._notifications if n.title == "Further jobs"]
-        for _ in range(400):
-            await pilot.pause(0.05)
-            if any(n.title == "Further jobs" for n in app._notifications):
-                break
-        [said] = [n.message for n in app._notifications if n.title == "Further jobs"]
+        said = await _further(pilot, app)
         # the poll at 09:32 read from 08:00 on and listed etl_2 and bi_1 (cheap: past the first poll's
         # 100 costliest), so the page brought 2 fewer new ones
         assert said.startswith("53 more jobs listed (156 read")

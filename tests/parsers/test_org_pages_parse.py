@@ -124,3 +124,11 @@ def test_a_failed_page_names_its_location_and_a_garbled_one_says_why() -> None:
     pager = Pager(store=None, after={"EU": Cursor(1, 1, "x", "acme-etl")})
     pager.took(page)
     assert pager.wanted(["EU", "US"]) == {"EU": Cursor(1, 1, "x", "acme-etl"), "US": None}  # kept, to retry
+
+
+def test_a_row_without_its_job_id_garbles_its_location_only() -> None:
+    bad = _row("acme-etl", "", 5, 1)  # job_id empty: not a job
+    page = parse_page([_query("EU", [bad], job="q1"), _query("US", [_row("acme-etl", "c", 1, 1)], job="q2")])
+    assert [j.job_id for j in page.jobs] == ["c"]
+    assert "a history row has no project_id or job_id" in page.failed["EU"]
+    assert page.after == {"US": None}

@@ -104,12 +104,13 @@ def parse_page(exchanges: Sequence[Exchange], size: int = PAGE_SIZE) -> JobPage:
                     raise Garbage("the page's first response has no schema")
                 decoders.append(RowDecoder(schema.get("fields") or []))
             rows = list(decoders[0].rows(items(ex.response, "rows") or None))
+            read = [job_from_history(row, location) for row in rows]
             billed += int(ex.response.get("totalBytesBilled") or 0)
         except MALFORMED as exc:
             failed[location] = garbage_reason(ex, exception_detail(exc))
             after.pop(location, None)
             continue
-        jobs.extend(job_from_history(row, location) for row in rows)
+        jobs.extend(read)
         counts[location] = counts.get(location, 0) + len(rows)
         if rows:
             last = rows[-1]
