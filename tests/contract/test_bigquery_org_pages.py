@@ -14,6 +14,7 @@ import msgspec
 import pytest
 
 from dashboard.backends.gcp.bq_wire import is_select
+from dashboard.backends.gcp.live import LiveBackend
 from dashboard.backends.gcp.once import live_store
 from dashboard.session import Session
 from dashboard.sources.jobs.org_sql import org_page_sql
@@ -55,6 +56,14 @@ def fake(jobs: JobsSql) -> Iterator[SqlFakeRest]:
         yield server
 
 
+def _next(live: LiveBackend, pager: Pager) -> JobPage:
+    """The next page of 3 jobs a location of EU and US, the pager moved past it."""
+    page = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
+    assert page is not None
+    pager.took(page)
+    return page
+
+
 def _ids(page: JobPage, location: str) -> list[tuple[str, str]]:
     return [(j.project, j.job_id) for j in page.jobs if j.location == location]
 
@@ -65,24 +74,18 @@ def test_pages_walk_the_window_s_finished_jobs_costliest_first_without_repeating
     live = backend(fake, StepClock(), organization=ORG)
     pager = Pager(store=None)
 
-    first = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert first is not None
+    first = _next(live, pager)
     assert first.failed == {}
     assert _ids(first, "EU") == EU_ORDER[:3]
     assert _ids(first, "US") == [("acme-etl", "us_1")]
     assert first.after == {"EU": Cursor(1 * TIB, 4_000, "dup", "acme-bi"), "US": None}  # US: a short page
-    pager.took(first)
     assert pager.wanted(["EU", "US"]) == {"EU": Cursor(1 * TIB, 4_000, "dup", "acme-bi")}
 
-    second = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert second is not None
+    second = _next(live, pager)
     assert _ids(second, "EU") == EU_ORDER[3:6]
-    pager.took(second)
-    third = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert third is not None
+    third = _next(live, pager)
     assert _ids(third, "EU") == EU_ORDER[6:]
     assert third.after == {"EU": None}
-    pager.took(third)
     assert pager.wanted(["EU", "US"]) == {}
 
     bi = next(j for j in first.jobs + second.jobs if j.job_id == "bi_1")
@@ -113,23 +116,18 @@ def test_a_later_page_that_fails_says_why_and_the_next_one_goes_on_where_it_stop
 ) -> None:
     live = backend(fake, StepClock(), organization=ORG)
     pager = Pager(store=None)
-    first = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert first is not None
-    pager.took(first)
+    _next(live, pager)
 
     jobs.refused.add("EU")
-    failed = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert failed is not None
+    failed = _next(live, pager)
     assert failed.jobs == ()
     assert failed.after == {}
     assert "403" in failed.failed["EU"]
     assert "accessDenied" in failed.failed["EU"]
-    pager.took(failed)
     assert pager.wanted(["EU", "US"]) == {"EU": Cursor(1 * TIB, 4_000, "dup", "acme-bi")}  # kept
 
     jobs.refused.clear()
-    again = live.job_page(SINCE, pager.wanted(["EU", "US"]), size=3)
-    assert again is not None
+    again = _next(live, pager)
     assert _ids(again, "EU") == EU_ORDER[3:6]
 
 
