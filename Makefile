@@ -12,7 +12,7 @@ PIP_TOOLS := pip-tools==7.6.2
 # pip's own version check and the (absent) local package folders only add noise to every install.
 PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip
 
-.PHONY: demo test lint bench venv lock test-latest clean
+.PHONY: demo test lint bench venv bytecode lock test-latest clean
 
 # Everything from the lock, hash-checked; then gcpdash itself, built with the locked setuptools.
 $(STAMP): $(LOCK) pyproject.toml
@@ -20,11 +20,18 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(PIP) install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	$(PIP) check
+	$(BIN)/python -m compileall -q dashboard
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# gcpdash's own modules compiled ahead, as installing a wheel does (pip compiles what it installs; an
+# editable install is left to compile on first import, which never happens where the environment sets
+# PYTHONDONTWRITEBYTECODE, and costs every start-up ~130 ms). Quick when nothing changed.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q dashboard
+
+demo: bytecode
 	$(BIN)/gcpdash --demo
 
 lint: $(STAMP)
