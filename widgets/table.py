@@ -30,11 +30,7 @@ from textual.strip import Strip
 from dashboard.views.columns import Column, Row
 from widgets import _table_messages as messages
 from widgets._table_model import TableModel
-from widgets._table_render import (
-    column_at,
-    header_cells,
-    line,
-)
+from widgets._table_render import column_at, header_cells, line
 
 T = TypeVar("T")
 
