@@ -42,8 +42,7 @@ LIST_FIELDS = {
     fmt.MON_LIST_TIME_SERIES: "timeSeries",
     fmt.BUDGETS_LIST_BUDGETS: "budgets",
 }
-"""Per served list method, the repeated field a page holds (used to split a recorded page in two); a get
-method (``GetBiReservation``) is never split."""
+"""Per served list method, the repeated field a page holds (to split a recorded page in two; never a get)."""
 
 _IGNORED_KEYS = ("pageToken", "interval")
 
@@ -158,7 +157,7 @@ class FakeGrpcServer:
         for ex in exchanges:
             if ex.api != "grpc" or ex.method not in self._classes:
                 continue
-            entry = served.setdefault(request_key(ex.method, ex.request), _Served())
+            entry = served.setdefault(self._key(ex.method, ex.request), _Served())
             if ex.error is not None:
                 entry.error = ex.error
             elif ex.response is not None:
@@ -203,6 +202,9 @@ class FakeGrpcServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _key(self, method: str, request: dict[str, Any]) -> str:  # what a request is matched on
+        return request_key(method, request)
+
     def _register(self) -> None:
         by_service: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
         for path, (request_cls, response_cls) in self._classes.items():
@@ -226,7 +228,7 @@ class FakeGrpcServer:
                 SEEN_METHODS.add(path)
                 fault = self.faults.get(path)
                 calls = self._calls[path] = self._calls.get(path, 0) + 1
-                entry = self._served.get(request_key(path, body))
+                entry = self._served.get(self._key(path, body))
                 known = any(k.startswith(path + " ") for k in self._served)
             if self.latency:
                 self._stopping.wait(self.latency)

@@ -5,13 +5,16 @@ that the live path can be run by hand:
     .venv/bin/gcpdash --once --config /tmp/fake.toml --format json
 
 The servers serve the demo recording (projects ``acme-analytics`` and ``acme-etl``, regions
-``us-central1`` and ``europe-west1``) until interrupted. ``--fail SOURCE`` makes that source's primary
+``us-central1`` and ``europe-west1``: jobs, reservations, Dataproc, Dataflow, the billing export and
+budgets) and the estates of the registered sources' contract tests (Pub/Sub, Composer, Vertex AI, data
+quality, Data Fusion: tests/contract/platform_fakes.py) until interrupted; ``--built-ins`` serves the
+built-in sources only (billing and the registered sources off). ``--fail SOURCE`` makes that source's primary
 listing fail with a permission error (repeatable). ``--monitoring hang`` makes every Monitoring read hang
 until its deadline; ``--monitoring 503`` (or ``429``) makes it fail with UNAVAILABLE (or
 RESOURCE_EXHAUSTED); ``--hang SOURCE`` makes that source's primary listing hang. ``--world`` serves
 tests/contract/world.py instead: job projects ``acme-etl`` and ``acme-bi`` in BigQuery locations US and
 europe-west4, reservations in ``acme-admin``, BigQuery history evaluated per project around the time the
-servers start.
+servers start (the registered sources and billing off).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .fake_rest import FakeRest
 
 REGISTERED = ("pubsub", "composer", "vertex", "dataquality", "datafusion")
 """The repo's registered sources (past the built-ins), each with a fake of its own elsewhere: switched off
-in the configs written here."""
+in the configs of ``--world`` and of the fault matrix."""
 
 GRPC_SOURCES = ("reservations", "dataproc", "dataflow")
 PRIMARY = {
@@ -88,8 +91,10 @@ def config_text(
     timeout: float = 2.0,
     deadline: float = 2.0,
     gcp: dict[str, tuple[str, ...]] | None = None,
+    platform: list[str] | None = None,
 ) -> str:
-    """A config file for the fake servers (``gcp``: projects, regions and locations; default the demo's)."""
+    """A config file for the fake servers (``gcp``: projects, regions and locations; default the demo's;
+    ``platform``: the billing and plugin sources' lines, else those sources are off)."""
     gcp = gcp or DEMO_GCP
     lines = [
         "# gcpdash against the fake servers of tests/contract/serve.py",
@@ -100,6 +105,7 @@ def config_text(
         "[endpoints]",
         f'bigquery = "{rest_url}"',
         *(f'{name} = "{grpc_address}"' for name in ("reservation", "dataproc", "dataflow", "monitoring")),
+        *([f'budgets = "{grpc_address}"'] if platform is not None else []),
         "",
         "[auth]",
         "anonymous = true",
@@ -108,11 +114,11 @@ def config_text(
         f"call = {timeout}",
         f"retry_deadline = {deadline}",
         "",
-        # no fake here of the repo's registered sources (each has its own: tests/contract/fake_pubsub.py,
-        # fake_composer.py, fake_vertex.py, fake_dataplex.py, fake_datafusion.py), and anonymous calls to
-        # Google's endpoints would only fail
-        *(line for name in REGISTERED for line in (f"[sources.{name}]", "enabled = false", "")),
     ]
+    if platform is not None:
+        return "\n".join([*lines, *platform])
+    # without the platform's fakes, anonymous calls to Google's endpoints would only fail
+    lines += [line for name in REGISTERED for line in (f"[sources.{name}]", "enabled = false", "")]
     return "\n".join(lines)
 
 
@@ -126,13 +132,16 @@ class Servers:
         world: bool = False,
         monitoring: str | None = None,
         hang: Iterable[str] = (),
+        platform: bool = False,
     ) -> None:
         """Make the servers; ``fail``: sources whose primary listing is denied; ``world``: serve
         tests/contract/world.py around now instead of the demo; ``monitoring``: ``hang``, ``503`` or
-        ``429`` on every Monitoring read; ``hang``: sources whose primary listing never answers in time."""
+        ``429`` on every Monitoring read; ``hang``: sources whose primary listing never answers in time;
+        ``platform`` (not with ``world``): the billing export, budgets and the registered sources too."""
         from .fake_grpc import FakeGrpcServer, Fault
 
         self.gcp = WORLD_GCP if world else DEMO_GCP
+        self.vertex: Any = None
         if world:
             from datetime import UTC, datetime
 
@@ -140,6 +149,13 @@ class Servers:
 
             self.rest = FakeRest(world=fake_jobs(datetime.now(UTC)))
             self.grpc: Any = FakeGrpcServer(reservation_exchanges())
+        elif platform:
+            from . import platform_fakes as fakes
+
+            self.rest = FakeRest(fakes.recorded_with_billing())
+            served = [*demo_exchanges(), *fakes.budgets(), *fakes.plugin_exchanges()]
+            self.grpc = fakes.PlatformGrpcServer(served)
+            self.vertex = fakes.vertex_fake()
         else:
             self.rest = FakeRest()
             self.grpc = FakeGrpcServer(demo_exchanges())
@@ -161,16 +177,32 @@ class Servers:
         """Start both."""
         self.rest.start()
         self.grpc.start()
+        if self.vertex is not None:
+            self.vertex.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
         """Stop both."""
         self.rest.stop()
         self.grpc.stop()
+        if self.vertex is not None:
+            self.vertex.__exit__()
 
     def config(self, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
         """The config text pointing at these servers."""
-        return config_text(self.rest.url, self.grpc.address, timeout=timeout, deadline=deadline, gcp=self.gcp)
+        platform = None
+        if self.vertex is not None:
+            from .platform_fakes import config_lines
+
+            platform = config_lines(self.grpc.address, self.vertex.url)
+        return config_text(
+            self.rest.url,
+            self.grpc.address,
+            timeout=timeout,
+            deadline=deadline,
+            gcp=self.gcp,
+            platform=platform,
+        )
 
     @staticmethod
     def config_for(rest_url: str, grpc_address: str, *, timeout: float = 2.0, deadline: float = 2.0) -> str:
@@ -190,10 +222,16 @@ def main(argv: list[str] | None = None) -> int:
         "--monitoring", choices=("hang", "503", "429"), help="make every Monitoring read fail"
     )
     parser.add_argument("--hang", action="append", default=[], choices=("jobs", *GRPC_SOURCES))
-    args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Servers(args.fail, world=args.world, monitoring=args.monitoring, hang=args.hang) as servers:
+    parser.add_argument(
+        "--built-ins", action="store_true", help="only the built-in sources' fakes (no billing, no plugins)"
+    )
+    args = parser.parse_args(argv)
+    platform = not (args.world or args.built_ins)
+    with Servers(
+        args.fail, world=args.world, monitoring=args.monitoring, hang=args.hang, platform=platform
+    ) as servers:
         # generous timeouts: the loopback fakes answer in milliseconds, but a loaded CI machine starting
         # gcpdash and gRPC in other processes can stall a call for seconds
         args.config_out.write_text(servers.config(timeout=10.0, deadline=10.0), encoding="utf-8")
