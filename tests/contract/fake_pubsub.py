@@ -33,7 +33,7 @@ ANALYTICS, ETL = DEMO_PROJECTS
 
 def pubsub_classes() -> dict[str, tuple[Any, Any]]:
     """The fake_grpc RPCs plus Pub/Sub's two listings."""
-    from google.cloud import pubsub_v1
+    from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
     types = pubsub_v1.types
     return {
