@@ -197,13 +197,26 @@ def evaluate(
         snapshot=snapshot, cost=cost, settings=settings or InsightSettings(), prices=prices, memo={}
     )
     enabled = [fn for rule_id, fn in RULES.items() if rule_id not in context.settings.disabled]
-    found = [insight for fn in enabled for insight in fn(context)]
+    found = told_apart([insight for fn in enabled for insight in fn(context)])
     return tuple(
         sorted(
             found,
             key=lambda i: (SEVERITY_RANK[i.severity], -(i.usd_per_hour or 0.0), i.rule, i.resource),
         )
     )
+
+
+def told_apart(found: list[Insight]) -> list[Insight]:
+    """``found`` with each title that several resources share followed by its resource, so two findings
+    about same-named things (a subscription ``events-sub`` in two projects) read apart in a list of
+    titles: ``Nobody reads subscription events-sub (acme-etl/events-sub)``."""
+    resources: dict[str, set[str]] = {}
+    for insight in found:
+        resources.setdefault(insight.title, set()).add(insight.resource)
+    return [
+        msgspec.structs.replace(i, title=f"{i.title} ({i.resource})") if len(resources[i.title]) > 1 else i
+        for i in found
+    ]
 
 
 def counts(insights: Iterable[Insight]) -> dict[str, int]:

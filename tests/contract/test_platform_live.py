@@ -80,3 +80,14 @@ def test_the_billing_export_and_budgets_are_read(report: dict[str, Any]) -> None
         "Data platform - monthly": ("budget-api", 27_000.0),
         "BigQuery analysis": ("budget-api", 8_000.0),
     }
+
+
+def test_same_named_subscriptions_in_two_projects_read_apart(report: dict[str, Any]) -> None:
+    # fake_pubsub.py: an events-sub in acme-analytics (5,000 undelivered) and one in acme-etl (7,000)
+    titles = [i["title"] for i in report["insights"]]
+    assert len(titles) == len(set(titles))
+    nobody = sorted(i["title"] for i in report["insights"] if i["rule"] == "pubsub.nobody_reads")
+    assert nobody == [
+        "Nobody reads subscription events-sub (acme-analytics/events-sub)",
+        "Nobody reads subscription events-sub (acme-etl/events-sub)",
+    ]
