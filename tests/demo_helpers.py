@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -127,3 +129,31 @@ def history_rows() -> list[tuple[datetime, dict[str, Any]]]:
 def latest_rows() -> dict[str, dict[str, Any]]:
     """Each job's row as the last history poll that saw it returned it."""
     return {row["job_id"]: row for _, row in history_rows()}
+
+
+def once(*args: str, columns: int | None = None) -> str:
+    """What ``gcpdash --once --demo ARGS`` prints, run in a fresh interpreter (``columns``: the terminal
+    width it is told); its exit status 0 is asserted, with its stderr shown otherwise."""
+    env = {**os.environ, "COLUMNS": str(columns)} if columns is not None else None
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "--once", "--demo", *args],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout.decode()
+
+
+@cache
+def _once_json() -> str:
+    return once("--format", "json")
+
+
+def once_json() -> dict[str, Any]:
+    """``gcpdash --once --demo --format json``, parsed: run once for every test that asks (the demo's
+    report at its end is the same each run), a fresh copy each time."""
+    doc: dict[str, Any] = json.loads(_once_json())
+    return doc

@@ -5,12 +5,9 @@ read from the recording's own exchanges (the GetEntry answers and the history ro
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import datetime
 
-from demo_helpers import ROOT, by_method, latest_rows
+from demo_helpers import by_method, latest_rows, once, once_json
 
 from dashboard.models_catalog import GET_ENTRY
 
@@ -47,13 +44,7 @@ def test_the_stale_table_is_shown_next_to_the_failed_job_in_once() -> None:
     # the last run the read can judge failed, after the table's last change
     assert newest["error_result"] is not None
     assert newest["start_time"] > changed
-    out = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "text"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    ).stdout.decode()
+    out = once("--format", "text")
     section = out.split("Destination tables", 1)[1].split("\n\n", 1)[0].splitlines()
     first = section[2]
     assert first.split()[:2] == [TABLE, "!"]
@@ -64,14 +55,7 @@ def test_the_stale_table_is_shown_next_to_the_failed_job_in_once() -> None:
 
 
 def test_the_stale_table_insight_in_once_json() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    ).stdout
-    doc = json.loads(out)
+    doc = once_json()
     [found] = [i for i in doc["insights"] if i["rule"] == "bigquery.stale_table"]
     assert (found["severity"], found["resource"]) == ("warning", TABLE)
     stale = [j for j in doc["jobs"]["recent"] if j.get("table_stale")]

@@ -3,30 +3,15 @@ at the recording's end (08:59:30), with the cost window from its oldest job (00:
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from demo_helpers import ROOT
-
-
-def once(*args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", *args],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    return result.stdout.decode()
+from demo_helpers import once, once_json
 
 
 @pytest.fixture(scope="module")
 def doc() -> dict[str, Any]:
-    found: dict[str, Any] = json.loads(once("--format", "json"))
+    found: dict[str, Any] = once_json()
     return found
 
 

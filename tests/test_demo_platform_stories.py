@@ -4,13 +4,8 @@ data-quality scan on a table the ETL writes (the other sources' stories: tests/t
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from demo_helpers import ROOT
+from demo_helpers import once, once_json
 
 
 @pytest.mark.timeout(120)
@@ -18,12 +13,7 @@ def test_dataquality_story_in_once() -> None:
     """orders-dq failed at 07:30 on acme-etl.warehouse.orders, which the ETL's jobs write; kpi-dq stopped
     yesterday at 12:00; customers-dq passes, but its table's catalog entry is stale
     (fixtures/demogen/source_dataquality.py)."""
-    run = [sys.executable, "-m", "dashboard", "--once", "--demo"]
-    result = subprocess.run(
-        [*run, "--format", "json"], capture_output=True, cwd=ROOT, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     assert doc["sources"]["dataquality"]["state"] == "ok"
     found = {(i["rule"], i["resource"]): i for i in doc["insights"] if i["source"] == "dataquality"}
     assert sorted(found) == [
@@ -52,9 +42,7 @@ def test_dataquality_story_in_once() -> None:
     assert summary["acme-etl/us/customers-dq"]["status"] == "passed"
     assert summary["acme-etl/us/customers-dq"]["catalog_updated"] == "2026-11-25T22:10:00+00:00"
     assert doc["metrics"]["dataquality.failed_scans"] == 1
-    text = subprocess.run(
-        run, capture_output=True, cwd=ROOT, timeout=60, check=True, env={**os.environ, "COLUMNS": "200"}
-    ).stdout.decode()
+    text = once(columns=200)
     section = text[text.index("Data quality  OK") :]
     lines = section.splitlines()
     assert lines[2].startswith("acme-etl.warehouse.orders")  # failed first
@@ -67,15 +55,7 @@ def test_vertex_story_in_once() -> None:
     """``--once --demo`` at the recording's end: churn-training failed at 03:10 (train-model out of memory)
     and succeeded on the 03:40 retry, one failure under the failing-pipeline threshold of 2; the monitoring
     job on churn-endpoint has tenure_months drifting at 0.42 against 0.3."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     assert doc["sources"]["vertex"]["state"] == "ok"
     runs = {r["run_id"]: r for r in doc["vertex"]["runs"]}
     assert sorted(runs) == ["churn-training-20261126031000", "churn-training-20261126034000"]
@@ -96,15 +76,7 @@ def test_vertex_story_in_once() -> None:
 def test_composer_story_in_once() -> None:
     """``--once --demo`` at the recording's end: the last Composer poll at 08:55 (every 5 minutes from
     06:00)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     assert doc["sources"]["composer"]["state"] == "ok"
     envs = {e["env_id"]: e for e in doc["composer"]["environments"]}
     assert sorted(envs) == ["analytics-dev", "etl-prod"]

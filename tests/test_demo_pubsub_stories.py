@@ -3,28 +3,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from demo_helpers import ROOT
+from demo_helpers import once, once_json
 
 
 @pytest.mark.timeout(120)
 def test_pubsub_story_in_once() -> None:
     """``--once --demo`` at the recording's end (08:59:30; the newest points are 08:56, three minutes of
     ingestion delay before the last poll at 08:59)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     assert doc["sources"]["pubsub"]["state"] == "ok"
     found = {(i["rule"], i["resource"]): i for i in doc["insights"] if i["source"] == "pubsub"}
     assert sorted(found) == [
@@ -70,14 +57,7 @@ def test_pubsub_story_in_once() -> None:
 def test_the_streaming_pipeline_in_once() -> None:
     """The chain clickstream-dataflow → clickstream-enrich → acme-analytics.clickstream.sessions, joined
     on the job's ``jobMetadata.pubsubDetails`` and ``bigqueryDetails``, with the data-loss risk."""
-    text = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-        env={**os.environ, "COLUMNS": "200"},
-    ).stdout.decode()
+    text = once(columns=200)
     section = text[text.index("Pub/Sub pipelines") :]
     row = next(line for line in section.splitlines() if line.startswith("clickstream-dataflow"))
     # 4,138,500 undelivered; oldest lag + 12 s; lag at 08:56 45 + 11.5 x 236 = 2,759 s (noise added)
@@ -87,15 +67,7 @@ def test_the_streaming_pipeline_in_once() -> None:
     audit = next(line for line in section.splitlines() if line.startswith("legacy-audit-sub"))
     assert "6d20h" in audit  # 590,400 s, shown in red in a terminal: past 80 % of its 7-day retention
     assert "loses messages in 4.0 h" in text
-    doc = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-            capture_output=True,
-            cwd=ROOT,
-            timeout=60,
-            check=True,
-        ).stdout
-    )
+    doc = once_json()
     chains = {p["subscription"]: p for p in doc["pubsub"]["pipelines"]}
     assert (chains["clickstream-dataflow"]["reader"], chains["clickstream-dataflow"]["writes"]) == (
         "dataflow",

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
@@ -14,13 +11,14 @@ import pytest
 from demo_helpers import (
     DEMO,
     END,
-    ROOT,
     SOURCES,
     START,
     by_method,
     exchanges,
     history_rows,
     latest_rows,
+    once,
+    once_json,
 )
 
 from dashboard.recording import format as fmt
@@ -149,15 +147,7 @@ def test_reservations_story() -> None:
 @pytest.mark.timeout(120)
 def test_bi_engine_story_in_once() -> None:
     """``--once --demo``: the BI Engine table of the Slots section, in JSON and text, and its insight."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     (bi,) = doc["reservations"]["bi_reservations"]
     assert (bi["project"], bi["location"], bi["size_gib"]) == ("acme-analytics", "us-central1", 8.0)
     assert 7.8 < bi["used_gib"] < 8.0
@@ -172,14 +162,7 @@ def test_bi_engine_story_in_once() -> None:
     assert ("reservations.bi_unused", "acme-analytics/us-central1") not in rules
     line = next(s for s in doc["cost"]["services"] if s["service"] == "bi_engine")
     assert line["burn_rate_usd_per_hour"] == pytest.approx(8 * 0.0416)
-    text = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--width", "200"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-        text=True,
-    ).stdout
+    text = once("--width", "200")
     section = text[text.index("BI Engine\nPROJECT") :]
     row = next(r for r in section.splitlines() if r.startswith("acme-analytics"))
     assert row.split()[:5] == ["acme-analytics", "us-central1", "8.0", "7.9", "98%"]
@@ -284,15 +267,7 @@ def test_bqml_story_in_once() -> None:
     """acme-analytics retrains ``churn.model_v3`` every hour at :12 by mistake, on demand (CREATE_MODEL,
     BOOSTED_TREE_CLASSIFIER, ~40 GiB billed each): its own cost line at the model-creation rate and the
     insight, in ``--once --demo``."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "--once", "--demo", "--format", "json"],
-        capture_output=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    doc = json.loads(result.stdout)
+    doc = once_json()
     start = doc["cost"]["window_start"]
     runs = [
         r
