@@ -36,6 +36,9 @@ YARN_APPS = "cluster/yarn/apps"
 
 BILLING_CLUSTER_STATES = frozenset({"RUNNING", "UPDATING", "ERROR", "ERROR_DUE_TO_UPDATE", "REPAIRING"})
 """Cluster states whose VMs exist and bill. A cluster in ERROR still bills until it is deleted."""
+SPEND_CLUSTER_STATES = BILLING_CLUSTER_STATES | {"CREATING", "STARTING", "STOPPING", "STOPPED"}
+"""Cluster states in which it may have billed within a window (its STOPPED stretches are taken out); not
+DELETING: a cluster on its way out of the listing is left out, as it will be once deleted."""
 
 
 def cluster_shape(cluster: Cluster, prices: PriceTable) -> tuple[int, float] | None:
@@ -71,6 +74,12 @@ def cluster_price(cluster: Cluster, prices: PriceTable) -> ClusterPrice:
     attached GPU x its GPU-hour price."""
     if cluster.state not in BILLING_CLUSTER_STATES:
         return ClusterPrice(0.0, frozenset(), (), at_base_rates=False)
+    return nodes_price(cluster, prices)
+
+
+def nodes_price(cluster: Cluster, prices: PriceTable) -> ClusterPrice:
+    """What a cluster's nodes cost an hour while they run, whatever its state now (see
+    :func:`cluster_price`)."""
     premium = prices.value(DATAPROC_PREMIUM)
     total = 0.0
     keys = {DATAPROC_PREMIUM}
@@ -121,11 +130,16 @@ def is_idle(cluster: Cluster, index: Mapping[tuple[str, str], MetricSeries]) -> 
 
 
 def cluster_spend(cluster: Cluster, prices: PriceTable, start: datetime, end: datetime) -> float:
-    """$ of a billing cluster within ``[start, end]``: its $/h over the part of its life inside."""
-    usd = cluster_usd_per_hour(cluster, prices)
+    """$ of a cluster within ``[start, end]``: its nodes' $/h over the part of its life inside, less the
+    stretches in which it was STOPPED (a cluster stopped now billed up to its stop)."""
+    if cluster.state not in SPEND_CLUSTER_STATES:
+        return 0.0
+    usd = nodes_price(cluster, prices).usd_per_hour
     if not usd:
         return 0.0
-    return usd * overlap_hours(cluster.created or cluster.state_since, None, start, end)
+    ran = overlap_hours(cluster.created or cluster.state_since, None, start, end)
+    ran -= sum(overlap_hours(since, until, start, end) for since, until in cluster.stopped)
+    return usd * max(0.0, ran)
 
 
 def batch_rate_usd_per_hour(batch: Batch, prices: PriceTable) -> float:

@@ -35,6 +35,9 @@ class Cluster(Model, frozen=True):
     detail: str | None = None
     created: datetime | None = None
     """When the cluster first entered CREATING, from its status history."""
+    stopped: tuple[tuple[datetime, datetime | None], ...] = ()
+    """The stretches since it was created in which it was STOPPED (its VMs stopped, not billed), from its
+    status history and status: (from, until), until None while it is still stopped."""
     groups: tuple[NodeGroup, ...] = ()
     zone: str | None = None
     image_version: str | None = None

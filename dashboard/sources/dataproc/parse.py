@@ -93,6 +93,7 @@ def cluster_from_json(
         state_since=state_since,
         detail=status.get("detail"),
         created=created,
+        stopped=_stopped(c.get("statusHistory"), status, ts),
         groups=tuple(groups),
         zone=short_name((config.get("gceClusterConfig") or _EMPTY).get("zoneUri")),
         image_version=(config.get("softwareConfig") or _EMPTY).get("imageVersion"),
@@ -138,6 +139,22 @@ def _created(history: Any, times: TimeCache) -> datetime | None:
         if entry.get("state") == "CREATING":
             creating.append(t)
     return min(creating) if creating else min(every) if every else None
+
+
+def _stopped(
+    history: Any, status: dict[str, Any], times: TimeCache
+) -> tuple[tuple[datetime, datetime | None], ...]:
+    """The STOPPED stretches of a status history and current status: each from its ``stateStartTime`` to
+    the next entry's (None for the current status)."""
+    entries = [e for e in (history or ()) if isinstance(e, dict) and e.get("stateStartTime")]
+    if status.get("stateStartTime"):
+        entries.append(status)
+    timed = sorted(((times[e["stateStartTime"]], e.get("state")) for e in entries), key=lambda e: e[0])
+    found: list[tuple[datetime, datetime | None]] = []
+    for i, (since, state) in enumerate(timed):
+        if state == "STOPPED":
+            found.append((since, timed[i + 1][0] if i + 1 < len(timed) else None))
+    return tuple(found)
 
 
 def batch_from_json(resource: Any, times: TimeCache | None = None) -> Batch:
