@@ -10,9 +10,9 @@ from dashboard.models_catalog import CatalogEntry
 
 __all__ = ["FINISHED", "CatalogEntry", "DataQualityData", "Item", "RuleResult", "Scan", "ScanJob"]
 
-FINISHED = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
-"""``DataScanJob.State`` values of a job that runs no more (this client's enum has no
-SUCCEEDED_WITH_ERRORS: a partial success is ``SUCCEEDED`` with a ``partial_failure_message``)."""
+FINISHED = frozenset({"SUCCEEDED", "SUCCEEDED_WITH_ERRORS", "FAILED", "CANCELLED"})
+"""``DataScanJob.State`` values of a job that runs no more (``SUCCEEDED_WITH_ERRORS``: it ran and has a
+result, with a ``partial_failure_message``)."""
 
 
 class RuleResult(msgspec.Struct, frozen=True, kw_only=True):

@@ -116,16 +116,22 @@ def _rule(body: Any) -> RuleResult:
     short = re.sub(r"([A-Z])", r"_\1", short).lower()
     column = str(rule.get("column") or "")
     name = str(rule.get("name") or "") or (f"{short}({column})" if column else short or "rule")
+    evaluated = opt_int64(result.get("evaluatedCount"))
+    passed_count = opt_int64(result.get("passedCount"))
+    ratio = _float(result.get("passRatio"))
+    if evaluated:  # a row-level rule: proto3 leaves a count or ratio of 0 out of the message
+        passed_count = passed_count or 0
+        ratio = passed_count / evaluated if ratio is None else ratio
     return RuleResult(
         name=name,
         rule_type=short,
         dimension=str(rule.get("dimension") or ""),
         column=column,
-        threshold=_float(rule.get("threshold")),
+        threshold=_float(rule.get("threshold")) or None,  # 0 is the default: every row (1.0)
         passed=result.get("passed") is True,
-        pass_ratio=_float(result.get("passRatio")),
-        evaluated_count=opt_int64(result.get("evaluatedCount")),
-        passed_count=opt_int64(result.get("passedCount")),
+        pass_ratio=ratio,
+        evaluated_count=evaluated,
+        passed_count=passed_count,
         null_count=opt_int64(result.get("nullCount")),
         failing_rows_query=str(result.get("failingRowsQuery") or ""),
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from dashboard.sources.dataquality.model import DataQualityData, Scan, ScanJob
+from dashboard.sources.dataquality.model import FINISHED, DataQualityData, Scan, ScanJob
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,17 @@ class ScanState:
 
     @property
     def result(self) -> ScanJob | None:
-        """Its newest job with a result (read in full)."""
-        return next((j for j in reversed(self.jobs) if j.full and j.state != "RUNNING"), None)
+        """Its newest job with a result (read in full, with a ``data_quality_result``), or that failed: a
+        job CANCELLED, or read without a result (not yet written, or not readable), is passed over."""
+        return next(
+            (j for j in reversed(self.jobs) if j.full and (j.passed is not None or j.state == "FAILED")),
+            None,
+        )
+
+    @property
+    def finished(self) -> ScanJob | None:
+        """Its newest job that runs no more (:data:`FINISHED`)."""
+        return next((j for j in reversed(self.jobs) if j.state in FINISHED), None)
 
     @property
     def scores(self) -> list[float]:
@@ -43,10 +52,10 @@ class ScanState:
 
     @property
     def status(self) -> str:
-        """``failed`` (its newest result did not pass, or its newest job failed), ``passed``, ``running``,
-        or ``unknown`` (no result yet)."""
-        last, result = self.last, self.result
-        if last is not None and last.state == "FAILED":
+        """``failed`` (its newest result did not pass, or its newest finished job failed: a run queued or
+        running after it does not clear it), ``passed``, ``running``, or ``unknown`` (no result yet)."""
+        last, result, finished = self.last, self.result, self.finished
+        if finished is not None and finished.state == "FAILED":
             return "failed"
         if result is not None and result.passed is False:
             return "failed"
