@@ -52,6 +52,9 @@ DF_STREAMING = "job/total_streaming_data_processed"
 DF_VCPUS = "job/current_num_vcpus"
 
 SSD_DISK_TYPES = frozenset({"pd-ssd"})
+NOT_STARTED_STATES = frozenset({"JOB_STATE_QUEUED", "JOB_STATE_STOPPED"})
+"""States of a job that has not started to run (a FlexRS job waiting in its queue, QUEUED; STOPPED): no
+workers yet, nothing billed."""
 
 MemorySource = Literal["measured", "machine", "assumed", "none"]
 _STRENGTH: dict[MemorySource, int] = {"measured": 3, "machine": 2, "assumed": 1, "none": 0}
@@ -106,7 +109,8 @@ def dataflow_job_cost(
     prices: PriceTable,
     at: datetime | None = None,
 ) -> DataflowCost:
-    """A Dataflow job's spend so far and $/h now (current vCPUs; 0 once terminal), in its region.
+    """A Dataflow job's spend so far and $/h now (current vCPUs; 0 once terminal, and 0 and 0 before it
+    started), in its region.
 
     Memory and disk totals are GB-seconds; shuffle and streaming data are bytes, priced per GiB. Without
     Monitoring totals a job is costed from its job resource, up to its end (or ``at`` while it runs).
@@ -119,6 +123,8 @@ def dataflow_job_cost(
         found = series(metric)
         return None if found is None else found.last
 
+    if job.state in NOT_STARTED_STATES and last(DF_VCPU_TIME) is None:
+        return DataflowCost(0.0, 0.0)
     factor = region_keys(job, prices)[0]
     vcpu_price = prices.value(dataflow_vcpu_key(job)) * factor
     memory_price = prices.value(DATAFLOW_MEMORY) * factor
