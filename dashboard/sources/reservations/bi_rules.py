@@ -30,7 +30,8 @@ def bi_unused(ctx: Context) -> Iterator[Insight]:
         if r.size_bytes <= 0:
             continue
         points = last_minutes(bi_series(r, data.bi_usage, USED_BYTES), minutes)
-        if len(points) < 2 or span_minutes(points) < minutes / 2:
+        # a minute Monitoring has no data for has no point: half the minutes read, not only spanned
+        if len(points) < max(2.0, minutes / 2) or span_minutes(points) < minutes / 2:
             continue
         top = max(p.value for p in points)
         if top >= r.size_bytes * used_pct / 100:
