@@ -53,8 +53,14 @@ class PipelineRun(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def failed_task(self) -> TaskDetail | None:
-        """The first task that failed (its error says why the run did)."""
-        return next((t for t in self.tasks if t.state == "FAILED"), None)
+        """The task that failed first, by its end (its error says why the run did; a DAG of a loop or a
+        condition around it fails after it, with a generic message), else the first listed."""
+        failed = [
+            (t.end is None, t.end or datetime.min, i, t)
+            for i, t in enumerate(self.tasks)
+            if t.state == "FAILED"
+        ]
+        return min(failed, key=lambda f: f[:3])[3] if failed else None
 
     def duration_s(self, now: datetime) -> float | None:
         """Seconds from its start to its end (to ``now`` while it runs); None before it starts."""
