@@ -8,8 +8,8 @@
 - scan stopped: a scheduled scan whose schedule expects a run every interval and none started for
   ``intervals`` times it (and at least ``min_hours``);
 - stale table (info): a scanned table whose catalog entry says it last changed ``hours`` or more ago,
-  although a BigQuery job that writes it finished after that (its write changed nothing, or the catalog
-  lags).
+  although a BigQuery job that writes it finished after that and before the entry was read (its write
+  changed nothing, or the catalog lags).
 """
 
 from __future__ import annotations
@@ -145,7 +145,10 @@ def stale_table(
             continue
         seen.add(table)
         age_h = (now - entry.updated).total_seconds() / 3600
-        later = [j for j in by_table.get(table, ()) if j.ended is not None and j.ended > entry.updated]
+        read = entry.read_at or now  # a write after the entry was read cannot show in it yet
+        later = [
+            j for j in by_table.get(table, ()) if j.ended is not None and entry.updated < j.ended <= read
+        ]
         if age_h < hours or not later:
             continue
         newest = max(j.ended for j in later if j.ended is not None)
