@@ -141,25 +141,27 @@ def reservation_autoscale(
     return [(p.t, autoscaled_slots(p.value, base, top)) for p in usage]
 
 
-def committed_slots(commitments: Iterable[Commitment]) -> dict[str, int]:
-    """Active committed slots per edition key (``bigquery.editions.enterprise.payg``)."""
-    out: dict[str, int] = {}
+def committed_slots(commitments: Iterable[Commitment]) -> dict[tuple[str, str, str], int]:
+    """Active committed slots per admin project, location and edition key (``("acme-admin", "US",
+    "bigquery.editions.enterprise.payg")``): a commitment buys slots for its own admin project's
+    reservations in its own location only."""
+    out: dict[tuple[str, str, str], int] = {}
     for c in commitments:
         if c.state == "ACTIVE":
-            key = edition_key(c.edition)
+            key = (c.project, c.location.upper(), edition_key(c.edition))
             out[key] = out.get(key, 0) + c.slot_count
     return out
 
 
 def baseline_usd_per_hour(snapshot: Snapshot, prices: PriceTable) -> float:
-    """Baseline slots at pay-as-you-go prices, less the slots commitments cover, plus the commitments at
-    their plans' prices."""
-    baseline: dict[str, int] = {}
+    """Baseline slots at pay-as-you-go prices, less the slots that commitments of the same admin project and
+    location cover, plus the commitments at their plans' prices."""
+    baseline: dict[tuple[str, str, str], int] = {}
     for r in snapshot.reservations.reservations:
-        key = edition_key(r.edition)
+        key = (r.project, r.location.upper(), edition_key(r.edition))
         baseline[key] = baseline.get(key, 0) + r.slot_capacity
     covered = committed_slots(snapshot.reservations.commitments)
-    usd = sum(max(0, slots - covered.get(key, 0)) * prices.value(key) for key, slots in baseline.items())
+    usd = sum(max(0, slots - covered.get(key, 0)) * prices.value(key[2]) for key, slots in baseline.items())
     for c in snapshot.reservations.commitments:
         if c.state == "ACTIVE":
             usd += c.slot_count * prices.value(commitment_key(c, prices))
