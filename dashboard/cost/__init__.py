@@ -148,6 +148,7 @@ def snapshot_budgets(snapshot: Snapshot) -> tuple[BudgetSpec, ...]:
             services=b.services,
             source="budget-api",
             thresholds_pct=b.thresholds_pct,
+            unevaluated=b.unevaluated,
         )
         for b in snapshot.billing.budgets
     )

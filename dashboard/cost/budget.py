@@ -36,6 +36,10 @@ class BudgetSpec(msgspec.Struct, frozen=True, kw_only=True):
     source: Literal["config", "budget-api"] = "config"
     thresholds_pct: tuple[float, ...] = ()
     """Alert thresholds, in percent of the amount (Budget API only)."""
+    unevaluated: tuple[str, ...] = ()
+    """What of the budget makes this month's spend net of credits not its measure (a credit treatment other
+    than including every credit, a period other than the calendar month): its spend is then not compared
+    (Budget API only)."""
 
 
 class BudgetStatus(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,10 +51,14 @@ class BudgetStatus(msgspec.Struct, frozen=True, kw_only=True):
     services: tuple[str, ...]
     """The service groups it covers (``bigquery_on_demand`` … ``other``)."""
     unmatched: tuple[str, ...] = ()
-    """Configured service names gcpdash could not map: their spend is not counted."""
+    """Configured service names gcpdash could not map: their spend is not counted; and what of the budget
+    gcpdash cannot apply (:attr:`BudgetSpec.unevaluated`): spent, the percentages and ``over`` are then
+    unknown."""
     spent_usd: float | None
-    """Month-to-date, as :class:`~dashboard.cost.forecast.MonthOutlook` says it (None without billing)."""
+    """Month-to-date, as :class:`~dashboard.cost.forecast.MonthOutlook` says it (None without billing, or
+    when the budget cannot be applied)."""
     forecast_usd: float
+    """The month-end forecast of the services it covers (of every project, whatever its filter)."""
     spent_pct: float | None
     forecast_pct: float | None
     basis: str
@@ -94,6 +102,22 @@ def _money(value: Mapping[str, Any]) -> float:
     return int(value.get("units", 0) or 0) + int(value.get("nanos", 0) or 0) / 1e9
 
 
+def _unevaluated(filt: Mapping[str, Any]) -> tuple[str, ...]:
+    """What of a budget's filter (proto JSON) changes what its spend is, so that this month's spend net of
+    every credit does not measure it: a credit treatment other than the default ``INCLUDE_ALL_CREDITS``, a
+    period other than the default calendar month."""
+    out: list[str] = []
+    treatment = filt.get("creditTypesTreatment") or "INCLUDE_ALL_CREDITS"
+    if treatment not in ("INCLUDE_ALL_CREDITS", "CREDIT_TYPES_TREATMENT_UNSPECIFIED"):
+        out.append(f"credits: {treatment}")
+    period = filt.get("calendarPeriod") or "MONTH"
+    if filt.get("customPeriod"):
+        out.append("a custom period")
+    elif period not in ("MONTH", "CALENDAR_PERIOD_UNSPECIFIED"):
+        out.append(f"period: {period}")
+    return tuple(out)
+
+
 def parse_budget(payload: Mapping[str, Any]) -> BudgetSpec:
     """A Budget API ``Budget`` (proto JSON, camelCase) → :class:`BudgetSpec`.
 
@@ -113,7 +137,12 @@ def parse_budget(payload: Mapping[str, Any]) -> BudgetSpec:
     rules = payload.get("thresholdRules") or ()
     thresholds = tuple(float(r.get("thresholdPercent", 0)) * 100 for r in rules if isinstance(r, Mapping))
     return BudgetSpec(
-        name=name, amount_usd=usd, services=services, source="budget-api", thresholds_pct=thresholds
+        name=name,
+        amount_usd=usd,
+        services=services,
+        source="budget-api",
+        thresholds_pct=thresholds,
+        unevaluated=_unevaluated(filt),
     )
 
 
@@ -127,6 +156,20 @@ def budget_status(spec: BudgetSpec, month: MonthOutlook) -> BudgetStatus:
     spent = None if month.mtd_usd is None else sum(g.mtd_usd or 0.0 for g in covered)
     forecast = sum(g.forecast_usd for g in covered)
     amount = spec.amount_usd
+    if spec.unevaluated:  # its spend is not what gcpdash knows: nothing to compare
+        return BudgetStatus(
+            name=spec.name,
+            source=spec.source,
+            amount_usd=amount,
+            services=groups,
+            unmatched=(*unmatched, *(f"{u} (not applied: not compared)" for u in spec.unevaluated)),
+            spent_usd=None,
+            forecast_usd=forecast,
+            spent_pct=None,
+            forecast_pct=None,
+            basis=f"not compared: gcpdash cannot apply {'; '.join(spec.unevaluated)}",
+            over=False,
+        )
     return BudgetStatus(
         name=spec.name,
         source=spec.source,

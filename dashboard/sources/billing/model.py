@@ -44,6 +44,9 @@ class ApiBudget(Model, frozen=True):
     """The filter's ``services/ID`` names; empty means every service."""
     thresholds_pct: tuple[float, ...] = ()
     """Alert thresholds, in percent of the amount."""
+    unevaluated: tuple[str, ...] = ()
+    """What of its filter or period gcpdash does not measure
+    (:attr:`dashboard.cost.budget.BudgetSpec.unevaluated`)."""
 
 
 class BillingData(Model, frozen=True):

@@ -107,6 +107,7 @@ def _read_budgets(response: dict[str, Any], out: list[ApiBudget], ctx: PollConte
                 amount_usd=spec.amount_usd,
                 services=spec.services,
                 thresholds_pct=spec.thresholds_pct,
+                unevaluated=spec.unevaluated,
             )
         )
 
