@@ -9,12 +9,12 @@ $/slot-hour (:func:`dashboard.cost.edition_key`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from dashboard.cost import edition_key
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, last_minutes, per_month, span_minutes
-from dashboard.models import Reservation, Sample, Snapshot
+from dashboard.models import Assignment, Reservation, Sample, Snapshot
 from dashboard.sources.reservations.cost import AUTOSCALE_STEP
 from dashboard.views.collect import reservation_series
 from dashboard.views.fmt import count, money
@@ -32,6 +32,40 @@ def quantile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0..1) of ``values``, nearest rank."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def _place(assignment: Assignment) -> tuple[str, str, str] | None:
+    """(admin project, location, reservation) of ``projects/A/locations/L/reservations/R/assignments/N``;
+    None for a name of another shape."""
+    parts = assignment.name.split("/")
+    if len(parts) >= 6 and (parts[0], parts[2], parts[4]) == ("projects", "locations", "reservations"):
+        return parts[1], parts[3], parts[5]
+    return None
+
+
+def assigned_projects(reservation: Reservation, assignments: Iterable[Assignment]) -> set[str]:
+    """The projects whose jobs in the reservation's location run in it: an active assignment to it (of the
+    same admin project and location) of the project itself, or of its folder or organization (found by the
+    project's search, :attr:`Assignment.searched_for`) where the project has none of its own in that
+    location (an own assignment elsewhere, to ``none`` included, takes it away)."""
+    own: dict[str, bool] = {}
+    inherited: dict[str, bool] = {}
+    for a in assignments:
+        if a.state != "ACTIVE":
+            continue
+        place = _place(a)
+        if place is None:
+            ours = a.reservation_id in (reservation.reservation_id, reservation.name)
+        elif place[1].upper() != reservation.location.upper():
+            continue
+        else:
+            ours = place[0] == reservation.project and place[2] == reservation.reservation_id
+        if a.assignee.startswith("projects/"):
+            project = a.assignee.removeprefix("projects/")
+            own[project] = own.get(project, False) or ours
+        elif a.searched_for:
+            inherited[a.searched_for] = inherited.get(a.searched_for, False) or ours
+    return {project for project, ours in (inherited | own).items() if ours}
 
 
 @rule(IDLE, minutes=60.0, idle_pct=25.0, share_pct=50.0)
@@ -101,13 +135,14 @@ def autoscale_at_max(ctx: Context) -> Iterator[Insight]:
         share = len(at_max) / len(points) * 100
         if share < share_pct:
             continue
-        assigned = {
-            a.assignee.removeprefix("projects/")
-            for a in snapshot.reservations.assignments
-            if a.state == "ACTIVE" and a.reservation_id in (r.reservation_id, r.name)
-        }
+        assigned = assigned_projects(r, snapshot.reservations.assignments)
+        here = r.location.upper()
         pending = sum(
-            j.status == "pending" and (j.reservation == r.reservation_key or j.project in assigned)
+            j.status == "pending"
+            and (
+                j.reservation == r.reservation_key
+                or (j.project in assigned and (j.location is None or j.location.upper() == here))
+            )
             for j in snapshot.jobs
         )
         price = ctx.prices.value(edition_key(r.edition))
