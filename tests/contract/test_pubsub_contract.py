@@ -54,8 +54,8 @@ def test_the_real_clients_list_every_page_and_read_each_metric_once_per_project(
     # acme-analytics: one page; acme-etl: two (the second asked with the first's nextPageToken)
     assert subs == [(f"projects/{ANALYTICS}", ""), (f"projects/{ETL}", ""), (f"projects/{ETL}", "page-2")]
     reads = fake.requests(fmt.MON_LIST_TIME_SERIES)
-    # 7 metrics × 2 projects, one call each (no page of the fake goes on)
-    assert len(reads) == 7 * 2 == len(METRICS) * 2
+    # 8 metrics × 2 projects, one call each (no page of the fake goes on)
+    assert len(reads) == 8 * 2 == len(METRICS) * 2
     assert {(r["name"], r["filter"]) for r in reads} == {
         (f"projects/{p}", m.filter) for p in (ANALYTICS, ETL) for m in METRICS
     }

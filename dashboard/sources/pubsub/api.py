@@ -63,6 +63,10 @@ METRICS: Final = (
         also_by=("metric.label.response_class",),
     ),
     MetricSpec(_PS + "subscription/byte_cost", "pubsub_subscription", "ALIGN_SUM", "REDUCE_SUM", _SUB),
+    # per subscription: a dead-letter topic may be shared, its publishes then say nothing of whose they are
+    MetricSpec(
+        _PS + "subscription/dead_letter_message_count", "pubsub_subscription", "ALIGN_SUM", "REDUCE_SUM", _SUB
+    ),
     MetricSpec(_PS + "topic/send_request_count", "pubsub_topic", "ALIGN_SUM", "REDUCE_SUM", _TOPIC),
     MetricSpec(_PS + "topic/byte_cost", "pubsub_topic", "ALIGN_SUM", "REDUCE_SUM", _TOPIC),
 )

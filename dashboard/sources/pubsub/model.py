@@ -17,6 +17,8 @@ BACKLOG_BYTES = "subscription/backlog_bytes"
 PUSH_REQUESTS = "subscription/push_request_count"
 """Stored per response class: ``subscription/push_request_count:<response_class>``."""
 SUB_BYTE_COST = "subscription/byte_cost"
+DEAD_LETTERED = "subscription/dead_letter_message_count"
+"""Messages Pub/Sub forwarded from a subscription to its dead-letter topic (a DELTA count)."""
 TOPIC_SENDS = "topic/send_request_count"
 TOPIC_BYTE_COST = "topic/byte_cost"
 

@@ -7,8 +7,9 @@
   (critical from ``critical_pct`` %), after which Pub/Sub drops it unread (data loss), with the time left;
 - nobody reads: a pull subscription holds messages while its oldest is older than ``oldest_s`` and the
   backlog never fell over the window;
-- dead letters: a subscription's dead-letter topic received ``min_publishes`` publishes or more in the
-  window;
+- dead letters: Pub/Sub forwarded ``min_publishes`` messages or more from a subscription to its
+  dead-letter topic in the window (in a recording without that metric: its dead-letter topic received as
+  many publishes);
 - push failing: a push subscription whose push requests are ``error_pct`` % or more not ``success``.
 """
 
@@ -23,6 +24,7 @@ from dashboard import registry
 from dashboard.insights import Context, Insight, rule
 from dashboard.models import MetricSeries, Sample
 from dashboard.sources.pubsub.model import (
+    DEAD_LETTERED,
     OLDEST_UNACKED,
     PUSH_REQUESTS,
     TOPIC_SENDS,
@@ -186,18 +188,30 @@ def nobody_reads(data: PubsubData, now: datetime, threshold: Threshold | None = 
 
 
 def dead_letters(data: PubsubData, now: datetime, threshold: Threshold | None = None) -> list[Insight]:
-    """A subscription whose dead-letter topic received ``min_publishes`` publish requests or more over the
-    window (and at least one)."""
+    """A subscription from which Pub/Sub forwarded ``min_publishes`` messages or more (and at least one)
+    to its dead-letter topic over the window (``subscription/dead_letter_message_count``).
+
+    Without any such series (a recording made before the metric was read) the dead-letter topic's
+    publish requests stand in; they cannot tell apart the subscriptions that share a dead-letter topic,
+    which the per-subscription count does (a subscription that forwards nothing has no series).
+    """
     threshold = threshold or defaults("dead_letters")
     least = threshold("min_publishes")
     found = index(data)
+    counted = any(s.metric == DEAD_LETTERED for s in data.series)
     out = []
     for sub in data.subscriptions:
         if not sub.dead_letter_topic:
             continue
-        parts = sub.dead_letter_topic.split("/")
-        key = f"{parts[1]}/{parts[3]}" if len(parts) == 4 else sub.dead_letter_topic
-        series = found.get((TOPIC_SENDS, key))
+        if counted:
+            series = found.get((DEAD_LETTERED, sub.key))
+            what = "messages forwarded to"
+        else:
+            parts = sub.dead_letter_topic.split("/")
+            series = found.get(
+                (TOPIC_SENDS, f"{parts[1]}/{parts[3]}" if len(parts) == 4 else sub.dead_letter_topic)
+            )
+            what = "publish requests to"
         sent = sum(p.value for p in series.points) if series is not None else 0.0
         if sent <= 0 or sent < least:
             continue
@@ -207,7 +221,7 @@ def dead_letters(data: PubsubData, now: datetime, threshold: Threshold | None = 
                 "warning",
                 sub,
                 f"Subscription {sub.subscription_id} sends messages to its dead-letter topic",
-                f"{sent:,.0f} publish requests to {sub.dead_letter_topic} over the window "
+                f"{sent:,.0f} {what} {sub.dead_letter_topic} over the window "
                 f"(after {sub.max_delivery_attempts or 5} delivery attempts each)",
                 "Read the dead-letter topic's messages to find why the subscriber rejects them; fix and "
                 "republish them",
