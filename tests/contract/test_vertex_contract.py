@@ -66,8 +66,8 @@ def test_every_project_and_region_is_listed_with_the_window_the_order_and_the_ma
         ]
     )
     first = next(q for m, path, q, _ in fake.requests if path == parent.format(ANALYTICS, US, "pipelineJobs"))
-    # 24 h before 06:00 on 2026-11-26, RFC 3339, server-side
-    assert first["filter"] == 'create_time>"2026-11-25T06:00:00Z"'
+    # 24 h before 06:00 on 2026-11-26, RFC 3339, server-side; and a run still running from before it
+    assert first["filter"] == 'create_time>"2026-11-25T06:00:00Z" OR state="PIPELINE_STATE_RUNNING"'
     assert first["orderBy"] == "create_time desc"
     assert "pipelineSpec.pipelineInfo" in first["readMask"].split(",")
     assert "pipelineSpec" not in first["readMask"].split(",")

@@ -2,9 +2,10 @@
 the regional endpoint is mandatory), with ``google-auth``'s ``AuthorizedSession``, imported inside the
 functions only. docs/vertex.md says why not ``google-cloud-aiplatform`` (its import time and size).
 
-Per project and region, side by side: ``pipelineJobs.list`` of the runs created in the window (filtered
-server-side, newest first, without their ``pipelineSpec``), ``modelDeploymentMonitoringJobs.list``, and for
-each monitoring job and deployed model the stats anomalies of the window. Every page is one exchange; a
+Per project and region, side by side: ``pipelineJobs.list`` of the runs created in the window, or still
+running from before it (filtered server-side, newest first, without their ``pipelineSpec``),
+``modelDeploymentMonitoringJobs.list``, and for each monitoring job and deployed model the stats anomalies
+of the window. Every page is one exchange; a
 request that failed with a transient error (429, 5xx, no answer) is retried within ``[timeouts]
 retry_deadline``, each attempt bounded by ``[timeouts] call``, and only the last attempt is kept. The
 session is guarded: anything but those reads is refused before it is sent (:func:`check_read_only`).
@@ -243,7 +244,8 @@ def fetch_region(pages: Pages, base: str, project: str, region: str, t: datetime
         "GET",
         f"{parent}/pipelineJobs",
         {
-            "filter": f'create_time>"{start}"',
+            # and a run still running from before the window (the filter takes AND and OR)
+            "filter": f'create_time>"{start}" OR state="PIPELINE_STATE_RUNNING"',
             "orderBy": "create_time desc",
             "readMask": READ_MASK,
             "pageSize": str(PAGE_SIZE),
