@@ -78,8 +78,9 @@ SELECT IF(usage_start_time >= @hourly_since, TIMESTAMP_TRUNC(usage_start_time, H
        usage_start_time >= @hourly_since AS hourly,
        IF(sku.description = '{sku}', sku.description, service.description) AS service,
        currency,
-       SUM(cost) AS gross,
-       SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0)) AS credits,
+       SUM(cost / IFNULL(currency_conversion_rate, 1)) AS gross,
+       SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0) / IFNULL(currency_conversion_rate, 1))
+         AS credits,
        MAX(export_time) AS exported
 FROM `{table}`
 WHERE invoice.month = @invoice_month
@@ -94,7 +95,10 @@ service per period (the Storage Read API's SKU counts as a service of its own:
 service's own export lag shows. Parameters: ``@invoice_month`` (``YYYYMM``, the month in Pacific time, as
 invoices count it), ``@hourly_since`` (TIMESTAMP, a whole hour), ``@partition_since`` (TIMESTAMP, a few days
 before the invoice month began: the table is partitioned by ingestion time, which prunes the scan).
-``credits`` is zero or negative; net = gross + credits."""
+``credits`` is zero or negative; net = gross + credits. Both are in US dollars: ``cost`` and the credits'
+``amount`` are in the account's ``currency``, and ``currency_conversion_rate`` is the rate from US dollars
+to it (the export's schema: "cost / currency_conversion_rate is the cost in US dollars"); ``currency`` says
+which the bill is kept in."""
 
 
 def billing_table(table: str) -> str:

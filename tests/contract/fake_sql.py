@@ -4,7 +4,8 @@ shows up as wrong numbers instead of a canned answer.
 
 Understood: ``SELECT expr [AS alias], … FROM `table` | UNNEST(expr) [AS alias] [WHERE …] [GROUP BY …]
 [ORDER BY … [ASC|DESC]] [LIMIT n]``; scalar subqueries in parentheses (correlated, e.g. over
-``UNNEST(credits)``); ``AND``/``OR``/``NOT``, comparisons, ``+ - *``, ``IS [NOT] NULL``; the functions ``IF``,
+``UNNEST(credits)``); ``AND``/``OR``/``NOT``, comparisons, ``+ - * /`` (``*`` and ``/`` first),
+``IS [NOT] NULL``; the functions ``IF``,
 ``IFNULL``, ``TIMESTAMP_TRUNC(ts, HOUR|DAY|MONTH)`` (UTC) and the aggregates ``SUM``, ``MAX``, ``MIN``,
 ``COUNT``, ``ANY_VALUE``; named ``@parameters`` (STRING, INT64, FLOAT64, BOOL, TIMESTAMP). Columns are paths
 into each row's nested dict (``service.description``, ``invoice.month``, ``_PARTITIONTIME``). Anything else
@@ -107,6 +108,10 @@ class Evaluator:
             a, b = self.eval(node[2], scope), self.eval(node[3], scope)
             if a is None or b is None:
                 return None
+            if node[1] == "/":
+                if b == 0:
+                    raise SqlError("division by zero: 1 / 0")
+                return a / b
             return a + b if node[1] == "+" else a - b if node[1] == "-" else a * b
         if kind == "sub":
             _, values = self.run(node[1], scope.row)

@@ -9,7 +9,7 @@ from typing import Any
 
 _TOKEN = re.compile(
     r"\s+|(?P<tick>`[^`]+`)|(?P<str>'(?:[^'\\]|\\.)*')|(?P<num>\d+(?:\.\d+)?)|(?P<param>@[A-Za-z_]\w*)"
-    r"|(?P<ident>[A-Za-z_]\w*)|(?P<op>>=|<=|<>|!=|[=<>(),.+\-*])"
+    r"|(?P<ident>[A-Za-z_]\w*)|(?P<op>>=|<=|<>|!=|[=<>(),.+\-*/])"
 )
 _KEYWORDS = {
     "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER", "LIMIT", "AS", "AND", "OR", "NOT", "ASC", "DESC",
@@ -169,9 +169,16 @@ class Parser:
         return node
 
     def sum(self) -> Node:
+        node = self.term()
+        while self.peek("+", "-"):
+            op = self.take("+", "-")
+            node = ("arith", op, node, self.term())
+        return node
+
+    def term(self) -> Node:
         node = self.primary()
-        while self.peek("+", "-", "*"):
-            op = self.take("+", "-", "*")
+        while self.peek("*", "/"):
+            op = self.take("*", "/")
             node = ("arith", op, node, self.primary())
         return node
 
