@@ -19,12 +19,21 @@ it never claims an hour some service's bill does not cover yet.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 
 from dashboard import registry
-from dashboard.cost.common import SERVICE_TITLES, SERVICES, Inputs, Spend, UtcTime, day_start, hours
+from dashboard.cost.common import (
+    SERVICE_TITLES,
+    SERVICES,
+    Inputs,
+    Spend,
+    UtcTime,
+    day_start,
+    hours,
+    overlap_hours,
+)
 from dashboard.models import BillingData, BillingRow
 from dashboard.queries import STORAGE_READ_SKU, invoice_month_bounds
 
@@ -124,7 +133,8 @@ class BillingSummary(msgspec.Struct, frozen=True, kw_only=True):
     billed_through: UtcTime | None
     """End of the last hour the export has delivered for every service: the laggiest service's."""
     service_through: tuple[ServiceThrough, ...] = ()
-    """Per billing service with hourly rows, where its bill ends; laggiest first."""
+    """Per billing service with hourly rows (or of an estimated group, lagging past them), where its bill
+    ends; laggiest first."""
     hourly_from: UtcTime | None = None
     """Where the export's hourly rows begin (the query's ``@hourly_since``, at the earliest the invoice
     month's start): the check starts no earlier."""
@@ -157,7 +167,11 @@ def _ceil_hour(moment: datetime) -> datetime:
 
 def services_through(data: BillingData) -> tuple[ServiceThrough, ...]:
     """Per billing service with hourly rows, the end of its newest one, at most its newest export time rounded
-    down to the hour; laggiest first."""
+    down to the hour; laggiest first.
+
+    A service of an estimated group whose rows are all daily but were exported since the hourly rows begin
+    lags past them: its export is delivering hours before they begin, so its bill ends there at the latest.
+    """
     ends: dict[str, datetime] = {}
     exported: dict[str, datetime] = {}
     for r in data.rows:
@@ -165,6 +179,10 @@ def services_through(data: BillingData) -> tuple[ServiceThrough, ...]:
             exported[r.service] = r.exported
         if r.hours == 1 and (r.service not in ends or _end(r) > ends[r.service]):
             ends[r.service] = _end(r)
+    since = hourly_from(data)
+    for name, newest in exported.items():
+        if name not in ends and since is not None and newest >= since and group_of(name) not in BILLED_ONLY:
+            ends[name] = since
     out = [
         ServiceThrough(
             service=name,
@@ -334,9 +352,20 @@ def summarize(
 
 
 def complete_days_rate(summary: BillingSummary, group: str) -> float | None:
-    """A group's average billed $/h over the month's complete days (None before the first one)."""
-    complete = [d for d in summary.days if d.complete]
-    if not complete:
-        return None
-    total = sum(d.usd.get(group, 0.0) for d in complete)
-    return total / (24 * len(complete)) if not math.isnan(total) else None
+    """A group's average billed $/h over the month's complete days (None before the first one).
+
+    A day counts the hours of it the invoice month holds: the month begins at midnight Pacific time, so its
+    first UTC day holds 16 or 17 of them, and a day before it (usage billed late, in this invoice) none."""
+    month = summary.invoice_month
+    bounds = invoice_month_bounds(month) if month and len(month) == 6 and month.isdigit() else None
+    total = 0.0
+    covered = 0.0
+    for d in summary.days:
+        if not d.complete:
+            continue
+        start = datetime.combine(d.day, datetime.min.time(), UTC)
+        span = overlap_hours(*bounds, start, start + timedelta(days=1)) if bounds else 24.0
+        if span > 0:
+            total += d.usd.get(group, 0.0)
+            covered += span
+    return total / covered if covered and not math.isnan(total) else None

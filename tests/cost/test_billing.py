@@ -264,12 +264,13 @@ def test_month_to_date_and_forecast(estimate: cost.CostEstimate) -> None:
     assert groups["bigquery_on_demand"].mtd_usd == pytest.approx(77.4)
     assert month.mtd_usd == pytest.approx(315.5 + 0.672)  # $316.17
     assert month.mtd_basis == "billed + estimate"
-    # the rest of the month at each group's billed $/h over the 25 complete days:
-    # on-demand $3/24 h, Dataproc $9/24 h, other $0.50/24 h
-    assert groups["bigquery_on_demand"].forecast_usd == pytest.approx(77.4 + 3 / 24 * 119)  # $92.28
-    assert groups["dataproc"].forecast_usd == pytest.approx(226.272 + 9 / 24 * 119)  # $270.90
-    assert groups["other"].forecast_usd == pytest.approx(12.5 + 0.5 / 24 * 119)  # $14.98
-    assert month.forecast_usd == pytest.approx(92.275 + 270.897 + 14.979167)  # $378.15
+    # the rest of the month at each group's billed $/h over the 25 complete days, which hold 593 hours of
+    # November's invoice (1 November's from 07:00 UTC, 00:00 PDT: 17 h; then 24 x 24 h):
+    # on-demand 25 x $3, Dataproc 25 x $9, other 25 x $0.50 over 593 h
+    assert groups["bigquery_on_demand"].forecast_usd == pytest.approx(77.4 + 75 / 593 * 119)  # $92.45
+    assert groups["dataproc"].forecast_usd == pytest.approx(226.272 + 225 / 593 * 119)  # $271.42
+    assert groups["other"].forecast_usd == pytest.approx(12.5 + 12.5 / 593 * 119)  # $15.01
+    assert month.forecast_usd == pytest.approx(92.450590 + 271.423771 + 15.008432)  # $378.88
 
 
 def test_budgets_from_config_and_from_the_budget_api() -> None:
@@ -295,21 +296,21 @@ def test_budgets_from_config_and_from_the_budget_api() -> None:
     estimate = cost.estimate(snapshot(billing_data()), config=config, api_budgets=[api])
     assert estimate.price_overrides == PRICES
     budgets = {b.name: b for b in estimate.budgets}
-    # everything: $316.17 spent, $378.15 forecast: over the $350
+    # everything: $316.17 spent, $378.88 forecast: over the $350
     platform = budgets["platform"]
     assert platform.spent_usd == pytest.approx(316.172)
-    assert platform.forecast_usd == pytest.approx(378.151167)
-    assert platform.forecast_pct == pytest.approx(378.151167 / 350 * 100)
+    assert platform.forecast_usd == pytest.approx(378.882793)
+    assert platform.forecast_pct == pytest.approx(378.882793 / 350 * 100)
     assert platform.over
-    # "BigQuery" covers on-demand (with BigQuery ML, billed under it) and editions: $77.40 spent, $92.28
+    # "BigQuery" covers on-demand (with BigQuery ML, billed under it) and editions: $77.40 spent, $92.45
     # forecast, under $100
     bq = budgets["bq"]
     assert bq.services == ("bigquery_on_demand", "bigquery_ml", "bigquery_editions")
-    assert (bq.spent_usd, bq.forecast_usd, bq.over) == (pytest.approx(77.4), pytest.approx(92.275), False)
+    assert (bq.spent_usd, bq.forecast_usd, bq.over) == (pytest.approx(77.4), pytest.approx(92.450590), False)
     # a name gcpdash cannot map is said, not guessed
     assert budgets["typo"].unmatched == ("Dataprc",)
     assert budgets["typo"].spent_usd == 0
-    # Compute Engine's id maps to Dataproc (the clusters' VMs): $270.90 forecast over $250.50
+    # Compute Engine's id maps to Dataproc (the clusters' VMs): $271.42 forecast over $250.50
     cap = budgets["Dataproc cap"]
     assert (cap.source, cap.services, cap.over) == ("budget-api", ("dataproc",), True)
 
