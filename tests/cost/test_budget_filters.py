@@ -138,3 +138,14 @@ def test_defaults_are_the_account_the_month_and_every_credit() -> None:
     )  # fmt: skip
     assert spec.unevaluated == ()
     assert cost.parse_budget(payload("bq", 10)).unevaluated == ()
+
+
+def test_a_budget_in_the_accounts_euros_is_not_read_as_dollars() -> None:
+    # Money.currency_code "must match the currency of the billing account": EUR 1,000 is no $1,000 next to
+    # the bill's dollars ($1,502.50 this month), so it is shown without a percentage rather than as over
+    budget = payload("eur", 1000)
+    budget["amount"]["specifiedAmount"]["currencyCode"] = "EUR"
+    found = statuses(budget)["eur"]
+    assert found.amount_usd is None
+    assert found.spent_usd == pytest.approx(1502.5)
+    assert (found.spent_pct, found.forecast_pct, found.over) == (None, None, False)
