@@ -158,3 +158,47 @@ def test_the_costly_principal_insight_reads_the_same_figures() -> None:
     hours = 89 / 60
     assert found[0].usd_per_hour == pytest.approx(15.0 / hours)
     assert found[0].evidence.startswith("2 jobs since 07:31: 3.000 TiB billed, 0.6 slot-hours")
+
+
+def test_the_overview_counts_a_script_once_by_its_statements() -> None:
+    from dashboard.sources.jobs.overview import overview_fields
+
+    # a script that failed: the parent carries its failing child's error, and so does that child
+    parent = {
+        "id": "shop-eu:EU.script_2",
+        "jobReference": {"projectId": "shop-eu", "jobId": "script_2", "location": "EU"},
+        "state": "DONE",
+        "status": {"state": "DONE", "errorResult": {"reason": "invalidQuery", "message": "no such table"}},
+        "statistics": {
+            "creationTime": ms(t(minutes=-9)),
+            "startTime": ms(t(minutes=-9)),
+            "endTime": ms(t(minutes=-8)),
+            "numChildJobs": "1",
+            "query": {"statementType": "SCRIPT"},
+        },
+        "configuration": {"jobType": "QUERY", "query": {"query": "BEGIN SELECT * FROM nope; END"}},
+        "user_email": ETL,
+    }
+    failing = job_from_history(  # the failing child's row as INFORMATION_SCHEMA gives it
+        {
+            "creation_time": t(minutes=-9),
+            "start_time": t(minutes=-9),
+            "end_time": t(minutes=-8),
+            "project_id": "shop-eu",
+            "user_email": ETL,
+            "job_id": "script_2_0",
+            "job_type": "QUERY",
+            "statement_type": "SELECT",
+            "state": "DONE",
+            "error_result": {"reason": "invalidQuery", "message": "no such table"},
+            "parent_job_id": "script_2",
+        },
+        "EU",
+    )
+    jobs = (*estate(), job_from_resource(parent), failing)
+    fields = overview_fields(Snapshot(at=AT, jobs=jobs))
+    # statements: long, early, cached, tiny, the first script's two children, res, queued, the failing child
+    assert fields["bigquery_jobs_total"] == 9
+    assert fields["bigquery_jobs_failed"] == 1
+    assert fields["bigquery_jobs_pending"] == 1
+    assert fields["bigquery_jobs_running"] == 0

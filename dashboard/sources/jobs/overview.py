@@ -8,9 +8,13 @@ from dashboard.models import Snapshot
 
 
 def overview_fields(snapshot: Snapshot) -> dict[str, Any]:
-    """Jobs running, pending, failed and in all (:class:`~dashboard.views.items.Overview`'s fields); in
-    organisation mode failed and all as BigQuery counted them (the hour buckets' ``total`` rows)."""
-    jobs = snapshot.jobs
+    """Jobs running, pending, failed and in all (:class:`~dashboard.views.items.Overview`'s fields), a script
+    whose child jobs are listed counted by its children, not once more (as the organisation query leaves the
+    parents out); in organisation mode failed and all as BigQuery counted them (the hour buckets' ``total``
+    rows)."""
+    from dashboard.sources.jobs.cost import countable_jobs
+
+    jobs = countable_jobs(snapshot.jobs)
     fields = {
         "bigquery_jobs_running": sum(j.status == "running" for j in jobs),
         "bigquery_jobs_pending": sum(j.status == "pending" for j in jobs),
