@@ -232,6 +232,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     if batches:
         keys |= {SERVERLESS_DCU, SERVERLESS_SHUFFLE}
         rate += sum(batch_usd_per_hour(b, prices, snapshot.at) for b in batches)
+    serverless_elsewhere = sorted({b.region for b in batches if b.region and b.region != BASE_REGION})
     notes = []
     if unpriced:
         notes.append(
@@ -246,6 +247,11 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
         notes.append(
             f"Dataproc in {', '.join(sorted(elsewhere))} priced at {BASE_REGION} list rates "
             "(no regional factor in the price table)"
+        )
+    if serverless_elsewhere:
+        notes.append(
+            f"Dataproc Serverless batches in {', '.join(serverless_elsewhere)} priced at {BASE_REGION} DCU "
+            "and shuffle storage list rates (the price table holds no other region's)"
         )
     if on_spot:
         nodes = "; ".join(f"{count} in {name}" for name, count in on_spot.items())
