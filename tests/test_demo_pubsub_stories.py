@@ -38,9 +38,10 @@ def test_pubsub_story_in_once() -> None:
         == "Subscription clickstream-dataflow falls behind: 4,138,500 undelivered and growing"
     )
     assert backlog["evidence"].startswith("3,879,750 → 4,138,500 undelivered messages in 15 min (+258,750;")
-    # dead letters from 08:10, 2, 3, 4 requests a minute in turn, to 08:56: 47 minutes = 15 x 9 + 2 + 3
+    # dead letters from 08:10, 2, 3, 4 messages a minute in turn, to 08:56: 47 minutes = 15 x 9 + 2 + 3,
+    # counted per subscription (subscription/dead_letter_message_count)
     assert found[("pubsub.dead_letters", "acme-etl/clickstream-app-opens-bq")]["evidence"].startswith(
-        "140 publish requests to projects/acme-etl/topics/clickstream-dlq"
+        "140 messages forwarded to projects/acme-etl/topics/clickstream-dlq"
     )
     # oldest of all: legacy-audit-sub's; undelivered: 4,138,500 + 590,400 (1 message/s x its age) + the
     # BigQuery export's few
