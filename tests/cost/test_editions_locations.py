@@ -116,3 +116,40 @@ def test_a_commitment_covers_its_own_admin_project_only(prices: PriceTable) -> N
     )
     ed = cost.estimate(Snapshot(at=AT, reservations=data), prices).service("bigquery_editions")
     assert ed.burn_rate_usd_per_hour == pytest.approx(200 * 0.048 + 100 * 0.06)  # 9.6 + 6.0 = 15.6
+
+
+def test_a_reservation_capped_by_max_slots_autoscales_up_to_the_cap_less_its_baseline(
+    prices: PriceTable,
+) -> None:
+    from dashboard.models import MetricSeries, Sample
+
+    # the newer form: max_slots 1000 with scaling_mode AUTOSCALE_ONLY; the output's autoscale.max_slots
+    # then reads 0, and autoscale may add up to 1000 - 100 = 900 slots over the 100-slot baseline
+    capped = res.Reservation(
+        name=f"{US}/reservations/capped",
+        slot_capacity=100,
+        edition=res.Edition.ENTERPRISE,
+        max_slots=1000,
+        scaling_mode=res.Reservation.ScalingMode.AUTOSCALE_ONLY,
+        autoscale=res.Reservation.Autoscale(max_slots=0, current_slots=300),
+    )
+    parsed = reservation_from_json(wire(capped))
+    assert (parsed.autoscale_max_slots, parsed.capacity_max) == (900, 1000)
+    # idle slots only: autoscale adds nothing
+    idle = res.Reservation(
+        name=f"{US}/reservations/idle",
+        slot_capacity=100,
+        max_slots=1000,
+        scaling_mode=res.Reservation.ScalingMode.IDLE_SLOTS_ONLY,
+    )
+    assert reservation_from_json(wire(idle)).autoscale_max_slots == 0
+    # 400 slots used in each of the last three minutes: 300 autoscaled slots over the baseline
+    points = tuple(Sample(t=AT - timedelta(minutes=m), value=400.0) for m in (3, 2, 1))
+    data = ReservationsData(
+        reservations=(parsed,),
+        slot_usage=(MetricSeries(metric="slots/allocated", key="capped", points=points),),
+    )
+    spend = editions_spend(
+        Inputs(snapshot=Snapshot(at=AT, reservations=data), prices=prices), AT - timedelta(minutes=3), AT
+    )
+    assert spend == pytest.approx(100 * 3 / 60 * 0.06 + 300 * 3 / 60 * 0.06)  # baseline + autoscale, 3 min

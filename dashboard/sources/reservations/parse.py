@@ -42,19 +42,34 @@ def reservation_from_json(resource: Any) -> Reservation:
     name = r["name"]
     project, location, reservation_id = name_segments(name, "projects", "locations", "reservations")
     autoscale = r.get("autoscale") or _EMPTY
+    baseline = opt_int64(r.get("slotCapacity")) or 0
     return Reservation(
         name=name,
         project=project,
         location=location,
         reservation_id=reservation_id,
-        slot_capacity=opt_int64(r.get("slotCapacity")) or 0,
-        autoscale_max_slots=opt_int64(autoscale.get("maxSlots")) or 0,
+        slot_capacity=baseline,
+        autoscale_max_slots=_autoscale_max(r, autoscale, baseline),
         autoscale_current_slots=opt_int64(autoscale.get("currentSlots")) or 0,
         edition=r.get("edition") or "EDITION_UNSPECIFIED",
         ignore_idle_slots=opt_bool(r.get("ignoreIdleSlots")) or False,
         concurrency=opt_int64(r.get("concurrency")) or 0,
         labels=str_map(r.get("labels")),
     )
+
+
+_SCALING_ADDS = ("AUTOSCALE_ONLY", "ALL_SLOTS")
+"""The ``scalingMode`` values under which autoscale adds slots up to ``maxSlots`` (``IDLE_SLOTS_ONLY``:
+none)."""
+
+
+def _autoscale_max(r: dict[str, Any], autoscale: dict[str, Any], baseline: int) -> int:
+    """The most slots autoscale can add: ``autoscale.maxSlots``, or for a reservation capped by ``maxSlots``
+    with a ``scalingMode`` (whose output's ``autoscale.maxSlots`` reads 0) the cap less the baseline."""
+    top = opt_int64(autoscale.get("maxSlots")) or 0
+    if top or r.get("scalingMode") not in _SCALING_ADDS:
+        return top
+    return max(0, (opt_int64(r.get("maxSlots")) or 0) - baseline)
 
 
 def commitment_from_json(resource: Any) -> Commitment:
