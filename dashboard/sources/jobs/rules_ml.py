@@ -21,18 +21,22 @@ from dashboard.views.fmt import money
 
 RETRAINED = "bigquery.model_retrained"
 
+_PART = r"(?:`[^`]+`|[\w\-]+)"
+"""One part of a path: quoted (any characters but a backtick) or bare."""
 _MODEL = re.compile(
-    r"\bCREATE\s+(?:OR\s+REPLACE\s+)?MODEL\s+(?:IF\s+NOT\s+EXISTS\s+)?(`[^`]+`|[\w.\-]+)", re.IGNORECASE
+    rf"\bCREATE\s+(?:OR\s+REPLACE\s+)?MODEL\s+(?:IF\s+NOT\s+EXISTS\s+)?({_PART}(?:\s*\.\s*{_PART})*)",
+    re.IGNORECASE,
 )
 
 
 def model_name(job: Job) -> str | None:
     """The model a ``CREATE_MODEL`` job writes, ``project.dataset.model`` (its project when the SQL names
-    only ``dataset.model``), from its SQL; None without SQL or a model name in it."""
+    only ``dataset.model``), from its SQL, each part quoted on its own or the whole path at once; None
+    without SQL or a model name in it."""
     found = _MODEL.search(job.query or "")
     if found is None:
         return None
-    name = found.group(1).replace("`", "")
+    name = re.sub(r"\s*\.\s*", ".", found.group(1)).replace("`", "")
     return name if name.count(".") >= 2 else f"{job.project}.{name}"
 
 
