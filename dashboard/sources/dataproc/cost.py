@@ -10,6 +10,7 @@ running batch (whose ``approximateUsage`` comes only once it completes) bills it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 from typing import NamedTuple
@@ -207,7 +208,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
     keys = {DATAPROC_PREMIUM}
     elsewhere: set[str] = set()
     unknown: list[str] = []
-    on_spot: dict[str, int] = {}
+    on_spot: list[tuple[Cluster, int]] = []
     for cluster in snapshot.dataproc.clusters:
         if cluster.state not in BILLING_CLUSTER_STATES:
             continue
@@ -224,7 +225,7 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
             elsewhere.add(cluster.region)
         spot = sum(g.count for g in cluster.groups if g.preemptibility in SPOT_KINDS)
         if spot:
-            on_spot[cluster.name] = spot
+            on_spot.append((cluster, spot))
         if is_idle(cluster, index):
             idle += 1
             idle_rate += usd
@@ -254,7 +255,11 @@ def dataproc_cost(inputs: Inputs, start: datetime, today: datetime) -> tuple[Ser
             "and shuffle storage list rates (the price table holds no other region's)"
         )
     if on_spot:
-        nodes = "; ".join(f"{count} in {name}" for name, count in on_spot.items())
+        names = Counter(c.name for c, _ in on_spot)
+        nodes = "; ".join(
+            f"{count} in {c.name}" + (f" ({c.project}/{c.region})" if names[c.name] > 1 else "")
+            for c, count in on_spot
+        )
         notes.append(
             f"Spot/preemptible Dataproc workers ({nodes}) priced at on-demand rates: Spot prices vary by "
             "region and over time, so the Dataproc estimate runs high by up to their share"

@@ -70,7 +70,7 @@ def cluster_from_json(
                     role=role,
                     count=opt_int64(group.get("numInstances")) or 0,
                     machine_type=short_name(group.get("machineTypeUri")),
-                    preemptibility=group.get("preemptibility"),
+                    preemptibility=_preemptibility(role, group),
                     accelerators=_accelerators(group.get("accelerators")),
                 )
             )
@@ -104,6 +104,16 @@ def cluster_from_json(
         yarn=int_map(metrics.get("yarnMetrics")),
         hdfs=int_map(metrics.get("hdfsMetrics")),
     )
+
+
+def _preemptibility(role: str, group: dict[str, Any]) -> str | None:
+    """An ``InstanceGroupConfig``'s ``preemptibility``; unset (or UNSPECIFIED) it is the group's default,
+    PREEMPTIBLE for secondary workers (and for a group ``isPreemptible`` says is), else left None
+    (NON_PREEMPTIBLE, the only choice for the master and primary workers)."""
+    value = group.get("preemptibility")
+    if value and value != "PREEMPTIBILITY_UNSPECIFIED":
+        return str(value)
+    return "PREEMPTIBLE" if role == "secondary" or group.get("isPreemptible") is True else None
 
 
 def _accelerators(configs: Any) -> dict[str, int]:
