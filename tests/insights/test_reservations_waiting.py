@@ -9,6 +9,9 @@ and ``creationTime``, so where it would run is its project's assignment in its l
 
 from __future__ import annotations
 
+import msgspec
+import pytest
+
 from dashboard.models import Assignment, Reservation, ReservationsData, Snapshot
 from dashboard.sources.jobs.parse_list import job_from_resource
 from insights.helpers import AT, minutes_series, run
@@ -73,3 +76,49 @@ def test_only_the_jobs_queued_for_this_reservation_count_as_waiting() -> None:
     (found,) = run(Snapshot(at=AT, reservations=data, jobs=jobs), PINNED)
     assert "2 job(s) pending now" in found.evidence  # q1 and q2
     assert found.title.endswith(", 2 job(s) waiting")
+
+
+IDLE = "reservations.idle_baseline"
+
+
+def test_an_idle_baseline_on_a_commitment_is_not_money_a_lower_baseline_saves() -> None:
+    from dashboard.models import Commitment
+
+    # 500 Enterprise baseline, 400 of it bought by an annual commitment in the same admin project and
+    # location (an EU commitment buys nothing here); 50 slots used every minute of the hour
+    commitments = (
+        Commitment(
+            name="projects/acme-admin/locations/US/capacityCommitments/1",
+            project="acme-admin",
+            location="US",
+            commitment_id="1",
+            slot_count=400,
+            plan="ANNUAL",
+            state="ACTIVE",
+            edition="ENTERPRISE",
+        ),
+        Commitment(
+            name="projects/acme-admin/locations/EU/capacityCommitments/2",
+            project="acme-admin",
+            location="EU",
+            commitment_id="2",
+            slot_count=100,
+            plan="ANNUAL",
+            state="ACTIVE",
+            edition="ENTERPRISE",
+        ),
+    )
+    data = ReservationsData(
+        reservations=(prod(US, "US"),),
+        commitments=commitments,
+        slot_usage=(minutes_series("slots/allocated", "prod", [50.0] * 61),),
+    )
+    (found,) = run(Snapshot(at=AT, reservations=data), IDLE)
+    # 450 slots idle on average; only the 100 uncommitted ones stop costing with a lower baseline
+    assert found.usd_per_hour == pytest.approx(100 * 0.05)  # Enterprise $0.05/slot-hour
+    assert "350 of them on a capacity commitment" in found.evidence
+    # all of it committed: nothing a lower baseline saves
+    covered = msgspec.structs.replace(commitments[0], slot_count=500)
+    data = msgspec.structs.replace(data, commitments=(covered,))
+    (found,) = run(Snapshot(at=AT, reservations=data), IDLE)
+    assert found.usd_per_hour == 0.0

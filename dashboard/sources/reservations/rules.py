@@ -15,7 +15,7 @@ from dashboard.cost import edition_key
 from dashboard.insights import Context, Insight, rule
 from dashboard.insights.common import clock, last_minutes, per_month, span_minutes
 from dashboard.models import Assignment, Reservation, Sample, Snapshot
-from dashboard.sources.reservations.cost import AUTOSCALE_STEP
+from dashboard.sources.reservations.cost import AUTOSCALE_STEP, committed_slots
 from dashboard.views.collect import reservation_series
 from dashboard.views.fmt import count, money
 
@@ -68,10 +68,26 @@ def assigned_projects(reservation: Reservation, assignments: Iterable[Assignment
     return {project for project, ours in (inherited | own).items() if ours}
 
 
+def uncovered_baseline(reservation: Reservation, snapshot: Snapshot) -> int:
+    """Baseline slots of the reservation's admin project, location and edition beyond what their active
+    commitments buy (:func:`~dashboard.sources.reservations.cost.committed_slots`): what lowering a baseline
+    there stops paying for; at most the reservation's own baseline."""
+    location, key = reservation.location.upper(), edition_key(reservation.edition)
+    group = (reservation.project, location, key)
+    total = sum(
+        r.slot_capacity
+        for r in snapshot.reservations.reservations
+        if (r.project, r.location.upper(), edition_key(r.edition)) == group
+    )
+    committed = committed_slots(snapshot.reservations.commitments).get(group, 0)
+    return min(reservation.slot_capacity, max(0, total - committed))
+
+
 @rule(IDLE, minutes=60.0, idle_pct=25.0, share_pct=50.0)
 def idle_baseline(ctx: Context) -> Iterator[Insight]:
     """A reservation that used less than ``idle_pct`` % of its baseline in at least ``share_pct`` % of the
-    minutes of the last ``minutes``. At stake: the baseline slots left idle on average x $/slot-hour."""
+    minutes of the last ``minutes``. At stake: the baseline slots left idle on average x $/slot-hour, as far
+    as a lower baseline saves them (not the slots a capacity commitment pays for anyway)."""
     minutes = ctx.threshold(IDLE, "minutes")
     idle_pct = ctx.threshold(IDLE, "idle_pct")
     share_pct = ctx.threshold(IDLE, "share_pct")
@@ -87,7 +103,14 @@ def idle_baseline(ctx: Context) -> Iterator[Insight]:
             continue
         idle_slots = sum(max(0.0, baseline - v) for v in used) / len(used)
         price = ctx.prices.value(edition_key(r.edition))
-        usd = idle_slots * price
+        saved = min(idle_slots, uncovered_baseline(r, ctx.snapshot))
+        usd = saved * price
+        committed = (
+            f"; {idle_slots - saved:,.0f} of them on a capacity commitment, paid for its term whatever the "
+            "baseline"
+            if saved < idle_slots
+            else ""
+        )
         typical = quantile(used, 0.5)
         suggested = min(baseline, math.ceil(typical / AUTOSCALE_STEP) * AUTOSCALE_STEP)
         autoscale = (
@@ -105,7 +128,7 @@ def idle_baseline(ctx: Context) -> Iterator[Insight]:
                 f"under {idle_pct:g}% of its {count(baseline)}-slot baseline in {idle} of {len(used)} "
                 f"minutes ({share:.0f}%) since {clock(points[0].t)}; {idle_slots:,.0f} baseline slots idle "
                 f"on average x {money(price)}/slot-hour ({r.edition}); half the minutes used "
-                f"{typical:,.0f} slots or fewer"
+                f"{typical:,.0f} slots or fewer{committed}"
             ),
             usd_per_hour=usd,
             usd_per_month=per_month(usd),
