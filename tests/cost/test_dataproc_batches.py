@@ -21,6 +21,7 @@ import pytest
 from dashboard import cost
 from dashboard.models import Batch, DataprocData, Job, Snapshot
 from dashboard.pricing import default_prices
+from dashboard.sources.dataproc.cost import batch_usd
 from dashboard.sources.dataproc.parse import batch_from_json
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -88,3 +89,23 @@ def test_batches_priced_by_dcu_hours_and_shuffle_storage_and_their_region_said()
         "Dataproc Serverless batches in europe-west4 priced at us-central1 DCU and shuffle storage list "
         "rates (the price table holds no other region's)"
     ) in estimate.notes
+
+
+def test_the_pricing_pages_example_batch() -> None:
+    from google.cloud import dataproc_v1
+
+    # "12 DCUs ... for 24 hours in the us-central1 region and consumes 25 GB of shuffle storage":
+    # compute 12 x 24 x $0.06 = $17.28; shuffle 25 GB x 24 h / 730 h a month x $0.04 = $0.0329
+    example = batch(
+        "acme-us",
+        "us-central1",
+        "example",
+        [("PENDING", -25), ("RUNNING", -24.5), ("SUCCEEDED", -0.5)],
+        approximate_usage=dataproc_v1.UsageMetrics(
+            milli_dcu_seconds=12 * 24 * 3600 * 1000, shuffle_storage_gb_seconds=25 * 24 * 3600
+        ),
+    )
+    assert batch_usd(example, default_prices(), AT) == pytest.approx(
+        12 * 24 * DCU + 25 * 24 / 730 * SHUFFLE_MONTH
+    )
+    assert batch_usd(example, default_prices(), AT) == pytest.approx(17.28 + 0.0329, abs=1e-4)
