@@ -1,4 +1,5 @@
-"""Dataproc rules: a running cluster that runs nothing, and a cluster in ERROR whose VMs still bill.
+"""Dataproc rules: a running cluster that runs nothing, and a cluster in ERROR whose VMs still bill (one in
+ERROR_DUE_TO_UPDATE, which still runs jobs, only warned that it cannot be updated).
 
 A cluster bills for its VMs whatever YARN does (:mod:`dashboard.sources.dataproc.cost`), so the money at stake
 is the cluster's whole $/h.
@@ -132,6 +133,9 @@ def error_cluster(ctx: Context) -> Iterator[Insight]:
         if since is not None:
             how_long = f" since {clock(since)} ({duration((now - since).total_seconds())})"
         detail = f"; {one_line(cluster.detail, 160)}" if cluster.detail else ""
+        if cluster.state == "ERROR_DUE_TO_UPDATE":
+            yield _update_failed(cluster, f"{cluster.state}{how_long}; {shape(cluster, ctx.prices)}{detail}")
+            continue
         yield Insight(
             rule=ERROR,
             severity="critical",
@@ -147,3 +151,22 @@ def error_cluster(ctx: Context) -> Iterator[Insight]:
                 f"--region={cluster.region}), then delete it: a cluster in ERROR cannot run jobs"
             ),
         )
+
+
+def _update_failed(cluster: Cluster, evidence: str) -> Insight:
+    """A cluster in ERROR_DUE_TO_UPDATE: "Jobs can be submitted to the cluster, but the cluster cannot be
+    updated" (``ClusterStatus.State``), so it is no waste: a warning, no money at stake."""
+    return Insight(
+        rule=ERROR,
+        severity="warning",
+        title=f"Cluster {cluster.name} cannot be updated: its last update failed (ERROR_DUE_TO_UPDATE)",
+        source="dataproc",
+        resource=cluster.name,
+        resource_key=row_key(cluster),
+        evidence=evidence,
+        fix=(
+            f"Jobs still run on it; read why the update failed (gcloud dataproc clusters describe "
+            f"{cluster.name} --region={cluster.region}: its status detail), and recreate it to resize or "
+            "reconfigure it"
+        ),
+    )
