@@ -22,9 +22,10 @@ pytestmark = pytest.mark.timeout(90)
 
 @contextmanager
 def served(tmp_path: Path, *fail: str, world: bool = False) -> Iterator[Path]:
-    """Run the fake servers in a subprocess; yields the config file they wrote."""
+    """Run the fake servers of the built-in sources in a subprocess (``--fail`` can fail each of them; every
+    source at once: test_platform_live.py); yields the config file they wrote."""
     config = tmp_path / "fake.toml"
-    args = [sys.executable, "-m", "tests.contract.serve", "--config-out", str(config)]
+    args = [sys.executable, "-m", "tests.contract.serve", "--config-out", str(config), "--built-ins"]
     for source in fail:
         args += ["--fail", source]
     if world:

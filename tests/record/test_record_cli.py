@@ -30,9 +30,10 @@ pytestmark = pytest.mark.timeout(120)
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The fake servers in a subprocess; yields their config file, every source polled each second."""
+    """The built-in sources' fake servers in a subprocess; yields their config file, every source polled each
+    second."""
     path = tmp_path_factory.mktemp("fakes") / "fake.toml"
-    args = [sys.executable, "-m", "tests.contract.serve", "--config-out", str(path)]
+    args = [sys.executable, "-m", "tests.contract.serve", "--config-out", str(path), "--built-ins"]
     env = {**os.environ, "GRPC_VERBOSITY": "ERROR"}
     process = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
     try:
