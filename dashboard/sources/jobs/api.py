@@ -31,7 +31,7 @@ from dashboard.queries import jobs_history_sql
 from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange, ExchangeError
 from dashboard.sources.jobs.api_catalog import read_catalog
-from dashboard.sources.jobs.api_window import HistorySchedule
+from dashboard.sources.jobs.api_window import HistorySchedule, active_since, oldest_active
 
 if TYPE_CHECKING:
     from google.cloud import bigquery
@@ -113,8 +113,12 @@ def _per_project(ctx: FetchContext, client: bigquery.Client, poll: int, t: datet
         exchanges = list_active(ctx, client, project, poll, t, budget=budget)
         if any(ex.error is not None for ex in exchanges):
             return exchanges
+        oldest = _oldest_active(exchanges)
         for location in [loc for p, loc in due if p == project]:
-            queried = query_history(ctx, client, project, location, poll=poll, t=t, budget=budget)
+            since = active_since(oldest, location)
+            queried = query_history(
+                ctx, client, project, location, poll=poll, t=t, budget=budget, active_since=since
+            )
             if not any(was_skipped(ex) for ex in queried):  # sent (if failed, not retried before its turn)
                 ran.append((project, location))
             exchanges.extend(queried)
@@ -191,6 +195,21 @@ def list_state(
             capture.failed(exc, fmt.BQ_JOBS_LIST, path, params)
     _spend(budget, capture.exchanges)
     return capture.exchanges
+
+
+def _oldest_active(exchanges: list[Exchange]) -> dict[str, datetime]:
+    """Per location, the creation time of the oldest job the ``jobs.list`` pages list (a page that cannot
+    be read is left out: its poll reports it)."""
+    from dashboard.sources.jobs.parse_list import jobs_from_list
+
+    jobs = []
+    for ex in exchanges:
+        if isinstance(ex.response, dict):
+            try:
+                jobs.extend(jobs_from_list(ex.response))
+            except Exception:  # garbage: the poll's parse says so
+                continue
+    return oldest_active(jobs)
 
 
 BUDGET_KEY = "bigquery"
@@ -318,12 +337,14 @@ def query_history(
     poll: int,
     t: datetime,
     budget: PollBudget | None = None,
+    active_since: datetime | None = None,
 ) -> list[Exchange]:
-    """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window, all pages;
-    a complete read moves the window on."""
+    """The INFORMATION_SCHEMA.JOBS query of ``project`` in ``location`` over its next window (from
+    ``active_since``, the oldest active job's creation, when earlier), all pages; a complete read moves the
+    window on."""
     budget = budget or PollBudget(per_method=True)
     plan = schedule(ctx)
-    since, until = plan.window(project, location, t)
+    since, until = plan.window(project, location, t, active_since=active_since)
     sql = jobs_history_sql(location)
     job_config = history_request(ctx, since, until)
     skipped = budget.skip(BUDGET_KEY, "jobs.query")

@@ -6,12 +6,14 @@ The first poll reads every (project, location) once, so that every project's his
 ``intervals.billed_query_gap`` (projects take turns, the most overdue first). The window is incremental:
 the first query reads ``gcp.history_window`` back; each later one starts at the newest creation time
 already seen minus :data:`OVERLAP`, or earlier at the creation time of the oldest job the previous window
-saw unfinished, so it is read again until it is done.
+saw unfinished, so it is read again until it is done. A job ``jobs.list`` lists as active that was created
+before the window widens it back to its creation time (:meth:`HistorySchedule.window`): otherwise one that
+ran longer than the window would never be read done, and its bytes never counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -106,12 +108,17 @@ class HistorySchedule:
         else:
             self.last_billed[location] = billed
 
-    def window(self, project: str, location: str, now: datetime) -> tuple[datetime, datetime]:
-        """``(since, until)`` of the next query of ``project`` in ``location``."""
+    def window(
+        self, project: str, location: str, now: datetime, *, active_since: datetime | None = None
+    ) -> tuple[datetime, datetime]:
+        """``(since, until)`` of the next query of ``project`` in ``location``; from ``active_since`` (the
+        creation time of the oldest job ``jobs.list`` lists there as queued or running) when that is
+        earlier, so that a job created before the window is read, and then read again until it is done."""
         state = self.windows.setdefault((project, location), _Window())
-        if state.since is None:
-            return now - timedelta(seconds=self.first_window), now
-        return state.since, now
+        since = now - timedelta(seconds=self.first_window) if state.since is None else state.since
+        if active_since is not None and active_since < since:
+            since = active_since
+        return since, now
 
     def observe(self, project: str, location: str, until: datetime, jobs: Iterable[Job]) -> None:
         """Move the window on after a query over ``[since, until)`` read ``jobs`` completely."""
@@ -128,3 +135,22 @@ class HistorySchedule:
         state.oldest_unfinished = unfinished
         start = (state.newest if state.newest is not None else until) - OVERLAP
         state.since = min(start, unfinished) if unfinished is not None else start
+
+
+def oldest_active(jobs: Iterable[Job]) -> dict[str, datetime]:
+    """Per location (upper case), the creation time of the oldest of ``jobs`` (listed as queued or
+    running)."""
+    out: dict[str, datetime] = {}
+    for job in jobs:
+        created, location = job.created, job.location
+        if created is None or location is None:
+            continue
+        key = location.upper()
+        if key not in out or created < out[key]:
+            out[key] = created
+    return out
+
+
+def active_since(oldest: Mapping[str, datetime], location: str) -> datetime | None:
+    """The oldest active job's creation time in ``location`` (any case), if one is listed there."""
+    return oldest.get(location.upper())
