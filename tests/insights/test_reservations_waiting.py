@@ -56,6 +56,16 @@ def test_only_the_jobs_queued_for_this_reservation_count_as_waiting() -> None:
         # bi is assigned to the EU reservation of the same name, and opted out to on-demand in US
         Assignment(name=f"{EU}/prod/assignments/3", reservation_id="prod", assignee="projects/bi"),
         Assignment(name=f"{US}/none/assignments/4", reservation_id="none", assignee="projects/bi"),
+        # ops: its loads run in US prod (PIPELINE), its queries on demand (QUERY to none)
+        Assignment(
+            name=f"{US}/prod/assignments/5",
+            reservation_id="prod",
+            assignee="projects/ops",
+            job_type="PIPELINE",
+        ),
+        Assignment(
+            name=f"{US}/none/assignments/6", reservation_id="none", assignee="projects/ops", job_type="QUERY"
+        ),
     )
     jobs = tuple(
         job_from_resource(queued(*args))
@@ -65,8 +75,12 @@ def test_only_the_jobs_queued_for_this_reservation_count_as_waiting() -> None:
             ("etl", "q3", "EU"),  # etl's EU jobs are not in the US reservation
             ("bi", "q4", "US"),  # bi is on demand in US
             ("bi", "q5", "EU"),  # waits for EU prod, not US prod
+            ("ops", "q6", "US"),  # a query of ops: on demand
         )
     )
+    load = queued("ops", "l1", "US")
+    load["configuration"] = {"jobType": "LOAD", "load": {}}
+    jobs = (*jobs, job_from_resource(load))  # a load of ops: waits for US prod
     use = [600.0] * 40 + [1000.0] * 15 + [600.0] * 6  # at the 1000-slot ceiling 15 of 61 minutes
     data = ReservationsData(
         reservations=(prod(US, "US"),),
@@ -74,8 +88,8 @@ def test_only_the_jobs_queued_for_this_reservation_count_as_waiting() -> None:
         assignments=assignments,
     )
     (found,) = run(Snapshot(at=AT, reservations=data, jobs=jobs), PINNED)
-    assert "2 job(s) pending now" in found.evidence  # q1 and q2
-    assert found.title.endswith(", 2 job(s) waiting")
+    assert "3 job(s) pending now" in found.evidence  # q1, q2 and l1
+    assert found.title.endswith(", 3 job(s) waiting")
 
 
 IDLE = "reservations.idle_baseline"

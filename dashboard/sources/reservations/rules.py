@@ -43,15 +43,30 @@ def _place(assignment: Assignment) -> tuple[str, str, str] | None:
     return None
 
 
-def assigned_projects(reservation: Reservation, assignments: Iterable[Assignment]) -> set[str]:
-    """The projects whose jobs in the reservation's location run in it: an active assignment to it (of the
-    same admin project and location) of the project itself, or of its folder or organization (found by the
-    project's search, :attr:`Assignment.searched_for`) where the project has none of its own in that
-    location (an own assignment elsewhere, to ``none`` included, takes it away)."""
+QUERY_ASSIGNMENTS = ("QUERY", "JOB_TYPE_UNSPECIFIED")
+"""The assignment job types a query job runs under; load, extract and copy jobs run under ``PIPELINE``."""
+PIPELINE_JOBS = ("LOAD", "EXTRACT", "COPY")
+
+
+def assignment_types(job_type: str) -> tuple[str, ...]:
+    """The assignment job types that place a job of ``job_type`` (``QUERY``, ``LOAD``, ...)."""
+    return ("PIPELINE",) if job_type in PIPELINE_JOBS else QUERY_ASSIGNMENTS
+
+
+def assigned_projects(
+    reservation: Reservation,
+    assignments: Iterable[Assignment],
+    job_types: tuple[str, ...] = QUERY_ASSIGNMENTS,
+) -> set[str]:
+    """The projects whose jobs (of the assignment ``job_types``) in the reservation's location run in it: an
+    active assignment to it (of the same admin project and location) of the project itself, or of its
+    folder or organization (found by the project's search, :attr:`Assignment.searched_for`) where the
+    project has none of its own in that location (an own assignment elsewhere, to ``none`` included, takes
+    it away). A resource has one assignment per job type and location."""
     own: dict[str, bool] = {}
     inherited: dict[str, bool] = {}
     for a in assignments:
-        if a.state != "ACTIVE":
+        if a.state != "ACTIVE" or a.job_type not in job_types:
             continue
         place = _place(a)
         if place is None:
@@ -158,13 +173,17 @@ def autoscale_at_max(ctx: Context) -> Iterator[Insight]:
         share = len(at_max) / len(points) * 100
         if share < share_pct:
             continue
-        assigned = assigned_projects(r, snapshot.reservations.assignments)
+        found = snapshot.reservations.assignments
+        assigned = {kinds: assigned_projects(r, found, kinds) for kinds in (QUERY_ASSIGNMENTS, ("PIPELINE",))}
         here = r.location.upper()
         pending = sum(
             j.status == "pending"
             and (
                 j.reservation == r.reservation_key
-                or (j.project in assigned and (j.location is None or j.location.upper() == here))
+                or (
+                    j.project in assigned[assignment_types(j.job_type)]
+                    and (j.location is None or j.location.upper() == here)
+                )
             )
             for j in snapshot.jobs
         )
