@@ -174,7 +174,8 @@ def autoscale_at_max(ctx: Context) -> Iterator[Insight]:
         if share < share_pct:
             continue
         found = snapshot.reservations.assignments
-        assigned = {kinds: assigned_projects(r, found, kinds) for kinds in (QUERY_ASSIGNMENTS, ("PIPELINE",))}
+        kinds: tuple[tuple[str, ...], ...] = (QUERY_ASSIGNMENTS, ("PIPELINE",))
+        assigned = {kind: assigned_projects(r, found, kind) for kind in kinds}
         here = r.location.upper()
         pending = sum(
             j.status == "pending"
