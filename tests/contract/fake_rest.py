@@ -19,18 +19,16 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from .fake_jobs import FakeJobs, QueryError
+from .fake_recorded import DEMO, Recorded, load
 from .fake_rest_faults import FAULTS, Rule, error_body, make_rule
 from .fake_rest_faults import answer as fault_answer
 from .fake_tables import demo_resources, table_answer
 
-__all__ = ["FAULTS", "FakeRest", "Recorded", "Request", "bq_config", "load", "refused_url"]
-
-DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "jobs.jsonl"
+__all__ = ["DEMO", "FAULTS", "FakeRest", "Recorded", "Request", "bq_config", "load", "refused_url"]
 
 SEEN: set[tuple[str, str]] = set()
 """Every (HTTP method, path) any fake REST server received in this process: the read-only test checks them."""
@@ -47,45 +45,6 @@ class Request:
     body: dict[str, Any]
     multi: dict[str, list[str]] = field(default_factory=dict)
     """The query parameters, every value of a repeated one (``stateFilter=pending&stateFilter=running``)."""
-
-
-@dataclass
-class Recorded:
-    """What the fake serves, from a recording's jobs.jsonl."""
-
-    jobs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    """Per project, the jobs of its fullest recorded jobs.list of each state (the demo's: running)."""
-    query: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    """Per project and query label, the first recorded jobs.query response."""
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """getQueryResults responses by page token."""
-
-
-def load(path: Path = DEMO) -> Recorded:
-    """Read the payloads the fake serves from a jobs.jsonl."""
-    recorded = Recorded()
-    fullest: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            ex = json.loads(line)
-            response = ex.get("response")
-            if not isinstance(response, dict):
-                continue
-            if ex["method"] == "bigquery.jobs.list":  # per project, its fullest listing of each state
-                key = (ex["path"].split("/")[4], ex.get("params", {}).get("stateFilter", ""))
-                jobs = response.get("jobs", [])
-                if len(jobs) >= len(fullest.get(key, [])):
-                    fullest[key] = jobs
-            elif ex["method"] == "bigquery.jobs.query":
-                label = (ex.get("request", {}).get("labels") or {}).get("gcpdash-query", "")
-                recorded.query.setdefault((ex["path"].split("/")[4], label), response)
-            elif ex["method"] == "bigquery.jobs.getQueryResults":
-                token = ex.get("params", {}).get("pageToken")
-                if token:
-                    recorded.results.setdefault(token, response)
-    for (project, _), jobs in sorted(fullest.items()):
-        recorded.jobs.setdefault(project, []).extend(jobs)
-    return recorded
 
 
 class FakeRest:

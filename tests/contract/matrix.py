@@ -21,7 +21,9 @@ from dashboard.recording import format as fmt
 from dashboard.recording.format import Exchange
 
 from .fake_grpc import FakeGrpcServer, Fault, closed_port, demo_polls
-from .fake_rest import DEMO, FakeRest, Recorded, load, refused_url
+from .fake_recorded import BILLING_ACCOUNT, BILLING_TABLE, with_billing
+from .fake_rest import FakeRest, Recorded, refused_url
+from .platform_fakes import budgets
 from .serve import REGISTERED
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,8 +41,7 @@ STALE_INTERVAL = 0.5
 """``[intervals]`` of every source in a ``stale`` cell: data older than 3 intervals (1.5 s) is stale, less
 than a given-up call (at least RETRY_DEADLINE), as a 10 s jobs interval against 20 s / 30 s timeouts in
 production."""
-ACCOUNT = "01A2B3-C4D5E6-F7A8B9"
-TABLE = "acme-admin.billing_export.gcp_billing_export_v1_01A2B3_C4D5E6_F7A8B9"
+ACCOUNT, TABLE = BILLING_ACCOUNT, BILLING_TABLE
 """The demo's billing account and export table (fixtures/demo/billing.jsonl)."""
 SOURCES = ("jobs", "reservations", "dataproc", "dataflow", "billing")
 
@@ -176,11 +177,7 @@ _SHARED: dict[str, Any] = {}
 def _recorded() -> Recorded:
     """The demo's jobs.jsonl and billing.jsonl payloads (read once; the fakes only read them)."""
     if "rest" not in _SHARED:
-        recorded = load()
-        billing = load(DEMO.parent / "billing.jsonl")
-        recorded.query.update(billing.query)
-        recorded.results.update(billing.results)
-        _SHARED["rest"] = recorded
+        _SHARED["rest"] = with_billing()
     found: Recorded = _SHARED["rest"]
     return found
 
@@ -194,8 +191,7 @@ def _exchanges() -> list[Exchange]:
             good = [p for p in demo_polls(source) if all(ex.error is None for ex in p.exchanges)]
             fullest = max(good, key=lambda p: (len({ex.method for ex in p.exchanges}), p.number))
             chosen.extend(fullest.exchanges)
-        billing = next(iter(demo_polls("billing")))
-        chosen.extend(ex for ex in billing.exchanges if ex.method == fmt.BUDGETS_LIST_BUDGETS)
+        chosen.extend(budgets())
         _SHARED["grpc"] = chosen
     found: list[Exchange] = _SHARED["grpc"]
     return found

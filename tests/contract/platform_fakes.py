@@ -16,23 +16,10 @@ from dashboard.recording.format import Exchange
 from dashboard.sources.dataquality.model import LIST_DATA_SCAN_JOBS
 
 from .fake_grpc import FakeGrpcServer, demo_polls, request_key
-from .fake_rest import DEMO, Recorded, load
-
-BILLING_TABLE = "acme-admin.billing_export.gcp_billing_export_v1_01A2B3_C4D5E6_F7A8B9"
-"""The demo's billing export table (fixtures/demo/billing.jsonl)."""
-BILLING_ACCOUNT = "01A2B3-C4D5E6-F7A8B9"
+from .fake_recorded import BILLING_ACCOUNT, BILLING_TABLE
 
 GRPC_PLUGINS = ("pubsub", "composer", "dataquality", "datafusion")
 """The registered sources this module's gRPC fake serves (Vertex AI is REST: :func:`vertex_fake`)."""
-
-
-def recorded_with_billing() -> Recorded:
-    """The demo's jobs.jsonl payloads and its billing export's query results."""
-    recorded = load()
-    billing = load(DEMO.parent / "billing.jsonl")
-    recorded.query.update(billing.query)
-    recorded.results.update(billing.results)
-    return recorded
 
 
 def budgets() -> list[Exchange]:

@@ -151,8 +151,9 @@ class Servers:
             self.grpc: Any = FakeGrpcServer(reservation_exchanges())
         elif platform:
             from . import platform_fakes as fakes
+            from .fake_recorded import with_billing
 
-            self.rest = FakeRest(fakes.recorded_with_billing())
+            self.rest = FakeRest(with_billing())
             served = [*demo_exchanges(), *fakes.budgets(), *fakes.plugin_exchanges()]
             self.grpc = fakes.PlatformGrpcServer(served)
             self.vertex = fakes.vertex_fake()
